@@ -1,0 +1,23 @@
+import * as path from 'path';
+import type { Config } from 'jest';
+
+/** Tests import the packages' TypeScript sources directly, so `npm test` needs no build. */
+const moduleNameMapper = {
+  '^@zen/(autograd-core|nn|datasets)$': path.join(__dirname, 'packages/$1/src/index.ts'),
+};
+const tsconfig = path.join(__dirname, 'tsconfig.test.json');
+
+const project = (dir: string): Config => ({
+  displayName: path.basename(dir),
+  rootDir: path.join(__dirname, dir),
+  testEnvironment: 'node',
+  testMatch: ['<rootDir>/test/**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig }] },
+  moduleNameMapper,
+});
+
+const config: Config = {
+  projects: ['packages/autograd-core', 'packages/datasets', 'packages/nn', 'examples', 'benchmarks', 'docs'].map(project),
+};
+
+export default config;

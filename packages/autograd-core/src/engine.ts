@@ -1,0 +1,257 @@
+/**
+ * The autograd engine: records ops as they run, walks the graph backwards
+ * (reverse-mode, VJP rules) and pushes tangents forwards (forward-mode, JVP rules).
+ *
+ * An op is defined once with `defineOp`: a forward that computes with kernels, and
+ * vjp/jvp rules written with Tensor ops. Because the rules are ordinary ops, running
+ * them with recording on (`createGraph`) makes gradients differentiable again.
+ */
+import { Tensor } from './tensor';
+import { Shape, formatShape, shapesEqual } from './shape';
+import { isFloat } from './dtype';
+
+let gradEnabled = true;
+let forwardModeDepth = 0; // > 0 while a jvp() is running and tangents propagate
+
+/** Whether ops currently record the graph. */
+export function isGradEnabled(): boolean {
+  return gradEnabled;
+}
+
+/** Runs `fn` with graph recording set to `enabled`, restoring the previous mode afterwards. */
+export function withGradMode<T>(enabled: boolean, fn: () => T): T {
+  const previous = gradEnabled;
+  gradEnabled = enabled;
+  try {
+    return fn();
+  } finally {
+    gradEnabled = previous;
+  }
+}
+
+/** Runs `fn` without recording the graph (inference, optimiser updates). */
+export function noGrad<T>(fn: () => T): T {
+  return withGradMode(false, fn);
+}
+
+/** @internal Runs `fn` with forward-mode tangent propagation on. */
+export function withForwardMode<T>(fn: () => T): T {
+  forwardModeDepth++;
+  try {
+    return fn();
+  } finally {
+    forwardModeDepth--;
+  }
+}
+
+function withoutForwardMode<T>(fn: () => T): T {
+  const previous = forwardModeDepth;
+  forwardModeDepth = 0;
+  try {
+    return fn();
+  } finally {
+    forwardModeDepth = previous;
+  }
+}
+
+/** A differentiable op: kernel-backed forward plus derivative rules written with Tensor ops. */
+export interface OpDef<A> {
+  name: string;
+  /** Computes the output from the inputs' data; must not record anything. */
+  forward(inputs: readonly Tensor[], attrs: A): Tensor;
+  /**
+   * Reverse mode: given the output gradient, the gradient for each input (or null).
+   * `needs[i]` says whether input i wants one, so unused work can be skipped.
+   * Results may have the broadcast output shape: the engine sums them down to each input's shape.
+   */
+  vjp?(
+    grad: Tensor,
+    inputs: readonly Tensor[],
+    output: Tensor,
+    attrs: A,
+    needs: readonly boolean[],
+  ): (Tensor | null)[];
+  /** Forward mode: the output tangent from the inputs' tangents (null means zero). */
+  jvp?(tangents: readonly (Tensor | null)[], inputs: readonly Tensor[], output: Tensor, attrs: A): Tensor;
+}
+
+/** @internal How a recorded tensor was produced. */
+export interface GraphNode {
+  op: OpDef<unknown>;
+  inputs: readonly Tensor[];
+  attrs: unknown;
+  freed: boolean;
+}
+
+/** A recorded op as a function of its inputs and attributes. */
+export type Op<A> = (inputs: readonly Tensor[], attrs: A) => Tensor;
+
+/** Turns an op definition into a function that runs it and records it for autograd. */
+export function defineOp<A = undefined>(def: OpDef<A>): Op<A> {
+  return (inputs, attrs) => {
+    const output = def.forward(inputs, attrs);
+    if (!def.vjp || !isFloat(output.dtype)) return output;
+    if (gradEnabled && inputs.some((t) => t.requiresGrad)) {
+      output.requiresGrad = true;
+      output.node = { op: def as OpDef<unknown>, inputs, attrs, freed: false };
+    }
+    if (forwardModeDepth > 0 && def.jvp && inputs.some((t) => t.tangent !== null)) {
+      const tangents = inputs.map((t) => t.tangent);
+      const tangent = withoutForwardMode(() => def.jvp!(tangents, inputs, output, attrs));
+      output.tangent = shapesEqual(tangent.shape, output.shape)
+        ? tangent
+        : broadcastTangent(tangent, output.shape);
+    }
+    return output;
+  };
+}
+
+/** The hook ops register to reduce and expand gradients (keeps the engine free of op imports). */
+interface ShapeOps {
+  sumToShape(t: Tensor, shape: Shape): Tensor;
+  broadcastTo(t: Tensor, shape: Shape): Tensor;
+  add(a: Tensor, b: Tensor): Tensor;
+  onesLike(t: Tensor): Tensor;
+  astype(t: Tensor, like: Tensor): Tensor;
+}
+let shapeOps: ShapeOps | null = null;
+
+/** @internal Called once by the ops module. */
+export function registerShapeOps(ops: ShapeOps): void {
+  shapeOps = ops;
+}
+
+function broadcastTangent(t: Tensor, shape: Shape): Tensor {
+  return withoutForwardMode(() => shapeOps!.broadcastTo(t, shape));
+}
+
+export interface BackwardOptions {
+  /** Keep the graph so backward can run through it again. Default: same as createGraph. */
+  retainGraph?: boolean;
+  /** Record the backward pass itself, so the gradients can be differentiated again. */
+  createGraph?: boolean;
+}
+
+/** Iterative post-order DFS: every node reachable from `roots` once, inputs before users. */
+function topologicalOrder(roots: readonly Tensor[], stopAt: ReadonlySet<Tensor> | null): Tensor[] {
+  const order: Tensor[] = [];
+  const visited = new Set<Tensor>();
+  const stack: [Tensor, number][] = [];
+  for (const root of roots) {
+    if (visited.has(root)) continue;
+    visited.add(root);
+    stack.push([root, 0]);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      const [t, next] = top;
+      const node = t.node;
+      const inputs = node && !(stopAt && stopAt.has(t)) ? node.inputs : [];
+      if (node && node.freed && !(stopAt && stopAt.has(t))) {
+        throw new Error(
+          `backward: the graph through op '${node.op.name}' was freed by an earlier backward(); ` +
+            'pass { retainGraph: true } to the first call to backward through it twice',
+        );
+      }
+      if (next < inputs.length) {
+        top[1] = next + 1;
+        const child = inputs[next];
+        if (child.requiresGrad && !visited.has(child)) {
+          visited.add(child);
+          stack.push([child, 0]);
+        }
+      } else {
+        stack.pop();
+        order.push(t);
+      }
+    }
+  }
+  return order;
+}
+
+interface RunOptions {
+  createGraph: boolean;
+  retainGraph: boolean;
+  /** Accumulate into leaves' `.grad` (backward) or only return the map (functional API). */
+  accumulateLeaves: boolean;
+  /** Tensors whose gradient is wanted; the walk does not go past them. */
+  targets: readonly Tensor[] | null;
+}
+
+/** @internal The reverse sweep shared by `Tensor.backward` and the functional API. */
+export function runBackward(
+  roots: readonly Tensor[],
+  seeds: readonly Tensor[],
+  options: RunOptions,
+): Map<Tensor, Tensor> {
+  const stopAt = options.targets ? new Set(options.targets) : null;
+  const order = topologicalOrder(roots, stopAt);
+  const grads = new Map<Tensor, Tensor>();
+  const ops = shapeOps!;
+  const accumulate = (t: Tensor, g: Tensor) => {
+    const previous = grads.get(t);
+    grads.set(t, previous ? ops.add(previous, g) : g);
+  };
+  withGradMode(options.createGraph, () => {
+    roots.forEach((r, i) => accumulate(r, seeds[i]));
+    for (let i = order.length - 1; i >= 0; i--) {
+      const t = order[i];
+      const g = grads.get(t);
+      const node = t.node;
+      if (!g || !node || (stopAt && stopAt.has(t))) continue;
+      const needs = node.inputs.map((x) => x.requiresGrad);
+      const inputGrads = node.op.vjp!(g, node.inputs, t, node.attrs, needs);
+      node.inputs.forEach((x, j) => {
+        const gx = inputGrads[j];
+        if (!needs[j] || !gx) return;
+        let reduced = shapesEqual(gx.shape, x.shape) ? gx : ops.sumToShape(gx, x.shape);
+        if (reduced.dtype !== x.dtype) reduced = ops.astype(reduced, x);
+        accumulate(x, reduced);
+      });
+      if (!options.retainGraph) {
+        node.freed = true;
+        if (!options.targets) grads.delete(t); // intermediate gradients are no longer needed
+      }
+    }
+    if (options.accumulateLeaves) {
+      for (const t of order) {
+        const g = grads.get(t);
+        if (!t.node && g) {
+          const value = options.createGraph ? g : g.detach();
+          t.grad = t.grad ? ops.add(t.grad, value) : value;
+        }
+      }
+    }
+  });
+  if (!options.retainGraph)
+    for (const t of order) if (t.node) (t.node as { inputs: readonly Tensor[] }).inputs = [];
+  return grads;
+}
+
+/**
+ * Backpropagates from `root`, accumulating gradients into every leaf's `.grad`.
+ * `seed` defaults to 1 and is required when `root` is not a scalar.
+ */
+export function backward(root: Tensor, seed?: Tensor, options: BackwardOptions = {}): void {
+  if (!root.requiresGrad) {
+    throw new Error(
+      'backward: tensor does not require grad (no input had requiresGrad: true, or it ran under noGrad)',
+    );
+  }
+  if (!seed && root.size !== 1) {
+    throw new Error(
+      `backward: output of shape ${formatShape(root.shape)} is not a scalar; pass a gradient of the same shape`,
+    );
+  }
+  if (seed && !shapesEqual(seed.shape, root.shape)) {
+    throw new Error(
+      `backward: gradient of shape ${formatShape(seed.shape)} does not match output shape ${formatShape(root.shape)}`,
+    );
+  }
+  const createGraph = options.createGraph ?? false;
+  runBackward([root], [seed ?? shapeOps!.onesLike(root)], {
+    createGraph,
+    retainGraph: options.retainGraph ?? createGraph,
+    accumulateLeaves: true,
+    targets: null,
+  });
+}

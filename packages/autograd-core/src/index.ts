@@ -1,0 +1,95 @@
+/**
+ * @zen/autograd-core — tensors on typed arrays with reverse- and forward-mode autodiff.
+ * This file is the package's whole public surface.
+ */
+import './methods';
+import './register';
+
+export { Tensor } from './tensor';
+export type { TensorLike, Axis, NestedArray } from './tensor';
+export type { DType, TypedArray } from './dtype';
+export type { Shape } from './shape';
+export { broadcastShapes, sizeOf } from './shape';
+export {
+  tensor,
+  scalar,
+  zeros,
+  ones,
+  full,
+  zerosLike,
+  onesLike,
+  arange,
+  linspace,
+  eye,
+  rand,
+  randn,
+  randint,
+} from './creation';
+export type { TensorOptions, TensorDataOptions, RandomOptions } from './creation';
+export { setSeed, random, makeGenerator, shuffleInPlace } from './random';
+export { noGrad, isGradEnabled, withGradMode, defineOp } from './engine';
+export type { OpDef, BackwardOptions } from './engine';
+export { grad, valueAndGrad, vjp, jvp, jacobian, hessian } from './functional';
+export type { TensorFunction } from './functional';
+export { gradcheck, gradgradcheck } from './gradcheck';
+export type { GradcheckOptions, GradcheckReport } from './gradcheck';
+export { setBackend, getBackend, registerBackend, listBackends, tsBackend } from './backend';
+export type { Backend } from './backend';
+export {
+  add,
+  sub,
+  mul,
+  div,
+  pow,
+  maximum,
+  minimum,
+  equal,
+  notEqual,
+  greater,
+  greaterEqual,
+  less,
+  lessEqual,
+  neg,
+  abs,
+  sign,
+  exp,
+  log,
+  sqrt,
+  square,
+  reciprocal,
+  sin,
+  cos,
+  tanh,
+  sigmoid,
+  relu,
+  leakyRelu,
+  elu,
+  gelu,
+  softplus,
+  erf,
+  clip,
+  where,
+} from './ops/elementwise';
+export { sum, mean, max, min, variance, logSumExp, argmax, argmin } from './ops/reduce';
+export { matmul } from './ops/matmul';
+export {
+  reshape,
+  flatten,
+  expandDims,
+  squeeze,
+  transpose,
+  permute,
+  broadcastTo,
+  sumToShape,
+  slice,
+  pad,
+  concat,
+  stack,
+  split,
+  gather,
+  indexSelect,
+  astype,
+  oneHot,
+} from './ops/shape';
+export { softmax, logSoftmax, conv2d, maxPool2d, avgPool2d, dropout } from './ops/nn';
+export type { Conv2DOptions, Pool2DOptions, DropoutOptions } from './ops/nn';

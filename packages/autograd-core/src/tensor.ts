@@ -1,0 +1,107 @@
+import { DType, TypedArray, allocate, dtypeOf } from './dtype';
+import { Shape, sizeOf, formatShape } from './shape';
+import type { GraphNode } from './engine';
+import { formatTensor } from './format';
+
+/** A number or a tensor: binary ops accept either on both sides. */
+export type TensorLike = Tensor | number;
+
+/** Axis argument of reductions: one axis, several, or all when omitted. */
+export type Axis = number | readonly number[];
+
+/**
+ * An n-dimensional array on a contiguous row-major typed array, with autograd.
+ *
+ * Create tensors with `tensor`, `zeros`, `randn`, …; ops are chainable methods
+ * (`x.mul(2).add(1).sum()`) and free functions (`add(x, 1)`).
+ */
+export class Tensor {
+  /** The elements, row-major. Shared between a tensor and its reshaped views. */
+  readonly data: TypedArray;
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+  /** Whether gradients flow to this tensor (set it on leaves you want `.grad` for). */
+  requiresGrad: boolean;
+  /** Accumulated gradient of a leaf after `backward()`; `null` until then. */
+  grad: Tensor | null = null;
+  /** @internal The op that produced this tensor, when recorded for autograd. */
+  node: GraphNode | null = null;
+  /** @internal Forward-mode tangent while a `jvp` is running. */
+  tangent: Tensor | null = null;
+
+  constructor(data: TypedArray, shape: Shape, requiresGrad = false) {
+    const size = sizeOf(shape);
+    if (data.length !== size) {
+      throw new Error(`Tensor: ${data.length} elements do not fill shape ${formatShape(shape)} (${size})`);
+    }
+    this.data = data;
+    this.shape = Object.freeze([...shape]);
+    this.dtype = dtypeOf(data);
+    this.requiresGrad = requiresGrad;
+  }
+
+  /** Number of axes. */
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  /** Number of elements. */
+  get size(): number {
+    return this.data.length;
+  }
+
+  /** Whether this tensor was created by the user rather than by an op. */
+  get isLeaf(): boolean {
+    return this.node === null;
+  }
+
+  /** The elements as nested JavaScript arrays (a number for a 0-d tensor). */
+  toArray(): NestedArray {
+    return toNested(this.data, this.shape, 0, 0) as NestedArray;
+  }
+
+  /** The value of a one-element tensor. */
+  item(): number {
+    if (this.size !== 1)
+      throw new Error(`item: tensor of shape ${formatShape(this.shape)} has ${this.size} elements, not 1`);
+    return this.data[0];
+  }
+
+  /** A new tensor with the same values and no graph. */
+  clone(): Tensor {
+    return new Tensor(this.data.slice(), this.shape);
+  }
+
+  /** The same data, cut from the graph: gradients will not flow through the result. */
+  detach(): Tensor {
+    return new Tensor(this.data, this.shape);
+  }
+
+  /** Numpy-like text, truncated for large tensors. */
+  toString(): string {
+    return formatTensor(this);
+  }
+
+  /** Zeroes (forgets) the accumulated gradient. */
+  zeroGrad(): void {
+    this.grad = null;
+  }
+}
+
+/** Nested arrays of numbers, as `toArray()` returns and `tensor()` accepts. */
+export type NestedArray = number | NestedArray[];
+
+function toNested(data: TypedArray, shape: Shape, axis: number, offset: number): NestedArray {
+  if (shape.length === 0) return data[0];
+  const n = shape[axis];
+  if (axis === shape.length - 1) return Array.from(data.subarray(offset, offset + n));
+  const step = sizeOf(shape.slice(axis + 1));
+  const out: NestedArray[] = new Array(n);
+  for (let i = 0; i < n; i++) out[i] = toNested(data, shape, axis + 1, offset + i * step);
+  return out;
+}
+
+/** A tensor of `shape` and `dtype` filled with zeros (internal helper for op results). */
+export function emptyTensor(shape: Shape, dtype: DType): Tensor {
+  return new Tensor(allocate(dtype, sizeOf(shape)), shape);
+}
