@@ -59,6 +59,7 @@ export {
   reciprocal,
   sin,
   cos,
+  tan,
   tanh,
   sigmoid,
   relu,
@@ -92,4 +93,6 @@ export {
   oneHot,
 } from './ops/shape';
 export { softmax, logSoftmax, conv2d, maxPool2d, avgPool2d, dropout } from './ops/nn';
+export { fromExpression, EXPRESSION_FUNCTIONS } from './expression';
+export type { ExpressionFunction } from './expression';
 export type { Conv2DOptions, Pool2DOptions, DropoutOptions } from './ops/nn';

@@ -39,6 +39,7 @@ declare module './tensor' {
     reciprocal(): Tensor;
     sin(): Tensor;
     cos(): Tensor;
+    tan(): Tensor;
     tanh(): Tensor;
     sigmoid(): Tensor;
     relu(): Tensor;
@@ -84,6 +85,7 @@ const methods: Record<string, (...args: any[]) => unknown> = {
     'reciprocal',
     'sin',
     'cos',
+    'tan',
     'tanh',
     'sigmoid',
     'relu',

@@ -87,6 +87,7 @@ export type UnaryKernel =
   | 'square'
   | 'sin'
   | 'cos'
+  | 'tan'
   | 'tanh'
   | 'sigmoid'
   | 'relu'
@@ -149,6 +150,9 @@ export function unaryKernel(op: UnaryKernel, a: TypedArray, out: TypedArray): vo
       return;
     case 'cos':
       for (; i < n; i++) out[i] = Math.cos(a[i]);
+      return;
+    case 'tan':
+      for (; i < n; i++) out[i] = Math.tan(a[i]);
       return;
     case 'tanh':
       for (; i < n; i++) out[i] = Math.tanh(a[i]);

@@ -154,6 +154,8 @@ export const sqrt = unaryOp('sqrt', (_x, out) => out.mul(2).reciprocal());
 export const square = unaryOp('square', (x) => x.mul(2), false);
 export const sin = unaryOp('sin', (x) => x.cos());
 export const cos = unaryOp('cos', (x) => x.sin().neg());
+/** tan x; d/dx = 1 + tan² x. */
+export const tan = unaryOp('tan', (_x, out) => out.square().add(1));
 /** tanh x; d/dx = 1 − tanh² x. */
 export const tanh = unaryOp('tanh', (_x, out) => out.square().neg().add(1));
 /** σ(x) = 1 / (1 + e^−x); d/dx = σ(1 − σ). */
