@@ -12,7 +12,7 @@ const project = (dir: string): Config => ({
   rootDir: path.join(__dirname, dir),
   testEnvironment: 'node',
   testMatch: ['<rootDir>/test/**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig }] },
   moduleNameMapper,
 });
 
