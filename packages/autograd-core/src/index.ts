@@ -26,7 +26,7 @@ export {
   randint,
 } from './creation';
 export type { TensorOptions, TensorDataOptions, RandomOptions } from './creation';
-export { setSeed, random, makeGenerator, shuffleInPlace } from './random';
+export { setSeed, random, randomNormal, makeGenerator, shuffleInPlace } from './random';
 export { noGrad, isGradEnabled, withGradMode, defineOp } from './engine';
 export type { OpDef, BackwardOptions } from './engine';
 export { grad, valueAndGrad, vjp, jvp, jacobian, hessian } from './functional';
