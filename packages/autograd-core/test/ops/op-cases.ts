@@ -1,0 +1,748 @@
+/**
+ * The table of op cases. Each case names the exported op it covers, its inputs, the
+ * function under test and an oracle for its values: a plain-JS reference (test/helpers/
+ * reference.ts) or hand-computed numbers. ops.test.ts drives every case through value,
+ * gradcheck, gradgradcheck, JVP-vs-finite-difference and ⟨u, J·v⟩ = ⟨Jᵀ·u, v⟩ checks.
+ */
+import * as Z from '@zen/autograd-core';
+import type { GradcheckOptions, Tensor } from '@zen/autograd-core';
+import * as R from '../helpers/reference';
+import type { Arr } from '../helpers/reference';
+import type { InputSpec } from '../helpers/inputs';
+
+export interface OpCase {
+  /** The exported op this case covers. */
+  op: string;
+  /** What is special about the case (shapes, options). */
+  name: string;
+  inputs: InputSpec[];
+  /** The function under test; constant inputs are passed too, but never differentiated. */
+  fn: (...xs: Tensor[]) => Tensor;
+  /** Independent reference computation on plain arrays. */
+  reference?: (...xs: Arr[]) => Arr;
+  /** Hand-computed result. */
+  expected?: Arr;
+  /** Tolerance for the value comparison (default 1e-10 absolute + relative). */
+  valueTol?: number;
+  /** False for ops without a gradient (comparisons, argmax, oneHot …). Default true. */
+  differentiable?: boolean;
+  /** Second-order check (default true for differentiable cases). */
+  gradgrad?: boolean;
+  /** Options for gradcheck and the finite-difference JVP check. */
+  check?: GradcheckOptions;
+}
+
+const spec = (shape: number[], extra: Partial<InputSpec> = {}): InputSpec => ({ shape, ...extra });
+const constant = (shape: number[], values: number[], dtype: Z.DType = 'float64'): InputSpec => ({
+  shape,
+  values,
+  dtype,
+  constant: true,
+});
+
+const BINARY_SHAPES: [number[], number[]][] = [
+  [
+    [2, 3],
+    [2, 3],
+  ],
+  [[2, 3], [3]],
+  [
+    [4, 1, 3],
+    [2, 1],
+  ],
+  [[], [2, 3]],
+];
+
+function binaryCases(
+  op: string,
+  fn: (a: Tensor, b: Tensor) => Tensor,
+  f: (a: number, b: number) => number,
+  a: Partial<InputSpec> = {},
+  b: Partial<InputSpec> = {},
+): OpCase[] {
+  return BINARY_SHAPES.map(([sa, sb]) => ({
+    op,
+    name: `[${sa}] with [${sb}]`,
+    inputs: [spec(sa, a), spec(sb, b)],
+    fn,
+    reference: (x, y) => R.zip([x, y], f),
+  }));
+}
+
+const UNARY_SHAPES = [[2, 3], []];
+
+function unaryCases(
+  op: string,
+  fn: (x: Tensor) => Tensor,
+  f: (x: number) => number,
+  input: Partial<InputSpec> = {},
+  extra: Partial<OpCase> = {},
+): OpCase[] {
+  return UNARY_SHAPES.map((shape) => ({
+    op,
+    name: `[${shape}]`,
+    inputs: [spec(shape, input)],
+    fn,
+    reference: (x) => R.map(x, f),
+    ...extra,
+  }));
+}
+
+type Reducer = (values: number[]) => number;
+type Reduction = (x: Tensor, axis?: number | number[], keepDims?: boolean) => Tensor;
+const REDUCE_AXES: [number | number[] | undefined, boolean][] = [
+  [undefined, false],
+  [0, false],
+  [-1, true],
+  [[0, 2], false],
+  [1, true],
+];
+
+function reduceCases(op: string, fn: Reduction, f: Reducer, input: Partial<InputSpec> = {}): OpCase[] {
+  return REDUCE_AXES.map(([axis, keepDims]) => ({
+    op,
+    name: `[2,3,4] axis ${JSON.stringify(axis)} keepDims ${keepDims}`,
+    inputs: [spec([2, 3, 4], input)],
+    fn: (x) => fn(x, axis, keepDims),
+    reference: (x) => R.reduce(x, axis, keepDims, f),
+  }));
+}
+
+const erfTol = 1e-6; // the erf kernel is a rational fit with error below 1.2e-7
+
+export const OP_CASES: OpCase[] = [
+  // ---- elementwise binary, with broadcasting ----
+  ...binaryCases('add', Z.add, (a, b) => a + b),
+  ...binaryCases('sub', Z.sub, (a, b) => a - b),
+  ...binaryCases('mul', Z.mul, (a, b) => a * b),
+  ...binaryCases('div', Z.div, (a, b) => a / b, {}, { awayFromZero: true }),
+  ...binaryCases('pow', Z.pow, Math.pow, { range: [0.5, 2] }, { range: [-1.5, 2.5] }),
+  ...binaryCases('maximum', Z.maximum, Math.max),
+  ...binaryCases('minimum', Z.minimum, Math.min),
+  {
+    op: 'add',
+    name: 'hand-computed broadcast [2,2] + [2]',
+    inputs: [spec([2, 2], { values: [1, 2, 3, 4] }), spec([2], { values: [10, 20] })],
+    fn: Z.add,
+    expected: R.arr([2, 2], [11, 22, 13, 24]),
+  },
+  {
+    op: 'add',
+    name: 'tensor + number',
+    inputs: [spec([3])],
+    fn: (x) => x.add(2.5),
+    reference: (x) => R.map(x, (v) => v + 2.5),
+  },
+  {
+    op: 'sub',
+    name: 'number − tensor',
+    inputs: [spec([3])],
+    fn: (x) => Z.sub(1, x),
+    reference: (x) => R.map(x, (v) => 1 - v),
+  },
+  {
+    op: 'div',
+    name: 'number / tensor',
+    inputs: [spec([2, 2], { awayFromZero: true })],
+    fn: (x) => Z.div(3, x),
+    reference: (x) => R.map(x, (v) => 3 / v),
+  },
+  {
+    op: 'pow',
+    name: 'hand-computed [2,3]^[3,2]',
+    inputs: [spec([2], { values: [2, 3] }), spec([2], { values: [3, 2] })],
+    fn: Z.pow,
+    expected: R.arr([2], [8, 9]),
+  },
+  {
+    op: 'pow',
+    name: 'tensor ^ integer constant (negative base)',
+    inputs: [spec([2, 3])],
+    fn: (x) => x.pow(3),
+    reference: (x) => R.map(x, (v) => v ** 3),
+  },
+  {
+    op: 'pow',
+    name: 'number ^ tensor (d/dy x^y = x^y ln x)',
+    inputs: [spec([4])],
+    fn: (y) => Z.pow(2.5, y),
+    reference: (y) => R.map(y, (v) => 2.5 ** v),
+  },
+
+  // ---- elementwise unary ----
+  ...unaryCases('neg', Z.neg, (x) => -x),
+  ...unaryCases('abs', Z.abs, Math.abs, { awayFromZero: true }),
+  ...unaryCases('exp', Z.exp, Math.exp),
+  ...unaryCases('log', Z.log, Math.log, { range: [0.3, 3] }),
+  ...unaryCases('sqrt', Z.sqrt, Math.sqrt, { range: [0.3, 3] }),
+  ...unaryCases('square', Z.square, (x) => x * x),
+  ...unaryCases('reciprocal', Z.reciprocal, (x) => 1 / x, { awayFromZero: true }),
+  ...unaryCases('sin', Z.sin, Math.sin),
+  ...unaryCases('cos', Z.cos, Math.cos),
+  ...unaryCases('tan', Z.tan, Math.tan, { range: [-1.2, 1.2] }),
+  ...unaryCases('tanh', Z.tanh, Math.tanh),
+  ...unaryCases('sigmoid', Z.sigmoid, R.sigmoid, { range: [-4, 4] }),
+  ...unaryCases('relu', Z.relu, (x) => Math.max(x, 0), { awayFromZero: true }),
+  ...unaryCases('leakyRelu', Z.leakyRelu, (x) => (x > 0 ? x : 0.3 * x), { awayFromZero: true }),
+  ...unaryCases(
+    'leakyRelu',
+    (x) => Z.leakyRelu(x, 0.1),
+    (x) => (x > 0 ? x : 0.1 * x),
+    { awayFromZero: true },
+  ),
+  ...unaryCases('elu', Z.elu, (x) => (x > 0 ? x : Math.exp(x) - 1), { awayFromZero: true }),
+  ...unaryCases(
+    'elu',
+    (x) => Z.elu(x, 0.5),
+    (x) => (x > 0 ? x : 0.5 * (Math.exp(x) - 1)),
+    {
+      awayFromZero: true,
+    },
+  ),
+  ...unaryCases('gelu', Z.gelu, (x) => 0.5 * x * (1 + R.erf(x / Math.SQRT2)), {}, { valueTol: erfTol }),
+  ...unaryCases('softplus', Z.softplus, (x) => Math.log(1 + Math.exp(x)), { range: [-4, 4] }),
+  ...unaryCases('erf', Z.erf, R.erf, {}, { valueTol: erfTol }),
+  {
+    op: 'softplus',
+    name: 'large |x| stays finite',
+    inputs: [spec([4], { values: [-800, -30, 30, 800] })],
+    fn: Z.softplus,
+    expected: R.arr([4], [0, Math.log1p(Math.exp(-30)), 30 + Math.log1p(Math.exp(-30)), 800]),
+    differentiable: false,
+  },
+  {
+    op: 'sigmoid',
+    name: 'large |x| stays finite',
+    inputs: [spec([3], { values: [-800, 0, 800] })],
+    fn: Z.sigmoid,
+    expected: R.arr([3], [0, 0.5, 1]),
+    differentiable: false,
+  },
+  {
+    op: 'clip',
+    name: '[2,4] to [-0.5, 0.8]',
+    inputs: [spec([2, 4], { values: [-1.7, -0.9, -0.3, 0.1, 0.4, 1.2, 0.7, -0.6] })],
+    fn: (x) => Z.clip(x, -0.5, 0.8),
+    reference: (x) => R.map(x, (v) => Math.min(Math.max(v, -0.5), 0.8)),
+  },
+  {
+    op: 'where',
+    name: 'mask [2,3], a [2,3], b [3]',
+    inputs: [constant([2, 3], [1, 0, 0, 1, 1, 0]), spec([2, 3]), spec([3])],
+    fn: (c, a, b) => Z.where(c, a, b),
+    reference: (c, a, b) => R.zip([c, a, b], (m, x, y) => (m !== 0 ? x : y)),
+  },
+  {
+    op: 'where',
+    name: 'mask [2,1] broadcast, number branch',
+    inputs: [constant([2, 1], [0, 1]), spec([2, 3])],
+    fn: (c, a) => Z.where(c, a, -1),
+    reference: (c, a) => R.zip([c, a], (m, x) => (m !== 0 ? x : -1)),
+  },
+
+  // ---- values without gradient ----
+  {
+    op: 'sign',
+    name: 'values',
+    inputs: [spec([4], { values: [-2, 0, 0.5, -0.1] })],
+    fn: Z.sign,
+    expected: R.arr([4], [-1, 0, 1, -1]),
+    differentiable: false,
+  },
+  ...(
+    [
+      ['equal', Z.equal, (a: number, b: number) => a === b],
+      ['notEqual', Z.notEqual, (a: number, b: number) => a !== b],
+      ['greater', Z.greater, (a: number, b: number) => a > b],
+      ['greaterEqual', Z.greaterEqual, (a: number, b: number) => a >= b],
+      ['less', Z.less, (a: number, b: number) => a < b],
+      ['lessEqual', Z.lessEqual, (a: number, b: number) => a <= b],
+    ] as const
+  ).map(([op, fn, f]): OpCase => ({
+    op,
+    name: 'mask with broadcasting and ties',
+    inputs: [spec([2, 3], { values: [1, 2, 3, 3, 2, 1] }), spec([3], { values: [1, 2, 2] })],
+    fn,
+    reference: (a, b) => R.zip([a, b], (x, y) => (f(x, y) ? 1 : 0)),
+    differentiable: false,
+  })),
+  {
+    op: 'argmax',
+    name: 'axis 1',
+    inputs: [spec([2, 3], { values: [1, 5, 2, 7, 0, 3] })],
+    fn: (x) => Z.argmax(x, 1),
+    expected: R.arr([2], [1, 0]),
+    differentiable: false,
+  },
+  {
+    op: 'argmax',
+    name: 'flattened',
+    inputs: [spec([2, 3], { values: [1, 5, 2, 7, 0, 3] })],
+    fn: (x) => Z.argmax(x),
+    expected: R.arr([], [3]),
+    differentiable: false,
+  },
+  {
+    op: 'argmin',
+    name: 'axis 0',
+    inputs: [spec([2, 3], { values: [1, 5, 2, 7, 0, 3] })],
+    fn: (x) => Z.argmin(x, 0),
+    expected: R.arr([3], [0, 1, 0]),
+    differentiable: false,
+  },
+  {
+    op: 'oneHot',
+    name: 'labels [3], depth 4',
+    inputs: [constant([3], [2, 0, 3], 'int32')],
+    fn: (labels) => Z.oneHot(labels, 4),
+    expected: R.arr([3, 4], [0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 1]),
+    differentiable: false,
+  },
+
+  // ---- reductions ----
+  ...reduceCases('sum', Z.sum, R.total),
+  ...reduceCases('mean', Z.mean, R.average),
+  ...reduceCases('max', Z.max, (v) => Math.max(...v), { distinct: true }),
+  ...reduceCases('min', Z.min, (v) => Math.min(...v), { distinct: true }),
+  ...reduceCases('variance', Z.variance, R.popVariance),
+  ...reduceCases('logSumExp', Z.logSumExp, R.logSumExp),
+  {
+    op: 'logSumExp',
+    name: 'logits of ±1e4 stay finite',
+    inputs: [spec([2, 2], { values: [1e4, 1e4, -1e4, -1e4] })],
+    fn: (x) => Z.logSumExp(x, 1),
+    expected: R.arr([2], [1e4 + Math.LN2, -1e4 + Math.LN2]),
+    differentiable: false,
+  },
+  {
+    op: 'max',
+    name: 'ties share the gradient',
+    inputs: [spec([4], { values: [1, 3, 3, 2] })],
+    fn: (x) => Z.max(x).mul(1), // value only here; the gradient is asserted in engine tests
+    expected: R.arr([], [3]),
+    differentiable: false,
+  },
+
+  // ---- matmul ----
+  {
+    op: 'matmul',
+    name: 'hand-computed 2×2',
+    inputs: [spec([2, 2], { values: [1, 2, 3, 4] }), spec([2, 2], { values: [5, 6, 7, 8] })],
+    fn: Z.matmul,
+    expected: R.arr([2, 2], [19, 22, 43, 50]),
+  },
+  ...(
+    [
+      [
+        [2, 3],
+        [3, 4],
+      ],
+      [
+        [2, 2, 3],
+        [3, 4],
+      ],
+      [
+        [3, 2],
+        [2, 2, 3],
+      ],
+      [
+        [2, 1, 2, 3],
+        [3, 3, 2],
+      ],
+      [[3], [3, 4]],
+      [[2, 3], [3]],
+      [[4], [4]],
+      [[2, 2, 3], [3]],
+      [[3], [2, 3, 2]],
+    ] as const
+  ).map(([a, b]): OpCase => ({
+    op: 'matmul',
+    name: `[${a}] · [${b}]`,
+    inputs: [spec([...a]), spec([...b])],
+    fn: Z.matmul,
+    reference: R.matmul,
+  })),
+
+  // ---- shape ops ----
+  {
+    op: 'reshape',
+    name: '[2,3,4] → [4,-1]',
+    inputs: [spec([2, 3, 4])],
+    fn: (x) => x.reshape([4, -1]),
+    reference: (x) => R.arr([4, 6], x.data),
+  },
+  {
+    op: 'reshape',
+    name: '[6] → [3,1,2]',
+    inputs: [spec([6])],
+    fn: (x) => Z.reshape(x, [3, 1, 2]),
+    reference: (x) => R.arr([3, 1, 2], x.data),
+  },
+  {
+    op: 'flatten',
+    name: '[2,3,4] all axes',
+    inputs: [spec([2, 3, 4])],
+    fn: (x) => Z.flatten(x),
+    reference: (x) => R.arr([24], x.data),
+  },
+  {
+    op: 'flatten',
+    name: '[2,3,4] from axis 1',
+    inputs: [spec([2, 3, 4])],
+    fn: (x) => x.flatten(1),
+    reference: (x) => R.arr([2, 12], x.data),
+  },
+  {
+    op: 'transpose',
+    name: '[2,3,4] reversed',
+    inputs: [spec([2, 3, 4])],
+    fn: (x) => Z.transpose(x),
+    reference: (x) => R.transpose(x),
+  },
+  {
+    op: 'transpose',
+    name: '[3,4] matrix',
+    inputs: [spec([3, 4])],
+    fn: (x) => x.transpose(),
+    reference: (x) => R.transpose(x),
+  },
+  {
+    op: 'transpose',
+    name: '[40,35] matrix (blocked kernel), values only',
+    inputs: [spec([40, 35])],
+    fn: (x) => x.transpose(),
+    reference: (x) => R.transpose(x),
+    differentiable: false,
+  },
+  {
+    op: 'permute',
+    name: '[2,3,4] perm [2,0,1]',
+    inputs: [spec([2, 3, 4])],
+    fn: (x) => Z.permute(x, [2, 0, 1]),
+    reference: (x) => R.transpose(x, [2, 0, 1]),
+  },
+  {
+    op: 'transpose',
+    name: '[2,3,4] perm [1,0,2] with negative axis',
+    inputs: [spec([2, 3, 4])],
+    fn: (x) => x.transpose([1, 0, -1]),
+    reference: (x) => R.transpose(x, [1, 0, 2]),
+  },
+  {
+    op: 'expandDims',
+    name: '[2,3] axis 1',
+    inputs: [spec([2, 3])],
+    fn: (x) => Z.expandDims(x, 1),
+    reference: (x) => R.expandDims(x, 1),
+  },
+  {
+    op: 'expandDims',
+    name: '[2,3] axis -1',
+    inputs: [spec([2, 3])],
+    fn: (x) => x.expandDims(-1),
+    reference: (x) => R.expandDims(x, -1),
+  },
+  {
+    op: 'squeeze',
+    name: '[2,1,3,1] all',
+    inputs: [spec([2, 1, 3, 1])],
+    fn: (x) => Z.squeeze(x),
+    reference: (x) => R.arr([2, 3], x.data),
+  },
+  {
+    op: 'squeeze',
+    name: '[2,1,3,1] axis 1',
+    inputs: [spec([2, 1, 3, 1])],
+    fn: (x) => x.squeeze(1),
+    reference: (x) => R.arr([2, 3, 1], x.data),
+  },
+  {
+    op: 'broadcastTo',
+    name: '[3,1] → [2,3,4]',
+    inputs: [spec([3, 1])],
+    fn: (x) => Z.broadcastTo(x, [2, 3, 4]),
+    reference: (x) => R.broadcastTo(x, [2, 3, 4]),
+  },
+  {
+    op: 'sumToShape',
+    name: '[2,3,4] → [3,1]',
+    inputs: [spec([2, 3, 4])],
+    fn: (x) => Z.sumToShape(x, [3, 1]),
+    reference: (x) => R.arr([3, 1], R.reduce(x, [0, 2], false, R.total).data),
+  },
+  {
+    op: 'concat',
+    name: '[2,3] [1,3] [3,3] on axis 0',
+    inputs: [spec([2, 3]), spec([1, 3]), spec([3, 3])],
+    fn: (a, b, c) => Z.concat([a, b, c], 0),
+    reference: (a, b, c) => R.concat([a, b, c], 0),
+  },
+  {
+    op: 'concat',
+    name: '[2,1] [2,3] on axis -1, one constant',
+    inputs: [spec([2, 1]), constant([2, 3], [1, 2, 3, 4, 5, 6])],
+    fn: (a, b) => Z.concat([a, b], -1),
+    reference: (a, b) => R.concat([a, b], 1),
+  },
+  {
+    op: 'stack',
+    name: '3 × [2,3] on axis 0',
+    inputs: [spec([2, 3]), spec([2, 3]), spec([2, 3])],
+    fn: (a, b, c) => Z.stack([a, b, c]),
+    reference: (a, b, c) =>
+      R.concat(
+        [a, b, c].map((t) => R.expandDims(t, 0)),
+        0,
+      ),
+  },
+  {
+    op: 'stack',
+    name: '2 × [2,3] on axis -1',
+    inputs: [spec([2, 3]), spec([2, 3])],
+    fn: (a, b) => Z.stack([a, b], -1),
+    reference: (a, b) =>
+      R.concat(
+        [a, b].map((t) => R.expandDims(t, 2)),
+        2,
+      ),
+  },
+  {
+    op: 'split',
+    name: '[2,4] sizes [1,3] on axis 1, second part',
+    inputs: [spec([2, 4])],
+    fn: (x) => Z.split(x, [1, 3], 1)[1],
+    reference: (x) => R.slice(x, [0, 1], [2, 3]),
+  },
+  {
+    op: 'split',
+    name: '[4,3] into 2 on axis 0, first part',
+    inputs: [spec([4, 3])],
+    fn: (x) => x.split(2)[0],
+    reference: (x) => R.slice(x, [0, 0], [2, 3]),
+  },
+  {
+    op: 'split',
+    name: 'all parts reassembled with different weights',
+    inputs: [spec([3, 4])],
+    fn: (x) => {
+      const [a, b, c] = Z.split(x, [1, 1, 2], 1);
+      return Z.concat([a.mul(2), b.mul(-1), c.mul(3)], 1);
+    },
+    reference: (x) => R.zip([x, R.arr([4], [2, -1, 3, 3])], (v, w) => v * w),
+  },
+  {
+    op: 'slice',
+    name: '[3,4,2] begin [1,0,1] size [2,-1,1]',
+    inputs: [spec([3, 4, 2])],
+    fn: (x) => Z.slice(x, [1, 0, 1], [2, -1, 1]),
+    reference: (x) => R.slice(x, [1, 0, 1], [2, 4, 1]),
+  },
+  {
+    op: 'slice',
+    name: '[3,4] negative begin, size to the end',
+    inputs: [spec([3, 4])],
+    fn: (x) => x.slice([-2, 1]),
+    reference: (x) => R.slice(x, [1, 1], [2, 3]),
+  },
+  {
+    op: 'pad',
+    name: '[2,3] by [[1,0],[2,1]]',
+    inputs: [spec([2, 3])],
+    fn: (x) =>
+      Z.pad(x, [
+        [1, 0],
+        [2, 1],
+      ]),
+    reference: (x) =>
+      R.pad(x, [
+        [1, 0],
+        [2, 1],
+      ]),
+  },
+  {
+    op: 'gather',
+    name: 'rows [0,2,2,3,0] of [4,3] (repeated indices)',
+    inputs: [spec([4, 3]), constant([5], [0, 2, 2, 3, 0], 'int32')],
+    fn: (x, idx) => Z.gather(x, idx),
+    reference: (x, idx) => R.gather(x, idx, 0),
+  },
+  {
+    op: 'gather',
+    name: '2-D indices on axis 1 of [2,3,2]',
+    inputs: [spec([2, 3, 2]), constant([2, 2], [0, 2, 2, 2], 'int32')],
+    fn: (x, idx) => x.gather(idx, 1),
+    reference: (x, idx) => R.gather(x, idx, 1),
+  },
+  {
+    op: 'indexSelect',
+    name: 'columns [3,1,3] of [3,4]',
+    inputs: [spec([3, 4])],
+    fn: (x) => Z.indexSelect(x, 1, [3, 1, 3]),
+    reference: (x) => R.gather(x, R.arr([3], [3, 1, 3]), 1),
+  },
+  {
+    op: 'astype',
+    name: 'float64 → float32 → float64',
+    inputs: [spec([2, 3])],
+    fn: (x) => Z.astype(x, 'float32').astype('float64'),
+    reference: (x) => R.map(x, Math.fround),
+    // float32 rounding (~1e-7) needs a wider finite-difference step
+    check: { eps: 1e-2, atol: 1e-4 },
+  },
+  {
+    op: 'astype',
+    name: 'float64 → int32 truncates, no gradient',
+    inputs: [spec([4], { values: [1.7, -1.7, 2.2, -0.5] })],
+    fn: (x) => x.astype('int32'),
+    expected: R.arr([4], [1, -1, 2, 0]),
+    differentiable: false,
+  },
+
+  // ---- neural-net ops ----
+  {
+    op: 'softmax',
+    name: 'hand-computed [0, ln 2, ln 3]',
+    inputs: [spec([3], { values: [0, Math.LN2, Math.log(3)] })],
+    fn: (x) => Z.softmax(x),
+    expected: R.arr([3], [1 / 6, 2 / 6, 3 / 6]),
+  },
+  {
+    op: 'softmax',
+    name: '[2,4] last axis',
+    inputs: [spec([2, 4])],
+    fn: (x) => x.softmax(),
+    reference: (x) => R.softmax(x, -1, false),
+  },
+  {
+    op: 'softmax',
+    name: '[3,2,2] axis 1',
+    inputs: [spec([3, 2, 2])],
+    fn: (x) => Z.softmax(x, 1),
+    reference: (x) => R.softmax(x, 1, false),
+  },
+  {
+    op: 'logSoftmax',
+    name: '[2,4] last axis',
+    inputs: [spec([2, 4])],
+    fn: (x) => x.logSoftmax(),
+    reference: (x) => R.softmax(x, -1, true),
+  },
+  {
+    op: 'logSoftmax',
+    name: '[3,2,2] axis 0',
+    inputs: [spec([3, 2, 2])],
+    fn: (x) => Z.logSoftmax(x, 0),
+    reference: (x) => R.softmax(x, 0, true),
+  },
+  {
+    op: 'logSoftmax',
+    name: 'logits of ±1e4 stay finite',
+    inputs: [spec([2, 3], { values: [1e4, -1e4, 0, -1e4, 1e4, 1e4] })],
+    fn: (x) => Z.logSoftmax(x),
+    expected: R.arr([2, 3], [0, -2e4, -1e4, -2e4 - Math.LN2, -Math.LN2, -Math.LN2]),
+  },
+  {
+    op: 'conv2d',
+    name: 'hand-computed 3×3 image, 2×2 ones kernel',
+    inputs: [
+      spec([1, 3, 3, 1], { values: [1, 2, 3, 4, 5, 6, 7, 8, 9] }),
+      spec([2, 2, 1, 1], { values: [1, 1, 1, 1] }),
+    ],
+    fn: (x, w) => Z.conv2d(x, w),
+    expected: R.arr([1, 2, 2, 1], [12, 16, 24, 28]),
+  },
+  {
+    op: 'conv2d',
+    name: 'valid, [1,4,4,2] * [3,3,2,3]',
+    inputs: [spec([1, 4, 4, 2]), spec([3, 3, 2, 3])],
+    fn: (x, w) => Z.conv2d(x, w),
+    reference: (x, w) => R.conv2d(x, w),
+  },
+  {
+    op: 'conv2d',
+    name: 'same, stride 2, [2,5,5,1] * [3,3,1,2]',
+    inputs: [spec([2, 5, 5, 1]), spec([3, 3, 1, 2])],
+    fn: (x, w) => Z.conv2d(x, w, { strides: 2, padding: 'same' }),
+    reference: (x, w) => R.conv2d(x, w, { strides: [2, 2], padding: 'same' }),
+  },
+  {
+    op: 'conv2d',
+    name: 'valid, dilation 2, [1,6,6,1] * [2,2,1,2]',
+    inputs: [spec([1, 6, 6, 1]), spec([2, 2, 1, 2])],
+    fn: (x, w) => Z.conv2d(x, w, { dilation: 2 }),
+    reference: (x, w) => R.conv2d(x, w, { dilation: [2, 2] }),
+  },
+  {
+    op: 'conv2d',
+    name: 'same, strides [1,2], rectangular [2,3,2,1] kernel',
+    inputs: [spec([1, 4, 5, 2]), spec([2, 3, 2, 1])],
+    fn: (x, w) => Z.conv2d(x, w, { strides: [1, 2], padding: 'same' }),
+    reference: (x, w) => R.conv2d(x, w, { strides: [1, 2], padding: 'same' }),
+  },
+  {
+    op: 'maxPool2d',
+    name: 'hand-computed 4×4 arange, 2×2',
+    inputs: [spec([1, 4, 4, 1], { values: [...Array(16).keys()] })],
+    fn: (x) => Z.maxPool2d(x),
+    expected: R.arr([1, 2, 2, 1], [5, 7, 13, 15]),
+  },
+  {
+    op: 'maxPool2d',
+    name: 'valid 2×2 on [1,4,4,2]',
+    inputs: [spec([1, 4, 4, 2], { distinct: true })],
+    fn: (x) => Z.maxPool2d(x, { poolSize: 2 }),
+    reference: (x) => R.pool2d(x, 'max', [2, 2], [2, 2], 'valid'),
+  },
+  {
+    op: 'maxPool2d',
+    name: 'same 3×3 stride 2 on [1,5,5,1]',
+    inputs: [spec([1, 5, 5, 1], { distinct: true })],
+    fn: (x) => Z.maxPool2d(x, { poolSize: 3, strides: 2, padding: 'same' }),
+    reference: (x) => R.pool2d(x, 'max', [3, 3], [2, 2], 'same'),
+  },
+  {
+    op: 'maxPool2d',
+    name: 'overlapping [2,3] windows, strides [1,2], on [2,4,6,1]',
+    inputs: [spec([2, 4, 6, 1], { distinct: true })],
+    fn: (x) => Z.maxPool2d(x, { poolSize: [2, 3], strides: [1, 2] }),
+    reference: (x) => R.pool2d(x, 'max', [2, 3], [1, 2], 'valid'),
+  },
+  {
+    op: 'avgPool2d',
+    name: 'hand-computed 3×3, 2×2 same (edge windows average their valid part)',
+    inputs: [spec([1, 3, 3, 1], { values: [1, 2, 3, 4, 5, 6, 7, 8, 9] })],
+    fn: (x) => Z.avgPool2d(x, { padding: 'same' }),
+    expected: R.arr([1, 2, 2, 1], [3, 4.5, 7.5, 9]),
+  },
+  {
+    op: 'avgPool2d',
+    name: 'same 2×2 on [1,5,5,2]',
+    inputs: [spec([1, 5, 5, 2])],
+    fn: (x) => Z.avgPool2d(x, { poolSize: 2, padding: 'same' }),
+    reference: (x) => R.pool2d(x, 'avg', [2, 2], [2, 2], 'same'),
+  },
+  {
+    op: 'avgPool2d',
+    name: 'valid 2×2 on [2,4,4,1]',
+    inputs: [spec([2, 4, 4, 1])],
+    fn: (x) => Z.avgPool2d(x),
+    reference: (x) => R.pool2d(x, 'avg', [2, 2], [2, 2], 'valid'),
+  },
+  {
+    op: 'avgPool2d',
+    name: 'same 3×3 stride 1 on [1,5,4,1]',
+    inputs: [spec([1, 5, 4, 1])],
+    fn: (x) => Z.avgPool2d(x, { poolSize: 3, strides: 1, padding: 'same' }),
+    reference: (x) => R.pool2d(x, 'avg', [3, 3], [1, 1], 'same'),
+  },
+  {
+    op: 'dropout',
+    name: 'rate 0.4 with a fixed generator',
+    inputs: [spec([3, 4])],
+    fn: (x) => Z.dropout(x, 0.4, { generator: Z.makeGenerator('dropout case') }),
+    reference: (x) => {
+      const next = Z.makeGenerator('dropout case');
+      return R.map(x, (v) => (next() >= 0.4 ? v / 0.6 : 0));
+    },
+  },
+];
