@@ -44,6 +44,11 @@ export function withForwardMode<T>(fn: () => T): T {
   }
 }
 
+/** @internal Whether a jvp() is running (tangents propagate through ops). */
+export function isForwardModeActive(): boolean {
+  return forwardModeDepth > 0;
+}
+
 function withoutForwardMode<T>(fn: () => T): T {
   const previous = forwardModeDepth;
   forwardModeDepth = 0;

@@ -3,7 +3,15 @@
  * into one that returns its gradients (reverse mode) or tangents (forward mode).
  */
 import { Tensor } from './tensor';
-import { Op, defineOp, isGradEnabled, runBackward, withForwardMode, withGradMode } from './engine';
+import {
+  Op,
+  defineOp,
+  isForwardModeActive,
+  isGradEnabled,
+  runBackward,
+  withForwardMode,
+  withGradMode,
+} from './engine';
 import { formatShape, shapesEqual } from './shape';
 import { isFloat } from './dtype';
 import { onesLike, zerosLike } from './creation';
@@ -132,6 +140,13 @@ export function jvp(
 ): [Tensor, Tensor] {
   if (primals.length !== tangents.length) {
     throw new Error(`jvp: ${primals.length} primals but ${tangents.length} tangents`);
+  }
+  // Tensors carry one tangent, so an inner jvp would silently drop the outer one.
+  if (isForwardModeActive()) {
+    throw new Error(
+      'jvp: nested forward mode (jvp inside jvp) is not supported; ' +
+        'for second derivatives use jvp of grad, grad of grad, or hessian',
+    );
   }
   const duals = primals.map((p, i) => {
     const t = tangents[i];
