@@ -1,0 +1,36 @@
+/** Activation functions by name, as layers' `activation` option takes them. */
+import { Tensor, elu, gelu, leakyRelu, relu, sigmoid, softmax, softplus, tanh } from '@zen/autograd-core';
+
+export type ActivationName =
+  'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax' | 'leakyRelu' | 'elu' | 'gelu' | 'softplus';
+
+/** Slope of 'leakyRelu' for x < 0 (the LeakyReLU layer's default, as TensorFlow.js). */
+export const LEAKY_RELU_ALPHA = 0.3;
+
+const ACTIVATIONS: Record<ActivationName, (x: Tensor) => Tensor> = {
+  linear: (x) => x,
+  relu,
+  sigmoid,
+  tanh,
+  softmax: (x) => softmax(x, -1),
+  leakyRelu: (x) => leakyRelu(x, LEAKY_RELU_ALPHA),
+  elu: (x) => elu(x, 1),
+  gelu,
+  softplus,
+};
+
+/** The activation function called `name` (throws listing the known names). */
+export function getActivation(name: string): (x: Tensor) => Tensor {
+  const fn = ACTIVATIONS[name as ActivationName];
+  if (!fn) {
+    throw new Error(`unknown activation '${name}' (expected one of ${Object.keys(ACTIVATIONS).join(', ')})`);
+  }
+  return fn;
+}
+
+/** Activations a cross-entropy loss can fuse with (it then works on the logits before them). */
+export type FusableActivation = 'softmax' | 'sigmoid';
+
+export function isFusable(name: string): name is FusableActivation {
+  return name === 'softmax' || name === 'sigmoid';
+}

@@ -1,0 +1,62 @@
+/**
+ * @zen/nn — Keras-style layers, losses, metrics, optimisers, callbacks and the
+ * Sequential model, on @zen/autograd-core. Every gradient comes from autograd.
+ * This file is the package's whole public surface.
+ */
+export * from './layers';
+export { Sequential } from './models/sequential';
+export type { CompileArgs, SequentialConfig } from './models/sequential';
+export type { FitArgs } from './training/fit';
+export type { EvaluateArgs, PredictArgs } from './training/evaluate';
+export type { LossSpec, LossConfig, LossName } from './training/loss-spec';
+export { loadModel } from './saving/load';
+
+export * as losses from './losses';
+export type {
+  LossFunction,
+  CrossentropyOptions,
+  CategoricalCrossentropyOptions,
+  HuberOptions,
+} from './losses';
+export * as metrics from './metrics';
+export type { MetricFunction, MetricSpec } from './metrics';
+export * as initializers from './initializers';
+export type { Initializer, InitializerSpec, InitializerName } from './initializers';
+export { getActivation } from './activations';
+export type { ActivationName } from './activations';
+export type { SymbolicShape } from './shapes';
+
+export { Optimizer } from './optimizers/optimizer';
+export type { OptimizerArgs } from './optimizers/optimizer';
+export { SGD, Momentum } from './optimizers/sgd';
+export type { SGDArgs, MomentumArgs } from './optimizers/sgd';
+export { RMSProp, Adagrad, Adam, AdamW } from './optimizers/adaptive';
+export type { RMSPropArgs, AdagradArgs, AdamArgs, AdamWArgs } from './optimizers/adaptive';
+export { getOptimizer } from './optimizers/registry';
+export type { OptimizerSpec } from './optimizers/registry';
+export {
+  exponentialDecay,
+  stepDecay,
+  cosineDecay,
+  ExponentialDecay,
+  StepDecay,
+  CosineDecay,
+} from './optimizers/schedules';
+export type {
+  LearningRateSchedule,
+  ExponentialDecayArgs,
+  StepDecayArgs,
+  CosineDecayArgs,
+} from './optimizers/schedules';
+
+export { Callback } from './callbacks/callback';
+export type { CallbackLike, Logs } from './callbacks/callback';
+export { History } from './callbacks/history';
+export { EarlyStopping } from './callbacks/early-stopping';
+export type { EarlyStoppingArgs } from './callbacks/early-stopping';
+export { ModelCheckpoint } from './callbacks/model-checkpoint';
+export type { ModelCheckpointArgs } from './callbacks/model-checkpoint';
+export { LearningRateScheduler, ReduceLROnPlateau } from './callbacks/learning-rate';
+export type { ReduceLROnPlateauArgs } from './callbacks/learning-rate';
+export { TerminateOnNaN } from './callbacks/terminate-on-nan';
+export type { MonitorMode } from './callbacks/monitor';

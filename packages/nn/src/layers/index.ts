@@ -1,0 +1,22 @@
+/** Every built-in layer (importing this registers them all for loadModel). */
+export { Layer, LayerWeight } from './layer';
+export type { LayerArgs, CallOptions, LayerConfig, InputSpec, Logits, LayerDType } from './layer';
+export { registerLayer, registeredLayers } from './registry';
+export { Dense } from './dense';
+export type { DenseArgs } from './dense';
+export { Conv2D } from './conv2d';
+export type { Conv2DArgs } from './conv2d';
+export { MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D } from './pooling';
+export type { Pooling2DArgs } from './pooling';
+export { Flatten, Reshape } from './reshaping';
+export type { ReshapeArgs } from './reshaping';
+export { Dropout } from './dropout';
+export type { DropoutArgs } from './dropout';
+export { BatchNormalization, LayerNormalization } from './normalization';
+export type { BatchNormalizationArgs, NormalizationArgs } from './normalization';
+export { Embedding } from './embedding';
+export type { EmbeddingArgs } from './embedding';
+export { SimpleRNN, LSTM, GRU } from './recurrent';
+export type { RecurrentArgs, GatedArgs, LSTMArgs } from './recurrent';
+export { Activation, ReLU, LeakyReLU, Sigmoid, Tanh, Softmax } from './activation-layers';
+export type { ActivationArgs, ReLUArgs, LeakyReLUArgs, SoftmaxArgs } from './activation-layers';

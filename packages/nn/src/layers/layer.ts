@@ -1,0 +1,267 @@
+/**
+ * The Layer base class (Keras style): weights are created lazily by `build` from the
+ * first input's shape, `call` computes the output with Tensor ops (autograd supplies
+ * every gradient), and `getConfig` describes the layer so `loadModel` can rebuild it.
+ */
+import { DType, Tensor, noGrad } from '@zen/autograd-core';
+import { FusableActivation } from '../activations';
+import { Initializer, InitializerSpec, getInitializer } from '../initializers';
+import { SymbolicShape, formatSymbolicShape } from '../shapes';
+
+/** Float element type of a layer's weights and computations. */
+export type LayerDType = 'float32' | 'float64';
+
+/** Options every layer accepts. */
+export interface LayerArgs {
+  /** Unique name within a model; derived from the class name when omitted. */
+  name?: string;
+  /** Whether the optimiser updates this layer's weights (default true). */
+  trainable?: boolean;
+  /** Shape of one sample without the batch axis; lets a model build before it sees data. */
+  inputShape?: readonly number[];
+  /** Element type of the weights (default 'float32'; 'float64' for gradient checks). */
+  dtype?: LayerDType;
+}
+
+export interface CallOptions {
+  /** Training mode: dropout drops, batch normalisation uses batch statistics. Default false. */
+  training?: boolean;
+}
+
+/** A layer's config as saved in model.json: constructor arguments as JSON. */
+export type LayerConfig = Record<string, unknown> & { name: string };
+
+/** What a layer requires of its input: its rank and the length of some axes (negative axes count from the end). */
+export interface InputSpec {
+  ndim?: number;
+  minNdim?: number;
+  axes?: Record<number, number>;
+}
+
+/**
+ * A named weight of a layer. `value` is the tensor ops use (requiresGrad when
+ * trainable); it may be replaced (for example by a float64 copy in a gradient check).
+ */
+export class LayerWeight {
+  constructor(
+    /** Name within the layer, e.g. 'kernel'. */
+    readonly name: string,
+    public value: Tensor,
+    /** False for state such as batch normalisation's moving statistics. */
+    readonly trainable: boolean,
+  ) {}
+}
+
+/** The pre-activation output of a layer ending in softmax or sigmoid, for fused losses. */
+export interface Logits {
+  logits: Tensor;
+  activation: FusableActivation;
+}
+
+/** Base class of every layer. Subclasses implement `call` and usually `build` and `computeOutputShape`. */
+export abstract class Layer {
+  /** Registry name used by `loadModel` (the class name). */
+  abstract readonly className: string;
+  readonly dtype: LayerDType;
+  /** Shape of one sample (no batch axis), when given at construction. */
+  readonly inputShape: readonly number[] | undefined;
+  /** Whether `build` has run. */
+  built = false;
+  /** The input shape (batch axis null) the layer was built for. */
+  builtInputShape: SymbolicShape | null = null;
+  /** Whether `name` was chosen by the user (a model then refuses duplicates instead of renaming). */
+  readonly nameGiven: boolean;
+  /** What `build` learned the input must look like; checked on every call. */
+  protected inputSpec: InputSpec | null = null;
+  /** Whether float inputs of another dtype (and int inputs) are cast to the layer's dtype. */
+  protected readonly castsInput: boolean = true;
+  private readonly ownWeights: LayerWeight[] = [];
+  private isTrainable: boolean;
+  private givenName: string;
+
+  constructor(args: LayerArgs = {}) {
+    this.nameGiven = args.name !== undefined;
+    this.givenName = args.name ?? '';
+    this.isTrainable = args.trainable ?? true;
+    this.dtype = args.dtype ?? 'float32';
+    if (this.dtype !== 'float32' && this.dtype !== 'float64') {
+      throw new Error(`layer dtype must be 'float32' or 'float64', got '${this.dtype as string}'`);
+    }
+    if (args.inputShape !== undefined) {
+      if (!args.inputShape.every((d) => Number.isInteger(d) && d > 0)) {
+        throw new Error(`inputShape must list positive integers, got ${JSON.stringify(args.inputShape)}`);
+      }
+      this.inputShape = [...args.inputShape];
+    }
+  }
+
+  /** The layer's name: given, assigned by a model to keep names unique, or derived from the class ('conv2d'). */
+  get name(): string {
+    return this.givenName || defaultLayerName(this.className);
+  }
+
+  set name(value: string) {
+    this.givenName = value;
+  }
+
+  /** How errors name the layer: `Dense layer 'dense_1'`. */
+  protected get label(): string {
+    return `${this.className} layer '${this.name}'`;
+  }
+
+  /** Creates the weights for inputs of `inputShape` (batch axis null). Called once, by `maybeBuild`. */
+  build(_inputShape: SymbolicShape): void {}
+
+  /** Computes the output. Called by `apply`, which builds, checks and casts first. */
+  abstract call(x: Tensor, options: CallOptions): Tensor;
+
+  /** The output shape for an input shape (batch axis null). Default: unchanged. */
+  computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
+    return inputShape;
+  }
+
+  /**
+   * For layers ending in softmax or sigmoid: the logits before that activation, so a
+   * cross-entropy can work on them stably. Null when the layer has no such activation.
+   */
+  protected callLogits(_x: Tensor, _options: CallOptions): Logits | null {
+    return null;
+  }
+
+  /** Builds on first use, checks the input against what the layer was built for, and calls it. */
+  apply(x: Tensor, options: CallOptions = {}): Tensor {
+    return this.call(this.prepareInput(x), options);
+  }
+
+  /** Like `apply`, but returns the logits before a final softmax/sigmoid (null when there is none). */
+  applyLogits(x: Tensor, options: CallOptions = {}): Logits | null {
+    return this.callLogits(this.prepareInput(x), options);
+  }
+
+  /** Builds the layer for `inputShape` unless it already is; checks the shape against the spec. */
+  maybeBuild(inputShape: SymbolicShape): void {
+    if (!this.built) {
+      this.build(inputShape);
+      this.built = true;
+      this.builtInputShape = [null, ...inputShape.slice(1)];
+    }
+    this.checkInputShape(inputShape);
+  }
+
+  private prepareInput(x: Tensor): Tensor {
+    if (!(x instanceof Tensor)) throw new Error(`${this.label}: input must be a Tensor, got ${typeof x}`);
+    this.maybeBuild(x.shape);
+    if (this.castsInput && x.dtype !== this.dtype) return x.astype(this.dtype);
+    return x;
+  }
+
+  private checkInputShape(shape: SymbolicShape): void {
+    const spec = this.inputSpec;
+    if (!spec) return;
+    const ndim = shape.length;
+    const fail = (what: string) => {
+      throw new Error(`${this.label}: expected input ${what}, got shape ${formatSymbolicShape(shape)}`);
+    };
+    if (spec.ndim !== undefined && ndim !== spec.ndim) fail(`of rank ${spec.ndim}`);
+    if (spec.minNdim !== undefined && ndim < spec.minNdim) fail(`of rank at least ${spec.minNdim}`);
+    for (const [key, length] of Object.entries(spec.axes ?? {})) {
+      const axis = Number(key) < 0 ? ndim + Number(key) : Number(key);
+      const actual = shape[axis];
+      if (actual !== null && actual !== length) fail(`with axis ${key} of length ${length}`);
+    }
+  }
+
+  /**
+   * Creates a weight (call from `build`). Trainable weights get requiresGrad unless the
+   * layer is frozen; non-trainable ones (moving statistics) never do.
+   */
+  protected addWeight(
+    name: string,
+    shape: readonly number[],
+    initializer: InitializerSpec | Initializer,
+    trainable = true,
+  ): LayerWeight {
+    if (this.ownWeights.some((w) => w.name === name)) {
+      throw new Error(`${this.label}: weight '${name}' already exists`);
+    }
+    const value = getInitializer(initializer).generate(shape, this.dtype as DType);
+    value.requiresGrad = trainable && this.isTrainable;
+    const weight = new LayerWeight(name, value, trainable);
+    this.ownWeights.push(weight);
+    return weight;
+  }
+
+  /** Whether the optimiser updates this layer. Setting it freezes or unfreezes the weights. */
+  get trainable(): boolean {
+    return this.isTrainable;
+  }
+
+  set trainable(value: boolean) {
+    this.isTrainable = value;
+    for (const w of this.ownWeights) if (w.trainable) w.value.requiresGrad = value;
+  }
+
+  /** All weights, trainable and not, in creation order. */
+  get weights(): LayerWeight[] {
+    return [...this.ownWeights];
+  }
+
+  get trainableWeights(): LayerWeight[] {
+    return this.isTrainable ? this.ownWeights.filter((w) => w.trainable) : [];
+  }
+
+  get nonTrainableWeights(): LayerWeight[] {
+    return this.ownWeights.filter((w) => !w.trainable || !this.isTrainable);
+  }
+
+  /** The tensors the optimiser updates (PyTorch's `parameters()`). */
+  parameters(): Tensor[] {
+    return this.trainableWeights.map((w) => w.value);
+  }
+
+  /** Copies of every weight's value, in `weights` order. */
+  getWeights(): Tensor[] {
+    return this.ownWeights.map((w) => w.value.clone());
+  }
+
+  /** Overwrites the weights' values in place (shapes must match), keeping the tensors' identity. */
+  setWeights(values: readonly Tensor[]): void {
+    if (values.length !== this.ownWeights.length) {
+      throw new Error(
+        `${this.label}: setWeights got ${values.length} tensors for ${this.ownWeights.length} weights`,
+      );
+    }
+    this.ownWeights.forEach((w, i) => copyInto(w.value, values[i], `${this.label}: weight '${w.name}'`));
+  }
+
+  /** Number of scalars in all weights. */
+  countParams(): number {
+    return this.ownWeights.reduce((n, w) => n + w.value.size, 0);
+  }
+
+  /** The constructor arguments as JSON (subclasses add theirs). */
+  getConfig(): LayerConfig {
+    const config: LayerConfig = { name: this.name, trainable: this.trainable, dtype: this.dtype };
+    if (this.inputShape) config.inputShape = [...this.inputShape];
+    return config;
+  }
+}
+
+/** Copies `source`'s values into `target` (same shape), under noGrad. */
+export function copyInto(target: Tensor, source: Tensor, what: string): void {
+  if (target.shape.length !== source.shape.length || target.shape.some((d, i) => d !== source.shape[i])) {
+    throw new Error(
+      `${what} has shape ${formatSymbolicShape(target.shape)} but the new value has shape ${formatSymbolicShape(source.shape)}`,
+    );
+  }
+  noGrad(() => target.data.set(source.data));
+}
+
+/** 'Conv2D' → 'conv2d', 'BatchNormalization' → 'batch_normalization' (Keras's default names). */
+export function defaultLayerName(className: string): string {
+  return className
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .toLowerCase()
+    .replace(/(\d)_d\b/g, '$1d');
+}

@@ -1,0 +1,179 @@
+/**
+ * Losses, called as Keras does: `loss(yTrue, yPred)` → a scalar tensor (the mean
+ * over the batch). Everything is built from Tensor ops, so autograd differentiates them.
+ * The cross-entropies take probabilities by default (clipped to [ε, 1 − ε] so log(0)
+ * never appears) or logits with `fromLogits: true` (then log-softmax / softplus keep
+ * them finite for logits of any size).
+ */
+import { Tensor, logSoftmax, oneHot, softplus } from '@zen/autograd-core';
+import { formatSymbolicShape } from './shapes';
+
+/** Clipping of probabilities in cross-entropies, as Keras's backend epsilon. */
+export const EPSILON = 1e-7;
+
+/** Any loss: a scalar tensor from targets and predictions. */
+export type LossFunction = (yTrue: Tensor, yPred: Tensor) => Tensor;
+
+export interface CrossentropyOptions {
+  /** `yPred` holds logits rather than probabilities. Default false. */
+  fromLogits?: boolean;
+}
+
+export interface CategoricalCrossentropyOptions extends CrossentropyOptions {
+  /** Mixes the one-hot targets with the uniform distribution: y(1 − s) + s/classes. Default 0. */
+  labelSmoothing?: number;
+}
+
+export interface HuberOptions {
+  /** Where the loss turns from quadratic to linear; default 1. */
+  delta?: number;
+}
+
+/**
+ * Brings `yTrue` to `yPred`'s shape and dtype. Equal sizes are reshaped ([N] vs
+ * [N, 1], which would otherwise broadcast to [N, N]); other mismatches are errors.
+ */
+function alignTargets(loss: string, yTrue: Tensor, yPred: Tensor): Tensor {
+  checkTensors(loss, yTrue, yPred);
+  let y = yTrue;
+  if (y.shape.length !== yPred.shape.length || y.shape.some((d, i) => d !== yPred.shape[i])) {
+    if (y.size !== yPred.size) {
+      throw new Error(
+        `${loss}: yTrue of shape ${formatSymbolicShape(yTrue.shape)} does not match yPred of shape ${formatSymbolicShape(yPred.shape)}`,
+      );
+    }
+    y = y.reshape(yPred.shape);
+  }
+  return y.dtype === yPred.dtype ? y.detach() : y.detach().astype(yPred.dtype);
+}
+
+function checkTensors(loss: string, yTrue: Tensor, yPred: Tensor): void {
+  if (!(yTrue instanceof Tensor) || !(yPred instanceof Tensor)) {
+    throw new Error(`${loss}: yTrue and yPred must be Tensors`);
+  }
+  if (yPred.dtype === 'int32') throw new Error(`${loss}: yPred must be a float tensor, got int32`);
+  if (yPred.ndim === 0) throw new Error(`${loss}: yPred must have a batch axis, got a scalar`);
+}
+
+/** Mean of (yTrue − yPred)². */
+export function meanSquaredError(yTrue: Tensor, yPred: Tensor): Tensor {
+  return yPred
+    .sub(alignTargets('meanSquaredError', yTrue, yPred))
+    .square()
+    .mean();
+}
+
+/** Mean of |yTrue − yPred|. */
+export function meanAbsoluteError(yTrue: Tensor, yPred: Tensor): Tensor {
+  return yPred
+    .sub(alignTargets('meanAbsoluteError', yTrue, yPred))
+    .abs()
+    .mean();
+}
+
+/**
+ * Huber loss: ½e² where |e| ≤ δ, δ(|e| − ½δ) beyond, with e = yPred − yTrue. Written
+ * as ½q² + δ(|e| − q) with q = min(|e|, δ), which is both pieces at once.
+ */
+export function huber(yTrue: Tensor, yPred: Tensor, options: HuberOptions = {}): Tensor {
+  const delta = options.delta ?? 1;
+  if (!(delta > 0)) throw new Error(`huber: delta must be positive, got ${delta}`);
+  const absError = yPred.sub(alignTargets('huber', yTrue, yPred)).abs();
+  const quadratic = absError.minimum(delta);
+  return quadratic.square().mul(0.5).add(absError.sub(quadratic).mul(delta)).mean();
+}
+
+/**
+ * Binary cross-entropy −[y·log p + (1 − y)·log(1 − p)], averaged. From logits x it is
+ * softplus(x) − x·y, which is exact and finite for any x (gradient σ(x) − y).
+ */
+export function binaryCrossentropy(yTrue: Tensor, yPred: Tensor, options: CrossentropyOptions = {}): Tensor {
+  const y = alignTargets('binaryCrossentropy', yTrue, yPred);
+  if (options.fromLogits) return softplus(yPred).sub(yPred.mul(y)).mean();
+  const p = yPred.clip(EPSILON, 1 - EPSILON);
+  const positive = y.mul(p.log());
+  const negative = y.neg().add(1).mul(p.neg().add(1).log());
+  return positive.add(negative).neg().mean();
+}
+
+/**
+ * Categorical cross-entropy −Σ y·log p over the last axis with one-hot (or soft)
+ * targets, averaged over the batch. Probabilities are renormalised and clipped as
+ * Keras does; logits go through log-softmax.
+ */
+export function categoricalCrossentropy(
+  yTrue: Tensor,
+  yPred: Tensor,
+  options: CategoricalCrossentropyOptions = {},
+): Tensor {
+  let y = alignTargets('categoricalCrossentropy', yTrue, yPred);
+  const smoothing = options.labelSmoothing ?? 0;
+  if (smoothing !== 0) {
+    if (!(smoothing > 0 && smoothing <= 1)) {
+      throw new Error(`categoricalCrossentropy: labelSmoothing must be in [0, 1], got ${smoothing}`);
+    }
+    y = y.mul(1 - smoothing).add(smoothing / yPred.shape[yPred.ndim - 1]);
+  }
+  return y
+    .mul(logProbabilities(yPred, options.fromLogits ?? false))
+    .sum(-1)
+    .neg()
+    .mean();
+}
+
+/** log p along the last axis from logits (log-softmax) or from probabilities (renormalised, clipped). */
+function logProbabilities(yPred: Tensor, fromLogits: boolean): Tensor {
+  if (fromLogits) return logSoftmax(yPred, -1);
+  return yPred
+    .div(yPred.sum(-1, true))
+    .clip(EPSILON, 1 - EPSILON)
+    .log();
+}
+
+/**
+ * Cross-entropy with integer class labels: yTrue [N] (or [N, 1], or yPred's shape
+ * without the class axis) and yPred [N, classes]. Labels must be integers in [0, classes).
+ */
+export function sparseCategoricalCrossentropy(
+  yTrue: Tensor,
+  yPred: Tensor,
+  options: CrossentropyOptions = {},
+): Tensor {
+  const loss = 'sparseCategoricalCrossentropy';
+  checkTensors(loss, yTrue, yPred);
+  const classes = yPred.shape[yPred.ndim - 1];
+  const labelShape = yPred.shape.slice(0, -1);
+  const labels = sparseLabels(loss, yTrue, labelShape, classes);
+  const picked = oneHot(labels, classes, { dtype: yPred.dtype }).mul(
+    logProbabilities(yPred, options.fromLogits ?? false),
+  );
+  return picked.sum(-1).neg().mean();
+}
+
+/** Checks and reshapes integer labels for predictions with `labelShape` + [classes]. */
+export function sparseLabels(
+  where: string,
+  yTrue: Tensor,
+  labelShape: readonly number[],
+  classes: number,
+): Tensor {
+  const count = labelShape.reduce((a, b) => a * b, 1);
+  if (yTrue.size !== count) {
+    throw new Error(
+      `${where}: yTrue of shape ${formatSymbolicShape(yTrue.shape)} should hold one integer label per prediction ` +
+        `(${formatSymbolicShape(labelShape)} for yPred with ${classes} classes)`,
+    );
+  }
+  const d = yTrue.data;
+  for (let i = 0; i < d.length; i++) {
+    if (!(d[i] >= 0 && d[i] < classes) || !Number.isInteger(d[i])) {
+      throw new Error(`${where}: label ${d[i]} at position ${i} is not an integer class in [0, ${classes})`);
+    }
+  }
+  const labels = yTrue.dtype === 'int32' ? yTrue.detach() : yTrue.detach().astype('int32');
+  return labels.reshape(labelShape);
+}
+
+/** Short aliases, as Keras: `mse`, `mae`. */
+export const mse = meanSquaredError;
+export const mae = meanAbsoluteError;

@@ -1,0 +1,157 @@
+/**
+ * The Optimizer base class. `step` reads each parameter's `.grad` (filled by
+ * `loss.backward()`), optionally clips it, and updates the parameter's data in place;
+ * `zeroGrad` clears the gradients. Per-parameter state (momentum, moments) is kept in
+ * typed arrays keyed by the parameter tensor.
+ */
+import { Tensor, TypedArray, noGrad } from '@zen/autograd-core';
+import { LearningRateSchedule, scheduleFromConfig } from './schedules';
+
+export interface OptimizerArgs {
+  /** A number or a schedule (`exponentialDecay(…)`, …). */
+  learningRate?: number | LearningRateSchedule;
+  /** Clip each parameter's gradient to this L2 norm (Keras `clipnorm`). */
+  clipNorm?: number;
+  /** Clip all gradients together to this global L2 norm (Keras `global_clipnorm`). */
+  globalClipNorm?: number;
+  /** Clip each gradient element to [−clipValue, clipValue]. */
+  clipValue?: number;
+}
+
+/** A saved learning rate: a number or a schedule's `{ className, config }`. */
+type SavedLearningRate = number | { className: string; config: Record<string, unknown> };
+
+export abstract class Optimizer {
+  abstract readonly className: string;
+  /** The rate (or schedule); callbacks such as ReduceLROnPlateau assign new numbers. */
+  learningRate: number | LearningRateSchedule;
+  readonly clipNorm: number | undefined;
+  readonly globalClipNorm: number | undefined;
+  readonly clipValue: number | undefined;
+  /** Number of updates applied so far. */
+  iterations = 0;
+  private slots = new WeakMap<Tensor, Map<string, TypedArray>>();
+  private paramsProvider: (() => Tensor[]) | null = null;
+
+  constructor(args: OptimizerArgs, defaultLearningRate: number) {
+    this.learningRate = args.learningRate ?? defaultLearningRate;
+    if (typeof this.learningRate === 'number' && !(this.learningRate >= 0)) {
+      throw new Error(`optimizer: learningRate must be a non-negative number, got ${this.learningRate}`);
+    }
+    for (const key of ['clipNorm', 'globalClipNorm', 'clipValue'] as const) {
+      const value = args[key];
+      if (value !== undefined && !(value > 0))
+        throw new Error(`optimizer: ${key} must be positive, got ${value}`);
+    }
+    this.clipNorm = args.clipNorm;
+    this.globalClipNorm = args.globalClipNorm;
+    this.clipValue = args.clipValue;
+  }
+
+  /** The rate the next update uses (a schedule evaluated at `iterations`). */
+  get currentLearningRate(): number {
+    const lr = this.learningRate;
+    return typeof lr === 'number' ? lr : lr.valueAt(this.iterations);
+  }
+
+  /** Lets `step()` and `zeroGrad()` be called without arguments (a model's `compile` does this). */
+  attach(parameters: () => Tensor[]): void {
+    this.paramsProvider = parameters;
+  }
+
+  private resolve(params: readonly Tensor[] | undefined, method: string): readonly Tensor[] {
+    if (params) return params;
+    if (!this.paramsProvider) {
+      throw new Error(
+        `${this.className}.${method}: pass the parameters (model.parameters()) or compile a model with this optimizer`,
+      );
+    }
+    return this.paramsProvider();
+  }
+
+  /** Forgets the parameters' accumulated gradients. */
+  zeroGrad(params?: readonly Tensor[]): void {
+    for (const p of this.resolve(params, 'zeroGrad')) p.zeroGrad();
+  }
+
+  /** Applies one update to every parameter that has a gradient. */
+  step(params?: readonly Tensor[]): void {
+    const withGrad = this.resolve(params, 'step').filter((p) => p.grad !== null);
+    const grads = this.clippedGradients(withGrad);
+    const lr = this.currentLearningRate;
+    noGrad(() => withGrad.forEach((p, i) => this.updateParameter(p, grads[i], lr)));
+    this.iterations++;
+  }
+
+  /** Updates `param.data` in place from its (clipped) gradient. */
+  protected abstract updateParameter(param: Tensor, grad: TypedArray, learningRate: number): void;
+
+  /** A per-parameter state array (zeros, or `initial`) created on first use. */
+  protected slot(param: Tensor, name: string, initial = 0): TypedArray {
+    let state = this.slots.get(param);
+    if (!state) this.slots.set(param, (state = new Map()));
+    let array = state.get(name);
+    if (!array) {
+      array =
+        param.data instanceof Float64Array ? new Float64Array(param.size) : new Float32Array(param.size);
+      if (initial !== 0) array.fill(initial);
+      state.set(name, array);
+    }
+    return array;
+  }
+
+  /** Forgets all per-parameter state and the update count. */
+  reset(): void {
+    this.slots = new WeakMap();
+    this.iterations = 0;
+  }
+
+  private clippedGradients(params: readonly Tensor[]): TypedArray[] {
+    const grads = params.map((p) => p.grad!.data);
+    if (this.clipValue === undefined && this.clipNorm === undefined && this.globalClipNorm === undefined)
+      return grads;
+    const clipped = grads.map((g) => g.slice());
+    if (this.clipValue !== undefined) {
+      const c = this.clipValue;
+      for (const g of clipped) for (let i = 0; i < g.length; i++) g[i] = Math.min(c, Math.max(-c, g[i]));
+    }
+    if (this.clipNorm !== undefined) for (const g of clipped) scaleToNorm(g, sumOfSquares(g), this.clipNorm);
+    if (this.globalClipNorm !== undefined) {
+      const total = clipped.reduce((s, g) => s + sumOfSquares(g), 0);
+      for (const g of clipped) scaleToNorm(g, total, this.globalClipNorm);
+    }
+    return clipped;
+  }
+
+  /** Options as JSON, for model.json (subclasses add theirs). */
+  getConfig(): Record<string, unknown> {
+    const lr = this.learningRate;
+    const config: Record<string, unknown> = {
+      learningRate: typeof lr === 'number' ? lr : { className: lr.className, config: lr.getConfig() },
+    };
+    if (this.clipNorm !== undefined) config.clipNorm = this.clipNorm;
+    if (this.globalClipNorm !== undefined) config.globalClipNorm = this.globalClipNorm;
+    if (this.clipValue !== undefined) config.clipValue = this.clipValue;
+    return config;
+  }
+}
+
+/** Turns a saved learning rate back into a number or schedule. */
+export function learningRateFromConfig(saved: unknown): number | LearningRateSchedule | undefined {
+  if (saved === undefined || typeof saved === 'number') return saved;
+  return scheduleFromConfig(saved as Exclude<SavedLearningRate, number>);
+}
+
+function sumOfSquares(g: TypedArray): number {
+  let s = 0;
+  for (let i = 0; i < g.length; i++) s += g[i] * g[i];
+  return s;
+}
+
+/** Scales `g` so that a norm of √sumSquares becomes at most maxNorm. */
+function scaleToNorm(g: TypedArray, sumSquares: number, maxNorm: number): void {
+  const norm = Math.sqrt(sumSquares);
+  if (norm <= maxNorm) return;
+  const scale = maxNorm / norm;
+  for (let i = 0; i < g.length; i++) g[i] *= scale;
+}

@@ -1,0 +1,75 @@
+/** SGD (with optional momentum and Nesterov) and Zen's Momentum. */
+import { Tensor, TypedArray } from '@zen/autograd-core';
+import { Optimizer, OptimizerArgs } from './optimizer';
+
+export interface SGDArgs extends OptimizerArgs {
+  /** Default 0 (plain gradient descent). */
+  momentum?: number;
+  /** Nesterov momentum (default false). */
+  nesterov?: boolean;
+}
+
+/**
+ * Stochastic gradient descent, as Keras: with momentum m, v ← m·v − lr·g and
+ * p ← p + v (Nesterov: p ← p + m·v − lr·g). Default learning rate 0.01.
+ */
+export class SGD extends Optimizer {
+  readonly className = 'SGD';
+  readonly momentum: number;
+  readonly nesterov: boolean;
+
+  constructor(args: SGDArgs = {}) {
+    super(args, 0.01);
+    this.momentum = args.momentum ?? 0;
+    if (!(this.momentum >= 0)) throw new Error(`SGD: momentum must be non-negative, got ${this.momentum}`);
+    this.nesterov = args.nesterov ?? false;
+  }
+
+  protected updateParameter(param: Tensor, g: TypedArray, lr: number): void {
+    const p = param.data;
+    const m = this.momentum;
+    if (m === 0) {
+      for (let i = 0; i < p.length; i++) p[i] -= lr * g[i];
+      return;
+    }
+    const v = this.slot(param, 'velocity');
+    for (let i = 0; i < p.length; i++) {
+      v[i] = m * v[i] - lr * g[i];
+      p[i] += this.nesterov ? m * v[i] - lr * g[i] : v[i];
+    }
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), momentum: this.momentum, nesterov: this.nesterov };
+  }
+}
+
+export interface MomentumArgs extends OptimizerArgs {
+  /** β, default 0.9. */
+  momentum?: number;
+}
+
+/** Zen's momentum: v ← β·v + lr·g, p ← p − v. Default learning rate 0.01. */
+export class Momentum extends Optimizer {
+  readonly className = 'Momentum';
+  readonly momentum: number;
+
+  constructor(args: MomentumArgs = {}) {
+    super(args, 0.01);
+    this.momentum = args.momentum ?? 0.9;
+  }
+
+  protected updateParameter(param: Tensor, g: TypedArray, lr: number): void {
+    const p = param.data;
+    const v = this.slot(param, 'velocity');
+    const beta = this.momentum;
+    for (let i = 0; i < p.length; i++) {
+      v[i] = beta * v[i] + lr * g[i];
+      p[i] -= v[i];
+    }
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), momentum: this.momentum };
+  }
+}

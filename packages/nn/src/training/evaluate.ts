@@ -1,0 +1,69 @@
+/** evaluate and predict: batched inference-mode passes without a graph. */
+import { Tensor, noGrad, zeros } from '@zen/autograd-core';
+import type { Sequential } from '../models/sequential';
+import { Logs } from '../callbacks/callback';
+import { LogAverager, checkFinite, checkPositiveInteger, checkSamples, checkTensor, sliceRows } from './data';
+
+export interface EvaluateArgs {
+  /** Samples per forward pass; default 32. */
+  batchSize?: number;
+}
+
+export interface PredictArgs {
+  /** Samples per forward pass; default 32. */
+  batchSize?: number;
+}
+
+/** Mean loss and metrics over (x, y), weighted by batch size. */
+export function evaluateModel(
+  model: Sequential,
+  x: Tensor,
+  y: Tensor,
+  args: EvaluateArgs,
+  where: string,
+  checkData = true,
+): Logs {
+  model.requireCompiled(where);
+  const batchSize = args.batchSize ?? 32;
+  checkPositiveInteger(where, 'batchSize', batchSize);
+  if (checkData) {
+    checkSamples(where, x, y);
+    checkFinite(where, 'x', x);
+    checkFinite(where, 'y', y);
+  }
+  const n = x.shape[0];
+  const totals = new LogAverager();
+  noGrad(() => {
+    for (let start = 0; start < n; start += batchSize) {
+      const end = Math.min(n, start + batchSize);
+      const xb = sliceRows(x, start, end);
+      const yb = sliceRows(y, start, end);
+      const { loss, predictions } = model.computeLoss(xb, yb, false, where);
+      totals.add({ loss: loss.item(), ...model.computeMetrics(yb, predictions) }, end - start);
+    }
+  });
+  return totals.means();
+}
+
+/** The model's outputs for every row of x, computed batch by batch into one tensor. */
+export function predictModel(model: Sequential, x: Tensor, args: PredictArgs): Tensor {
+  checkTensor('predict', 'x', x);
+  const batchSize = args.batchSize ?? 32;
+  checkPositiveInteger('predict', 'batchSize', batchSize);
+  checkFinite('predict', 'x', x);
+  const n = x.shape[0];
+  return noGrad(() => {
+    let out: Tensor | null = null;
+    let rowSize = 0;
+    for (let start = 0; start < Math.max(n, 1); start += batchSize) {
+      const end = Math.min(n, start + batchSize);
+      const batch = model.call(sliceRows(x, start, end), { training: false });
+      if (!out) {
+        rowSize = end > start ? batch.size / (end - start) : 0;
+        out = zeros([n, ...batch.shape.slice(1)], { dtype: batch.dtype });
+      }
+      out.data.set(batch.data, start * rowSize);
+    }
+    return out!;
+  });
+}
