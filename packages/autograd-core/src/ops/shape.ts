@@ -328,6 +328,14 @@ function checkIndices(op: string, indices: Tensor, length: number): void {
   }
 }
 
+/**
+ * A list of indices as a tensor. Kept in float64 until `checkIndices` has seen it, so a
+ * fractional or huge index is reported instead of being truncated or wrapped by Int32Array.
+ */
+function indexTensor(indices: Tensor | readonly number[]): Tensor {
+  return indices instanceof Tensor ? indices : new Tensor(Float64Array.from(indices), [indices.length]);
+}
+
 /** Views a tensor around `axis` as [outer, length, inner]. */
 function around(shape: readonly number[], axis: number): [number, number] {
   return [sizeOf(shape.slice(0, axis)), sizeOf(shape.slice(axis + 1))];
@@ -383,14 +391,14 @@ const scatterAddOp: Op<GatherAttrs> = defineOp<GatherAttrs>({
  */
 export function gather(x: Tensor, indices: Tensor | readonly number[], axis = 0): Tensor {
   const ax = normalizeAxis('gather', axis, x.ndim);
-  const idx = indices instanceof Tensor ? indices : new Tensor(Int32Array.from(indices), [indices.length]);
+  const idx = indexTensor(indices);
   checkIndices('gather', idx, x.shape[ax]);
   return gatherOp([x, idx.detach()], { axis: ax, length: x.shape[ax] });
 }
 
 /** Rows (or entries along `axis`) at the given indices: gather with a 1-D index list. */
 export function indexSelect(x: Tensor, axis: number, indices: Tensor | readonly number[]): Tensor {
-  const idx = indices instanceof Tensor ? indices : new Tensor(Int32Array.from(indices), [indices.length]);
+  const idx = indexTensor(indices);
   if (idx.ndim !== 1) throw new Error(`indexSelect: indices must be 1-D, got ${formatShape(idx.shape)}`);
   return gather(x, idx, axis);
 }
@@ -415,7 +423,7 @@ export function oneHot(
   depth: number,
   options: { dtype?: DType } = {},
 ): Tensor {
-  const l = labels instanceof Tensor ? labels : new Tensor(Int32Array.from(labels), [labels.length]);
+  const l = indexTensor(labels);
   checkIndices('oneHot', l, depth);
   const out = allocate(options.dtype ?? 'float32', l.size * depth);
   for (let i = 0; i < l.size; i++) out[i * depth + l.data[i]] = 1;
