@@ -28,6 +28,7 @@ const CLASSES = 10;
  */
 export function loadBundledMnist(options: BundledMnistOptions = {}): MnistData {
   const { testFraction = 0.2, seed = 0, limit } = options;
+  countForFraction('loadBundledMnist', 0, testFraction); // checks the option before the slow part
   const { images, labels } = readBundledDigits();
   const total = labels.length;
   if (limit !== undefined && !(Number.isInteger(limit) && limit >= 0 && limit <= total)) {
