@@ -1,0 +1,40 @@
+/** The figures a benchmark produces and the targets they are checked against. */
+
+/** Who ran: Zen-TS and the two TensorFlow.js backends. */
+export type Contender = 'zen' | 'tfjs-cpu' | 'tfjs-wasm';
+export const CONTENDERS: readonly Contender[] = ['zen', 'tfjs-cpu', 'tfjs-wasm'];
+
+/** A measured figure (higher is better), or why there is none. */
+export type Figure =
+  | { kind: 'value'; value: number; note?: string }
+  | { kind: 'unsupported'; reason: string }
+  | { kind: 'skipped'; reason: string };
+
+export interface ResultRow {
+  /** Short name, e.g. 'matmul 512'. */
+  name: string;
+  /** Unit of the figures, e.g. 'GFLOP/s' or 'samples/s'. */
+  unit: string;
+  figures: Record<Contender, Figure>;
+  /** When set: Zen-TS must reach `ratio` times this peer's figure. */
+  target?: { peer: Exclude<Contender, 'zen'>; ratio: number };
+}
+
+export function value(v: number, note?: string): Figure {
+  return note ? { kind: 'value', value: v, note } : { kind: 'value', value: v };
+}
+
+/** Zen-TS's figure divided by a peer's, when both were measured. */
+export function ratio(row: ResultRow, peer: Exclude<Contender, 'zen'>): number | null {
+  const zen = row.figures.zen;
+  const other = row.figures[peer];
+  if (zen.kind !== 'value' || other.kind !== 'value' || other.value === 0) return null;
+  return zen.value / other.value;
+}
+
+/** Whether the row's target is met (null when it has none or could not be measured). */
+export function targetMet(row: ResultRow): boolean | null {
+  if (!row.target) return null;
+  const r = ratio(row, row.target.peer);
+  return r === null ? null : r >= row.target.ratio;
+}

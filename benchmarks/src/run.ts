@@ -1,0 +1,93 @@
+/**
+ * `npm run bench`: Zen-TS against TensorFlow.js ('cpu' and 'wasm' backends) in one
+ * process, on the same data and shapes. Prints a table of medians and ratios;
+ * `--json FILE` also writes the figures, `--quick` shortens every run, and
+ * `--only a,b` runs some suites (matmul, mlp, cnn, rnn, inference, memory).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { getBackend } from '@zen/autograd-core';
+import { describeMachine } from './machine';
+import { ResultRow, targetMet } from './results';
+import { formatTable } from './table';
+import { tfjsVersion } from './tfjs';
+import type { SuiteOptions } from './suites/suite';
+import { runMatmul } from './suites/matmul';
+
+const SUITES: Record<string, (options: SuiteOptions) => Promise<ResultRow[]>> = {
+  matmul: runMatmul,
+};
+
+interface Args {
+  quick: boolean;
+  json: string | null;
+  only: string[];
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  const args: Args = { quick: false, json: null, only: Object.keys(SUITES) };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--quick') args.quick = true;
+    else if (arg === '--json') {
+      const file = argv[++i];
+      if (!file) throw new Error('bench: --json needs a file name');
+      args.json = file;
+    } else if (arg === '--only') {
+      const names = (argv[++i] ?? '').split(',').filter(Boolean);
+      const unknown = names.filter((n) => !(n in SUITES));
+      if (names.length === 0 || unknown.length > 0) {
+        throw new Error(
+          `bench: --only expects some of ${Object.keys(SUITES).join(', ')}, got '${argv[i] ?? ''}'`,
+        );
+      }
+      args.only = names;
+    } else throw new Error(`bench: unknown argument '${arg}' (use --quick, --json FILE, --only a,b)`);
+  }
+  return args;
+}
+
+/** Writes `text` to a temporary name next to `file`, then renames it into place. */
+function writeFileAtomic(file: string, text: string): void {
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const temporary = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temporary, text);
+  fs.renameSync(temporary, file);
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const machine = describeMachine();
+  const log = (message: string) => process.stderr.write(message + '\n');
+  const options: SuiteOptions = { quick: args.quick, log };
+  const rows: ResultRow[] = [];
+  for (const name of args.only) {
+    log(`${name}…`);
+    rows.push(...(await SUITES[name](options)));
+  }
+  const peakRssMiB = process.resourceUsage().maxRSS / 1024;
+  console.log(
+    `Zen-TS (backend '${getBackend().name}') vs TensorFlow.js ${tfjsVersion()} — ${machine.cpu}, ` +
+      `${machine.cores} cores, Node ${machine.node}, ${machine.date.slice(0, 10)}${args.quick ? ' (quick)' : ''}`,
+  );
+  console.log(formatTable(rows));
+  console.log(`\npeak RSS of this process: ${peakRssMiB.toFixed(0)} MiB`);
+  const verdicts = rows.map(targetMet).filter((v) => v !== null);
+  console.log(`targets met: ${verdicts.filter(Boolean).length} of ${verdicts.length}`);
+  if (args.json) {
+    writeFileAtomic(
+      args.json,
+      JSON.stringify(
+        { machine, zenBackend: getBackend().name, tfjs: tfjsVersion(), quick: args.quick, peakRssMiB, rows },
+        null,
+        2,
+      ) + '\n',
+    );
+    log(`figures written to ${args.json}`);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,60 @@
+/** Prints result rows as a fixed-width table with ratios and target verdicts. */
+import { ResultRow, Figure, ratio, targetMet } from './results';
+
+function formatNumber(v: number): string {
+  if (v >= 1000) return Math.round(v).toLocaleString('en-US');
+  if (v >= 100) return v.toFixed(0);
+  if (v >= 10) return v.toFixed(1);
+  return v.toFixed(2);
+}
+
+function formatFigure(f: Figure): string {
+  if (f.kind === 'value') return formatNumber(f.value) + (f.note ? '*' : '');
+  return f.kind;
+}
+
+function formatRatio(r: number | null): string {
+  if (r === null) return '—';
+  return r >= 10 ? `${r.toFixed(0)}×` : `${r.toFixed(2)}×`;
+}
+
+function formatTarget(row: ResultRow): string {
+  if (!row.target) return '';
+  const met = targetMet(row);
+  const verdict = met === null ? 'n/a' : met ? 'met' : 'NOT met';
+  return `≥ ${row.target.ratio}× ${row.target.peer}: ${verdict}`;
+}
+
+/** The rows as text columns: benchmark, unit, the three figures, both ratios, target. */
+export function formatTable(rows: readonly ResultRow[]): string {
+  const header = ['benchmark', 'unit', 'Zen-TS', 'tfjs-cpu', 'tfjs-wasm', 'Zen/cpu', 'Zen/wasm', 'target'];
+  const lines = rows.map((row) => [
+    row.name,
+    row.unit,
+    formatFigure(row.figures.zen),
+    formatFigure(row.figures['tfjs-cpu']),
+    formatFigure(row.figures['tfjs-wasm']),
+    formatRatio(ratio(row, 'tfjs-cpu')),
+    formatRatio(ratio(row, 'tfjs-wasm')),
+    formatTarget(row),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const render = (cells: string[]) =>
+    '| ' +
+    cells.map((c, i) => (i < 2 || i === 7 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ') +
+    ' |';
+  const rule =
+    '|' +
+    widths.map((w, i) => (i < 2 || i === 7 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|') +
+    '|';
+  const notes = rows.flatMap((row) =>
+    Object.entries(row.figures).flatMap(([who, f]) =>
+      f.kind === 'value' && f.note
+        ? [`* ${row.name}, ${who}: ${f.note}`]
+        : f.kind !== 'value'
+          ? [`${row.name}, ${who}: ${f.kind} — ${f.reason}`]
+          : [],
+    ),
+  );
+  return [render(header), rule, ...lines.map(render), ...(notes.length ? ['', ...notes] : [])].join('\n');
+}

@@ -1,0 +1,274 @@
+/**
+ * Single-precision matrix multiply with 128-bit SIMD: C = op(A)·op(B), row-major,
+ * with leading dimensions so a caller can compute any block of C (threads split C).
+ *
+ * The classic blocked scheme (Goto/BLIS): B is packed into KC×NR panels that stay
+ * in L1 while a micro-kernel sweeps MR rows of A over them, keeping an MR×NR tile
+ * of C in 12 f32x4 registers for the whole depth KC. A is packed into MR-row panels
+ * too, so the kernel reads both operands with one pointer each and constant offsets.
+ * All memory is owned by the caller: operands and a workspace of `gemmWorkspaceBytes()`.
+ */
+
+/** Rows of the register tile of C. */
+const MR: i32 = 6;
+/** Columns of the register tile of C: two f32x4 vectors. */
+const NR: i32 = 8;
+/** Depth of a packed block: a KC×NR panel of B is 8 KiB, at home in L1. */
+const KC: i32 = 256;
+/** Rows of A per block (a multiple of MR): MC×KC floats stay in L2 across panels of B. */
+const MC: i32 = 96;
+/** Columns of B per packed block (a multiple of NR): KC×NC floats (1 MiB) fit in L2. */
+const NC: i32 = 1024;
+
+const PACKED_B_BYTES: usize = <usize>(KC * NC) * 4;
+const PACKED_A_BYTES: usize = <usize>(KC * MC) * 4;
+const TILE_BYTES: usize = <usize>(MR * NR) * 4;
+
+/** Bytes of scratch memory one `gemm` call needs (packed panels and an edge tile). */
+export function gemmWorkspaceBytes(): usize {
+  return PACKED_B_BYTES + PACKED_A_BYTES + TILE_BYTES;
+}
+
+/**
+ * Packs rows p0..p0+kc and columns j0..j0+nc of op(B) into panels of NR columns:
+ * panel q holds element (p, j0 + q·NR + jj) at [(q·kc + p)·NR + jj], zero-padded past nc.
+ */
+function packB(b: usize, ldb: i32, transB: bool, p0: i32, kc: i32, j0: i32, nc: i32, dst: usize): void {
+  for (let q = 0; q < nc; q += NR) {
+    const width = min(NR, nc - q);
+    const panel = dst + ((<usize>(q * kc)) << 2);
+    if (!transB && width == NR) {
+      let src = b + ((<usize>(p0 * ldb + j0 + q)) << 2);
+      const step = (<usize>ldb) << 2;
+      for (let p = 0; p < kc; p++) {
+        const d = panel + ((<usize>(p * NR)) << 2);
+        v128.store(d, v128.load(src));
+        v128.store(d, v128.load(src, 16), 16);
+        src += step;
+      }
+    } else if (!transB) {
+      for (let p = 0; p < kc; p++) {
+        const src = b + ((<usize>((p0 + p) * ldb + j0 + q)) << 2);
+        const d = panel + ((<usize>(p * NR)) << 2);
+        v128.store(d, f32x4.splat(0));
+        v128.store(d, f32x4.splat(0), 16);
+        for (let jj = 0; jj < width; jj++)
+          store<f32>(d + ((<usize>jj) << 2), load<f32>(src + ((<usize>jj) << 2)));
+      }
+    } else {
+      // op(B) = Bᵀ: column j of op(B) is row j of B, contiguous in p.
+      for (let jj = 0; jj < NR; jj++) {
+        const d = panel + ((<usize>jj) << 2);
+        if (jj < width) {
+          const src = b + ((<usize>((j0 + q + jj) * ldb + p0)) << 2);
+          for (let p = 0; p < kc; p++)
+            store<f32>(d + ((<usize>(p * NR)) << 2), load<f32>(src + ((<usize>p) << 2)));
+        } else {
+          for (let p = 0; p < kc; p++) store<f32>(d + ((<usize>(p * NR)) << 2), 0);
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Packs rows i0..i0+mc and depth p0..p0+kc of op(A) into panels of MR rows: panel r
+ * holds (i0 + r + ii, p0 + p) at [(r·kc + p)·MR + ii], zero-padded past mc. Element
+ * (i, p) of op(A) is A[i·lda + p], or A[p·lda + i] when `transA`.
+ */
+function packA(a: usize, lda: i32, transA: bool, i0: i32, mc: i32, p0: i32, kc: i32, dst: usize): void {
+  for (let r = 0; r < mc; r += MR) {
+    const height = min(MR, mc - r);
+    const panel = dst + ((<usize>(r * kc)) << 2);
+    if (transA) {
+      for (let p = 0; p < kc; p++) {
+        const src = a + ((<usize>((p0 + p) * lda + i0 + r)) << 2);
+        const d = panel + ((<usize>(p * MR)) << 2);
+        for (let ii = 0; ii < MR; ii++) {
+          store<f32>(d + ((<usize>ii) << 2), ii < height ? load<f32>(src + ((<usize>ii) << 2)) : 0);
+        }
+      }
+    } else {
+      for (let ii = 0; ii < MR; ii++) {
+        const d = panel + ((<usize>ii) << 2);
+        if (ii < height) {
+          const src = a + ((<usize>((i0 + r + ii) * lda + p0)) << 2);
+          for (let p = 0; p < kc; p++)
+            store<f32>(d + ((<usize>(p * MR)) << 2), load<f32>(src + ((<usize>p) << 2)));
+        } else {
+          for (let p = 0; p < kc; p++) store<f32>(d + ((<usize>(p * MR)) << 2), 0);
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Writes (or adds, when `accumulate`) an MR×NR register tile to C at `c` with row
+ * stride `ldc`, clipped to `height`×`width` at the matrix edges via the `tile` scratch.
+ */
+// prettier-ignore
+function storeTile(
+  c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128,
+  c30: v128, c31: v128, c40: v128, c41: v128, c50: v128, c51: v128,
+  c: usize, ldc: i32, height: i32, width: i32, accumulate: bool, tile: usize,
+): void {
+  if (height == MR && width == NR) {
+    const step = <usize>ldc << 2;
+    let d = c;
+    if (accumulate) {
+      v128.store(d, f32x4.add(v128.load(d), c00)); v128.store(d, f32x4.add(v128.load(d, 16), c01), 16); d += step;
+      v128.store(d, f32x4.add(v128.load(d), c10)); v128.store(d, f32x4.add(v128.load(d, 16), c11), 16); d += step;
+      v128.store(d, f32x4.add(v128.load(d), c20)); v128.store(d, f32x4.add(v128.load(d, 16), c21), 16); d += step;
+      v128.store(d, f32x4.add(v128.load(d), c30)); v128.store(d, f32x4.add(v128.load(d, 16), c31), 16); d += step;
+      v128.store(d, f32x4.add(v128.load(d), c40)); v128.store(d, f32x4.add(v128.load(d, 16), c41), 16); d += step;
+      v128.store(d, f32x4.add(v128.load(d), c50)); v128.store(d, f32x4.add(v128.load(d, 16), c51), 16);
+    } else {
+      v128.store(d, c00); v128.store(d, c01, 16); d += step;
+      v128.store(d, c10); v128.store(d, c11, 16); d += step;
+      v128.store(d, c20); v128.store(d, c21, 16); d += step;
+      v128.store(d, c30); v128.store(d, c31, 16); d += step;
+      v128.store(d, c40); v128.store(d, c41, 16); d += step;
+      v128.store(d, c50); v128.store(d, c51, 16);
+    }
+    return;
+  }
+  v128.store(tile, c00, 0); v128.store(tile, c01, 16);
+  v128.store(tile, c10, 32); v128.store(tile, c11, 48);
+  v128.store(tile, c20, 64); v128.store(tile, c21, 80);
+  v128.store(tile, c30, 96); v128.store(tile, c31, 112);
+  v128.store(tile, c40, 128); v128.store(tile, c41, 144);
+  v128.store(tile, c50, 160); v128.store(tile, c51, 176);
+  for (let i = 0; i < height; i++) {
+    const row = c + (<usize>(i * ldc) << 2);
+    const src = tile + (<usize>(i * NR) << 2);
+    for (let j = 0; j < width; j++) {
+      const d = row + (<usize>j << 2);
+      const v = load<f32>(src + (<usize>j << 2));
+      store<f32>(d, accumulate ? load<f32>(d) + v : v);
+    }
+  }
+}
+
+/** Micro-kernel for a packed A panel (MR values per depth step) against a packed B panel. */
+function kernel(
+  kc: i32,
+  ap: usize,
+  height: i32,
+  bp: usize,
+  c: usize,
+  ldc: i32,
+  width: i32,
+  accumulate: bool,
+  tile: usize,
+): void {
+  let c00 = f32x4.splat(0),
+    c01 = f32x4.splat(0),
+    c10 = f32x4.splat(0),
+    c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0),
+    c21 = f32x4.splat(0),
+    c30 = f32x4.splat(0),
+    c31 = f32x4.splat(0);
+  let c40 = f32x4.splat(0),
+    c41 = f32x4.splat(0),
+    c50 = f32x4.splat(0),
+    c51 = f32x4.splat(0);
+  let a = ap;
+  let b = bp;
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(b);
+    const b1 = v128.load(b, 16);
+    let x = v128.load32_splat(a);
+    c00 = f32x4.add(c00, f32x4.mul(x, b0));
+    c01 = f32x4.add(c01, f32x4.mul(x, b1));
+    x = v128.load32_splat(a, 4);
+    c10 = f32x4.add(c10, f32x4.mul(x, b0));
+    c11 = f32x4.add(c11, f32x4.mul(x, b1));
+    x = v128.load32_splat(a, 8);
+    c20 = f32x4.add(c20, f32x4.mul(x, b0));
+    c21 = f32x4.add(c21, f32x4.mul(x, b1));
+    x = v128.load32_splat(a, 12);
+    c30 = f32x4.add(c30, f32x4.mul(x, b0));
+    c31 = f32x4.add(c31, f32x4.mul(x, b1));
+    x = v128.load32_splat(a, 16);
+    c40 = f32x4.add(c40, f32x4.mul(x, b0));
+    c41 = f32x4.add(c41, f32x4.mul(x, b1));
+    x = v128.load32_splat(a, 20);
+    c50 = f32x4.add(c50, f32x4.mul(x, b0));
+    c51 = f32x4.add(c51, f32x4.mul(x, b1));
+    a += MR << 2;
+    b += NR << 2;
+  }
+  storeTile(
+    c00,
+    c01,
+    c10,
+    c11,
+    c20,
+    c21,
+    c30,
+    c31,
+    c40,
+    c41,
+    c50,
+    c51,
+    c,
+    ldc,
+    height,
+    width,
+    accumulate,
+    tile,
+  );
+}
+
+/**
+ * C = op(A)·op(B) for an m×k by k×n product. A is m×k row-major with row stride `lda`
+ * (k×m when `transA`), B is k×n with row stride `ldb` (n×k when `transB`), C is m×n with
+ * row stride `ldc`; all pointers are byte addresses of f32 data. `work` points at
+ * `gemmWorkspaceBytes()` bytes of scratch.
+ */
+export function gemm(
+  transA: bool,
+  transB: bool,
+  m: i32,
+  n: i32,
+  k: i32,
+  a: usize,
+  lda: i32,
+  b: usize,
+  ldb: i32,
+  c: usize,
+  ldc: i32,
+  work: usize,
+): void {
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0) {
+    for (let i = 0; i < m; i++) memory.fill(c + ((<usize>(i * ldc)) << 2), 0, (<usize>n) << 2);
+    return;
+  }
+  const packedB = work;
+  const packedA = work + PACKED_B_BYTES;
+  const tile = packedA + PACKED_A_BYTES;
+  for (let j0 = 0; j0 < n; j0 += NC) {
+    const nc = min(NC, n - j0);
+    for (let p0 = 0; p0 < k; p0 += KC) {
+      const kc = min(KC, k - p0);
+      const accumulate = p0 > 0;
+      packB(b, ldb, transB, p0, kc, j0, nc, packedB);
+      for (let i0 = 0; i0 < m; i0 += MC) {
+        const mc = min(MC, m - i0);
+        packA(a, lda, transA, i0, mc, p0, kc, packedA);
+        for (let q = 0; q < nc; q += NR) {
+          const width = min(NR, nc - q);
+          const bp = packedB + ((<usize>(q * kc)) << 2);
+          for (let r = 0; r < mc; r += MR) {
+            const height = min(MR, mc - r);
+            const cp = c + ((<usize>((i0 + r) * ldc + j0 + q)) << 2);
+            kernel(kc, packedA + ((<usize>(r * kc)) << 2), height, bp, cp, ldc, width, accumulate, tile);
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * The 'wasm' backend: float32 matrix products run in the AssemblyScript SIMD kernels
+ * (assembly/gemm.ts); other dtypes (float64 for gradient checks, int32) use the
+ * blocked TypeScript kernel. Operands are copied into the kernels' memory, multiplied
+ * there, and the result copied back, so tensors keep ordinary typed arrays. Large
+ * products are split between this thread and helper threads (see threads.ts).
+ */
+import type { Backend } from '../backend';
+import type { TypedArray } from '../dtype';
+import { gemmBlocked } from '../kernels/matmul';
+import { WasmHeap, alignUp } from './heap';
+import { LoadedKernels, loadKernels } from './runtime';
+import { GemmJob, GemmThreads, defaultHelperCount } from './threads';
+
+/** Products with fewer multiply-adds stay on one thread: waking a helper costs more. */
+const THREADED_MIN_MACS = 1 << 20;
+/** Columns per micro-tile of the kernel: column splits are multiples of it. */
+const TILE_COLUMNS = 8;
+/** Rows per micro-tile of the kernel: row splits are multiples of it. */
+const TILE_ROWS = 6;
+
+/**
+ * Splits a product into `parts` blocks of C along its longer side, each a whole
+ * number of tiles: block i of columns reads columns of op(B), block i of rows reads
+ * rows of op(A); each block packs into its own workspace.
+ */
+export function splitJob(job: GemmJob, parts: number, workspaces: readonly number[]): GemmJob[] {
+  const byColumns = job.n >= job.m;
+  const extent = byColumns ? job.n : job.m;
+  const unit = byColumns ? TILE_COLUMNS : TILE_ROWS;
+  const tiles = Math.ceil(extent / unit);
+  const jobs: GemmJob[] = [];
+  let start = 0;
+  for (let p = 0; p < parts && start < extent; p++) {
+    const end = Math.min(extent, Math.round((tiles * (p + 1)) / parts) * unit);
+    if (end <= start) continue;
+    const size = end - start;
+    if (byColumns) {
+      const b = job.b + (job.transB ? start * job.ldb : start) * 4;
+      jobs.push({ ...job, n: size, b, c: job.c + start * 4, work: workspaces[jobs.length] });
+    } else {
+      const a = job.a + (job.transA ? start : start * job.lda) * 4;
+      jobs.push({ ...job, m: size, a, c: job.c + start * job.ldc * 4, work: workspaces[jobs.length] });
+    }
+    start = end;
+  }
+  return jobs;
+}
+
+function runJob(kernels: LoadedKernels, j: GemmJob): void {
+  kernels.exports.gemm(
+    j.transA ? 1 : 0,
+    j.transB ? 1 : 0,
+    j.m,
+    j.n,
+    j.k,
+    j.a,
+    j.lda,
+    j.b,
+    j.ldb,
+    j.c,
+    j.ldc,
+    j.work,
+  );
+}
+
+/** The wasm backend, with its helper threads (exposed for tests and tuning). */
+export interface WasmBackend extends Backend {
+  readonly threads: GemmThreads;
+}
+
+/** The wasm backend, or the reason it cannot run here; `helpers` threads join large products. */
+export function createWasmBackend(helpers = defaultHelperCount()): WasmBackend | { error: string } {
+  const kernels = loadKernels();
+  if ('error' in kernels) return kernels;
+  const threads = new GemmThreads(kernels, helpers);
+  const heap = new WasmHeap(kernels, 1 + threads.helpers);
+  const runHere = (job: GemmJob) => runJob(kernels, job);
+
+  const gemm = (
+    transA: boolean,
+    transB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    a: TypedArray,
+    aOffset: number,
+    b: TypedArray,
+    bOffset: number,
+    c: TypedArray,
+    cOffset: number,
+  ): void => {
+    const sizeA = m * k;
+    const sizeB = k * n;
+    const sizeC = m * n;
+    const aPtr = heap.operandBase;
+    const bPtr = aPtr + alignUp(sizeA * 4);
+    const cPtr = bPtr + alignUp(sizeB * 4);
+    const float32 = a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array;
+    if (!float32 || !heap.ensure(cPtr + sizeC * 4)) {
+      gemmBlocked(transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset);
+      return;
+    }
+    const memory = heap.f32;
+    memory.set(a.subarray(aOffset, aOffset + sizeA), aPtr >> 2);
+    memory.set(b.subarray(bOffset, bOffset + sizeB), bPtr >> 2);
+    const lda = transA ? m : k;
+    const ldb = transB ? k : n;
+    const job: GemmJob = { transA, transB, m, n, k, a: aPtr, lda, b: bPtr, ldb, c: cPtr, ldc: n, work: 0 };
+    const macs = m * n * k;
+    const helpersReady = macs >= THREADED_MIN_MACS ? threads.available() : 0;
+    if (helpersReady > 0) {
+      const jobs = splitJob(job, helpersReady + 1, heap.workspaces);
+      threads.run(jobs, runHere, macs / 1e9);
+    } else {
+      job.work = heap.workspaces[0];
+      runHere(job);
+    }
+    c.set(memory.subarray(cPtr >> 2, (cPtr >> 2) + sizeC), cOffset);
+  };
+  return { name: 'wasm', gemm, threads };
+}

@@ -1,0 +1,84 @@
+/**
+ * Loads the WebAssembly kernels synchronously at import: decodes the embedded binary,
+ * compiles it, and instantiates it on a shared memory that worker threads can also
+ * run it on. Returns the reason instead when this runtime cannot (no WebAssembly,
+ * no SIMD, no shared memory), so the TypeScript kernels stay in charge.
+ */
+import { KERNELS_WASM_BASE64 } from './kernels.generated';
+
+/** The few WebAssembly JS-API members used here (the ES lib has no WebAssembly types). */
+export interface WasmMemory {
+  readonly buffer: ArrayBufferLike;
+  grow(pages: number): number;
+}
+export interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
+}
+
+/** Functions exported by assembly/index.ts (bools are passed as 0/1, pointers are byte offsets). */
+export interface KernelExports {
+  gemm(
+    transA: number,
+    transB: number,
+    m: number,
+    n: number,
+    k: number,
+    a: number,
+    lda: number,
+    b: number,
+    ldb: number,
+    c: number,
+    ldc: number,
+    work: number,
+  ): void;
+  gemmWorkspaceBytes(): number;
+  heapBase(): number;
+}
+
+/** 64 KiB, the unit WebAssembly memory grows by. */
+export const PAGE_BYTES = 65536;
+/** The module's declared memory limits, in pages (see assembly/build.mjs). */
+export const INITIAL_PAGES = 64;
+export const MAXIMUM_PAGES = 65536;
+
+export interface LoadedKernels {
+  module: object;
+  memory: WasmMemory;
+  exports: KernelExports;
+}
+
+function decodeBase64(text: string): Uint8Array {
+  if (typeof Buffer !== 'undefined') return new Uint8Array(Buffer.from(text, 'base64'));
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/** The global WebAssembly object, if this runtime has one. */
+export function wasmApi(): WasmApi | null {
+  return (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly ?? null;
+}
+
+/** Instantiates a compiled kernel module on `memory` (also used by worker threads). */
+export function instantiate(api: WasmApi, module: object, memory: WasmMemory): KernelExports {
+  return new api.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
+}
+
+/** Compiles and instantiates the kernels, or says why it cannot. */
+export function loadKernels(): LoadedKernels | { error: string } {
+  const api = wasmApi();
+  if (!api) return { error: 'this runtime has no WebAssembly' };
+  try {
+    const module = new api.Module(decodeBase64(KERNELS_WASM_BASE64));
+    const memory = new api.Memory({ initial: INITIAL_PAGES, maximum: MAXIMUM_PAGES, shared: true });
+    return { module, memory, exports: instantiate(api, module, memory) };
+  } catch (error) {
+    // CompileError without SIMD support; TypeError/RangeError without shared memory.
+    return {
+      error: `WebAssembly kernels unavailable: ${error instanceof Error ? error.message : String(error)}`,
+    };
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * The WebAssembly SIMD gemm against the float64 reference: every transpose, edge
+ * sizes around its 6×8 register tile, blocks past its cache blocking (256 deep, 96
+ * rows, 1024 columns), operands at offsets, memory growth, and products split
+ * between threads.
+ */
+import type { Backend } from '@zen/autograd-core';
+import { WasmBackend, createWasmBackend, splitJob } from '../src/wasm/backend';
+import type { GemmJob } from '../src/wasm/threads';
+import { EDGE_SIZES, TRANSPOSES, checkGemm } from './helpers/gemm';
+
+/** Float32 error bound relative to Σ|a·b| (k·ε with room for any summation order). */
+const TOL = 2e-6;
+
+function load(helpers: number): WasmBackend {
+  const backend = createWasmBackend(helpers);
+  if ('error' in backend) throw new Error(backend.error);
+  return backend;
+}
+
+describe('wasm gemm on one thread', () => {
+  let backend: Backend;
+  beforeAll(() => {
+    backend = load(0);
+  });
+
+  test.each(TRANSPOSES)('edge sizes, transA=%s transB=%s', (transA, transB) => {
+    for (const m of EDGE_SIZES)
+      for (const n of EDGE_SIZES)
+        for (const k of [1, 4, 11]) checkGemm(backend.gemm, { transA, transB, m, n, k, offset: 5 }, TOL);
+  });
+
+  test.each(TRANSPOSES)('past the cache blocks, transA=%s transB=%s', (transA, transB) => {
+    checkGemm(backend.gemm, { transA, transB, m: 97, n: 1030, k: 257, offset: 1 }, TOL);
+    checkGemm(backend.gemm, { transA, transB, m: 200, n: 17, k: 600 }, TOL);
+    checkGemm(backend.gemm, { transA, transB, m: 1, n: 1, k: 1000 }, TOL);
+  });
+
+  test('grows its memory for a large product and stays correct for small ones after', () => {
+    checkGemm(backend.gemm, { transA: false, transB: false, m: 1100, n: 1200, k: 40 }, TOL);
+    checkGemm(backend.gemm, { transA: true, transB: false, m: 3, n: 5, k: 7, offset: 2 }, TOL);
+  });
+
+  test('float64 and int32 operands go to the TypeScript kernel', () => {
+    checkGemm(backend.gemm, { transA: false, transB: true, m: 9, n: 10, k: 11, type: 'float64' }, 1e-14);
+    checkGemm(backend.gemm, { transA: true, transB: false, m: 9, n: 10, k: 11, type: 'int32' }, 0);
+  });
+
+  test('an empty inner dimension gives zeros', () => {
+    const c = new Float32Array([7, 7, 7, 7]);
+    backend.gemm(false, false, 2, 1, 0, new Float32Array(0), 0, new Float32Array(0), 0, c, 1);
+    expect(Array.from(c)).toEqual([7, 0, 0, 7]);
+  });
+});
+
+describe('splitting a product between threads', () => {
+  const base: GemmJob = {
+    transA: false,
+    transB: false,
+    m: 0,
+    n: 0,
+    k: 3,
+    a: 1000,
+    lda: 0,
+    b: 5000,
+    ldb: 0,
+    c: 9000,
+    ldc: 0,
+    work: 0,
+  };
+
+  test.each([
+    [50, 100, 2],
+    [100, 50, 2],
+    [13, 13, 3],
+    [7, 3, 4],
+    [1, 1, 2],
+  ])('%i×%i into %i parts covers C once, in whole tiles', (m, n, parts) => {
+    for (const [transA, transB] of TRANSPOSES) {
+      const job = { ...base, m, n, transA, transB, lda: transA ? m : 3, ldb: transB ? 3 : n, ldc: n };
+      const jobs = splitJob(job, parts, [11, 22, 33, 44]);
+      expect(jobs.length).toBeGreaterThanOrEqual(1);
+      expect(jobs.length).toBeLessThanOrEqual(parts);
+      expect(jobs.map((j) => j.work)).toEqual([11, 22, 33, 44].slice(0, jobs.length));
+      const covered = new Int32Array(m * n);
+      for (const j of jobs) {
+        const first = (j.c - job.c) / 4; // C element where the block starts
+        const row0 = Math.floor(first / n);
+        const col0 = first % n;
+        if (n >= m)
+          expect([row0, col0 % 8]).toEqual([0, 0]); // column blocks of whole 8-wide tiles
+        else expect([row0 % 6, col0]).toEqual([0, 0]); // row blocks of whole 6-high tiles
+        // Each block reads the matching rows of op(A) and columns of op(B).
+        expect(j.a).toBe(job.a + 4 * (transA ? row0 : row0 * job.lda));
+        expect(j.b).toBe(job.b + 4 * (transB ? col0 * job.ldb : col0));
+        for (let i = 0; i < j.m; i++) for (let c = 0; c < j.n; c++) covered[(row0 + i) * n + col0 + c]++;
+      }
+      expect(Array.from(covered).every((v) => v === 1)).toBe(true);
+    }
+  });
+});
+
+describe('wasm gemm with a helper thread', () => {
+  let backend: WasmBackend;
+  beforeAll(async () => {
+    backend = load(1);
+    expect(await backend.threads.ready()).toBe(1);
+  });
+  afterAll(() => backend.threads.stop());
+
+  test.each(TRANSPOSES)(
+    'large products split by rows and by columns, transA=%s transB=%s',
+    (transA, transB) => {
+      const before = backend.threads.threadedRuns;
+      checkGemm(backend.gemm, { transA, transB, m: 301, n: 70, k: 64, offset: 3 }, TOL); // rows
+      checkGemm(backend.gemm, { transA, transB, m: 70, n: 301, k: 64 }, TOL); // columns
+      checkGemm(backend.gemm, { transA, transB, m: 50, n: 50, k: 50 }, TOL); // small: one thread
+      expect(backend.threads.threadedRuns - before).toBe(2);
+    },
+  );
+});
