@@ -52,16 +52,22 @@ const divOp: Op<undefined> = defineOp({
   jvp: ([ta, tb], [, b], out) => sumTangents([ta, tb ? out.mul(tb).neg() : null]).div(b),
 });
 
-// Power rule: d(a^b) = b·a^(b−1)·da + a^b·ln(a)·db.
+// Power rule: d(a^b) = b·a^(b−1)·da + a^b·ln(a)·db. At a = 0 the limits are used (as PyTorch):
+// 0^0 has slope 0 (not 0·∞) and 0^b does not change with b (0, not 0·ln 0 = NaN). The base is
+// replaced by 1 where the formula would divide by zero, so higher derivatives stay finite too.
+const powBaseSlope = (a: Tensor, b: Tensor): Tensor =>
+  b.mul(where(a.equal(0).mul(b.equal(0)), 1, a).pow(b.sub(1)));
+const powExponentSlope = (a: Tensor, out: Tensor): Tensor => out.mul(where(a.equal(0), 1, a).log());
+
 const powOp: Op<undefined> = defineOp({
   name: 'pow',
   forward: ([a, b]) => binaryForward('pow', a, b, promote(a.dtype, b.dtype)),
   vjp: (g, [a, b], out, _a, needs) => [
-    needs[0] ? g.mul(b).mul(a.pow(b.sub(1))) : null,
-    needs[1] ? g.mul(out).mul(a.log()) : null,
+    needs[0] ? g.mul(powBaseSlope(a, b)) : null,
+    needs[1] ? g.mul(powExponentSlope(a, out)) : null,
   ],
   jvp: ([ta, tb], [a, b], out) =>
-    sumTangents([ta ? ta.mul(b).mul(a.pow(b.sub(1))) : null, tb ? tb.mul(out).mul(a.log()) : null]),
+    sumTangents([ta ? ta.mul(powBaseSlope(a, b)) : null, tb ? tb.mul(powExponentSlope(a, out)) : null]),
 });
 
 // The gradient goes to the larger (smaller) operand; ties go to the first.
