@@ -148,6 +148,23 @@ describe('backward', () => {
     expect(x.grad!.toArray()).toEqual([0, 0.5, 0.5, 0]);
   });
 
+  test('pow has finite gradients at base 0 (the limits, as PyTorch)', () => {
+    const a = leaf([0, 0, 2, 0]);
+    const b = leaf([2, 3, 0, 0]);
+    a.pow(b).sum().backward();
+    expect(a.grad!.toArray()).toEqual([0, 0, 0, 0]);
+    expect(b.grad!.toArray()).toEqual([0, 0, Math.LN2, 0]);
+    // and so do second derivatives: d²/dx² x^0 = 0 at x = 0, d²/dx² x² = 2
+    const x = leaf([0, 0]);
+    x.pow(tensor([0, 2], { dtype: 'float64' }))
+      .sum()
+      .backward(undefined, { createGraph: true });
+    const slope = x.grad!;
+    x.zeroGrad();
+    slope.sum().backward();
+    expectClose(x.grad!, tensor([0, 2], { dtype: 'float64' }), 0);
+  });
+
   test('gather scatter-adds repeated indices back', () => {
     const x = leaf([10, 20, 30]);
     gather(x, [2, 0, 2, 2]).sum().backward();

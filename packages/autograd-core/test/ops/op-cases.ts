@@ -169,6 +169,21 @@ export const OP_CASES: OpCase[] = [
     reference: (y) => R.map(y, (v) => 2.5 ** v),
   },
 
+  {
+    op: 'pow',
+    name: 'exponent slope at base 0 is 0 (not 0·ln 0)',
+    inputs: [constant([2], [0, 0]), spec([2], { values: [2, 3] })],
+    fn: Z.pow,
+    expected: R.arr([2], [0, 0]),
+  },
+  {
+    op: 'pow',
+    name: 'base slope at 0, including 0^0',
+    inputs: [spec([3], { values: [0, 0, 0] }), constant([3], [2, 1, 0])],
+    fn: Z.pow,
+    expected: R.arr([3], [0, 0, 1]),
+  },
+
   // ---- elementwise unary ----
   ...unaryCases('neg', Z.neg, (x) => -x),
   ...unaryCases('abs', Z.abs, Math.abs, { awayFromZero: true }),
