@@ -119,6 +119,30 @@ export const OP_CASES: OpCase[] = [
   ...binaryCases('pow', Z.pow, Math.pow, { range: [0.5, 2] }, { range: [-1.5, 2.5] }),
   ...binaryCases('maximum', Z.maximum, Math.max),
   ...binaryCases('minimum', Z.minimum, Math.min),
+  // One operand constant: its tangent is absent, and the other's may need broadcasting.
+  ...(
+    [
+      ['add', Z.add, (a: number, b: number) => a + b],
+      ['sub', Z.sub, (a: number, b: number) => a - b],
+      ['mul', Z.mul, (a: number, b: number) => a * b],
+      ['maximum', Z.maximum, Math.max],
+    ] as const
+  ).flatMap(([op, fn, f]): OpCase[] => [
+    {
+      op,
+      name: 'variable [] with constant [2,3]',
+      inputs: [spec([]), constant([2, 3], [0.5, -1, 1.5, 2, -2, 0.1])],
+      fn,
+      reference: (a, b) => R.zip([a, b], f),
+    },
+    {
+      op,
+      name: 'constant [2,1] with variable [3]',
+      inputs: [constant([2, 1], [0.7, -0.4]), spec([3])],
+      fn,
+      reference: (a, b) => R.zip([a, b], f),
+    },
+  ]),
   {
     op: 'add',
     name: 'hand-computed broadcast [2,2] + [2]',
@@ -377,6 +401,14 @@ export const OP_CASES: OpCase[] = [
     fn: Z.matmul,
     reference: R.matmul,
   })),
+
+  {
+    op: 'matmul',
+    name: 'constant [2,3] · variable [2,3,2] (one tangent absent)',
+    inputs: [constant([2, 3], [1, -2, 0.5, 0, 3, -1]), spec([2, 3, 2])],
+    fn: Z.matmul,
+    reference: R.matmul,
+  },
 
   // ---- shape ops ----
   {
