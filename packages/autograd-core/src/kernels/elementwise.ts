@@ -187,6 +187,15 @@ export function unaryKernel(op: UnaryKernel, a: TypedArray, out: TypedArray): vo
   }
 }
 
+/** Whether `src` fills the trailing axes of the output exactly and repeats only along leading ones. */
+function repeatsAsBlock(srcShape: readonly number[], outShape: readonly number[]): boolean {
+  const offset = outShape.length - srcShape.length;
+  let i = srcShape.length - 1;
+  while (i >= 0 && srcShape[i] === outShape[i + offset]) i--;
+  for (; i >= 0; i--) if (srcShape[i] !== 1) return false;
+  return true;
+}
+
 /**
  * Copies `src` (shape `srcShape`, broadcastable) into `out` of shape `outShape`,
  * repeating along axes where the source has size 1 or is missing.
@@ -197,6 +206,14 @@ export function broadcastCopy(
   outShape: readonly number[],
   out: TypedArray,
 ): void {
+  if (repeatsAsBlock(srcShape, outShape) && src.length > 0) {
+    // The common bias case ([C] over [N, H, W, C]): tile the whole source by doubling copies.
+    out.set(src.subarray(0, Math.min(src.length, out.length)), 0);
+    for (let filled = src.length; filled < out.length; filled *= 2) {
+      out.copyWithin(filled, 0, Math.min(filled, out.length - filled));
+    }
+    return;
+  }
   const nd = outShape.length;
   const offset = nd - srcShape.length;
   // Source strides aligned to the output's axes; 0 where the source repeats.
