@@ -87,38 +87,37 @@ export function windowGeometry(
 
 /** cols[(n,oy,ox), (ky,kx,c)] = x[n, oy·sh − pt + ky·dh, ox·sw − pl + kx·dw, c] (0 outside). */
 export function im2col(x: TypedArray, g: WindowGeometry, cols: TypedArray): void {
-  const {
-    batch,
-    inH,
-    inW,
-    channels: C,
-    kernelH,
-    kernelW,
-    strideH,
-    strideW,
-    dilationH,
-    dilationW,
-    padTop,
-    padLeft,
-    outH,
-    outW,
-  } = g;
+  const { batch, inH, inW, channels: C, kernelH, kernelW, strideH, strideW } = g;
+  const { dilationH, dilationW, padTop, padLeft, outH, outW } = g;
   const rowLength = kernelH * kernelW * C;
+  // With no horizontal dilation, one kernel row (kx, c) is kernelW·C contiguous input values.
+  const segment = dilationW === 1 ? kernelW * C : 0;
   let row = 0;
   for (let n = 0; n < batch; n++) {
     const imageBase = n * inH * inW * C;
     for (let oy = 0; oy < outH; oy++) {
       for (let ox = 0; ox < outW; ox++, row++) {
         let dst = row * rowLength;
+        const ix0 = ox * strideW - padLeft;
+        const inside = segment > 0 && ix0 >= 0 && ix0 + kernelW <= inW;
         for (let ky = 0; ky < kernelH; ky++) {
           const iy = oy * strideH - padTop + ky * dilationH;
-          for (let kx = 0; kx < kernelW; kx++, dst += C) {
-            const ix = ox * strideW - padLeft + kx * dilationW;
-            if (iy < 0 || iy >= inH || ix < 0 || ix >= inW) {
-              cols.fill(0, dst, dst + C);
-            } else {
-              const src = imageBase + (iy * inW + ix) * C;
-              for (let c = 0; c < C; c++) cols[dst + c] = x[src + c];
+          if (iy < 0 || iy >= inH) {
+            cols.fill(0, dst, dst + kernelW * C);
+            dst += kernelW * C;
+          } else if (inside) {
+            const src = imageBase + (iy * inW + ix0) * C;
+            for (let j = 0; j < segment; j++) cols[dst + j] = x[src + j];
+            dst += segment;
+          } else {
+            for (let kx = 0; kx < kernelW; kx++, dst += C) {
+              const ix = ix0 + kx * dilationW;
+              if (ix < 0 || ix >= inW) {
+                cols.fill(0, dst, dst + C);
+              } else {
+                const src = imageBase + (iy * inW + ix) * C;
+                for (let c = 0; c < C; c++) cols[dst + c] = x[src + c];
+              }
             }
           }
         }
@@ -129,37 +128,34 @@ export function im2col(x: TypedArray, g: WindowGeometry, cols: TypedArray): void
 
 /** The adjoint of im2col: adds each column entry back into the input position it came from. */
 export function col2im(cols: TypedArray, g: WindowGeometry, x: TypedArray): void {
-  const {
-    batch,
-    inH,
-    inW,
-    channels: C,
-    kernelH,
-    kernelW,
-    strideH,
-    strideW,
-    dilationH,
-    dilationW,
-    padTop,
-    padLeft,
-    outH,
-    outW,
-  } = g;
+  const { batch, inH, inW, channels: C, kernelH, kernelW, strideH, strideW } = g;
+  const { dilationH, dilationW, padTop, padLeft, outH, outW } = g;
   x.fill(0);
   const rowLength = kernelH * kernelW * C;
+  const segment = dilationW === 1 ? kernelW * C : 0; // as in im2col
   let row = 0;
   for (let n = 0; n < batch; n++) {
     const imageBase = n * inH * inW * C;
     for (let oy = 0; oy < outH; oy++) {
       for (let ox = 0; ox < outW; ox++, row++) {
         let src = row * rowLength;
+        const ix0 = ox * strideW - padLeft;
+        const inside = segment > 0 && ix0 >= 0 && ix0 + kernelW <= inW;
         for (let ky = 0; ky < kernelH; ky++) {
           const iy = oy * strideH - padTop + ky * dilationH;
-          for (let kx = 0; kx < kernelW; kx++, src += C) {
-            const ix = ox * strideW - padLeft + kx * dilationW;
-            if (iy < 0 || iy >= inH || ix < 0 || ix >= inW) continue;
-            const dst = imageBase + (iy * inW + ix) * C;
-            for (let c = 0; c < C; c++) x[dst + c] += cols[src + c];
+          if (iy < 0 || iy >= inH) {
+            src += kernelW * C;
+          } else if (inside) {
+            const dst = imageBase + (iy * inW + ix0) * C;
+            for (let j = 0; j < segment; j++) x[dst + j] += cols[src + j];
+            src += segment;
+          } else {
+            for (let kx = 0; kx < kernelW; kx++, src += C) {
+              const ix = ix0 + kx * dilationW;
+              if (ix < 0 || ix >= inW) continue;
+              const dst = imageBase + (iy * inW + ix) * C;
+              for (let c = 0; c < C; c++) x[dst + c] += cols[src + c];
+            }
           }
         }
       }
