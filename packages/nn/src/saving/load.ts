@@ -27,6 +27,7 @@ async function readOrExplain(file: string, what: string): Promise<Buffer> {
     const code = (error as NodeJS.ErrnoException).code;
     throw new Error(
       `loadModel: cannot read ${what} ${file}${code === 'ENOENT' ? ' (no such file)' : `: ${(error as Error).message}`}`,
+      { cause: error },
     );
   }
 }
@@ -36,7 +37,7 @@ function parseModelFile(text: string, file: string): ModelFile {
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new Error(`loadModel: ${file} is not valid JSON (${(error as Error).message})`);
+    throw new Error(`loadModel: ${file} is not valid JSON (${(error as Error).message})`, { cause: error });
   }
   const m = parsed as Partial<ModelFile>;
   if (!m || m.format !== FORMAT_NAME)
