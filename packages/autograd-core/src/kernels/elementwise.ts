@@ -21,7 +21,11 @@ export type BinaryKernel =
   | 'less'
   | 'lessEqual';
 
-/** out[i] = a[i·sa] ∘ b[i·sb] for i < n, where sa, sb ∈ {0, 1}. */
+/**
+ * out[i] = a[i·sa] ∘ b[i·sb] for i < n, where sa, sb ∈ {0, 1}. Comparisons are written
+ * +(x > y) rather than x > y ? 1 : 0: V8 compiles that without a branch, several times
+ * faster on unpredictable data (ReLU masks).
+ */
 export function binaryKernel(
   op: BinaryKernel,
   a: TypedArray,
@@ -57,22 +61,22 @@ export function binaryKernel(
       for (; i < n; i++, ia += sa, ib += sb) out[i] = a[ia] <= b[ib] ? a[ia] : b[ib];
       return;
     case 'equal':
-      for (; i < n; i++, ia += sa, ib += sb) out[i] = a[ia] === b[ib] ? 1 : 0;
+      for (; i < n; i++, ia += sa, ib += sb) out[i] = +(a[ia] === b[ib]);
       return;
     case 'notEqual':
-      for (; i < n; i++, ia += sa, ib += sb) out[i] = a[ia] !== b[ib] ? 1 : 0;
+      for (; i < n; i++, ia += sa, ib += sb) out[i] = +(a[ia] !== b[ib]);
       return;
     case 'greater':
-      for (; i < n; i++, ia += sa, ib += sb) out[i] = a[ia] > b[ib] ? 1 : 0;
+      for (; i < n; i++, ia += sa, ib += sb) out[i] = +(a[ia] > b[ib]);
       return;
     case 'greaterEqual':
-      for (; i < n; i++, ia += sa, ib += sb) out[i] = a[ia] >= b[ib] ? 1 : 0;
+      for (; i < n; i++, ia += sa, ib += sb) out[i] = +(a[ia] >= b[ib]);
       return;
     case 'less':
-      for (; i < n; i++, ia += sa, ib += sb) out[i] = a[ia] < b[ib] ? 1 : 0;
+      for (; i < n; i++, ia += sa, ib += sb) out[i] = +(a[ia] < b[ib]);
       return;
     case 'lessEqual':
-      for (; i < n; i++, ia += sa, ib += sb) out[i] = a[ia] <= b[ib] ? 1 : 0;
+      for (; i < n; i++, ia += sa, ib += sb) out[i] = +(a[ia] <= b[ib]);
       return;
   }
 }
@@ -119,6 +123,21 @@ function erf(x: number): number {
   return x >= 0 ? 1 - r : r - 1;
 }
 
+/**
+ * max(x, 0) on float32 bits, without branches: a set sign bit clears the value, and
+ * so does NaN (as x > 0 ? x : 0 would), −0 and −∞ give +0.
+ */
+function reluFloat32(a: Float32Array, out: Float32Array): void {
+  const bits = new Int32Array(a.buffer, a.byteOffset, a.length);
+  const outBits = new Int32Array(out.buffer, out.byteOffset, out.length);
+  for (let i = 0; i < bits.length; i++) {
+    const b = bits[i];
+    const negative = b >> 31; // −1 when the sign bit is set
+    const nan = (0x7f800000 - (b & 0x7fffffff)) >> 31; // −1 when the exponent is all ones and the mantissa not 0
+    outBits[i] = b & ~(negative | nan);
+  }
+}
+
 /** out[i] = f(a[i]). */
 export function unaryKernel(op: UnaryKernel, a: TypedArray, out: TypedArray): void {
   const n = out.length;
@@ -131,7 +150,7 @@ export function unaryKernel(op: UnaryKernel, a: TypedArray, out: TypedArray): vo
       for (; i < n; i++) out[i] = Math.abs(a[i]);
       return;
     case 'sign':
-      for (; i < n; i++) out[i] = a[i] > 0 ? 1 : a[i] < 0 ? -1 : 0;
+      for (; i < n; i++) out[i] = +(a[i] > 0) - +(a[i] < 0);
       return;
     case 'exp':
       for (; i < n; i++) out[i] = Math.exp(a[i]);
@@ -169,7 +188,8 @@ export function unaryKernel(op: UnaryKernel, a: TypedArray, out: TypedArray): vo
       }
       return;
     case 'relu':
-      for (; i < n; i++) out[i] = a[i] > 0 ? a[i] : 0;
+      if (a instanceof Float32Array && out instanceof Float32Array) reluFloat32(a, out);
+      else for (; i < n; i++) out[i] = a[i] > 0 ? a[i] : 0;
       return;
     case 'softplus':
       // log(1 + e^x) = max(x, 0) + log1p(e^-|x|), finite for any x.
@@ -182,7 +202,7 @@ export function unaryKernel(op: UnaryKernel, a: TypedArray, out: TypedArray): vo
       for (; i < n; i++) out[i] = erf(a[i]);
       return;
     case 'step':
-      for (; i < n; i++) out[i] = a[i] > 0 ? 1 : 0;
+      for (; i < n; i++) out[i] = +(a[i] > 0);
       return;
   }
 }
