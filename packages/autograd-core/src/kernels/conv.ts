@@ -172,24 +172,27 @@ export function maxPoolKernel(x: TypedArray, g: WindowGeometry, out: TypedArray,
     for (let oy = 0; oy < outH; oy++) {
       const y0 = Math.max(oy * strideH - padTop, 0);
       const y1 = Math.min(oy * strideH - padTop + kernelH, inH);
-      for (let ox = 0; ox < outW; ox++) {
+      for (let ox = 0; ox < outW; ox++, o += C) {
         const x0 = Math.max(ox * strideW - padLeft, 0);
         const x1 = Math.min(ox * strideW - padLeft + kernelW, inW);
-        for (let c = 0; c < C; c++, o++) {
-          let best = -Infinity;
-          let bestIndex = imageBase + (y0 * inW + x0) * C + c;
-          for (let iy = y0; iy < y1; iy++) {
-            for (let ix = x0; ix < x1; ix++) {
-              const index = imageBase + (iy * inW + ix) * C + c;
-              const v = x[index];
-              if (v > best || v !== v) {
-                best = v;
-                bestIndex = index;
+        // Start from the window's first pixel, then sweep the others over all channels at once.
+        const first = imageBase + (y0 * inW + x0) * C;
+        for (let c = 0; c < C; c++) {
+          out[o + c] = x[first + c];
+          argmax[o + c] = first + c;
+        }
+        for (let iy = y0; iy < y1; iy++) {
+          for (let ix = iy === y0 ? x0 + 1 : x0; ix < x1; ix++) {
+            const pixel = imageBase + (iy * inW + ix) * C;
+            for (let c = 0; c < C; c++) {
+              const v = x[pixel + c];
+              // Strictly greater keeps the first maximum; a NaN wins once and stays (v !== v).
+              if (v > out[o + c] || (v !== v && out[o + c] === out[o + c])) {
+                out[o + c] = v;
+                argmax[o + c] = pixel + c;
               }
             }
           }
-          out[o] = best;
-          argmax[o] = bestIndex;
         }
       }
     }
