@@ -13,7 +13,7 @@ export async function main(argv: string[] = process.argv.slice(2)) {
     'npm run example:mnist-cnn --',
     'A small CNN on MNIST.',
     {
-      epochs: { type: 'string', description: 'training epochs', default: '6' },
+      epochs: { type: 'string', description: 'training epochs', default: '12' },
       limit: { type: 'string', description: 'use only this many digits' },
     },
     argv,

@@ -42,7 +42,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<Mnis
   );
   const kind = options.model as string;
   if (kind !== 'cnn' && kind !== 'mlp') throw new UsageError(`--model must be 'cnn' or 'mlp', got '${kind}'`);
-  const epochs = positiveInt('epochs', options.epochs ?? (kind === 'cnn' ? '6' : '20'));
+  const epochs = positiveInt('epochs', options.epochs ?? (kind === 'cnn' ? '12' : '20'));
   const batchSize = positiveInt('batch-size', options['batch-size']);
   const seed = Number(positiveInt('seed', options.seed));
   const limit = options.limit === undefined ? undefined : positiveInt('limit', options.limit);
