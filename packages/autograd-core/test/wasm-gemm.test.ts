@@ -112,8 +112,8 @@ describe('wasm gemm with a helper thread', () => {
     'large products split by rows and by columns, transA=%s transB=%s',
     (transA, transB) => {
       const before = backend.threads.threadedRuns;
-      checkGemm(backend.gemm, { transA, transB, m: 301, n: 70, k: 64, offset: 3 }, TOL); // rows
-      checkGemm(backend.gemm, { transA, transB, m: 70, n: 301, k: 64 }, TOL); // columns
+      checkGemm(backend.gemm, { transA, transB, m: 301, n: 70, k: 128, offset: 3 }, TOL); // rows
+      checkGemm(backend.gemm, { transA, transB, m: 70, n: 301, k: 128 }, TOL); // columns
       checkGemm(backend.gemm, { transA, transB, m: 50, n: 50, k: 50 }, TOL); // small: one thread
       expect(backend.threads.threadedRuns - before).toBe(2);
     },

@@ -13,7 +13,13 @@ import { LoadedKernels, loadKernels } from './runtime';
 import { GemmJob, GemmThreads, defaultHelperCount } from './threads';
 
 /** Products with fewer multiply-adds stay on one thread: waking a helper costs more. */
-const THREADED_MIN_MACS = 1 << 20;
+const THREADED_MIN_MACS = 1 << 21;
+/**
+ * Nor are skinny products split (a side or the depth below this): they are bound by
+ * memory traffic (im2col of few channels, bias-sized outputs), which a second core
+ * sharing the caches barely speeds up.
+ */
+const THREADED_MIN_SIDE = 16;
 /** Columns per micro-tile of the kernel: column splits are multiples of it. */
 const TILE_COLUMNS = 8;
 /** Rows per micro-tile of the kernel: row splits are multiples of it. */
@@ -108,7 +114,8 @@ export function createWasmBackend(helpers = defaultHelperCount()): WasmBackend |
     const ldb = transB ? k : n;
     const job: GemmJob = { transA, transB, m, n, k, a: aPtr, lda, b: bPtr, ldb, c: cPtr, ldc: n, work: 0 };
     const macs = m * n * k;
-    const helpersReady = macs >= THREADED_MIN_MACS ? threads.available() : 0;
+    const large = macs >= THREADED_MIN_MACS && Math.min(m, n, k) >= THREADED_MIN_SIDE;
+    const helpersReady = large ? threads.available() : 0;
     if (helpersReady > 0) {
       const jobs = splitJob(job, helpersReady + 1, heap.workspaces);
       threads.run(jobs, runHere, macs / 1e9);
