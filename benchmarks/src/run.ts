@@ -13,9 +13,15 @@ import { formatTable } from './table';
 import { tfjsVersion } from './tfjs';
 import type { SuiteOptions } from './suites/suite';
 import { runMatmul } from './suites/matmul';
+import { runTraining } from './suites/training';
+import { runInference } from './suites/inference';
 
 const SUITES: Record<string, (options: SuiteOptions) => Promise<ResultRow[]>> = {
   matmul: runMatmul,
+  mlp: (options) => runTraining(options, ['mlp']),
+  cnn: (options) => runTraining(options, ['cnn']),
+  rnn: (options) => runTraining(options, ['rnn']),
+  inference: runInference,
 };
 
 interface Args {

@@ -1,0 +1,122 @@
+/**
+ * Training throughput (samples/s) of the MLP, CNN and RNN with Adam(1e-3): Zen-TS's
+ * `model.fit` against TensorFlow.js's `model.fit` on its 'cpu' and 'wasm' backends,
+ * same data, same batch size, one epoch (or a timed part of one for slow contenders).
+ */
+import { Tensor } from '@zen/autograd-core';
+import { Mnist, Sequences, bundledDigits, sineWindows } from '../data';
+import { ModelName, tfjsModel, zenModel } from '../models';
+import { Contender, Figure, ResultRow } from '../results';
+import { useTfjs } from '../tfjs';
+import { EpochRunner, measureTraining, unlessUnsupported } from '../training';
+import type { SuiteOptions } from './suite';
+
+interface TrainingData {
+  x: Float32Array;
+  y: Float32Array;
+  /** Shape of one input sample. */
+  sampleShape: number[];
+  /** Values per target. */
+  targetSize: number;
+  count: number;
+}
+
+function mnistData(digits: Mnist, flat: boolean): TrainingData {
+  const sampleShape = flat ? [784] : [28, 28, 1];
+  return { x: digits.images, y: digits.oneHot, sampleShape, targetSize: 10, count: digits.count };
+}
+
+function sequenceData(s: Sequences): TrainingData {
+  return { x: s.x, y: s.y, sampleShape: [s.steps, 1], targetSize: 1, count: s.count };
+}
+
+const sampleSize = (data: TrainingData) => data.sampleShape.reduce((a, b) => a * b, 1);
+
+function zenRunner(name: ModelName, data: TrainingData, batchSize: number): EpochRunner {
+  const model = zenModel(name);
+  const size = sampleSize(data);
+  return async (samples) => {
+    const x = new Tensor(data.x.subarray(0, samples * size), [samples, ...data.sampleShape]);
+    const y = new Tensor(data.y.subarray(0, samples * data.targetSize), [samples, data.targetSize]);
+    await model.fit(x, y, { epochs: 1, batchSize, shuffle: true, verbose: 0 });
+  };
+}
+
+async function tfjsRunner(
+  backend: 'cpu' | 'wasm',
+  name: ModelName,
+  data: TrainingData,
+  batchSize: number,
+): Promise<{ run: EpochRunner; dispose(): void }> {
+  const tf = await useTfjs(backend);
+  const model = tfjsModel(tf, name);
+  const x = tf.tensor(data.x, [data.count, ...data.sampleShape]);
+  const y = tf.tensor(data.y, [data.count, data.targetSize]);
+  const run: EpochRunner = async (samples) => {
+    const xs = samples === data.count ? x : x.slice(0, samples);
+    const ys = samples === data.count ? y : y.slice(0, samples);
+    await model.fit(xs, ys, { epochs: 1, batchSize, shuffle: true, verbose: 0, yieldEvery: 'never' });
+    if (xs !== x) tf.dispose([xs, ys]);
+  };
+  return {
+    run,
+    dispose: () => {
+      tf.dispose([x, y]);
+      model.dispose();
+    },
+  };
+}
+
+async function measureModel(
+  name: ModelName,
+  data: TrainingData,
+  batchSize: number,
+  options: SuiteOptions,
+): Promise<Record<Contender, Figure>> {
+  const seconds = options.quick ? 3 : 10;
+  const budget = { total: data.count, batchSize, seconds };
+  const zen = await measureTraining(zenRunner(name, data, batchSize), budget);
+  const peer = async (backend: 'cpu' | 'wasm') =>
+    unlessUnsupported(async () => {
+      const { run, dispose } = await tfjsRunner(backend, name, data, batchSize);
+      try {
+        return await measureTraining(run, budget);
+      } finally {
+        dispose();
+      }
+    });
+  const cpu = await peer('cpu');
+  const wasm = await peer('wasm');
+  return { zen, 'tfjs-cpu': cpu, 'tfjs-wasm': wasm };
+}
+
+function describe(figures: Record<Contender, Figure>): string {
+  return Object.entries(figures)
+    .map(([who, f]) => `${who} ${f.kind === 'value' ? Math.round(f.value) : f.kind}`)
+    .join(', ');
+}
+
+export async function runTraining(options: SuiteOptions, models: readonly ModelName[]): Promise<ResultRow[]> {
+  const rows: ResultRow[] = [];
+  for (const name of models) {
+    const data =
+      name === 'rnn'
+        ? sequenceData(sineWindows(options.quick ? 512 : 2048, 50))
+        : mnistData(bundledDigits(), name === 'mlp');
+    const batchSize = name === 'rnn' ? 32 : 64;
+    const figures = await measureModel(name, data, batchSize, options);
+    options.log(`  ${name} training: ${describe(figures)} samples/s`);
+    rows.push({
+      name: `${name.toUpperCase()} training`,
+      unit: 'samples/s',
+      figures,
+      target:
+        name === 'mlp'
+          ? { peer: 'tfjs-wasm', ratio: 2 }
+          : name === 'cnn'
+            ? { peer: 'tfjs-cpu', ratio: 100 }
+            : { peer: 'tfjs-wasm', ratio: 1 },
+    });
+  }
+  return rows;
+}
