@@ -1,5 +1,5 @@
 /**
- * Every ```ts snippet in docs/*.md is type-checked against the real packages and,
+ * Every ```ts snippet in README.md and docs/*.md is type-checked against the real packages and,
  * unless its fence says `ts no-run`, executed — so the docs cannot drift from the API.
  */
 import * as fs from 'fs';
@@ -37,11 +37,15 @@ function extractSnippets(file: string): Snippet[] {
   return snippets;
 }
 
-const snippets = fs
-  .readdirSync(docsDir)
-  .filter((f) => f.endsWith('.md'))
-  .sort()
-  .flatMap((f) => extractSnippets(path.join(docsDir, f)));
+const documents = [
+  path.join(repoRoot, 'README.md'),
+  ...fs
+    .readdirSync(docsDir)
+    .filter((f) => f.endsWith('.md'))
+    .sort()
+    .map((f) => path.join(docsDir, f)),
+];
+const snippets = documents.flatMap(extractSnippets);
 
 /** Splits a snippet into its import lines and the rest, which runs inside an async function. */
 function asModule(code: string): string {
