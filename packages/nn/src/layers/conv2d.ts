@@ -2,7 +2,7 @@
 import { Tensor, conv2d } from '@zen/autograd-core';
 import { ActivationName, getActivation, isFusable } from '../activations';
 import { Initializer, InitializerSpec, getInitializer, serializeInitializer } from '../initializers';
-import { SymbolicShape, toPair, windowOutputLength } from '../shapes';
+import { SymbolicShape, formatSymbolicShape, toPair, windowOutputLength } from '../shapes';
 import { CallOptions, Layer, LayerArgs, LayerConfig, LayerWeight, Logits } from './layer';
 import { registerLayer } from './registry';
 
@@ -66,7 +66,7 @@ export class Conv2D extends Layer {
     const channels = inputShape[3];
     if (inputShape.length !== 4 || channels === null) {
       throw new Error(
-        `${this.label}: expects NHWC images [batch, height, width, channels], got [${inputShape}]`,
+        `${this.label}: expects NHWC images [batch, height, width, channels], got ${formatSymbolicShape(inputShape)}`,
       );
     }
     const [kh, kw] = this.kernelSize;

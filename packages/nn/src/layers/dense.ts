@@ -2,7 +2,7 @@
 import { Tensor } from '@zen/autograd-core';
 import { ActivationName, getActivation, isFusable } from '../activations';
 import { Initializer, InitializerSpec, getInitializer, serializeInitializer } from '../initializers';
-import { SymbolicShape } from '../shapes';
+import { SymbolicShape, formatSymbolicShape } from '../shapes';
 import { CallOptions, Layer, LayerArgs, LayerConfig, LayerWeight, Logits } from './layer';
 import { registerLayer } from './registry';
 
@@ -47,7 +47,7 @@ export class Dense extends Layer {
     const inputDim = inputShape[inputShape.length - 1];
     if (inputShape.length < 2 || inputDim === null) {
       throw new Error(
-        `${this.label}: needs an input of rank ≥ 2 with a known last axis, got [${inputShape}]`,
+        `${this.label}: needs an input of rank ≥ 2 with a known last axis, got ${formatSymbolicShape(inputShape)}`,
       );
     }
     this.kernel = this.addWeight('kernel', [inputDim, this.units], this.kernelInitializer);

@@ -17,8 +17,11 @@ export interface LayerArgs {
   name?: string;
   /** Whether the optimiser updates this layer's weights (default true). */
   trainable?: boolean;
-  /** Shape of one sample without the batch axis; lets a model build before it sees data. */
-  inputShape?: readonly number[];
+  /**
+   * Shape of one sample without the batch axis; lets a model build before it sees data.
+   * `null` marks an axis of any length (e.g. the time axis of sequences: [null, features]).
+   */
+  inputShape?: readonly (number | null)[];
   /** Element type of the weights (default 'float32'; 'float64' for gradient checks). */
   dtype?: LayerDType;
 }
@@ -64,7 +67,7 @@ export abstract class Layer {
   abstract readonly className: string;
   readonly dtype: LayerDType;
   /** Shape of one sample (no batch axis), when given at construction. */
-  readonly inputShape: readonly number[] | undefined;
+  readonly inputShape: readonly (number | null)[] | undefined;
   /** Whether `build` has run. */
   built = false;
   /** The input shape (batch axis null) the layer was built for. */
@@ -88,8 +91,10 @@ export abstract class Layer {
       throw new Error(`layer dtype must be 'float32' or 'float64', got '${this.dtype as string}'`);
     }
     if (args.inputShape !== undefined) {
-      if (!args.inputShape.every((d) => Number.isInteger(d) && d > 0)) {
-        throw new Error(`inputShape must list positive integers, got ${JSON.stringify(args.inputShape)}`);
+      if (!args.inputShape.every((d) => d === null || (Number.isInteger(d) && d > 0))) {
+        throw new Error(
+          `inputShape must list positive integers (or null for any length), got ${JSON.stringify(args.inputShape)}`,
+        );
       }
       this.inputShape = [...args.inputShape];
     }

@@ -1,7 +1,7 @@
 /** BatchNormalization and LayerNormalization. */
 import { Tensor, noGrad } from '@zen/autograd-core';
 import { Initializer, InitializerSpec, getInitializer, serializeInitializer } from '../initializers';
-import { SymbolicShape } from '../shapes';
+import { SymbolicShape, formatSymbolicShape } from '../shapes';
 import { CallOptions, Layer, LayerArgs, LayerConfig, LayerWeight } from './layer';
 import { registerLayer } from './registry';
 
@@ -50,7 +50,7 @@ abstract class Normalization extends Layer {
     const features = inputShape[axis];
     if (axis < 1 || axis >= ndim || features === null || features === undefined) {
       throw new Error(
-        `${this.label}: axis ${this.axis} is not a known feature axis of inputs [${inputShape}]`,
+        `${this.label}: axis ${this.axis} is not a known feature axis of inputs ${formatSymbolicShape(inputShape)}`,
       );
     }
     this.featureAxis = axis;

@@ -6,7 +6,7 @@
 import { Tensor, stack, zeros } from '@zen/autograd-core';
 import { ActivationName, getActivation } from '../activations';
 import { Initializer, InitializerSpec, getInitializer, serializeInitializer } from '../initializers';
-import { SymbolicShape } from '../shapes';
+import { SymbolicShape, formatSymbolicShape } from '../shapes';
 import { CallOptions, Layer, LayerArgs, LayerConfig, LayerWeight } from './layer';
 import { registerLayer } from './registry';
 
@@ -62,7 +62,9 @@ abstract class Recurrent extends Layer {
   override build(inputShape: SymbolicShape): void {
     const features = inputShape[2];
     if (inputShape.length !== 3 || features === null) {
-      throw new Error(`${this.label}: expects sequences [batch, time, features], got [${inputShape}]`);
+      throw new Error(
+        `${this.label}: expects sequences [batch, time, features], got ${formatSymbolicShape(inputShape)}`,
+      );
     }
     const width = this.gates * this.units;
     this.kernel = this.addWeight('kernel', [features, width], this.kernelInitializer);
