@@ -19,21 +19,32 @@ function reducedShape(shape: readonly number[], axes: readonly number[], keepDim
   return out;
 }
 
-/** Runs a one-axis kernel over each axis in turn (largest first so indices stay valid). */
+/**
+ * Runs a one-axis kernel over each run of adjacent axes in turn (last run first so
+ * indices stay valid); a run such as the [N, H, W] of a bias gradient is one pass.
+ */
 function reduceForward(kernel: ReduceKernel, x: Tensor, { axes, keepDims }: ReduceAttrs, op: string): Tensor {
   let data = x.data;
   const shape = [...x.shape];
   for (let i = axes.length - 1; i >= 0; i--) {
-    const ax = axes[i];
-    const n = shape[ax];
-    if (n === 0 && kernel !== 'sum')
-      throw new Error(`${op}: cannot reduce an empty axis ${ax} of shape [${x.shape}]`);
+    let first = i;
+    if (kernel === 'sum' || kernel === 'max' || kernel === 'min') {
+      while (first > 0 && axes[first - 1] === axes[first] - 1) first--;
+    }
+    const ax = axes[first];
+    const last = axes[i];
+    const n = sizeOf(shape.slice(ax, last + 1));
+    if (n === 0 && kernel !== 'sum') {
+      const empty = axes.slice(first, i + 1).find((a) => x.shape[a] === 0);
+      throw new Error(`${op}: cannot reduce an empty axis ${empty} of shape [${x.shape}]`);
+    }
     const outer = sizeOf(shape.slice(0, ax));
-    const inner = sizeOf(shape.slice(ax + 1));
-    shape[ax] = 1;
+    const inner = sizeOf(shape.slice(last + 1));
+    for (let a = ax; a <= last; a++) shape[a] = 1;
     const out = emptyTensor(shape, x.dtype).data;
     reduceAxisKernel(kernel, data, outer, n, inner, out);
     data = out;
+    i = first;
   }
   const result = emptyTensor(reducedShape(x.shape, axes, keepDims), x.dtype);
   result.data.set(data);
