@@ -54,11 +54,12 @@ export function binaryKernel(
     case 'pow':
       for (; i < n; i++, ia += sa, ib += sb) out[i] = Math.pow(a[ia], b[ib]);
       return;
+    // NaN in either operand propagates (as numpy and TensorFlow), so clip cannot hide it.
     case 'maximum':
-      for (; i < n; i++, ia += sa, ib += sb) out[i] = a[ia] >= b[ib] ? a[ia] : b[ib];
+      for (; i < n; i++, ia += sa, ib += sb) out[i] = a[ia] >= b[ib] || a[ia] !== a[ia] ? a[ia] : b[ib];
       return;
     case 'minimum':
-      for (; i < n; i++, ia += sa, ib += sb) out[i] = a[ia] <= b[ib] ? a[ia] : b[ib];
+      for (; i < n; i++, ia += sa, ib += sb) out[i] = a[ia] <= b[ib] || a[ia] !== a[ia] ? a[ia] : b[ib];
       return;
     case 'equal':
       for (; i < n; i++, ia += sa, ib += sb) out[i] = +(a[ia] === b[ib]);
