@@ -10,14 +10,18 @@ export type Figure =
   | { kind: 'unsupported'; reason: string }
   | { kind: 'skipped'; reason: string };
 
+/** Zen-TS must reach `ratio` times a peer's figure, or stay at or below `atMost`. */
+export type Target = { peer: Exclude<Contender, 'zen'>; ratio: number } | { atMost: number };
+
 export interface ResultRow {
   /** Short name, e.g. 'matmul 512'. */
   name: string;
   /** Unit of the figures, e.g. 'GFLOP/s' or 'samples/s'. */
   unit: string;
+  /** Figures where less is better (memory); higher is better otherwise. */
+  lowerIsBetter?: boolean;
   figures: Record<Contender, Figure>;
-  /** When set: Zen-TS must reach `ratio` times this peer's figure. */
-  target?: { peer: Exclude<Contender, 'zen'>; ratio: number };
+  target?: Target;
 }
 
 export function value(v: number, note?: string): Figure {
@@ -34,7 +38,10 @@ export function ratio(row: ResultRow, peer: Exclude<Contender, 'zen'>): number |
 
 /** Whether the row's target is met (null when it has none or could not be measured). */
 export function targetMet(row: ResultRow): boolean | null {
-  if (!row.target) return null;
-  const r = ratio(row, row.target.peer);
-  return r === null ? null : r >= row.target.ratio;
+  const target = row.target;
+  if (!target) return null;
+  if ('atMost' in target)
+    return row.figures.zen.kind === 'value' ? row.figures.zen.value <= target.atMost : null;
+  const r = ratio(row, target.peer);
+  return r === null ? null : r >= target.ratio;
 }

@@ -15,6 +15,7 @@ import type { SuiteOptions } from './suites/suite';
 import { runMatmul } from './suites/matmul';
 import { runTraining } from './suites/training';
 import { runInference } from './suites/inference';
+import { runMemory } from './suites/memory';
 
 const SUITES: Record<string, (options: SuiteOptions) => Promise<ResultRow[]>> = {
   matmul: runMatmul,
@@ -22,6 +23,7 @@ const SUITES: Record<string, (options: SuiteOptions) => Promise<ResultRow[]>> = 
   cnn: (options) => runTraining(options, ['cnn']),
   rnn: (options) => runTraining(options, ['rnn']),
   inference: runInference,
+  memory: runMemory,
 };
 
 interface Args {

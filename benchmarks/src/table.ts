@@ -2,6 +2,8 @@
 import { ResultRow, Figure, ratio, targetMet } from './results';
 
 function formatNumber(v: number): string {
+  if (Math.abs(v) < 0.01) return v === 0 ? '0' : v.toExponential(0);
+  if (v < 0) return v.toFixed(2);
   if (v >= 1000) return Math.round(v).toLocaleString('en-US');
   if (v >= 100) return v.toFixed(0);
   if (v >= 10) return v.toFixed(1);
@@ -19,10 +21,12 @@ function formatRatio(r: number | null): string {
 }
 
 function formatTarget(row: ResultRow): string {
-  if (!row.target) return '';
+  const target = row.target;
+  if (!target) return '';
   const met = targetMet(row);
   const verdict = met === null ? 'n/a' : met ? 'met' : 'NOT met';
-  return `≥ ${row.target.ratio}× ${row.target.peer}: ${verdict}`;
+  const goal = 'atMost' in target ? `Zen ≤ ${target.atMost}` : `≥ ${target.ratio}× ${target.peer}`;
+  return `${goal}: ${verdict}`;
 }
 
 /** The rows as text columns: benchmark, unit, the three figures, both ratios, target. */
@@ -30,7 +34,7 @@ export function formatTable(rows: readonly ResultRow[]): string {
   const header = ['benchmark', 'unit', 'Zen-TS', 'tfjs-cpu', 'tfjs-wasm', 'Zen/cpu', 'Zen/wasm', 'target'];
   const lines = rows.map((row) => [
     row.name,
-    row.unit,
+    row.lowerIsBetter ? `${row.unit} (lower is better)` : row.unit,
     formatFigure(row.figures.zen),
     formatFigure(row.figures['tfjs-cpu']),
     formatFigure(row.figures['tfjs-wasm']),
