@@ -38,7 +38,9 @@ export async function main(argv: string[] = process.argv.slice(2)) {
   const trainAccuracy = history.history.accuracy[history.history.accuracy.length - 1];
   const { accuracy } = model.evaluate(test.x, test.y);
   const predicted = model.predict(test.x).argmax(-1);
-  const words = Array.from(predicted.data, (c, i) => (c === 0 ? String(i + 1) : FIZZ_BUZZ_CLASSES[c]));
+  const words = Array.from(predicted.data as Int32Array, (c, i) =>
+    c === 0 ? String(i + 1) : FIZZ_BUZZ_CLASSES[c],
+  );
   console.log(words.join(' '));
   console.log(`training accuracy: ${trainAccuracy.toFixed(4)}`);
   console.log(`accuracy on 1-100: ${accuracy.toFixed(4)}`);

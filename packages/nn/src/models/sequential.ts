@@ -69,18 +69,23 @@ export class Sequential {
 
   /** Appends a layer (its name is made unique within the model unless the user chose it). */
   add(layer: Layer): void {
-    if (!(layer instanceof Layer)) throw new Error(`Sequential.add: expected a Layer, got ${describe(layer)}`);
-    if (this.layers.includes(layer)) throw new Error(`Sequential.add: layer '${layer.name}' is already in the model`);
+    if (!(layer instanceof Layer))
+      throw new Error(`Sequential.add: expected a Layer, got ${describe(layer)}`);
+    if (this.layers.includes(layer))
+      throw new Error(`Sequential.add: layer '${layer.name}' is already in the model`);
     const taken = new Set(this.layers.map((l) => l.name));
     if (taken.has(layer.name)) {
-      if (layer.nameGiven) throw new Error(`Sequential.add: a layer named '${layer.name}' is already in the model`);
+      if (layer.nameGiven)
+        throw new Error(`Sequential.add: a layer named '${layer.name}' is already in the model`);
       const base = layer.name;
       let i = 1;
       while (taken.has(`${base}_${i}`)) i++;
       layer.name = `${base}_${i}`;
     }
     if (this.layers.length > 0 && layer.inputShape) {
-      throw new Error(`Sequential.add: only the first layer may have an inputShape ('${layer.name}' has one)`);
+      throw new Error(
+        `Sequential.add: only the first layer may have an inputShape ('${layer.name}' has one)`,
+      );
     }
     if (this.builtInputShape) layer.maybeBuild(this.outputShape);
     this.layers.push(layer);
@@ -140,7 +145,8 @@ export class Sequential {
     // sequence lengths); each layer still checks the axes it depends on.
     const expected = this.declaredInputShape();
     if (expected) {
-      const fits = x.ndim === expected.length && expected.every((d, i) => i === 0 || d === null || d === x.shape[i]);
+      const fits =
+        x.ndim === expected.length && expected.every((d, i) => i === 0 || d === null || d === x.shape[i]);
       if (!fits) {
         throw new Error(
           `${where}: input of shape ${formatSymbolicShape(x.shape)} does not match the model's input shape ` +
@@ -203,7 +209,8 @@ export class Sequential {
       throw new Error('compile: both optimizer and loss are required');
     }
     const metricSpecs = args.metrics ?? [];
-    if (!Array.isArray(metricSpecs)) throw new Error('compile: metrics must be an array of names or functions');
+    if (!Array.isArray(metricSpecs))
+      throw new Error('compile: metrics must be an array of names or functions');
     this.compiled = { loss: resolveLoss(args.loss), metrics: metricSpecs.map(getMetric), metricSpecs };
     this.optimizer = getOptimizer(args.optimizer);
     this.optimizer.attach(() => this.parameters());

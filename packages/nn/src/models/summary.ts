@@ -13,10 +13,16 @@ export function summarize(model: Sequential): string {
   let shape: SymbolicShape | null = model.layers[0]?.builtInputShape ?? null;
   for (const layer of model.layers) {
     shape = shape ? layer.computeOutputShape(shape) : layer.builtInputShape;
-    rows.push([`${layer.name} (${layer.className})`, shape ? formatSymbolicShape(shape) : '?', String(layer.countParams())]);
+    rows.push([
+      `${layer.name} (${layer.className})`,
+      shape ? formatSymbolicShape(shape) : '?',
+      String(layer.countParams()),
+    ]);
   }
   const header = ['Layer (type)', 'Output Shape', 'Param #'];
-  const widths = [0, 1, 2].map((c) => Math.max(c === 0 ? 34 : c === 1 ? 26 : 12, ...[header, ...rows].map((r) => r[c].length + 2)));
+  const widths = [0, 1, 2].map((c) =>
+    Math.max(c === 0 ? 34 : c === 1 ? 26 : 12, ...[header, ...rows].map((r) => r[c].length + 2)),
+  );
   const width = widths.reduce((a, b) => a + b, 0);
   const heavy = '='.repeat(width);
   const light = '_'.repeat(width);

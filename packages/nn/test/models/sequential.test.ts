@@ -15,7 +15,10 @@ import {
 import { expectClose, softmaxRef, testValues } from '../helpers';
 
 function mlp(): Sequential {
-  return new Sequential([new Dense({ units: 4, activation: 'relu', inputShape: [3] }), new Dense({ units: 2, activation: 'softmax' })]);
+  return new Sequential([
+    new Dense({ units: 4, activation: 'relu', inputShape: [3] }),
+    new Dense({ units: 2, activation: 'softmax' }),
+  ]);
 }
 
 const x = tensor(testValues(15, 2), { shape: [5, 3] });
@@ -47,7 +50,10 @@ describe('Sequential', () => {
   });
 
   test('inputShape may leave an axis open (null): sequences of any length', () => {
-    const model = new Sequential([new SimpleRNN({ units: 3, inputShape: [null, 2] }), new Dense({ units: 1 })]);
+    const model = new Sequential([
+      new SimpleRNN({ units: 3, inputShape: [null, 2] }),
+      new Dense({ units: 1 }),
+    ]);
     expect(model.outputShape).toEqual([null, 1]);
     expect(model.predict(tensor(testValues(2 * 5 * 2), { shape: [2, 5, 2] })).shape).toEqual([2, 1]);
     expect(model.predict(tensor(testValues(2 * 9 * 2), { shape: [2, 9, 2] })).shape).toEqual([2, 1]);
@@ -77,8 +83,16 @@ describe('Sequential', () => {
     expect(lines[0]).toBe('Model: "sequential"');
     const row = (name: string) => lines.find((l) => l.startsWith(name))!.split(/\s{2,}/);
     expect(row('conv2d (Conv2D)')).toEqual(['conv2d (Conv2D)', '[null,26,26,8]', '80']);
-    expect(row('max_pooling2d (MaxPooling2D)')).toEqual(['max_pooling2d (MaxPooling2D)', '[null,13,13,8]', '0']);
-    expect(row('batch_normalization')).toEqual(['batch_normalization (BatchNormalization)', '[null,13,13,8]', '32']);
+    expect(row('max_pooling2d (MaxPooling2D)')).toEqual([
+      'max_pooling2d (MaxPooling2D)',
+      '[null,13,13,8]',
+      '0',
+    ]);
+    expect(row('batch_normalization')).toEqual([
+      'batch_normalization (BatchNormalization)',
+      '[null,13,13,8]',
+      '32',
+    ]);
     expect(row('flatten (Flatten)')).toEqual(['flatten (Flatten)', '[null,1352]', '0']);
     expect(row('dense (Dense)')).toEqual(['dense (Dense)', '[null,10]', '13530']);
     expect(text).toContain('Total params: 13,642');
@@ -103,20 +117,30 @@ describe('Sequential', () => {
     );
     model.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy' });
     expect(() => model.predict(tensor([[[1, 2, 3]]]))).toThrow('input of shape [1,1,3] does not match');
-    expect(() => model.evaluate(tensor([[1, 2]]), tensor([0]))).toThrow("evaluate: input of shape [1,2] does not match the model's input shape [null,3]");
+    expect(() => model.evaluate(tensor([[1, 2]]), tensor([0]))).toThrow(
+      "evaluate: input of shape [1,2] does not match the model's input shape [null,3]",
+    );
   });
 
   test('compile is required before training and checks its arguments', async () => {
     const model = mlp();
     await expect(model.fit(x, labels, { verbose: 0 })).rejects.toThrow('fit: compile the model first');
     expect(() => model.evaluate(x, labels)).toThrow('evaluate: compile the model first');
-    expect(() => model.compile({ optimizer: 'adam' } as never)).toThrow('compile: both optimizer and loss are required');
-    expect(() => model.compile({ optimizer: 'adam', loss: 'crossentropy' as never })).toThrow("unknown loss 'crossentropy'");
-    expect(() => model.compile({ optimizer: 'adam', loss: 'mse', metrics: ['f1'] })).toThrow("unknown metric 'f1'");
+    expect(() => model.compile({ optimizer: 'adam' } as never)).toThrow(
+      'compile: both optimizer and loss are required',
+    );
+    expect(() => model.compile({ optimizer: 'adam', loss: 'crossentropy' as never })).toThrow(
+      "unknown loss 'crossentropy'",
+    );
+    expect(() => model.compile({ optimizer: 'adam', loss: 'mse', metrics: ['f1'] })).toThrow(
+      "unknown metric 'f1'",
+    );
   });
 
   test('softmax output + cross-entropy is computed from the logits (exact even when saturated)', () => {
-    const model = new Sequential([new Dense({ units: 3, activation: 'softmax', inputShape: [1], useBias: false })]);
+    const model = new Sequential([
+      new Dense({ units: 3, activation: 'softmax', inputShape: [1], useBias: false }),
+    ]);
     model.build();
     model.setWeights([tensor([[1e4, -1e4, 0]])]);
     model.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
@@ -139,13 +163,18 @@ describe('Sequential', () => {
     const model = mlp();
     model.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy' });
     const probs = model.predict(x);
-    const direct = -(probs.toArray() as number[][]).reduce((s, row, i) => s + Math.log(row[labels.data[i]]), 0) / 5;
+    const direct =
+      -(probs.toArray() as number[][]).reduce((s, row, i) => s + Math.log(row[labels.data[i]]), 0) / 5;
     expect(model.evaluate(x, labels).loss).toBeCloseTo(direct, 5);
   });
 
   test('predict matches call in inference mode, across batch boundaries', () => {
     setSeed(2);
-    const model = new Sequential([new Dense({ units: 6, inputShape: [3] }), new Dropout({ rate: 0.5 }), new Dense({ units: 2, activation: 'softmax' })]);
+    const model = new Sequential([
+      new Dense({ units: 6, inputShape: [3] }),
+      new Dropout({ rate: 0.5 }),
+      new Dense({ units: 2, activation: 'softmax' }),
+    ]);
     const all = model.call(x, { training: false });
     const batched = model.predict(x, { batchSize: 2 });
     expect(batched.shape).toEqual([5, 2]);
@@ -158,7 +187,8 @@ describe('Sequential', () => {
     const model = new Sequential([new Dense({ units: 2, inputShape: [3] })]);
     const opt = new SGD({ learningRate: 0.1 });
     model.compile({ optimizer: opt, loss: 'sparseCategoricalCrossentropy' });
-    const lossAt = () => losses.sparseCategoricalCrossentropy(labels, model.call(x), { fromLogits: true }).item();
+    const lossAt = () =>
+      losses.sparseCategoricalCrossentropy(labels, model.call(x), { fromLogits: true }).item();
     const before = lossAt();
     for (let i = 0; i < 20; i++) {
       opt.zeroGrad();
@@ -183,7 +213,11 @@ describe('Sequential', () => {
     expect(logs.loss).toBeCloseTo(r.reduce((s, v) => s + v * v, 0) / 5, 6);
     const gradW = w.map((_, k) => (2 / 5) * X.reduce((s, row, i) => s + row[k] * r[i], 0));
     const gradB = (2 / 5) * r.reduce((s, v) => s + v, 0);
-    expectClose(Array.from(model.weights[0].value.data), w.map((v, k) => v - 0.1 * gradW[k]), 1e-5);
+    expectClose(
+      Array.from(model.weights[0].value.data),
+      w.map((v, k) => v - 0.1 * gradW[k]),
+      1e-5,
+    );
     expect(model.weights[1].value.data[0]).toBeCloseTo(b0.data[0] - 0.1 * gradB, 5);
   });
 
@@ -208,14 +242,19 @@ describe('Sequential', () => {
     model.weights[0].value.data[0] += 1;
     expect(model.weights[0].value.data[0]).not.toBe(snapshot[0].data[0]);
     model.setWeights(snapshot);
-    expect(model.getWeights().map((t: Tensor) => Array.from(t.data))).toEqual(snapshot.map((t) => Array.from(t.data)));
-    expect(() => model.setWeights(snapshot.slice(1))).toThrow('Sequential.setWeights: got 3 tensors for 4 weights');
+    expect(model.getWeights().map((t: Tensor) => Array.from(t.data))).toEqual(
+      snapshot.map((t) => Array.from(t.data)),
+    );
+    expect(() => model.setWeights(snapshot.slice(1))).toThrow(
+      'Sequential.setWeights: got 3 tensors for 4 weights',
+    );
   });
 
   test('only the first layer may declare an inputShape; non-layers are refused', () => {
-    expect(() => new Sequential([new Dense({ units: 1, inputShape: [2] }), new Dense({ units: 1, inputShape: [1] })])).toThrow(
-      "only the first layer may have an inputShape ('dense_1' has one)",
-    );
+    expect(
+      () =>
+        new Sequential([new Dense({ units: 1, inputShape: [2] }), new Dense({ units: 1, inputShape: [1] })]),
+    ).toThrow("only the first layer may have an inputShape ('dense_1' has one)");
     expect(() => new Sequential([{} as never])).toThrow('Sequential.add: expected a Layer, got Object');
   });
 
