@@ -2,7 +2,17 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'models/**', 'coverage/**', '**/*.js', '**/*.mjs', '**/assembly/**'] },
+  {
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      'models/**',
+      'coverage/**',
+      '**/*.js',
+      '**/*.mjs',
+      '**/assembly/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

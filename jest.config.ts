@@ -17,7 +17,14 @@ const project = (dir: string): Config => ({
 });
 
 const config: Config = {
-  projects: ['packages/autograd-core', 'packages/datasets', 'packages/nn', 'examples', 'benchmarks', 'docs'].map(project),
+  projects: [
+    'packages/autograd-core',
+    'packages/datasets',
+    'packages/nn',
+    'examples',
+    'benchmarks',
+    'docs',
+  ].map(project),
 };
 
 export default config;
