@@ -5,6 +5,8 @@ export const FORMAT_NAME = 'zen-ts-model';
 export const FORMAT_VERSION = 1;
 export const MODEL_FILE = 'model.json';
 export const WEIGHTS_FILE = 'weights.bin';
+/** Where a save stages the new weights before model.json is switched to them. */
+export const STAGED_WEIGHTS_FILE = 'weights.bin.next';
 
 /** One weight's place in weights.bin. */
 export interface WeightEntry {

@@ -15,6 +15,7 @@ import {
   FORMAT_VERSION,
   MODEL_FILE,
   ModelFile,
+  STAGED_WEIGHTS_FILE,
   WEIGHTS_FILE,
   WeightEntry,
   bytesPer,
@@ -97,6 +98,22 @@ function checkEntry(
 }
 
 /** Loads a model saved with `model.save(dir)`; compiled again when it was compiled with built-in losses. */
+/**
+ * The weights file model.json names. A save interrupted just after renaming its staged
+ * weights into place leaves model.json naming the staged file: the same bytes are then
+ * under weights.bin (the CRC check below confirms it).
+ */
+async function locateWeights(dir: string, named: string): Promise<string> {
+  const file = path.join(dir, named);
+  if (named !== STAGED_WEIGHTS_FILE) return file;
+  try {
+    await fs.access(file);
+    return file;
+  } catch {
+    return path.join(dir, WEIGHTS_FILE);
+  }
+}
+
 export async function loadModel(dir: string): Promise<Sequential> {
   const modelPath = path.join(dir, MODEL_FILE);
   const model = parseModelFile((await readOrExplain(modelPath, 'model file')).toString('utf8'), modelPath);
@@ -109,7 +126,7 @@ export async function loadModel(dir: string): Promise<Sequential> {
   else if (result.inputShape) result.build();
 
   const manifest = model.weightsManifest;
-  const weightsPath = path.join(dir, manifest.path || WEIGHTS_FILE);
+  const weightsPath = await locateWeights(dir, manifest.path || WEIGHTS_FILE);
   const bytes = await readOrExplain(weightsPath, 'weights file');
   if (bytes.length !== manifest.byteLength) {
     throw new Error(

@@ -1,7 +1,8 @@
 /**
  * Sequential.save: weights.bin (little-endian floats) and model.json, each written to
- * a temporary file, flushed and renamed into place, so an interrupted save never leaves
- * a half-written file under the real name.
+ * a temporary file, flushed and renamed into place, in an order that makes model.json
+ * the commit point: a save interrupted at any moment leaves either the previous model
+ * or the new one loadable, never a mix.
  */
 import { promises as fs } from 'fs';
 import * as path from 'path';
@@ -12,6 +13,7 @@ import {
   FORMAT_VERSION,
   MODEL_FILE,
   ModelFile,
+  STAGED_WEIGHTS_FILE,
   WEIGHTS_FILE,
   WeightEntry,
   bytesPer,
@@ -74,20 +76,29 @@ export async function saveModel(model: Sequential, dir: string): Promise<void> {
     );
   }
   const { bytes, entries } = encodeWeights(model);
-  const file: ModelFile = {
-    format: FORMAT_NAME,
-    formatVersion: FORMAT_VERSION,
-    modelConfig: { className: 'Sequential', config: model.getConfig() },
-    trainingConfig: model.getTrainingConfig(),
-    weightsManifest: {
-      path: WEIGHTS_FILE,
-      byteLength: bytes.length,
-      byteOrder: 'little-endian',
-      checksum: { algorithm: 'crc32', value: formatCrc(crc32(bytes)) },
-      weights: entries,
-    },
+  const describe = (weightsPath: string): string => {
+    const file: ModelFile = {
+      format: FORMAT_NAME,
+      formatVersion: FORMAT_VERSION,
+      modelConfig: { className: 'Sequential', config: model.getConfig() },
+      trainingConfig: model.getTrainingConfig(),
+      weightsManifest: {
+        path: weightsPath,
+        byteLength: bytes.length,
+        byteOrder: 'little-endian',
+        checksum: { algorithm: 'crc32', value: formatCrc(crc32(bytes)) },
+        weights: entries,
+      },
+    };
+    return JSON.stringify(file, null, 2) + '\n';
   };
   await fs.mkdir(dir, { recursive: true });
-  await writeFileAtomic(path.join(dir, WEIGHTS_FILE), bytes);
-  await writeFileAtomic(path.join(dir, MODEL_FILE), JSON.stringify(file, null, 2) + '\n');
+  // model.json is the commit point. Until it is replaced, the previous model.json and
+  // weights.bin are untouched; once it is, it names weights that are already on disk.
+  // If the process dies before the final rewrite, model.json still names STAGED_WEIGHTS_FILE,
+  // or — after the rename — loadModel finds the same bytes (checked by CRC) under WEIGHTS_FILE.
+  await writeFileAtomic(path.join(dir, STAGED_WEIGHTS_FILE), bytes);
+  await writeFileAtomic(path.join(dir, MODEL_FILE), describe(STAGED_WEIGHTS_FILE));
+  await fs.rename(path.join(dir, STAGED_WEIGHTS_FILE), path.join(dir, WEIGHTS_FILE));
+  await writeFileAtomic(path.join(dir, MODEL_FILE), describe(WEIGHTS_FILE));
 }

@@ -223,3 +223,39 @@ describe('save → loadModel', () => {
     expect(bits(loaded.predict(tensor([[1, 2, 3]])))).toEqual(bits(model.predict(tensor([[1, 2, 3]]))));
   });
 });
+
+describe('an interrupted save', () => {
+  function denseModel(seed: number): Sequential {
+    setSeed(seed);
+    return new Sequential([new Dense({ units: 3, inputShape: [4] }), new Dense({ units: 2 })]);
+  }
+  const x = tensor(testValues(8, 5), { shape: [2, 4] });
+
+  // save() renames four times: staged weights, model.json (the commit point),
+  // staged → weights.bin, final model.json. A crash before any of them must leave
+  // the previous model loadable, or the new one, never a mix.
+  test.each([
+    [1, 'previous'],
+    [2, 'previous'],
+    [3, 'new'],
+    [4, 'new'],
+  ])('dying at rename %i leaves the %s model loadable', async (failAt, expected) => {
+    const previous = denseModel(1);
+    const next = denseModel(2);
+    await previous.save(dir);
+    const realRename = fs.rename.bind(fs);
+    let calls = 0;
+    const spy = jest.spyOn(fs, 'rename').mockImplementation(async (from, to) => {
+      if (++calls === failAt) throw new Error('simulated crash');
+      return realRename(from, to);
+    });
+    try {
+      await expect(next.save(dir)).rejects.toThrow('simulated crash');
+    } finally {
+      spy.mockRestore();
+    }
+    const loaded = await loadModel(dir);
+    const want = expected === 'previous' ? previous : next;
+    expect(bits(loaded.predict(x))).toEqual(bits(want.predict(x)));
+  });
+});
