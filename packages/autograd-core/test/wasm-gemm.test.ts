@@ -78,10 +78,10 @@ describe('splitting a product between threads', () => {
   ])('%i×%i into %i parts covers C once, in whole tiles', (m, n, parts) => {
     for (const [transA, transB] of TRANSPOSES) {
       const job = { ...base, m, n, transA, transB, lda: transA ? m : 3, ldb: transB ? 3 : n, ldc: n };
-      const jobs = splitJob(job, parts, [11, 22, 33, 44]);
+      const jobs = splitJob(job, parts, 77);
       expect(jobs.length).toBeGreaterThanOrEqual(1);
       expect(jobs.length).toBeLessThanOrEqual(parts);
-      expect(jobs.map((j) => j.work)).toEqual([11, 22, 33, 44].slice(0, jobs.length));
+      expect(jobs.every((j) => j.work === 77)).toBe(true);
       const covered = new Int32Array(m * n);
       for (const j of jobs) {
         const first = (j.c - job.c) / 4; // C element where the block starts
@@ -109,13 +109,28 @@ describe('wasm gemm with a helper thread', () => {
   afterAll(() => backend.threads.stop());
 
   test.each(TRANSPOSES)(
-    'large products split by rows and by columns, transA=%s transB=%s',
+    'the helper alone computes every block right, transA=%s transB=%s',
     (transA, transB) => {
-      const before = backend.threads.threadedRuns;
-      checkGemm(backend.gemm, { transA, transB, m: 301, n: 70, k: 128, offset: 3 }, TOL); // rows
-      checkGemm(backend.gemm, { transA, transB, m: 70, n: 301, k: 128 }, TOL); // columns
-      checkGemm(backend.gemm, { transA, transB, m: 50, n: 50, k: 50 }, TOL); // small: one thread
-      expect(backend.threads.threadedRuns - before).toBe(2);
+      // With the calling thread only waiting, every block of C comes from the helper.
+      backend.threads.callerComputes = false;
+      try {
+        const { posted, joined } = backend.threads.stats;
+        checkGemm(backend.gemm, { transA, transB, m: 301, n: 70, k: 128, offset: 3 }, TOL); // row blocks
+        checkGemm(backend.gemm, { transA, transB, m: 70, n: 301, k: 128 }, TOL); // column blocks
+        expect(backend.threads.stats.posted - posted).toBe(2);
+        expect(backend.threads.stats.joined - joined).toBe(2);
+      } finally {
+        backend.threads.callerComputes = true;
+      }
     },
   );
+
+  test('shared between both threads (however many blocks the helper takes), and small products stay here', () => {
+    const { posted } = backend.threads.stats;
+    for (const [transA, transB] of TRANSPOSES) {
+      checkGemm(backend.gemm, { transA, transB, m: 257, n: 260, k: 100 }, TOL);
+      checkGemm(backend.gemm, { transA, transB, m: 50, n: 50, k: 50 }, TOL); // below the threshold
+    }
+    expect(backend.threads.stats.posted - posted).toBe(4);
+  });
 });

@@ -13,13 +13,15 @@ import { LoadedKernels, loadKernels } from './runtime';
 import { GemmJob, GemmThreads, defaultHelperCount } from './threads';
 
 /** Products with fewer multiply-adds stay on one thread: waking a helper costs more. */
-const THREADED_MIN_MACS = 1 << 21;
+const THREADED_MIN_MACS = 1 << 22;
 /**
  * Nor are skinny products split (a side or the depth below this): they are bound by
  * memory traffic (im2col of few channels, bias-sized outputs), which a second core
  * sharing the caches barely speeds up.
  */
 const THREADED_MIN_SIDE = 16;
+/** Products from this size on are cut into two blocks per thread (packing is repeated per block). */
+const SPLIT_TWICE_MIN_MACS = 1 << 25;
 /** Columns per micro-tile of the kernel: column splits are multiples of it. */
 const TILE_COLUMNS = 8;
 /** Rows per micro-tile of the kernel: row splits are multiples of it. */
@@ -28,9 +30,10 @@ const TILE_ROWS = 6;
 /**
  * Splits a product into `parts` blocks of C along its longer side, each a whole
  * number of tiles: block i of columns reads columns of op(B), block i of rows reads
- * rows of op(A); each block packs into its own workspace.
+ * rows of op(A). Each block packs into `work` when this thread runs it (a helper
+ * thread uses its own workspace instead).
  */
-export function splitJob(job: GemmJob, parts: number, workspaces: readonly number[]): GemmJob[] {
+export function splitJob(job: GemmJob, parts: number, work: number): GemmJob[] {
   const byColumns = job.n >= job.m;
   const extent = byColumns ? job.n : job.m;
   const unit = byColumns ? TILE_COLUMNS : TILE_ROWS;
@@ -43,10 +46,10 @@ export function splitJob(job: GemmJob, parts: number, workspaces: readonly numbe
     const size = end - start;
     if (byColumns) {
       const b = job.b + (job.transB ? start * job.ldb : start) * 4;
-      jobs.push({ ...job, n: size, b, c: job.c + start * 4, work: workspaces[jobs.length] });
+      jobs.push({ ...job, n: size, b, c: job.c + start * 4, work });
     } else {
       const a = job.a + (job.transA ? start : start * job.lda) * 4;
-      jobs.push({ ...job, m: size, a, c: job.c + start * job.ldc * 4, work: workspaces[jobs.length] });
+      jobs.push({ ...job, m: size, a, c: job.c + start * job.ldc * 4, work });
     }
     start = end;
   }
@@ -79,8 +82,8 @@ export interface WasmBackend extends Backend {
 export function createWasmBackend(helpers = defaultHelperCount()): WasmBackend | { error: string } {
   const kernels = loadKernels();
   if ('error' in kernels) return kernels;
-  const threads = new GemmThreads(kernels, helpers);
-  const heap = new WasmHeap(kernels, 1 + threads.helpers);
+  const heap = new WasmHeap(kernels, 1 + helpers);
+  const threads = new GemmThreads(kernels, helpers, heap.workspaces.slice(1));
   const runHere = (job: GemmJob) => runJob(kernels, job);
 
   const gemm = (
@@ -117,8 +120,11 @@ export function createWasmBackend(helpers = defaultHelperCount()): WasmBackend |
     const large = macs >= THREADED_MIN_MACS && Math.min(m, n, k) >= THREADED_MIN_SIDE;
     const helpersReady = large ? threads.available() : 0;
     if (helpersReady > 0) {
-      const jobs = splitJob(job, helpersReady + 1, heap.workspaces);
-      threads.run(jobs, runHere, macs / 1e9);
+      // Whoever is free takes the next block; large products get two per thread, so a
+      // helper that joins late delays the end by at most half its share.
+      const perThread = macs >= SPLIT_TWICE_MIN_MACS ? 2 : 1;
+      const blocks = splitJob(job, perThread * (helpersReady + 1), heap.workspaces[0]);
+      threads.run(blocks, helpersReady, runHere, macs / 1e9);
     } else {
       job.work = heap.workspaces[0];
       runHere(job);

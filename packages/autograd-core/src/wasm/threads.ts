@@ -1,11 +1,16 @@
 /**
  * Helper threads for large float32 matrix products (Node.js worker_threads). Each
- * worker instantiates the same compiled kernels on the same shared memory and waits
- * on a slot of a shared control block; the main thread writes a job into the slot,
- * wakes the worker, computes its own share, then waits for the worker's. Workers are
- * started on first need, never keep the process alive (unref), and stop after a few
- * seconds without work. Where worker_threads do not exist, everything stays on the
- * calling thread.
+ * worker instantiates the same compiled kernels on the same shared memory and sleeps
+ * on a slot of a shared control block.
+ *
+ * A product is cut into a few blocks of C (see `splitJob`) listed in the control
+ * block. The calling thread opens each helper's gate, wakes it, and starts taking
+ * blocks from a shared counter; a helper that wakes while the gate is still open
+ * joins and takes blocks too. When the counter runs out, the caller closes the gates
+ * of helpers that never joined (they were busy elsewhere: on a loaded machine the
+ * product simply runs on one thread) and waits only for those that did. Workers start
+ * on first need, never keep the process alive (unref), and stop after a few idle
+ * seconds. Where worker_threads do not exist, everything stays on the calling thread.
  */
 import type { LoadedKernels } from './runtime';
 
@@ -22,36 +27,59 @@ export interface GemmJob {
   ldb: number;
   c: number;
   ldc: number;
+  /** Packing workspace of the thread that runs the block. */
   work: number;
 }
 
-// Layout of one worker's slot in the control block (Int32 words).
-const SEQ = 0; // job number, bumped by the main thread to post a job
-const DONE = 1; // job number the worker finished last
-const READY = 2; // 1 once the worker has instantiated the kernels
-const ARGS = 3; // the GemmJob fields, in the order below
-const SLOT_WORDS = 16;
-const JOB_FIELDS = ['transA', 'transB', 'm', 'n', 'k', 'a', 'lda', 'b', 'ldb', 'c', 'ldc', 'work'] as const;
+/** Most blocks one product is cut into. */
+export const MAX_BLOCKS = 16;
+const JOB_FIELDS = ['transA', 'transB', 'm', 'n', 'k', 'a', 'lda', 'b', 'ldb', 'c', 'ldc'] as const;
+const FIELDS = JOB_FIELDS.length;
+
+// Control block (Int32 words): the shared block list, then one slot per helper.
+const NEXT = 0; // next block to take
+const COUNT = 1; // blocks in this product
+const TABLE = 2; // MAX_BLOCKS × FIELDS words
+const HEADER = TABLE + MAX_BLOCKS * FIELDS;
+const POST = 0; // product number posted to this helper
+const GATE = 1; // = product number while open; −number once the helper joined; 0 when closed
+const DONE = 2; // product number the helper finished last
+const READY = 3; // 1 once the worker has instantiated the kernels
+const WORK = 4; // the helper's workspace
+const SLOT = 8;
+
+/** How long a thread polls for news before it sleeps (milliseconds). */
+const SPIN_MS = 0.1;
 
 /** Stop idle workers after this long, so short-lived programs and tests hold no threads. */
 const IDLE_MS = 5000;
 
-// Runs in each worker: a loop of wait for a job, run it, publish completion.
+// Runs in each worker: sleep until a product is posted, join it if still open, take blocks.
 const WORKER_SOURCE = `
 const { workerData } = require('worker_threads');
 const { module, memory, control, slot } = workerData;
 const gemm = new WebAssembly.Instance(module, { env: { memory } }).exports.gemm;
-const ctl = new Int32Array(control, slot * ${SLOT_WORDS * 4}, ${SLOT_WORDS});
-Atomics.store(ctl, ${READY}, 1);
-let seen = Atomics.load(ctl, ${SEQ});
+const ctl = new Int32Array(control);
+const s = ${HEADER} + slot * ${SLOT};
+const work = ctl[s + ${WORK}];
+Atomics.store(ctl, s + ${READY}, 1);
+let seen = Atomics.load(ctl, s + ${POST});
 for (;;) {
-  Atomics.wait(ctl, ${SEQ}, seen);
-  seen = Atomics.load(ctl, ${SEQ});
-  const a = ${ARGS};
-  gemm(ctl[a], ctl[a + 1], ctl[a + 2], ctl[a + 3], ctl[a + 4], ctl[a + 5], ctl[a + 6],
-       ctl[a + 7], ctl[a + 8], ctl[a + 9], ctl[a + 10], ctl[a + 11]);
-  Atomics.store(ctl, ${DONE}, seen);
-  Atomics.notify(ctl, ${DONE});
+  // Products often come in bursts: poll briefly before sleeping, as waking costs more.
+  const until = performance.now() + ${SPIN_MS};
+  while (Atomics.load(ctl, s + ${POST}) === seen && performance.now() < until);
+  Atomics.wait(ctl, s + ${POST}, seen);
+  seen = Atomics.load(ctl, s + ${POST});
+  if (Atomics.compareExchange(ctl, s + ${GATE}, seen, -seen) !== seen) continue;
+  for (;;) {
+    const i = Atomics.add(ctl, ${NEXT}, 1);
+    if (i >= ctl[${COUNT}]) break;
+    const j = ${TABLE} + i * ${FIELDS};
+    gemm(ctl[j], ctl[j + 1], ctl[j + 2], ctl[j + 3], ctl[j + 4], ctl[j + 5], ctl[j + 6],
+         ctl[j + 7], ctl[j + 8], ctl[j + 9], ctl[j + 10], work);
+  }
+  Atomics.store(ctl, s + ${DONE}, seen);
+  Atomics.notify(ctl, s + ${DONE});
 }
 `;
 
@@ -74,29 +102,39 @@ function workerConstructor(): WorkerConstructor | null {
 }
 
 export class GemmThreads {
-  /** Fresh for each set of workers, so a terminating old worker can never see a new job. */
+  /** Fresh for each set of workers, so a terminating old worker can never see a new product. */
   private control: Int32Array<ArrayBufferLike> = new Int32Array(0);
   private workers: NodeWorker[] = [];
   private idleTimer: ReturnType<typeof setInterval> | null = null;
   private lastUsed = 0;
   private broken: string | null = null;
+  private posted = 0;
+  /** Products offered to helpers so far, and how many helper joins they got. */
+  readonly stats = { posted: 0, joined: 0 };
+  /** Whether the calling thread takes blocks itself (tests turn it off to make helpers do all). */
+  callerComputes = true;
 
-  /** `helpers` worker threads at most (the caller's thread is one more). */
+  /**
+   * `helpers` worker threads at most (the caller's thread is one more); helper h
+   * packs into `workspaces[h]`.
+   */
   constructor(
     private readonly kernels: LoadedKernels,
     readonly helpers: number,
+    private readonly workspaces: readonly number[] = [],
   ) {
-    if (!workerConstructor()) this.helpers = 0;
+    if (!workerConstructor() || workspaces.length < helpers) this.helpers = 0;
   }
 
-  /** How many helpers can take a job right now (starting them if none are running). */
+  /** How many helpers are ready to be offered a product (starting them if none run). */
   available(): number {
     if (this.helpers === 0 || this.broken) return 0;
     if (this.workers.length === 0) this.start();
     this.lastUsed = Date.now();
     let ready = 0;
-    while (ready < this.workers.length && Atomics.load(this.control, ready * SLOT_WORDS + READY) === 1)
+    while (ready < this.workers.length && Atomics.load(this.control, HEADER + ready * SLOT + READY) === 1) {
       ready++;
+    }
     return ready;
   }
 
@@ -111,48 +149,65 @@ export class GemmThreads {
     return count;
   }
 
-  /** Products split across threads so far. */
-  threadedRuns = 0;
-
   /**
-   * Runs `jobs[0]` on this thread and `jobs[i]` on helper i − 1 (which must be
-   * available), returning when all are done. `expectedSeconds` bounds the wait: a
-   * helper that takes far longer has died, and that is reported instead of hanging.
+   * Computes every block, with the first `helpers` helpers (which must be available)
+   * invited to help; `runHere` runs a block on this thread. `expectedSeconds` bounds
+   * the wait for a helper that joined: one that takes far longer has died, and that
+   * is reported instead of hanging.
    */
-  run(jobs: readonly GemmJob[], runHere: (job: GemmJob) => void, expectedSeconds: number): void {
+  run(
+    blocks: readonly GemmJob[],
+    helpers: number,
+    runHere: (job: GemmJob) => void,
+    expectedSeconds: number,
+  ): void {
+    if (blocks.length > MAX_BLOCKS)
+      throw new Error(`wasm gemm: ${blocks.length} blocks exceed ${MAX_BLOCKS}`);
     const ctl = this.control;
-    for (let h = 0; h < jobs.length - 1; h++) {
-      const base = h * SLOT_WORDS;
-      const job = jobs[h + 1];
-      for (let f = 0; f < JOB_FIELDS.length; f++) ctl[base + ARGS + f] = Number(job[JOB_FIELDS[f]]);
-      Atomics.add(ctl, base + SEQ, 1);
-      Atomics.notify(ctl, base + SEQ);
+    blocks.forEach((job, i) => {
+      for (let f = 0; f < FIELDS; f++) ctl[TABLE + i * FIELDS + f] = Number(job[JOB_FIELDS[f]]);
+    });
+    ctl[COUNT] = blocks.length;
+    Atomics.store(ctl, NEXT, 0);
+    const seq = ++this.posted;
+    for (let h = 0; h < helpers; h++) {
+      const s = HEADER + h * SLOT;
+      Atomics.store(ctl, s + GATE, seq);
+      Atomics.store(ctl, s + POST, seq);
+      Atomics.notify(ctl, s + POST);
     }
-    runHere(jobs[0]);
+    this.stats.posted++;
+    if (this.callerComputes) {
+      for (let i = Atomics.add(ctl, NEXT, 1); i < blocks.length; i = Atomics.add(ctl, NEXT, 1))
+        runHere(blocks[i]);
+    }
     const timeoutMs = 10_000 + expectedSeconds * 100_000;
-    for (let h = 0; h < jobs.length - 1; h++) {
-      const base = h * SLOT_WORDS;
-      const seq = Atomics.load(ctl, base + SEQ);
+    for (let h = 0; h < helpers; h++) {
+      const s = HEADER + h * SLOT;
+      // A helper that has not joined yet is shut out; one that joined is waited for.
+      if (this.callerComputes && Atomics.compareExchange(ctl, s + GATE, seq, 0) === seq) continue;
+      this.stats.joined++;
+      const until = performance.now() + SPIN_MS;
+      while (Atomics.load(ctl, s + DONE) !== seq && performance.now() < until);
       const deadline = Date.now() + timeoutMs;
-      let done = Atomics.load(ctl, base + DONE);
-      while (done !== seq) {
+      while (Atomics.load(ctl, s + DONE) !== seq) {
         const left = deadline - Date.now();
         if (left <= 0) {
-          this.broken = `worker thread ${h} did not finish a matrix product within ${timeoutMs} ms`;
+          this.broken = `worker thread ${h} did not finish its part of a matrix product within ${timeoutMs} ms`;
           throw new Error(`wasm gemm: ${this.broken}; helper threads are now disabled`);
         }
-        Atomics.wait(ctl, base + DONE, done, left);
-        done = Atomics.load(ctl, base + DONE);
+        Atomics.wait(ctl, s + DONE, Atomics.load(ctl, s + DONE), Math.min(left, 1000));
       }
     }
     this.lastUsed = Date.now();
-    this.threadedRuns++;
   }
 
   private start(): void {
     const Worker = workerConstructor()!;
-    this.control = new Int32Array(new SharedArrayBuffer(this.helpers * SLOT_WORDS * 4));
+    this.control = new Int32Array(new SharedArrayBuffer((HEADER + this.helpers * SLOT) * 4));
+    this.posted = 0;
     for (let slot = 0; slot < this.helpers; slot++) {
+      this.control[HEADER + slot * SLOT + WORK] = this.workspaces[slot];
       const worker = new Worker(WORKER_SOURCE, {
         eval: true,
         workerData: {
