@@ -3,23 +3,13 @@
  * zero the gradients, compute the loss from logits, backpropagate, step.
  */
 import { noGrad, setSeed } from '@zen/autograd-core';
-import { DataLoader, loadBundledMnist } from '@zen/datasets';
+import { DataLoader } from '@zen/datasets';
 import { Dense, Flatten, SGD, Sequential, losses } from '@zen/nn';
-import { parseOptions, positiveInt, runMain } from './lib/cli';
+import { runMain } from './lib/cli';
+import { digitsExample } from './lib/digits-example';
 
 export async function main(argv: string[] = process.argv.slice(2)) {
-  const options = parseOptions(
-    'npm run example:custom-loop --',
-    'A hand-written training loop.',
-    {
-      epochs: { type: 'string', description: 'training epochs', default: '5' },
-      limit: { type: 'string', description: 'use only this many digits' },
-    },
-    argv,
-  );
-  const epochs = positiveInt('epochs', options.epochs);
-  const limit = options.limit === undefined ? undefined : positiveInt('limit', options.limit);
-  const { train, test } = loadBundledMnist({ testFraction: 0.2, seed: 1, limit });
+  const { epochs, train, test } = digitsExample('custom-loop', 'A hand-written training loop.', 5, argv);
   setSeed(1);
   const model = new Sequential([
     new Flatten({ inputShape: [28, 28, 1] }),

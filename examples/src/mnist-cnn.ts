@@ -1,26 +1,15 @@
 /**
  * The main job's CNN on its own: Conv2D → MaxPooling2D → Conv2D → MaxPooling2D →
- * Flatten → Dense softmax, trained with Adam on the bundled MNIST digits.
+ * Flatten → Dropout → Dense → Dense softmax, trained with Adam on the bundled digits.
  */
 import { setSeed } from '@zen/autograd-core';
-import { loadBundledMnist } from '@zen/datasets';
 import { Adam } from '@zen/nn';
-import { parseOptions, positiveInt, runMain } from './lib/cli';
+import { runMain } from './lib/cli';
+import { digitsExample } from './lib/digits-example';
 import { smallCnn } from './lib/mnist-models';
 
 export async function main(argv: string[] = process.argv.slice(2)) {
-  const options = parseOptions(
-    'npm run example:mnist-cnn --',
-    'A small CNN on MNIST.',
-    {
-      epochs: { type: 'string', description: 'training epochs', default: '12' },
-      limit: { type: 'string', description: 'use only this many digits' },
-    },
-    argv,
-  );
-  const epochs = positiveInt('epochs', options.epochs);
-  const limit = options.limit === undefined ? undefined : positiveInt('limit', options.limit);
-  const { train, test } = loadBundledMnist({ testFraction: 0.2, seed: 1, limit });
+  const { epochs, train, test } = digitsExample('mnist-cnn', 'A small CNN on MNIST.', 12, argv);
   setSeed(1);
   const model = smallCnn();
   model.compile({

@@ -3,24 +3,13 @@
  * RMSProp on the bundled MNIST digits; prints the test accuracy.
  */
 import { setSeed } from '@zen/autograd-core';
-import { loadBundledMnist } from '@zen/datasets';
 import { RMSProp } from '@zen/nn';
-import { parseOptions, positiveInt, runMain } from './lib/cli';
+import { runMain } from './lib/cli';
+import { digitsExample } from './lib/digits-example';
 import { zenMlp } from './lib/mnist-models';
 
 export async function main(argv: string[] = process.argv.slice(2)) {
-  const options = parseOptions(
-    'npm run example:mnist-mlp --',
-    "Zen's MNIST MLP.",
-    {
-      epochs: { type: 'string', description: 'training epochs', default: '20' },
-      limit: { type: 'string', description: 'use only this many digits' },
-    },
-    argv,
-  );
-  const epochs = positiveInt('epochs', options.epochs);
-  const limit = options.limit === undefined ? undefined : positiveInt('limit', options.limit);
-  const { train, test } = loadBundledMnist({ testFraction: 0.2, seed: 1, limit });
+  const { epochs, train, test } = digitsExample('mnist-mlp', "Zen's MNIST MLP.", 20, argv);
   setSeed(1);
   const model = zenMlp();
   model.compile({
