@@ -115,8 +115,8 @@ describe('wasm gemm with a helper thread', () => {
       backend.threads.callerComputes = false;
       try {
         const { posted, joined } = backend.threads.stats;
-        checkGemm(backend.gemm, { transA, transB, m: 301, n: 70, k: 128, offset: 3 }, TOL); // row blocks
-        checkGemm(backend.gemm, { transA, transB, m: 70, n: 301, k: 128 }, TOL); // column blocks
+        checkGemm(backend.gemm, { transA, transB, m: 301, n: 70, k: 256, offset: 3 }, TOL); // row blocks
+        checkGemm(backend.gemm, { transA, transB, m: 70, n: 301, k: 256 }, TOL); // column blocks
         expect(backend.threads.stats.posted - posted).toBe(2);
         expect(backend.threads.stats.joined - joined).toBe(2);
       } finally {
