@@ -115,8 +115,8 @@ describe('wasm gemm with a helper thread', () => {
       backend.threads.callerComputes = false;
       try {
         const { posted, joined } = backend.threads.stats;
-        checkGemm(backend.gemm, { transA, transB, m: 301, n: 70, k: 256, offset: 3 }, TOL); // row blocks
-        checkGemm(backend.gemm, { transA, transB, m: 70, n: 301, k: 256 }, TOL); // column blocks
+        checkGemm(backend.gemm, { transA, transB, m: 301, n: 70, k: 1600, offset: 3 }, TOL); // row blocks
+        checkGemm(backend.gemm, { transA, transB, m: 70, n: 301, k: 1600 }, TOL); // column blocks
         expect(backend.threads.stats.posted - posted).toBe(2);
         expect(backend.threads.stats.joined - joined).toBe(2);
       } finally {
@@ -128,7 +128,7 @@ describe('wasm gemm with a helper thread', () => {
   test('shared between both threads (however many blocks the helper takes), and small products stay here', () => {
     const { posted } = backend.threads.stats;
     for (const [transA, transB] of TRANSPOSES) {
-      checkGemm(backend.gemm, { transA, transB, m: 257, n: 260, k: 100 }, TOL);
+      checkGemm(backend.gemm, { transA, transB, m: 257, n: 260, k: 520 }, TOL);
       checkGemm(backend.gemm, { transA, transB, m: 50, n: 50, k: 50 }, TOL); // below the threshold
     }
     expect(backend.threads.stats.posted - posted).toBe(4);

@@ -13,7 +13,7 @@ import { LoadedKernels, loadKernels } from './runtime';
 import { GemmJob, GemmThreads, defaultHelperCount } from './threads';
 
 /** Products with fewer multiply-adds stay on one thread: waking a helper costs more. */
-const THREADED_MIN_MACS = 1 << 22;
+const THREADED_MIN_MACS = 1 << 25;
 /**
  * Nor are skinny products split (a side or the depth below this): they are bound by
  * memory traffic (im2col of few channels, bias-sized outputs), which a second core
@@ -21,7 +21,7 @@ const THREADED_MIN_MACS = 1 << 22;
  */
 const THREADED_MIN_SIDE = 16;
 /** Products from this size on are cut into two blocks per thread (packing is repeated per block). */
-const SPLIT_TWICE_MIN_MACS = 1 << 25;
+const SPLIT_TWICE_MIN_MACS = 1 << 27;
 /** Columns per micro-tile of the kernel: column splits are multiples of it. */
 const TILE_COLUMNS = 8;
 /** Rows per micro-tile of the kernel: row splits are multiples of it. */
