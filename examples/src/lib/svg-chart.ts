@@ -10,6 +10,8 @@ export interface Series {
   values: readonly number[];
   /** Dashed line (e.g. validation curves). */
   dashed?: boolean;
+  /** Index into the palette; the series' position by default. */
+  colour?: number;
 }
 
 export interface ChartOptions {
@@ -18,6 +20,8 @@ export interface ChartOptions {
   yLabel?: string;
   width?: number;
   height?: number;
+  /** Label of the first point on the x axis (1 for epochs); 0 by default. */
+  xStart?: number;
 }
 
 const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b'];
@@ -68,7 +72,8 @@ export function lineChartSvg(series: readonly Series[], options: ChartOptions): 
     );
   }
   for (const v of ticks(0, n - 1).filter((t) => Number.isInteger(t))) {
-    parts.push(`<text x="${x(v)}" y="${margin.top + plotH + 16}" text-anchor="middle">${v}</text>`);
+    const label = v + (options.xStart ?? 0);
+    parts.push(`<text x="${x(v)}" y="${margin.top + plotH + 16}" text-anchor="middle">${label}</text>`);
   }
   if (options.xLabel) {
     parts.push(
@@ -81,7 +86,7 @@ export function lineChartSvg(series: readonly Series[], options: ChartOptions): 
     );
   }
   series.forEach((s, k) => {
-    const colour = COLOURS[k % COLOURS.length];
+    const colour = COLOURS[(s.colour ?? k) % COLOURS.length];
     const points = s.values
       .map((v, i) => (Number.isFinite(v) ? `${x(i).toFixed(2)},${y(v).toFixed(2)}` : null))
       .filter((p) => p !== null);
@@ -107,12 +112,15 @@ export function writeSvg(file: string, svg: string): void {
   fs.renameSync(temporary, file);
 }
 
-/** Training curves from a Keras-style History: one series per key, validation dashed. */
+/** Training curves from a Keras-style History: one colour per metric, validation dashed. */
 export function historySvg(history: Record<string, readonly number[]>, title: string): string {
+  const metricOf = (key: string) => key.replace(/^val_/, '');
+  const metrics = [...new Set(Object.keys(history).map(metricOf))];
   const series = Object.entries(history).map(([name, values]) => ({
     name,
     values,
     dashed: name.startsWith('val_'),
+    colour: metrics.indexOf(metricOf(name)),
   }));
-  return lineChartSvg(series, { title, xLabel: 'epoch', yLabel: 'value' });
+  return lineChartSvg(series, { title, xLabel: 'epoch', yLabel: 'value', xStart: 1 });
 }
