@@ -192,9 +192,24 @@ export function runBackward(
   const order = topologicalOrder(roots, stopAt);
   const grads = new Map<Tensor, Tensor>();
   const ops = shapeOps!;
+  // Sums this sweep allocated, by the tensor they belong to: later contributions are added
+  // into them in place (unless recording), which saves one allocation per contribution
+  // (an RNN's input projection receives one per time step). Contributions themselves may
+  // be shared with other entries, so they are never written to.
+  const ownSums = new Map<Tensor, Tensor>();
   const accumulate = (t: Tensor, g: Tensor) => {
     const previous = grads.get(t);
-    grads.set(t, previous ? ops.add(previous, g) : g);
+    if (!previous) {
+      grads.set(t, g);
+    } else if (!options.createGraph && ownSums.get(t) === previous) {
+      const sum = previous.data;
+      const part = g.data;
+      for (let i = 0; i < sum.length; i++) sum[i] += part[i];
+    } else {
+      const sum = ops.add(previous, g);
+      if (!options.createGraph) ownSums.set(t, sum);
+      grads.set(t, sum);
+    }
   };
   withGradMode(options.createGraph, () => {
     roots.forEach((r, i) => accumulate(r, seeds[i]));
