@@ -183,3 +183,45 @@ describe("'wasm' and 'ts' backends agree on float32 values and gradients", () =>
     expect(Array.from(wasm.data)).toEqual(Array.from(ts.data));
   });
 });
+
+describe('gradient accumulation in place (engine)', () => {
+  test('a gradient shared by two inputs is not changed when one of them receives more', () => {
+    // u collects a sum of terms; u = p + q then hands that same sum to p and q, which get more.
+    const x = tensor([0.5, -1.25, 2], { dtype: 'float64', requiresGrad: true });
+    const p = x.mul(1.5);
+    const q = x.mul(2.5);
+    const u = p.add(q);
+    // (The order makes the sweep reach u before p·p and q·q.)
+    p.mul(p).add(q.mul(q)).add(u.mul(u).add(u.mul(3))).sum().backward();
+    // d/dx [16x² + 12x + 2.25x² + 6.25x²] = 49x + 12
+    expect(Array.from(x.grad!.data)).toEqual([0.5, -1.25, 2].map((v) => 49 * v + 12));
+  });
+
+  test('many contributions to one tensor (a value read at every time step) sum exactly', () => {
+    const x = tensor(
+      Array.from({ length: 12 }, (_, i) => i / 7),
+      { shape: [3, 4], dtype: 'float64', requiresGrad: true },
+    );
+    let total = x.sum().mul(0);
+    for (let t = 0; t < 4; t++)
+      total = total.add(
+        x
+          .slice([0, t], [3, 1])
+          .mul(t + 1)
+          .sum(),
+      );
+    total.backward();
+    expect(Array.from(x.grad!.data)).toEqual(Array.from({ length: 12 }, (_, i) => (i % 4) + 1));
+  });
+
+  test('gradients of gradients still see every term (createGraph records the sums)', () => {
+    const x = tensor([1.5], { dtype: 'float64', requiresGrad: true });
+    const y = x.mul(x).add(x.mul(x).mul(x)).add(x.mul(2)); // x² + x³ + 2x
+    y.sum().backward(undefined, { createGraph: true });
+    const first = x.grad!;
+    expect(first.item()).toBeCloseTo(2 * 1.5 + 3 * 1.5 ** 2 + 2, 12);
+    x.grad = null;
+    first.backward();
+    expect(x.grad!.item()).toBeCloseTo(2 + 6 * 1.5, 12);
+  });
+});
