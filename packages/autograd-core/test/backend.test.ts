@@ -192,7 +192,11 @@ describe('gradient accumulation in place (engine)', () => {
     const q = x.mul(2.5);
     const u = p.add(q);
     // (The order makes the sweep reach u before p·p and q·q.)
-    p.mul(p).add(q.mul(q)).add(u.mul(u).add(u.mul(3))).sum().backward();
+    p.mul(p)
+      .add(q.mul(q))
+      .add(u.mul(u).add(u.mul(3)))
+      .sum()
+      .backward();
     // d/dx [16x² + 12x + 2.25x² + 6.25x²] = 49x + 12
     expect(Array.from(x.grad!.data)).toEqual([0.5, -1.25, 2].map((v) => 49 * v + 12));
   });
