@@ -2,7 +2,14 @@
  * Turns a mathjs expression such as `'(2*x^2 + 2*y)/4'` into a function of named
  * tensors built from Zen-TS ops, so its result is differentiable like any other graph.
  */
-import { parse, MathNode } from 'mathjs';
+import type { MathNode } from 'mathjs';
+import type * as MathJs from 'mathjs';
+
+/** mathjs takes most of a second to load, so it is loaded on the first fromExpression call. */
+function mathjs(): typeof MathJs {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('mathjs');
+}
 import { Tensor } from './tensor';
 import { DType } from './dtype';
 import { scalar } from './creation';
@@ -179,7 +186,7 @@ export function fromExpression(expression: string): ExpressionFunction {
   if (typeof expression !== 'string') throw new Error('fromExpression: expected a string expression');
   let tree: MathNode;
   try {
-    tree = parse(expression);
+    tree = mathjs().parse(expression);
   } catch (e) {
     throw new Error(`fromExpression: cannot parse '${expression}': ${(e as Error).message}`, { cause: e });
   }
