@@ -9,6 +9,8 @@
  * (`gemmReference`) are the oracle both are tested against.
  */
 import type { TypedArray } from './dtype';
+import type { WindowGeometry } from './kernels/conv';
+import { conv2dBackpropFilterByGemm, conv2dBackpropInputByGemm, conv2dByGemm } from './kernels/convolution';
 import { gemmBlocked } from './kernels/matmul';
 import { createWasmBackend } from './wasm/backend';
 
@@ -31,10 +33,41 @@ export interface Backend {
     c: TypedArray,
     cOffset: number,
   ): void;
+  /*
+   * Optional convolution kernels (NHWC x [N, H, W, C], filters [kh, kw, C, F], dy and
+   * the output [N, outH, outW, F], all whole contiguous arrays of one dtype). A backend
+   * without them gets im2col/col2im around its own gemm.
+   */
+  /** out = conv2d(x, filters). */
+  conv2d?(x: TypedArray, filters: TypedArray, g: WindowGeometry, outChannels: number, out: TypedArray): void;
+  /** dx = the gradient of conv2d with respect to x, given dy. */
+  conv2dBackpropInput?(
+    dy: TypedArray,
+    filters: TypedArray,
+    g: WindowGeometry,
+    outChannels: number,
+    dx: TypedArray,
+  ): void;
+  /** dFilters = the gradient of conv2d with respect to the filters, given dy. */
+  conv2dBackpropFilter?(
+    x: TypedArray,
+    dy: TypedArray,
+    g: WindowGeometry,
+    outChannels: number,
+    dFilters: TypedArray,
+  ): void;
 }
 
 /** The TypeScript backend: blocked, register-tiled kernels for every dtype. */
-export const tsBackend: Backend = { name: 'ts', gemm: gemmBlocked };
+export const tsBackend: Backend = {
+  name: 'ts',
+  gemm: gemmBlocked,
+  conv2d: (x, filters, g, outChannels, out) => conv2dByGemm(gemmBlocked, x, filters, g, outChannels, out),
+  conv2dBackpropInput: (dy, filters, g, outChannels, dx) =>
+    conv2dBackpropInputByGemm(gemmBlocked, dy, filters, g, outChannels, dx),
+  conv2dBackpropFilter: (x, dy, g, outChannels, dFilters) =>
+    conv2dBackpropFilterByGemm(gemmBlocked, x, dy, g, outChannels, dFilters),
+};
 
 const backends = new Map<string, Backend>([[tsBackend.name, tsBackend]]);
 let active: Backend = tsBackend;

@@ -7,6 +7,13 @@
  */
 import type { Backend } from '../backend';
 import type { TypedArray } from '../dtype';
+import type { WindowGeometry } from '../kernels/conv';
+import {
+  columnsShape,
+  conv2dBackpropFilterByGemm,
+  conv2dBackpropInputByGemm,
+  conv2dByGemm,
+} from '../kernels/convolution';
 import { gemmBlocked } from '../kernels/matmul';
 import { WasmHeap, alignUp } from './heap';
 import { LoadedKernels, loadKernels } from './runtime';
@@ -86,6 +93,60 @@ export function createWasmBackend(helpers = defaultHelperCount()): WasmBackend |
   const threads = new GemmThreads(kernels, helpers, heap.workspaces.slice(1));
   const runHere = (job: GemmJob) => runJob(kernels, job);
 
+  /*
+   * Convolutions: the input, filters (or dy) are copied in, im2col/col2im and the
+   * product run in wasm with the column matrix in scratch memory, the result is copied
+   * out. Non-float32 data takes the TypeScript path around this backend's gemm.
+   */
+  type ConvKernel = 'conv2d' | 'conv2dBackpropFilter' | 'conv2dBackpropInput';
+  const convolve = (
+    kernel: ConvKernel,
+    first: TypedArray,
+    second: TypedArray,
+    g: WindowGeometry,
+    outChannels: number,
+    result: TypedArray,
+  ): boolean => {
+    if (!(
+      first instanceof Float32Array &&
+      second instanceof Float32Array &&
+      result instanceof Float32Array
+    )) {
+      return false;
+    }
+    const [rows, depth] = columnsShape(g);
+    const pointers = heap.place([first.length, second.length, result.length, rows * depth]);
+    if (!pointers) return false;
+    const [firstPtr, secondPtr, resultPtr, colsPtr] = pointers;
+    const memory = heap.f32;
+    memory.set(first, firstPtr >> 2);
+    memory.set(second, secondPtr >> 2);
+    kernels.exports[kernel](
+      firstPtr,
+      g.batch,
+      g.inH,
+      g.inW,
+      g.channels,
+      g.kernelH,
+      g.kernelW,
+      g.strideH,
+      g.strideW,
+      g.dilationH,
+      g.dilationW,
+      g.padTop,
+      g.padLeft,
+      g.outH,
+      g.outW,
+      secondPtr,
+      outChannels,
+      resultPtr,
+      colsPtr,
+      heap.workspaces[0],
+    );
+    result.set(memory.subarray(resultPtr >> 2, (resultPtr >> 2) + result.length));
+    return true;
+  };
+
   const gemm = (
     transA: boolean,
     transB: boolean,
@@ -131,5 +192,23 @@ export function createWasmBackend(helpers = defaultHelperCount()): WasmBackend |
     }
     c.set(memory.subarray(cPtr >> 2, (cPtr >> 2) + sizeC), cOffset);
   };
-  return { name: 'wasm', gemm, threads };
+  return {
+    name: 'wasm',
+    gemm,
+    conv2d: (x, filters, g, outChannels, out) => {
+      if (!convolve('conv2d', x, filters, g, outChannels, out))
+        conv2dByGemm(gemm, x, filters, g, outChannels, out);
+    },
+    conv2dBackpropFilter: (x, dy, g, outChannels, dFilters) => {
+      if (!convolve('conv2dBackpropFilter', x, dy, g, outChannels, dFilters)) {
+        conv2dBackpropFilterByGemm(gemm, x, dy, g, outChannels, dFilters);
+      }
+    },
+    conv2dBackpropInput: (dy, filters, g, outChannels, dx) => {
+      if (!convolve('conv2dBackpropInput', dy, filters, g, outChannels, dx)) {
+        conv2dBackpropInputByGemm(gemm, dy, filters, g, outChannels, dx);
+      }
+    },
+    threads,
+  };
 }

@@ -53,6 +53,20 @@ export class WasmHeap {
     return true;
   }
 
+  /**
+   * Byte addresses of consecutive regions of `floats[i]` float32 values each in the
+   * operand area (growing the memory), or null when they do not fit.
+   */
+  place(floats: readonly number[]): number[] | null {
+    const pointers: number[] = [];
+    let next = this.operandBase;
+    for (const count of floats) {
+      pointers.push(next);
+      next += alignUp(count * 4);
+    }
+    return this.ensure(next) ? pointers : null;
+  }
+
   /** A float32 view of the whole memory (valid until the next `ensure`). */
   get f32(): Float32Array {
     return this.floats;

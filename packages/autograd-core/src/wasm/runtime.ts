@@ -35,6 +35,10 @@ export interface KernelExports {
   ): void;
   gemmWorkspaceBytes(): number;
   heapBase(): number;
+  /** conv2d(x, …geometry, w, F, out, cols, work); the two gradients take (x|dy, …, dy|w, F, result, cols, work). */
+  conv2d(...args: number[]): void;
+  conv2dBackpropFilter(...args: number[]): void;
+  conv2dBackpropInput(...args: number[]): void;
 }
 
 /** 64 KiB, the unit WebAssembly memory grows by. */
