@@ -5,6 +5,7 @@ import { formatShape, normalizeAxis, sizeOf } from '../shape';
 import { Tensor, emptyTensor } from '../tensor';
 import { random } from '../random';
 import { WindowGeometry, col2im, im2col, maxPoolKernel, windowGeometry } from '../kernels/conv';
+import { convolve } from './convolution';
 
 /** Writes softmax (or log-softmax) of `x` along an axis viewed as [outer, n, inner]. */
 function softmaxKernel(x: Tensor, axis: number, log: boolean): Tensor {
@@ -103,8 +104,8 @@ export interface Conv2DOptions {
 
 /**
  * 2-D convolution (cross-correlation, as every framework): x [N, H, W, C] with
- * filters [kh, kw, C, F] → [N, outH, outW, F]. Computed as im2col + one matmul,
- * so both gradients are matmuls and col2im.
+ * filters [kh, kw, C, F] → [N, outH, outW, F]. Computed by the backend's convolution
+ * kernels (im2col + one matmul); both gradients are convolution ops too (ops/convolution.ts).
  */
 export function conv2d(x: Tensor, filters: Tensor, options: Conv2DOptions = {}): Tensor {
   checkImages('conv2d', x);
@@ -113,7 +114,7 @@ export function conv2d(x: Tensor, filters: Tensor, options: Conv2DOptions = {}):
       `conv2d: filters must be [kh, kw, inChannels, outChannels], got ${formatShape(filters.shape)}`,
     );
   }
-  const [kh, kw, inC, outC] = filters.shape;
+  const [kh, kw, inC] = filters.shape;
   if (inC !== x.shape[3]) {
     throw new Error(
       `conv2d: input ${formatShape(x.shape)} has ${x.shape[3]} channels but filters ${formatShape(filters.shape)} expect ${inC}`,
@@ -127,9 +128,7 @@ export function conv2d(x: Tensor, filters: Tensor, options: Conv2DOptions = {}):
     pair(options.dilation ?? 1),
     options.padding ?? 'valid',
   );
-  const cols = im2colOp([x], { geometry });
-  const out = cols.matmul(filters.reshape([kh * kw * inC, outC]));
-  return out.reshape([geometry.batch, geometry.outH, geometry.outW, outC]);
+  return convolve(x, filters, geometry);
 }
 
 export interface Pool2DOptions {
