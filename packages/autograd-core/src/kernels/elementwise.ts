@@ -19,7 +19,8 @@ export type BinaryKernel =
   | 'greater'
   | 'greaterEqual'
   | 'less'
-  | 'lessEqual';
+  | 'lessEqual'
+  | 'gatePositive';
 
 /**
  * out[i] = a[i·sa] ∘ b[i·sb] for i < n, where sa, sb ∈ {0, 1}. Comparisons are written
@@ -78,6 +79,9 @@ export function binaryKernel(
       return;
     case 'lessEqual':
       for (; i < n; i++, ia += sa, ib += sb) out[i] = +(a[ia] <= b[ib]);
+      return;
+    case 'gatePositive': // a where b > 0 (the ReLU gradient), as a · [b > 0]
+      for (; i < n; i++, ia += sa, ib += sb) out[i] = a[ia] * +(b[ib] > 0);
       return;
   }
 }

@@ -166,8 +166,24 @@ export const tan = unaryOp('tan', (_x, out) => out.square().add(1));
 export const tanh = unaryOp('tanh', (_x, out) => out.square().neg().add(1));
 /** σ(x) = 1 / (1 + e^−x); d/dx = σ(1 − σ). */
 export const sigmoid = unaryOp('sigmoid', (_x, out) => out.mul(out.neg().add(1)));
+// The ReLU gradient g·[x > 0] in one pass (rather than step, then mul): linear in g, and
+// flat in x (the mask's derivative is zero almost everywhere).
+const reluGradOp: Op<undefined> = defineOp({
+  name: 'reluGrad',
+  forward: ([g, x]) => binaryForward('gatePositive', g, x, promote(g.dtype, x.dtype)),
+  vjp: (h, [, x], _o, _a, needs) => [needs[0] ? reluGradOp([h, x], undefined) : null, null],
+  jvp: ([tg], [, x], out) => (tg ? reluGradOp([tg, x], undefined) : emptyTensor(out.shape, out.dtype)),
+});
+
+const reluOp: Op<undefined> = defineOp({
+  name: 'relu',
+  forward: ([a]) => unaryForward('relu', a),
+  vjp: (g, [a]) => [reluGradOp([g, a], undefined)],
+  jvp: ([t], [a]) => reluGradOp([t!, a], undefined),
+});
+
 /** max(x, 0). */
-export const relu = unaryOp('relu', (x) => step(x), false);
+export const relu = (a: Tensor): Tensor => reluOp([a], undefined);
 /** log(1 + e^x), stable for large |x|; d/dx = σ(x). */
 export const softplus = unaryOp('softplus', (x) => sigmoid(x));
 /** The error function; d/dx = 2/√π · e^(−x²). */
