@@ -268,3 +268,322 @@ export function conv2dBackpropInput(
     dx,
   );
 }
+
+/*
+ * Direct ("implicit gemm") kernels for convolutions whose windows all lie inside the
+ * image (no padding): the column matrix is never built. Tap t = (ky, kx, c) of output
+ * pixel p reads x at base(p) + offset(t), so a kernel step is a gemm step with A read
+ * straight from x through a table of tap offsets. With few channels (a first layer on
+ * grey images) this is several times faster than im2col + gemm.
+ */
+
+/** Byte offset of each tap (ky, kx, c) from its window's corner, into `offsets`. */
+function tapOffsets(
+  inW: i32,
+  C: i32,
+  kernelH: i32,
+  kernelW: i32,
+  dilationH: i32,
+  dilationW: i32,
+  offsets: usize,
+): void {
+  let t = 0;
+  for (let ky = 0; ky < kernelH; ky++) {
+    for (let kx = 0; kx < kernelW; kx++) {
+      for (let c = 0; c < C; c++, t++) {
+        store<i32>(offsets + ((<usize>t) << 2), ((ky * dilationH * inW + kx * dilationW) * C + c) << 2);
+      }
+    }
+  }
+}
+
+/** Bytes of scratch the direct kernels need: tap offsets, a packed filter panel, an edge tile. */
+export function convDirectScratchBytes(kernelH: i32, kernelW: i32, C: i32): usize {
+  const taps = <usize>(kernelH * kernelW * C);
+  return (taps << 2) + 64 + (taps << 5) + 6 * 8 * 4;
+}
+
+/**
+ * out [N, outH, outW, F] = conv2d(x, w) for windows inside the image: six output pixels
+ * along a row × eight filters per step, in 12 f32x4 accumulators, w packed per panel.
+ */
+export function conv2dDirect(
+  x: usize,
+  batch: i32,
+  inH: i32,
+  inW: i32,
+  C: i32,
+  kernelH: i32,
+  kernelW: i32,
+  strideH: i32,
+  strideW: i32,
+  dilationH: i32,
+  dilationW: i32,
+  outH: i32,
+  outW: i32,
+  w: usize,
+  F: i32,
+  out: usize,
+  scratch: usize,
+): void {
+  const taps = kernelH * kernelW * C;
+  const offsets = scratch;
+  const panel = (scratch + ((<usize>taps) << 2) + 63) & ~(<usize>63);
+  tapOffsets(inW, C, kernelH, kernelW, dilationH, dilationW, offsets);
+  const pixelStep = (<usize>(strideW * C)) << 2;
+  for (let q = 0; q < F; q += 8) {
+    const width = min(8, F - q);
+    // This panel of filters, [tap][8], zero-padded past F.
+    for (let t = 0; t < taps; t++) {
+      const d = panel + ((<usize>t) << 5);
+      v128.store(d, f32x4.splat(0));
+      v128.store(d, f32x4.splat(0), 16);
+      for (let j = 0; j < width; j++)
+        store<f32>(d + ((<usize>j) << 2), load<f32>(w + ((<usize>(t * F + q + j)) << 2)));
+    }
+    for (let n = 0; n < batch; n++) {
+      for (let oy = 0; oy < outH; oy++) {
+        const row = x + ((<usize>((n * inH + oy * strideH) * inW * C)) << 2);
+        const outRow = out + ((<usize>((n * outH + oy) * outW * F + q)) << 2);
+        for (let ox = 0; ox < outW; ox += 6) {
+          const height = min(6, outW - ox);
+          const last = <usize>(height - 1);
+          const a0 = row + <usize>ox * pixelStep;
+          const a1 = a0 + min<usize>(1, last) * pixelStep;
+          const a2 = a0 + min<usize>(2, last) * pixelStep;
+          const a3 = a0 + min<usize>(3, last) * pixelStep;
+          const a4 = a0 + min<usize>(4, last) * pixelStep;
+          const a5 = a0 + min<usize>(5, last) * pixelStep;
+          let c00 = f32x4.splat(0),
+            c01 = f32x4.splat(0),
+            c10 = f32x4.splat(0),
+            c11 = f32x4.splat(0);
+          let c20 = f32x4.splat(0),
+            c21 = f32x4.splat(0),
+            c30 = f32x4.splat(0),
+            c31 = f32x4.splat(0);
+          let c40 = f32x4.splat(0),
+            c41 = f32x4.splat(0),
+            c50 = f32x4.splat(0),
+            c51 = f32x4.splat(0);
+          let bp = panel;
+          for (let t = 0; t < taps; t++) {
+            const off = <usize>load<i32>(offsets + ((<usize>t) << 2));
+            const b0 = v128.load(bp);
+            const b1 = v128.load(bp, 16);
+            let v = v128.load32_splat(a0 + off);
+            c00 = f32x4.add(c00, f32x4.mul(v, b0));
+            c01 = f32x4.add(c01, f32x4.mul(v, b1));
+            v = v128.load32_splat(a1 + off);
+            c10 = f32x4.add(c10, f32x4.mul(v, b0));
+            c11 = f32x4.add(c11, f32x4.mul(v, b1));
+            v = v128.load32_splat(a2 + off);
+            c20 = f32x4.add(c20, f32x4.mul(v, b0));
+            c21 = f32x4.add(c21, f32x4.mul(v, b1));
+            v = v128.load32_splat(a3 + off);
+            c30 = f32x4.add(c30, f32x4.mul(v, b0));
+            c31 = f32x4.add(c31, f32x4.mul(v, b1));
+            v = v128.load32_splat(a4 + off);
+            c40 = f32x4.add(c40, f32x4.mul(v, b0));
+            c41 = f32x4.add(c41, f32x4.mul(v, b1));
+            v = v128.load32_splat(a5 + off);
+            c50 = f32x4.add(c50, f32x4.mul(v, b0));
+            c51 = f32x4.add(c51, f32x4.mul(v, b1));
+            bp += 32;
+          }
+          // Output pixels are F floats apart: store `height` of them, `width` filters each.
+          storeRows(
+            c00,
+            c01,
+            c10,
+            c11,
+            c20,
+            c21,
+            c30,
+            c31,
+            c40,
+            c41,
+            c50,
+            c51,
+            outRow + ((<usize>(ox * F)) << 2),
+            F,
+            height,
+            width,
+            panel + ((<usize>taps) << 5),
+          );
+        }
+      }
+    }
+  }
+}
+
+/** Writes rows i < height of a 6×8 tile to dst + i·stride floats, `width` columns each (via `tile` when narrow). */
+function storeRows(
+  c00: v128,
+  c01: v128,
+  c10: v128,
+  c11: v128,
+  c20: v128,
+  c21: v128,
+  c30: v128,
+  c31: v128,
+  c40: v128,
+  c41: v128,
+  c50: v128,
+  c51: v128,
+  dst: usize,
+  stride: i32,
+  height: i32,
+  width: i32,
+  tile: usize,
+): void {
+  const step = (<usize>stride) << 2;
+  if (width == 8) {
+    v128.store(dst, c00);
+    v128.store(dst, c01, 16);
+    if (height > 1) {
+      v128.store(dst + step, c10);
+      v128.store(dst + step, c11, 16);
+    }
+    if (height > 2) {
+      v128.store(dst + 2 * step, c20);
+      v128.store(dst + 2 * step, c21, 16);
+    }
+    if (height > 3) {
+      v128.store(dst + 3 * step, c30);
+      v128.store(dst + 3 * step, c31, 16);
+    }
+    if (height > 4) {
+      v128.store(dst + 4 * step, c40);
+      v128.store(dst + 4 * step, c41, 16);
+    }
+    if (height > 5) {
+      v128.store(dst + 5 * step, c50);
+      v128.store(dst + 5 * step, c51, 16);
+    }
+    return;
+  }
+  v128.store(tile, c00, 0);
+  v128.store(tile, c01, 16);
+  v128.store(tile, c10, 32);
+  v128.store(tile, c11, 48);
+  v128.store(tile, c20, 64);
+  v128.store(tile, c21, 80);
+  v128.store(tile, c30, 96);
+  v128.store(tile, c31, 112);
+  v128.store(tile, c40, 128);
+  v128.store(tile, c41, 144);
+  v128.store(tile, c50, 160);
+  v128.store(tile, c51, 176);
+  for (let i = 0; i < height; i++) {
+    for (let j = 0; j < width; j++) {
+      store<f32>(dst + <usize>i * step + ((<usize>j) << 2), load<f32>(tile + ((<usize>(i * 8 + j)) << 2)));
+    }
+  }
+}
+
+/**
+ * dw [kh·kw·C, F] = Σ over output pixels p of x[base(p) + offset(t)] · dy[p, f], for
+ * windows inside the image: six taps × eight filters per tile, summed over every pixel.
+ */
+export function conv2dBackpropFilterDirect(
+  x: usize,
+  batch: i32,
+  inH: i32,
+  inW: i32,
+  C: i32,
+  kernelH: i32,
+  kernelW: i32,
+  strideH: i32,
+  strideW: i32,
+  dilationH: i32,
+  dilationW: i32,
+  outH: i32,
+  outW: i32,
+  dy: usize,
+  F: i32,
+  dw: usize,
+  scratch: usize,
+): void {
+  const taps = kernelH * kernelW * C;
+  const offsets = scratch;
+  const tile = (scratch + ((<usize>taps) << 2) + 63) & ~(<usize>63);
+  tapOffsets(inW, C, kernelH, kernelW, dilationH, dilationW, offsets);
+  const pixelStep = (<usize>(strideW * C)) << 2;
+  const dyStep = (<usize>F) << 2;
+  for (let t0 = 0; t0 < taps; t0 += 6) {
+    const height = min(6, taps - t0);
+    const last = height - 1;
+    const o0 = <usize>load<i32>(offsets + ((<usize>t0) << 2));
+    const o1 = <usize>load<i32>(offsets + ((<usize>(t0 + min(1, last))) << 2));
+    const o2 = <usize>load<i32>(offsets + ((<usize>(t0 + min(2, last))) << 2));
+    const o3 = <usize>load<i32>(offsets + ((<usize>(t0 + min(3, last))) << 2));
+    const o4 = <usize>load<i32>(offsets + ((<usize>(t0 + min(4, last))) << 2));
+    const o5 = <usize>load<i32>(offsets + ((<usize>(t0 + min(5, last))) << 2));
+    for (let q = 0; q < F; q += 8) {
+      const width = min(8, F - q);
+      let c00 = f32x4.splat(0),
+        c01 = f32x4.splat(0),
+        c10 = f32x4.splat(0),
+        c11 = f32x4.splat(0);
+      let c20 = f32x4.splat(0),
+        c21 = f32x4.splat(0),
+        c30 = f32x4.splat(0),
+        c31 = f32x4.splat(0);
+      let c40 = f32x4.splat(0),
+        c41 = f32x4.splat(0),
+        c50 = f32x4.splat(0),
+        c51 = f32x4.splat(0);
+      // Lanes past F read the next pixel's values (or the guard after dy); they are not stored.
+      let d = dy + ((<usize>q) << 2);
+      for (let n = 0; n < batch; n++) {
+        for (let oy = 0; oy < outH; oy++) {
+          let a = x + ((<usize>((n * inH + oy * strideH) * inW * C)) << 2);
+          for (let ox = 0; ox < outW; ox++) {
+            const b0 = v128.load(d);
+            const b1 = v128.load(d, 16);
+            let v = v128.load32_splat(a + o0);
+            c00 = f32x4.add(c00, f32x4.mul(v, b0));
+            c01 = f32x4.add(c01, f32x4.mul(v, b1));
+            v = v128.load32_splat(a + o1);
+            c10 = f32x4.add(c10, f32x4.mul(v, b0));
+            c11 = f32x4.add(c11, f32x4.mul(v, b1));
+            v = v128.load32_splat(a + o2);
+            c20 = f32x4.add(c20, f32x4.mul(v, b0));
+            c21 = f32x4.add(c21, f32x4.mul(v, b1));
+            v = v128.load32_splat(a + o3);
+            c30 = f32x4.add(c30, f32x4.mul(v, b0));
+            c31 = f32x4.add(c31, f32x4.mul(v, b1));
+            v = v128.load32_splat(a + o4);
+            c40 = f32x4.add(c40, f32x4.mul(v, b0));
+            c41 = f32x4.add(c41, f32x4.mul(v, b1));
+            v = v128.load32_splat(a + o5);
+            c50 = f32x4.add(c50, f32x4.mul(v, b0));
+            c51 = f32x4.add(c51, f32x4.mul(v, b1));
+            a += pixelStep;
+            d += dyStep;
+          }
+        }
+      }
+      storeRows(
+        c00,
+        c01,
+        c10,
+        c11,
+        c20,
+        c21,
+        c30,
+        c31,
+        c40,
+        c41,
+        c50,
+        c51,
+        dw + ((<usize>(t0 * F + q)) << 2),
+        F,
+        height,
+        width,
+        tile,
+      );
+    }
+  }
+}

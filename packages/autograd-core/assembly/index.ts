@@ -1,6 +1,15 @@
 /** Zen-TS WebAssembly kernels (AssemblyScript, 128-bit SIMD). Entry point of the build. */
 export { gemm, gemmWorkspaceBytes } from './gemm';
-export { im2col, col2im, conv2d, conv2dBackpropFilter, conv2dBackpropInput } from './conv';
+export {
+  im2col,
+  col2im,
+  conv2d,
+  conv2dBackpropFilter,
+  conv2dBackpropInput,
+  conv2dDirect,
+  conv2dBackpropFilterDirect,
+  convDirectScratchBytes,
+} from './conv';
 
 /** First byte after the module's static data: the caller's memory starts here. */
 export function heapBase(): usize {

@@ -63,6 +63,13 @@ export function splitJob(job: GemmJob, parts: number, work: number): GemmJob[] {
   return jobs;
 }
 
+/** Whether every window lies inside the image (no padding reached): the direct kernels apply. */
+export function windowsInside(g: WindowGeometry): boolean {
+  const lastRow = (g.outH - 1) * g.strideH + (g.kernelH - 1) * g.dilationH;
+  const lastColumn = (g.outW - 1) * g.strideW + (g.kernelW - 1) * g.dilationW;
+  return g.padTop === 0 && g.padLeft === 0 && lastRow < g.inH && lastColumn < g.inW;
+}
+
 function runJob(kernels: LoadedKernels, j: GemmJob): void {
   kernels.exports.gemm(
     j.transA ? 1 : 0,
@@ -114,13 +121,42 @@ export function createWasmBackend(helpers = defaultHelperCount()): WasmBackend |
     )) {
       return false;
     }
+    const direct = kernel !== 'conv2dBackpropInput' && windowsInside(g);
     const [rows, depth] = columnsShape(g);
-    const pointers = heap.place([first.length, second.length, result.length, rows * depth]);
+    const scratch = direct
+      ? kernels.exports.convDirectScratchBytes(g.kernelH, g.kernelW, g.channels) / 4
+      : rows * depth;
+    // The direct filter kernel may read a few floats past dy: `result` follows it.
+    const pointers = heap.place([first.length, second.length, result.length, scratch]);
     if (!pointers) return false;
-    const [firstPtr, secondPtr, resultPtr, colsPtr] = pointers;
+    const [firstPtr, secondPtr, resultPtr, scratchPtr] = pointers;
     const memory = heap.f32;
     memory.set(first, firstPtr >> 2);
     memory.set(second, secondPtr >> 2);
+    if (direct) {
+      kernels.exports[kernel === 'conv2d' ? 'conv2dDirect' : 'conv2dBackpropFilterDirect'](
+        firstPtr,
+        g.batch,
+        g.inH,
+        g.inW,
+        g.channels,
+        g.kernelH,
+        g.kernelW,
+        g.strideH,
+        g.strideW,
+        g.dilationH,
+        g.dilationW,
+        g.outH,
+        g.outW,
+        secondPtr,
+        outChannels,
+        resultPtr,
+        scratchPtr,
+      );
+      result.set(memory.subarray(resultPtr >> 2, (resultPtr >> 2) + result.length));
+      return true;
+    }
+    const colsPtr = scratchPtr;
     kernels.exports[kernel](
       firstPtr,
       g.batch,

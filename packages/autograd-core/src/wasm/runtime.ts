@@ -39,6 +39,10 @@ export interface KernelExports {
   conv2d(...args: number[]): void;
   conv2dBackpropFilter(...args: number[]): void;
   conv2dBackpropInput(...args: number[]): void;
+  /** Direct kernels for windows inside the image: (x, …geometry without padding, w|dy, F, result, scratch). */
+  conv2dDirect(...args: number[]): void;
+  conv2dBackpropFilterDirect(...args: number[]): void;
+  convDirectScratchBytes(kernelH: number, kernelW: number, channels: number): number;
 }
 
 /** 64 KiB, the unit WebAssembly memory grows by. */
