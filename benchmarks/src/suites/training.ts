@@ -8,7 +8,7 @@ import { Mnist, Sequences, bundledDigits, sineWindows } from '../data';
 import { ModelName, tfjsModel, zenModel } from '../models';
 import { Contender, Figure, ResultRow } from '../results';
 import { useTfjs } from '../tfjs';
-import { EpochRunner, measureTraining, unlessUnsupported } from '../training';
+import { Contestant, measureTrainingSideBySide, unlessUnsupported } from '../training';
 import type { SuiteOptions } from './suite';
 
 interface TrainingData {
@@ -32,39 +32,64 @@ function sequenceData(s: Sequences): TrainingData {
 
 const sampleSize = (data: TrainingData) => data.sampleShape.reduce((a, b) => a * b, 1);
 
-function zenRunner(name: ModelName, data: TrainingData, batchSize: number): EpochRunner {
+function zenContestant(name: ModelName, data: TrainingData, batchSize: number): Contestant {
   const model = zenModel(name);
   const size = sampleSize(data);
-  return async (samples) => {
-    const x = new Tensor(data.x.subarray(0, samples * size), [samples, ...data.sampleShape]);
-    const y = new Tensor(data.y.subarray(0, samples * data.targetSize), [samples, data.targetSize]);
-    await model.fit(x, y, { epochs: 1, batchSize, shuffle: true, verbose: 0 });
+  return {
+    run: async (samples) => {
+      const x = new Tensor(data.x.subarray(0, samples * size), [samples, ...data.sampleShape]);
+      const y = new Tensor(data.y.subarray(0, samples * data.targetSize), [samples, data.targetSize]);
+      await model.fit(x, y, { epochs: 1, batchSize, shuffle: true, verbose: 0 });
+    },
   };
 }
 
-async function tfjsRunner(
+/**
+ * A TensorFlow.js contender with its model and data created on its backend; activating
+ * it switches TensorFlow.js back to that backend, so nothing moves between backends.
+ */
+async function tfjsContestant(
   backend: 'cpu' | 'wasm',
   name: ModelName,
   data: TrainingData,
   batchSize: number,
-): Promise<{ run: EpochRunner; dispose(): void }> {
+): Promise<Contestant & { dispose(): void }> {
   const tf = await useTfjs(backend);
   const model = tfjsModel(tf, name);
   const x = tf.tensor(data.x, [data.count, ...data.sampleShape]);
   const y = tf.tensor(data.y, [data.count, data.targetSize]);
-  const run: EpochRunner = async (samples) => {
-    const xs = samples === data.count ? x : x.slice(0, samples);
-    const ys = samples === data.count ? y : y.slice(0, samples);
-    await model.fit(xs, ys, { epochs: 1, batchSize, shuffle: true, verbose: 0, yieldEvery: 'never' });
-    if (xs !== x) tf.dispose([xs, ys]);
-  };
   return {
-    run,
+    activate: async () => {
+      await useTfjs(backend);
+    },
+    run: async (samples) => {
+      const xs = samples === data.count ? x : x.slice(0, samples);
+      const ys = samples === data.count ? y : y.slice(0, samples);
+      await model.fit(xs, ys, { epochs: 1, batchSize, shuffle: true, verbose: 0, yieldEvery: 'never' });
+      if (xs !== x) tf.dispose([xs, ys]);
+    },
     dispose: () => {
       tf.dispose([x, y]);
       model.dispose();
     },
   };
+}
+
+/**
+ * A contender that cannot train this model on its backend (a missing kernel) is
+ * found with one training step and reported as unsupported.
+ */
+async function supported(
+  contestant: Contestant & { dispose(): void },
+  batchSize: number,
+): Promise<{ kind: 'unsupported'; reason: string } | null> {
+  const outcome = await unlessUnsupported(async () => {
+    await contestant.activate?.();
+    await contestant.run(batchSize);
+    return null;
+  });
+  if (outcome) contestant.dispose();
+  return outcome;
 }
 
 async function measureModel(
@@ -75,19 +100,22 @@ async function measureModel(
 ): Promise<Record<Contender, Figure>> {
   const seconds = options.quick ? 3 : 10;
   const budget = { total: data.count, batchSize, seconds };
-  const zen = await measureTraining(zenRunner(name, data, batchSize), budget);
-  const peer = async (backend: 'cpu' | 'wasm') =>
-    unlessUnsupported(async () => {
-      const { run, dispose } = await tfjsRunner(backend, name, data, batchSize);
-      try {
-        return await measureTraining(run, budget);
-      } finally {
-        dispose();
-      }
-    });
-  const cpu = await peer('cpu');
-  const wasm = await peer('wasm');
-  return { zen, 'tfjs-cpu': cpu, 'tfjs-wasm': wasm };
+  const zen = zenContestant(name, data, batchSize);
+  const cpu = await tfjsContestant('cpu', name, data, batchSize);
+  const wasm = await tfjsContestant('wasm', name, data, batchSize);
+  const cpuUnsupported = await supported(cpu, batchSize);
+  const wasmUnsupported = await supported(wasm, batchSize);
+  const [zenFigure, cpuFigure, wasmFigure] = await measureTrainingSideBySide(
+    [zen, cpuUnsupported ? null : cpu, wasmUnsupported ? null : wasm],
+    budget,
+  );
+  if (!cpuUnsupported) cpu.dispose();
+  if (!wasmUnsupported) wasm.dispose();
+  return {
+    zen: zenFigure!,
+    'tfjs-cpu': cpuUnsupported ?? cpuFigure!,
+    'tfjs-wasm': wasmUnsupported ?? wasmFigure!,
+  };
 }
 
 function describe(figures: Record<Contender, Figure>): string {
