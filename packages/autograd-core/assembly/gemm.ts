@@ -268,6 +268,47 @@ function kernel(
 }
 
 /**
+ * Rows i0..i1 of C (+)= op(A)[rows, p0..p0+kc] · one packed kc×nc block of op(B) whose
+ * first column is column j0 of C. A is packed MC rows at a time into `packedA`.
+ */
+function rowsTimesPackedBlock(
+  transA: bool,
+  a: usize,
+  lda: i32,
+  i0: i32,
+  i1: i32,
+  p0: i32,
+  kc: i32,
+  packedBlock: usize,
+  nc: i32,
+  c: usize,
+  ldc: i32,
+  j0: i32,
+  accumulate: bool,
+  packedA: usize,
+  tile: usize,
+): void {
+  for (let r0 = i0; r0 < i1; r0 += MC) {
+    const mc = min(MC, i1 - r0);
+    packA(a, lda, transA, r0, mc, p0, kc, packedA);
+    for (let q = 0; q < nc; q += NR) {
+      const width = min(NR, nc - q);
+      const bp = packedBlock + ((<usize>(q * kc)) << 2);
+      for (let r = 0; r < mc; r += MR) {
+        const height = min(MR, mc - r);
+        const cp = c + ((<usize>((r0 + r) * ldc + j0 + q)) << 2);
+        kernel(kc, packedA + ((<usize>(r * kc)) << 2), height, bp, cp, ldc, width, accumulate, tile);
+      }
+    }
+  }
+}
+
+/** Zeroes rows i0..i1 of C (an empty inner dimension). */
+function zeroRows(c: usize, ldc: i32, i0: i32, i1: i32, n: i32): void {
+  for (let i = i0; i < i1; i++) memory.fill(c + ((<usize>(i * ldc)) << 2), 0, (<usize>n) << 2);
+}
+
+/**
  * C = op(A)·op(B) for an m×k by k×n product. A is m×k row-major with row stride `lda`
  * (k×m when `transA`), B is k×n with row stride `ldb` (n×k when `transB`), C is m×n with
  * row stride `ldc`; all pointers are byte addresses of f32 data. `work` points at
@@ -288,10 +329,7 @@ export function gemm(
   work: usize,
 ): void {
   if (m <= 0 || n <= 0) return;
-  if (k <= 0) {
-    for (let i = 0; i < m; i++) memory.fill(c + ((<usize>(i * ldc)) << 2), 0, (<usize>n) << 2);
-    return;
-  }
+  if (k <= 0) return zeroRows(c, ldc, 0, m, n);
   const packedB = work;
   const packedA = work + PACKED_B_BYTES;
   const tile = packedA + PACKED_A_BYTES;
@@ -299,21 +337,78 @@ export function gemm(
     const nc = min(NC, n - j0);
     for (let p0 = 0; p0 < k; p0 += KC) {
       const kc = min(KC, k - p0);
-      const accumulate = p0 > 0;
       packB(b, ldb, transB, p0, kc, j0, nc, packedB);
-      for (let i0 = 0; i0 < m; i0 += MC) {
-        const mc = min(MC, m - i0);
-        packA(a, lda, transA, i0, mc, p0, kc, packedA);
-        for (let q = 0; q < nc; q += NR) {
-          const width = min(NR, nc - q);
-          const bp = packedB + ((<usize>(q * kc)) << 2);
-          for (let r = 0; r < mc; r += MR) {
-            const height = min(MR, mc - r);
-            const cp = c + ((<usize>((i0 + r) * ldc + j0 + q)) << 2);
-            kernel(kc, packedA + ((<usize>(r * kc)) << 2), height, bp, cp, ldc, width, accumulate, tile);
-          }
-        }
-      }
+      rowsTimesPackedBlock(transA, a, lda, 0, m, p0, kc, packedB, nc, c, ldc, j0, p0 > 0, packedA, tile);
+    }
+  }
+}
+
+/*
+ * Threads share one packing of B: `packWholeB` lays out every KC×NC block of op(B), then
+ * each thread computes bands of rows of C with `gemmRows`, packing only its own rows of A.
+ * Block (j0, p0) starts j0·k + p0·roundUp(nc, NR) floats into the packed area.
+ */
+
+/** Bytes `packWholeB` writes for a k×n op(B). */
+export function packedWholeBBytes(n: i32, k: i32): usize {
+  return (<usize>(k * ((n + NR - 1) / NR) * NR)) << 2;
+}
+
+function packedBlockAt(packed: usize, j0: i32, p0: i32, k: i32, nc: i32): usize {
+  return packed + ((<usize>(j0 * k + p0 * (((nc + NR - 1) / NR) * NR))) << 2);
+}
+
+/** Packs all of op(B) (k×n, see `gemm`) into `packed`, block by block. */
+export function packWholeB(transB: bool, n: i32, k: i32, b: usize, ldb: i32, packed: usize): void {
+  for (let j0 = 0; j0 < n; j0 += NC) {
+    const nc = min(NC, n - j0);
+    for (let p0 = 0; p0 < k; p0 += KC) {
+      packB(b, ldb, transB, p0, min(KC, k - p0), j0, nc, packedBlockAt(packed, j0, p0, k, nc));
+    }
+  }
+}
+
+/** Rows rowStart..rowEnd of C = op(A)·op(B), with op(B) already packed by `packWholeB`. */
+export function gemmRows(
+  transA: bool,
+  m: i32,
+  n: i32,
+  k: i32,
+  a: usize,
+  lda: i32,
+  packed: usize,
+  c: usize,
+  ldc: i32,
+  rowStart: i32,
+  rowEnd: i32,
+  work: usize,
+): void {
+  if (m <= 0 || n <= 0 || rowEnd <= rowStart) return;
+  if (k <= 0) return zeroRows(c, ldc, rowStart, rowEnd, n);
+  const packedA = work + PACKED_B_BYTES;
+  const tile = packedA + PACKED_A_BYTES;
+  for (let j0 = 0; j0 < n; j0 += NC) {
+    const nc = min(NC, n - j0);
+    for (let p0 = 0; p0 < k; p0 += KC) {
+      const kc = min(KC, k - p0);
+      const block = packedBlockAt(packed, j0, p0, k, nc);
+      rowsTimesPackedBlock(
+        transA,
+        a,
+        lda,
+        rowStart,
+        rowEnd,
+        p0,
+        kc,
+        block,
+        nc,
+        c,
+        ldc,
+        j0,
+        p0 > 0,
+        packedA,
+        tile,
+      );
     }
   }
 }

@@ -5,8 +5,7 @@
  * between threads.
  */
 import type { Backend } from '@zen/autograd-core';
-import { WasmBackend, createWasmBackend, splitJob } from '../src/wasm/backend';
-import type { GemmJob } from '../src/wasm/threads';
+import { GemmJob, WasmBackend, createWasmBackend, rowBands, splitJob } from '../src/wasm/backend';
 import { EDGE_SIZES, TRANSPOSES, checkGemm } from './helpers/gemm';
 
 /** Float32 error bound relative to Σ|a·b| (k·ε with room for any summation order). */
@@ -78,10 +77,9 @@ describe('splitting a product between threads', () => {
   ])('%i×%i into %i parts covers C once, in whole tiles', (m, n, parts) => {
     for (const [transA, transB] of TRANSPOSES) {
       const job = { ...base, m, n, transA, transB, lda: transA ? m : 3, ldb: transB ? 3 : n, ldc: n };
-      const jobs = splitJob(job, parts, 77);
+      const jobs = splitJob(job, parts);
       expect(jobs.length).toBeGreaterThanOrEqual(1);
       expect(jobs.length).toBeLessThanOrEqual(parts);
-      expect(jobs.every((j) => j.work === 77)).toBe(true);
       const covered = new Int32Array(m * n);
       for (const j of jobs) {
         const first = (j.c - job.c) / 4; // C element where the block starts
@@ -100,6 +98,28 @@ describe('splitting a product between threads', () => {
   });
 });
 
+describe('bands of rows for threads sharing one packing of B', () => {
+  test.each([
+    [1, 4],
+    [6, 4],
+    [13, 3],
+    [100, 8],
+    [512, 8],
+    [1100, 16],
+  ])('%i rows into at most %i bands: contiguous, whole 6-row tiles, covering every row', (m, count) => {
+    const bands = rowBands(m, count);
+    expect(bands.length).toBeGreaterThanOrEqual(1);
+    expect(bands.length).toBeLessThanOrEqual(count);
+    expect(bands[0][0]).toBe(0);
+    expect(bands[bands.length - 1][1]).toBe(m);
+    bands.forEach(([start, end], i) => {
+      expect(end).toBeGreaterThan(start);
+      if (i > 0) expect(start).toBe(bands[i - 1][1]);
+      if (end < m) expect(end % 6).toBe(0);
+    });
+  });
+});
+
 describe('wasm gemm with a helper thread', () => {
   let backend: WasmBackend;
   beforeAll(async () => {
@@ -115,10 +135,11 @@ describe('wasm gemm with a helper thread', () => {
       backend.threads.callerComputes = false;
       try {
         const { posted, joined } = backend.threads.stats;
-        checkGemm(backend.gemm, { transA, transB, m: 301, n: 70, k: 1600, offset: 3 }, TOL); // row blocks
+        checkGemm(backend.gemm, { transA, transB, m: 301, n: 70, k: 1600, offset: 3 }, TOL); // row bands
         checkGemm(backend.gemm, { transA, transB, m: 70, n: 301, k: 1600 }, TOL); // column blocks
-        expect(backend.threads.stats.posted - posted).toBe(2);
-        expect(backend.threads.stats.joined - joined).toBe(2);
+        checkGemm(backend.gemm, { transA, transB, m: 1100, n: 1030, k: 40 }, TOL); // rows, B in two blocks
+        expect(backend.threads.stats.posted - posted).toBe(3);
+        expect(backend.threads.stats.joined - joined).toBe(3);
       } finally {
         backend.threads.callerComputes = true;
       }
@@ -128,9 +149,10 @@ describe('wasm gemm with a helper thread', () => {
   test('shared between both threads (however many blocks the helper takes), and small products stay here', () => {
     const { posted } = backend.threads.stats;
     for (const [transA, transB] of TRANSPOSES) {
-      checkGemm(backend.gemm, { transA, transB, m: 257, n: 260, k: 520 }, TOL);
+      checkGemm(backend.gemm, { transA, transB, m: 257, n: 260, k: 520 }, TOL); // columns
+      checkGemm(backend.gemm, { transA, transB, m: 300, n: 257, k: 520 }, TOL); // rows
       checkGemm(backend.gemm, { transA, transB, m: 50, n: 50, k: 50 }, TOL); // below the threshold
     }
-    expect(backend.threads.stats.posted - posted).toBe(4);
+    expect(backend.threads.stats.posted - posted).toBe(8);
   });
 });

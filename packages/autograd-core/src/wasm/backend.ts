@@ -15,9 +15,24 @@ import {
   conv2dByGemm,
 } from '../kernels/convolution';
 import { gemmBlocked } from '../kernels/matmul';
-import { WasmHeap, alignUp } from './heap';
-import { LoadedKernels, loadKernels } from './runtime';
-import { GemmJob, GemmThreads, defaultHelperCount } from './threads';
+import { WasmHeap } from './heap';
+import { loadKernels } from './runtime';
+import { Block, GemmThreads, MAX_BLOCKS, defaultHelperCount } from './threads';
+
+/** A block of C = op(A)·op(B) with every operand already in wasm memory (byte pointers). */
+export interface GemmJob {
+  transA: boolean;
+  transB: boolean;
+  m: number;
+  n: number;
+  k: number;
+  a: number;
+  lda: number;
+  b: number;
+  ldb: number;
+  c: number;
+  ldc: number;
+}
 
 /** Products with fewer multiply-adds stay on one thread: waking a helper costs more. */
 const THREADED_MIN_MACS = 1 << 25;
@@ -37,10 +52,9 @@ const TILE_ROWS = 6;
 /**
  * Splits a product into `parts` blocks of C along its longer side, each a whole
  * number of tiles: block i of columns reads columns of op(B), block i of rows reads
- * rows of op(A). Each block packs into `work` when this thread runs it (a helper
- * thread uses its own workspace instead).
+ * rows of op(A). The thread that runs a block packs into its own workspace.
  */
-export function splitJob(job: GemmJob, parts: number, work: number): GemmJob[] {
+export function splitJob(job: GemmJob, parts: number): GemmJob[] {
   const byColumns = job.n >= job.m;
   const extent = byColumns ? job.n : job.m;
   const unit = byColumns ? TILE_COLUMNS : TILE_ROWS;
@@ -53,10 +67,10 @@ export function splitJob(job: GemmJob, parts: number, work: number): GemmJob[] {
     const size = end - start;
     if (byColumns) {
       const b = job.b + (job.transB ? start * job.ldb : start) * 4;
-      jobs.push({ ...job, n: size, b, c: job.c + start * 4, work });
+      jobs.push({ ...job, n: size, b, c: job.c + start * 4 });
     } else {
       const a = job.a + (job.transA ? start : start * job.lda) * 4;
-      jobs.push({ ...job, m: size, a, c: job.c + start * job.ldc * 4, work });
+      jobs.push({ ...job, m: size, a, c: job.c + start * job.ldc * 4 });
     }
     start = end;
   }
@@ -70,21 +84,25 @@ export function windowsInside(g: WindowGeometry): boolean {
   return g.padTop === 0 && g.padLeft === 0 && lastRow < g.inH && lastColumn < g.inW;
 }
 
-function runJob(kernels: LoadedKernels, j: GemmJob): void {
-  kernels.exports.gemm(
-    j.transA ? 1 : 0,
-    j.transB ? 1 : 0,
-    j.m,
-    j.n,
-    j.k,
-    j.a,
-    j.lda,
-    j.b,
-    j.ldb,
-    j.c,
-    j.ldc,
-    j.work,
-  );
+/** The gemm call a job makes, as a block any thread can run. */
+function gemmBlock(j: GemmJob): Block {
+  return {
+    kind: 'gemm',
+    args: [j.transA ? 1 : 0, j.transB ? 1 : 0, j.m, j.n, j.k, j.a, j.lda, j.b, j.ldb, j.c, j.ldc],
+  };
+}
+
+/** Splits rows 0..m into at most `count` bands of whole tiles: [start, end) pairs. */
+export function rowBands(m: number, count: number): [number, number][] {
+  const tiles = Math.ceil(m / TILE_ROWS);
+  const bands: [number, number][] = [];
+  let start = 0;
+  for (let b = 1; b <= count && start < m; b++) {
+    const end = Math.min(m, Math.round((tiles * b) / count) * TILE_ROWS);
+    if (end > start) bands.push([start, end]);
+    start = Math.max(start, end);
+  }
+  return bands;
 }
 
 /** The wasm backend, with its helper threads (exposed for tests and tuning). */
@@ -98,7 +116,11 @@ export function createWasmBackend(helpers = defaultHelperCount()): WasmBackend |
   if ('error' in kernels) return kernels;
   const heap = new WasmHeap(kernels, 1 + helpers);
   const threads = new GemmThreads(kernels, helpers, heap.workspaces.slice(1));
-  const runHere = (job: GemmJob) => runJob(kernels, job);
+  const runHere = (block: Block) =>
+    (block.kind === 'gemm' ? kernels.exports.gemm : kernels.exports.gemmRows)(
+      ...block.args,
+      heap.workspaces[0],
+    );
 
   /*
    * Convolutions: the input, filters (or dy) are copied in, im2col/col2im and the
@@ -199,32 +221,41 @@ export function createWasmBackend(helpers = defaultHelperCount()): WasmBackend |
     const sizeA = m * k;
     const sizeB = k * n;
     const sizeC = m * n;
-    const aPtr = heap.operandBase;
-    const bPtr = aPtr + alignUp(sizeA * 4);
-    const cPtr = bPtr + alignUp(sizeB * 4);
     const float32 = a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array;
-    if (!float32 || !heap.ensure(cPtr + sizeC * 4)) {
+    const macs = m * n * k;
+    const large = macs >= THREADED_MIN_MACS && Math.min(m, n, k) >= THREADED_MIN_SIDE;
+    const helpersReady = float32 && large ? threads.available() : 0;
+    // Tall products share one packing of B between threads and split C into bands of rows.
+    const byRows = helpersReady > 0 && m >= n;
+    const packedFloats = byRows ? kernels.exports.packedWholeBBytes(n, k) / 4 : 0;
+    const pointers = float32 ? heap.place([sizeA, sizeB, sizeC, packedFloats]) : null;
+    if (!pointers) {
       gemmBlocked(transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset);
       return;
     }
+    const [aPtr, bPtr, cPtr, packedPtr] = pointers;
     const memory = heap.f32;
     memory.set(a.subarray(aOffset, aOffset + sizeA), aPtr >> 2);
     memory.set(b.subarray(bOffset, bOffset + sizeB), bPtr >> 2);
     const lda = transA ? m : k;
     const ldb = transB ? k : n;
-    const job: GemmJob = { transA, transB, m, n, k, a: aPtr, lda, b: bPtr, ldb, c: cPtr, ldc: n, work: 0 };
-    const macs = m * n * k;
-    const large = macs >= THREADED_MIN_MACS && Math.min(m, n, k) >= THREADED_MIN_SIDE;
-    const helpersReady = large ? threads.available() : 0;
-    if (helpersReady > 0) {
-      // Whoever is free takes the next block; large products get two per thread, so a
-      // helper that joins late delays the end by at most half its share.
-      const perThread = macs >= SPLIT_TWICE_MIN_MACS ? 2 : 1;
-      const blocks = splitJob(job, perThread * (helpersReady + 1), heap.workspaces[0]);
+    const job: GemmJob = { transA, transB, m, n, k, a: aPtr, lda, b: bPtr, ldb, c: cPtr, ldc: n };
+    if (helpersReady === 0) {
+      runHere(gemmBlock(job));
+    } else if (byRows) {
+      kernels.exports.packWholeB(transB ? 1 : 0, n, k, bPtr, ldb, packedPtr);
+      // Whoever is free takes the next band; four per thread balance a helper that is slow to join.
+      const bands = rowBands(m, Math.min(MAX_BLOCKS, 4 * (helpersReady + 1)));
+      const blocks = bands.map(([start, end]): Block => ({
+        kind: 'rows',
+        args: [transA ? 1 : 0, m, n, k, aPtr, lda, packedPtr, cPtr, n, start, end],
+      }));
       threads.run(blocks, helpersReady, runHere, macs / 1e9);
     } else {
-      job.work = heap.workspaces[0];
-      runHere(job);
+      // Wide products split by columns; each block packs its own columns of B and all of A.
+      const perThread = macs >= SPLIT_TWICE_MIN_MACS ? 2 : 1;
+      const blocks = splitJob(job, perThread * (helpersReady + 1)).map(gemmBlock);
+      threads.run(blocks, helpersReady, runHere, macs / 1e9);
     }
     c.set(memory.subarray(cPtr >> 2, (cPtr >> 2) + sizeC), cOffset);
   };

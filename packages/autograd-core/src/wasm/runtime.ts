@@ -34,6 +34,10 @@ export interface KernelExports {
     work: number,
   ): void;
   gemmWorkspaceBytes(): number;
+  /** Rows of C against op(B) packed by packWholeB: (transA, m, n, k, a, lda, packed, c, ldc, rowStart, rowEnd, work). */
+  gemmRows(...args: number[]): void;
+  packWholeB(transB: number, n: number, k: number, b: number, ldb: number, packed: number): void;
+  packedWholeBBytes(n: number, k: number): number;
   heapBase(): number;
   /** conv2d(x, …geometry, w, F, out, cols, work); the two gradients take (x|dy, …, dy|w, F, result, cols, work). */
   conv2d(...args: number[]): void;

@@ -14,27 +14,21 @@
  */
 import type { LoadedKernels } from './runtime';
 
-/** A block of C = op(A)·op(B) with every operand already in wasm memory (byte pointers). */
-export interface GemmJob {
-  transA: boolean;
-  transB: boolean;
-  m: number;
-  n: number;
-  k: number;
-  a: number;
-  lda: number;
-  b: number;
-  ldb: number;
-  c: number;
-  ldc: number;
-  /** Packing workspace of the thread that runs the block. */
-  work: number;
+/**
+ * A block of work on data already in wasm memory: a `gemm` call (transA, transB, m, n,
+ * k, a, lda, b, ldb, c, ldc) or a `gemmRows` call (transA, m, n, k, a, lda, packedB, c,
+ * ldc, rowStart, rowEnd); booleans as 0/1, pointers as byte addresses. The thread that
+ * runs it appends its own workspace.
+ */
+export interface Block {
+  kind: 'gemm' | 'rows';
+  args: readonly number[];
 }
 
 /** Most blocks one product is cut into. */
 export const MAX_BLOCKS = 16;
-const JOB_FIELDS = ['transA', 'transB', 'm', 'n', 'k', 'a', 'lda', 'b', 'ldb', 'c', 'ldc'] as const;
-const FIELDS = JOB_FIELDS.length;
+const ARGS = 11;
+const FIELDS = 1 + ARGS; // kind (0 gemm, 1 rows), then the arguments
 
 // Control block (Int32 words): the shared block list, then one slot per helper.
 const NEXT = 0; // next block to take
@@ -58,7 +52,7 @@ const IDLE_MS = 5000;
 const WORKER_SOURCE = `
 const { workerData } = require('worker_threads');
 const { module, memory, control, slot } = workerData;
-const gemm = new WebAssembly.Instance(module, { env: { memory } }).exports.gemm;
+const { gemm, gemmRows } = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const ctl = new Int32Array(control);
 const s = ${HEADER} + slot * ${SLOT};
 const work = ctl[s + ${WORK}];
@@ -75,8 +69,8 @@ for (;;) {
     const i = Atomics.add(ctl, ${NEXT}, 1);
     if (i >= ctl[${COUNT}]) break;
     const j = ${TABLE} + i * ${FIELDS};
-    gemm(ctl[j], ctl[j + 1], ctl[j + 2], ctl[j + 3], ctl[j + 4], ctl[j + 5], ctl[j + 6],
-         ctl[j + 7], ctl[j + 8], ctl[j + 9], ctl[j + 10], work);
+    (ctl[j] === 0 ? gemm : gemmRows)(ctl[j + 1], ctl[j + 2], ctl[j + 3], ctl[j + 4], ctl[j + 5],
+      ctl[j + 6], ctl[j + 7], ctl[j + 8], ctl[j + 9], ctl[j + 10], ctl[j + 11], work);
   }
   Atomics.store(ctl, s + ${DONE}, seen);
   Atomics.notify(ctl, s + ${DONE});
@@ -156,16 +150,18 @@ export class GemmThreads {
    * is reported instead of hanging.
    */
   run(
-    blocks: readonly GemmJob[],
+    blocks: readonly Block[],
     helpers: number,
-    runHere: (job: GemmJob) => void,
+    runHere: (block: Block) => void,
     expectedSeconds: number,
   ): void {
     if (blocks.length > MAX_BLOCKS)
       throw new Error(`wasm gemm: ${blocks.length} blocks exceed ${MAX_BLOCKS}`);
     const ctl = this.control;
     blocks.forEach((job, i) => {
-      for (let f = 0; f < FIELDS; f++) ctl[TABLE + i * FIELDS + f] = Number(job[JOB_FIELDS[f]]);
+      const j = TABLE + i * FIELDS;
+      ctl[j] = job.kind === 'gemm' ? 0 : 1;
+      for (let f = 0; f < ARGS; f++) ctl[j + 1 + f] = job.args[f];
     });
     ctl[COUNT] = blocks.length;
     Atomics.store(ctl, NEXT, 0);
