@@ -29,6 +29,11 @@ function formatTarget(row: ResultRow): string {
   return `${goal}: ${verdict}`;
 }
 
+/** Ratios mean something for throughputs and sizes, not for a growth rate near zero. */
+function comparable(row: ResultRow): boolean {
+  return !(row.target && 'atMost' in row.target);
+}
+
 /** The rows as text columns: benchmark, unit, the three figures, both ratios, target. */
 export function formatTable(rows: readonly ResultRow[]): string {
   const header = ['benchmark', 'unit', 'Zen-TS', 'tfjs-cpu', 'tfjs-wasm', 'Zen/cpu', 'Zen/wasm', 'target'];
@@ -38,8 +43,8 @@ export function formatTable(rows: readonly ResultRow[]): string {
     formatFigure(row.figures.zen),
     formatFigure(row.figures['tfjs-cpu']),
     formatFigure(row.figures['tfjs-wasm']),
-    formatRatio(ratio(row, 'tfjs-cpu')),
-    formatRatio(ratio(row, 'tfjs-wasm')),
+    formatRatio(comparable(row) ? ratio(row, 'tfjs-cpu') : null),
+    formatRatio(comparable(row) ? ratio(row, 'tfjs-wasm') : null),
     formatTarget(row),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));

@@ -1,4 +1,8 @@
-/** Square float32 matrix products: GFLOP/s for Zen-TS and both TensorFlow.js backends. */
+/**
+ * Square float32 matrix products: GFLOP/s for Zen-TS and both TensorFlow.js backends,
+ * measured in interleaved rounds (Zen-TS, tfjs-cpu, tfjs-wasm, Zen-TS, …) so a change in
+ * machine load hits all three alike; the figure is the median over all timed runs.
+ */
 import { matmul, noGrad, tensor } from '@zen/autograd-core';
 import { ResultRow, value } from '../results';
 import { median, timeRepeated } from '../timing';
@@ -15,55 +19,75 @@ function randomMatrix(n: number, seed: number): Float32Array {
   return data;
 }
 
-/** Runs per size: enough to fill `minSeconds`, at least 3. */
-function timingFor(options: SuiteOptions) {
-  return { warmup: 2, repeats: 3, minSeconds: options.quick ? 0.3 : 1, maxRepeats: 200 };
+interface Contestant {
+  /** Untimed preparation before each round (switching TensorFlow.js's backend). */
+  activate(): Promise<void>;
+  product(): void;
+  /** Timed runs per round at most (tfjs-cpu at 1024 takes seconds per product). */
+  slow: boolean;
+  dispose(): void;
 }
 
-async function zenGflops(
-  n: number,
-  a: Float32Array,
-  b: Float32Array,
-  options: SuiteOptions,
-): Promise<number> {
+function zenContestant(n: number, a: Float32Array, b: Float32Array): Contestant {
   const x = tensor(a, { shape: [n, n] });
   const y = tensor(b, { shape: [n, n] });
-  const times = await timeRepeated(() => noGrad(() => matmul(x, y)), timingFor(options));
-  return (2 * n ** 3) / median(times) / 1e9;
+  return {
+    activate: async () => {},
+    product: () => noGrad(() => matmul(x, y)),
+    slow: false,
+    dispose: () => {},
+  };
 }
 
-async function tfjsGflops(
+async function tfjsContestant(
   backend: TfjsBackend,
   n: number,
   a: Float32Array,
   b: Float32Array,
-  options: SuiteOptions,
-): Promise<number> {
+): Promise<Contestant> {
   const tf = await useTfjs(backend);
   const x = tf.tensor2d(a, [n, n]);
   const y = tf.tensor2d(b, [n, n]);
-  const slow = backend === 'cpu' && n >= 512; // ~1 GFLOP/s: one timed run is plenty
-  const times = await timeRepeated(
-    () => {
+  return {
+    activate: async () => {
+      await useTfjs(backend);
+    },
+    product: () => {
       const c = tf.matMul(x, y);
       c.dataSync(); // wait for the result, as Zen-TS's synchronous kernels do
       c.dispose();
     },
-    slow ? { warmup: 1, repeats: 1, minSeconds: 0, maxRepeats: 1 } : timingFor(options),
-  );
-  x.dispose();
-  y.dispose();
-  return (2 * n ** 3) / median(times) / 1e9;
+    slow: backend === 'cpu' && n >= 512, // ~1 GFLOP/s: one timed run is plenty
+    dispose: () => tf.dispose([x, y]),
+  };
 }
 
 export async function runMatmul(options: SuiteOptions): Promise<ResultRow[]> {
   const rows: ResultRow[] = [];
+  const rounds = options.quick ? 1 : 3;
+  const secondsPerRound = options.quick ? 0.3 : 0.4;
   for (const n of [128, 256, 512, 1024]) {
     const a = randomMatrix(n, 1);
     const b = randomMatrix(n, 2);
-    const zen = await zenGflops(n, a, b, options);
-    const cpu = await tfjsGflops('cpu', n, a, b, options);
-    const wasm = await tfjsGflops('wasm', n, a, b, options);
+    const contestants = [
+      zenContestant(n, a, b),
+      await tfjsContestant('cpu', n, a, b),
+      await tfjsContestant('wasm', n, a, b),
+    ];
+    const times: number[][] = contestants.map(() => []);
+    for (let round = 0; round < rounds; round++) {
+      for (let i = 0; i < contestants.length; i++) {
+        const c = contestants[i];
+        if (c.slow && round > 0) continue;
+        await c.activate();
+        const timing = c.slow
+          ? { warmup: 1, repeats: 1, minSeconds: 0, maxRepeats: 1 }
+          : { warmup: round === 0 ? 3 : 1, repeats: 3, minSeconds: secondsPerRound, maxRepeats: 300 };
+        times[i].push(...(await timeRepeated(c.product, timing)));
+      }
+    }
+    contestants.forEach((c) => c.dispose());
+    const [zen, cpu, wasm] = times.map((t) => (2 * n ** 3) / median(t) / 1e9);
     rows.push({
       name: `matmul ${n}`,
       unit: 'GFLOP/s',
