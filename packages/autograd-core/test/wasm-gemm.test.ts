@@ -65,7 +65,6 @@ describe('splitting a product between threads', () => {
     ldb: 0,
     c: 9000,
     ldc: 0,
-    work: 0,
   };
 
   test.each([
