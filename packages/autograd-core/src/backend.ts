@@ -9,7 +9,7 @@
  * (`gemmReference`) are the oracle both are tested against.
  */
 import type { TypedArray } from './dtype';
-import type { WindowGeometry } from './kernels/conv';
+import { WindowGeometry, maxPoolKernel } from './kernels/conv';
 import { conv2dBackpropFilterByGemm, conv2dBackpropInputByGemm, conv2dByGemm } from './kernels/convolution';
 import { gemmBlocked } from './kernels/matmul';
 import { createWasmBackend } from './wasm/backend';
@@ -48,6 +48,11 @@ export interface Backend {
     outChannels: number,
     dx: TypedArray,
   ): void;
+  /**
+   * Optional max pooling: out [N, outH, outW, C] = each window's maximum, argmax = the
+   * flat index in x of the first maximum (NaN wins), as `maxPoolKernel` (kernels/conv.ts).
+   */
+  maxPool2d?(x: TypedArray, g: WindowGeometry, out: TypedArray, argmax: Int32Array): void;
   /** dFilters = the gradient of conv2d with respect to the filters, given dy. */
   conv2dBackpropFilter?(
     x: TypedArray,
@@ -67,6 +72,7 @@ export const tsBackend: Backend = {
     conv2dBackpropInputByGemm(gemmBlocked, dy, filters, g, outChannels, dx),
   conv2dBackpropFilter: (x, dy, g, outChannels, dFilters) =>
     conv2dBackpropFilterByGemm(gemmBlocked, x, dy, g, outChannels, dFilters),
+  maxPool2d: maxPoolKernel,
 };
 
 const backends = new Map<string, Backend>([[tsBackend.name, tsBackend]]);

@@ -7,7 +7,7 @@
  */
 import type { Backend } from '../backend';
 import type { TypedArray } from '../dtype';
-import type { WindowGeometry } from '../kernels/conv';
+import { WindowGeometry, maxPoolKernel } from '../kernels/conv';
 import {
   columnsShape,
   conv2dBackpropFilterByGemm,
@@ -259,9 +259,43 @@ export function createWasmBackend(helpers = defaultHelperCount()): WasmBackend |
     }
     c.set(memory.subarray(cPtr >> 2, (cPtr >> 2) + sizeC), cOffset);
   };
+  const maxPool2d = (x: TypedArray, g: WindowGeometry, out: TypedArray, argmax: Int32Array): void => {
+    const pointers =
+      x instanceof Float32Array && out instanceof Float32Array
+        ? heap.place([x.length, out.length, out.length])
+        : null;
+    if (!pointers) {
+      maxPoolKernel(x, g, out, argmax);
+      return;
+    }
+    const [xPtr, outPtr, argmaxPtr] = pointers;
+    heap.f32.set(x, xPtr >> 2);
+    kernels.exports.maxPool(
+      xPtr,
+      g.batch,
+      g.inH,
+      g.inW,
+      g.channels,
+      g.kernelH,
+      g.kernelW,
+      g.strideH,
+      g.strideW,
+      g.padTop,
+      g.padLeft,
+      g.outH,
+      g.outW,
+      outPtr,
+      argmaxPtr,
+    );
+    const memory = heap.f32;
+    out.set(memory.subarray(outPtr >> 2, (outPtr >> 2) + out.length));
+    argmax.set(new Int32Array(memory.buffer, argmaxPtr, argmax.length));
+  };
+
   return {
     name: 'wasm',
     gemm,
+    maxPool2d,
     conv2d: (x, filters, g, outChannels, out) => {
       if (!convolve('conv2d', x, filters, g, outChannels, out))
         conv2dByGemm(gemm, x, filters, g, outChannels, out);

@@ -47,6 +47,8 @@ export interface KernelExports {
   conv2dDirect(...args: number[]): void;
   conv2dBackpropFilterDirect(...args: number[]): void;
   convDirectScratchBytes(kernelH: number, kernelW: number, channels: number): number;
+  /** maxPool(x, batch, inH, inW, C, kh, kw, sh, sw, padTop, padLeft, outH, outW, out, argmax). */
+  maxPool(...args: number[]): void;
 }
 
 /** 64 KiB, the unit WebAssembly memory grows by. */

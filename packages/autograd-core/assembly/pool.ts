@@ -1,0 +1,72 @@
+/**
+ * Max pooling over NHWC windows, four channels at a time: each output keeps the first
+ * maximum of its window and its flat input index (NaN wins once and stays, as in
+ * src/kernels/conv.ts maxPoolKernel, which is the reference). Padding is ignored.
+ */
+
+/** out[n, oy, ox, c] = max over the window; argmax (i32) = flat index of that element in x. */
+export function maxPool(
+  x: usize,
+  batch: i32,
+  inH: i32,
+  inW: i32,
+  C: i32,
+  kernelH: i32,
+  kernelW: i32,
+  strideH: i32,
+  strideW: i32,
+  padTop: i32,
+  padLeft: i32,
+  outH: i32,
+  outW: i32,
+  out: usize,
+  argmax: usize,
+): void {
+  const lanes = i32x4(0, 1, 2, 3);
+  let o: usize = 0; // output element index
+  for (let n = 0; n < batch; n++) {
+    const imageBase = n * inH * inW * C;
+    for (let oy = 0; oy < outH; oy++) {
+      const y0 = max(oy * strideH - padTop, 0);
+      const y1 = min(oy * strideH - padTop + kernelH, inH);
+      for (let ox = 0; ox < outW; ox++, o += <usize>C) {
+        const x0 = max(ox * strideW - padLeft, 0);
+        const x1 = min(ox * strideW - padLeft + kernelW, inW);
+        const first = imageBase + (y0 * inW + x0) * C;
+        let c = 0;
+        for (; c + 4 <= C; c += 4) {
+          let best = v128.load(x + ((<usize>(first + c)) << 2));
+          let index = i32x4.add(i32x4.splat(first + c), lanes);
+          for (let iy = y0; iy < y1; iy++) {
+            for (let ix = iy == y0 ? x0 + 1 : x0; ix < x1; ix++) {
+              const at = imageBase + (iy * inW + ix) * C + c;
+              const v = v128.load(x + ((<usize>at) << 2));
+              // Take v where it is larger, or where it is NaN and the best so far is not.
+              const take = v128.or(f32x4.gt(v, best), v128.and(f32x4.ne(v, v), f32x4.eq(best, best)));
+              best = v128.bitselect(v, best, take);
+              index = v128.bitselect(i32x4.add(i32x4.splat(at), lanes), index, take);
+            }
+          }
+          v128.store(out + ((o + <usize>c) << 2), best);
+          v128.store(argmax + ((o + <usize>c) << 2), index);
+        }
+        for (; c < C; c++) {
+          let best = load<f32>(x + ((<usize>(first + c)) << 2));
+          let index = first + c;
+          for (let iy = y0; iy < y1; iy++) {
+            for (let ix = iy == y0 ? x0 + 1 : x0; ix < x1; ix++) {
+              const at = imageBase + (iy * inW + ix) * C + c;
+              const v = load<f32>(x + ((<usize>at) << 2));
+              if (v > best || (v != v && best == best)) {
+                best = v;
+                index = at;
+              }
+            }
+          }
+          store<f32>(out + ((o + <usize>c) << 2), best);
+          store<i32>(argmax + ((o + <usize>c) << 2), index);
+        }
+      }
+    }
+  }
+}
