@@ -6,6 +6,7 @@ import { Tensor, emptyTensor } from '../tensor';
 import { random } from '../random';
 import { WindowGeometry, col2im, im2col, maxPoolKernel, windowGeometry } from '../kernels/conv';
 import { convolve } from './convolution';
+import { getBackend } from '../backend';
 
 /** Writes softmax (or log-softmax) of `x` along an axis viewed as [outer, n, inner]. */
 function softmaxKernel(x: Tensor, axis: number, log: boolean): Tensor {
@@ -180,7 +181,7 @@ const maxPoolOp: Op<{ geometry: WindowGeometry; argmax: Int32Array }> = defineOp
   name: 'maxPool2d',
   forward: ([x], { geometry: g, argmax }) => {
     const out = emptyTensor([g.batch, g.outH, g.outW, g.channels], x.dtype);
-    maxPoolKernel(x.data, g, out.data, argmax);
+    (getBackend().maxPool2d ?? maxPoolKernel)(x.data, g, out.data, argmax);
     return out;
   },
   // The gradient goes to the position of each window's maximum.
