@@ -1,9 +1,9 @@
 /**
- * The 'wasm' backend: float32 matrix products run in the AssemblyScript SIMD kernels
- * (assembly/gemm.ts); other dtypes (float64 for gradient checks, int32) use the
- * blocked TypeScript kernel. Operands are copied into the kernels' memory, multiplied
- * there, and the result copied back, so tensors keep ordinary typed arrays. Large
- * products are split between this thread and helper threads (see threads.ts).
+ * The 'wasm' backend: float32 matrix products, convolutions and max pooling run in the
+ * AssemblyScript SIMD kernels (assembly/); other dtypes (float64 for gradient checks,
+ * int32) use the TypeScript kernels. Operands are copied into the kernels' memory,
+ * computed on there, and the result copied back, so tensors keep ordinary typed arrays.
+ * Large products are shared with helper threads (see threads.ts).
  */
 import type { Backend } from '../backend';
 import type { TypedArray } from '../dtype';
