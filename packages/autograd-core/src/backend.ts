@@ -11,7 +11,7 @@
 import type { TypedArray } from './dtype';
 import { WindowGeometry, maxPoolKernel } from './kernels/conv';
 import { conv2dBackpropFilterByGemm, conv2dBackpropInputByGemm, conv2dByGemm } from './kernels/convolution';
-import { gemmBlocked } from './kernels/matmul';
+import { GemmKernel, gemmBlocked } from './kernels/matmul';
 import { createWasmBackend } from './wasm/backend';
 
 export interface Backend {
@@ -20,19 +20,7 @@ export interface Backend {
    * C = op(A)·op(B) for one m×k by k×n product, row-major, overwriting the m·n
    * elements of `c` from `cOffset` (see `gemmReference` for the exact contract).
    */
-  gemm(
-    transA: boolean,
-    transB: boolean,
-    m: number,
-    n: number,
-    k: number,
-    a: TypedArray,
-    aOffset: number,
-    b: TypedArray,
-    bOffset: number,
-    c: TypedArray,
-    cOffset: number,
-  ): void;
+  gemm: GemmKernel;
   /*
    * Optional convolution kernels (NHWC x [N, H, W, C], filters [kh, kw, C, F], dy and
    * the output [N, outH, outW, F], all whole contiguous arrays of one dtype). A backend

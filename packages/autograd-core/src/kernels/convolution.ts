@@ -6,21 +6,7 @@
  */
 import { TypedArray, allocate, dtypeOf } from '../dtype';
 import { WindowGeometry, col2im, im2col } from './conv';
-
-/** C = op(A)·op(B) on typed arrays, the contract of `Backend.gemm`. */
-export type GemmKernel = (
-  transA: boolean,
-  transB: boolean,
-  m: number,
-  n: number,
-  k: number,
-  a: TypedArray,
-  aOffset: number,
-  b: TypedArray,
-  bOffset: number,
-  c: TypedArray,
-  cOffset: number,
-) => void;
+import type { GemmKernel } from './matmul';
 
 /** Rows (output pixels) and depth (kernel taps × channels) of the column matrix. */
 export function columnsShape(g: WindowGeometry): [number, number] {

@@ -5,7 +5,8 @@
  */
 import type { TypedArray } from '../dtype';
 
-export function gemmReference(
+/** C = op(A)·op(B) on typed arrays: the contract of `Backend.gemm` (see `gemmReference`). */
+export type GemmKernel = (
   transA: boolean,
   transB: boolean,
   m: number,
@@ -17,7 +18,10 @@ export function gemmReference(
   bOffset: number,
   c: TypedArray,
   cOffset: number,
-): void {
+) => void;
+
+/** The reference kernel: plain loops, the oracle every faster gemm is tested against. */
+export const gemmReference: GemmKernel = (transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset) => {
   c.fill(0, cOffset, cOffset + m * n);
   if (!transB) {
     // i-p-j: broadcast A[i,p] over row p of B (contiguous), accumulate into row i of C.
@@ -46,7 +50,7 @@ export function gemmReference(
       c[cRow + j] = s;
     }
   }
-}
+};
 
 /*
  * Blocked matrix multiply for the TypeScript backend (Goto/BLIS scheme). op(B) is
@@ -228,19 +232,7 @@ function microKernel(
  * C = op(A)·op(B), same contract as `gemmReference`, cache-blocked and register-tiled:
  * about five times faster in plain JavaScript, and the kernel float64 inputs use.
  */
-export function gemmBlocked(
-  transA: boolean,
-  transB: boolean,
-  m: number,
-  n: number,
-  k: number,
-  a: TypedArray,
-  aOffset: number,
-  b: TypedArray,
-  bOffset: number,
-  c: TypedArray,
-  cOffset: number,
-): void {
+export const gemmBlocked: GemmKernel = (transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset) => {
   if (k === 0) {
     c.fill(0, cOffset, cOffset + m * n);
     return;
@@ -265,4 +257,4 @@ export function gemmBlocked(
       }
     }
   }
-}
+};

@@ -14,7 +14,7 @@ import {
   conv2dBackpropInputByGemm,
   conv2dByGemm,
 } from '../kernels/convolution';
-import { gemmBlocked } from '../kernels/matmul';
+import { GemmKernel, gemmBlocked } from '../kernels/matmul';
 import { WasmHeap } from './heap';
 import { loadKernels } from './runtime';
 import { Block, GemmThreads, MAX_BLOCKS, defaultHelperCount } from './threads';
@@ -205,19 +205,7 @@ export function createWasmBackend(helpers = defaultHelperCount()): WasmBackend |
     return true;
   };
 
-  const gemm = (
-    transA: boolean,
-    transB: boolean,
-    m: number,
-    n: number,
-    k: number,
-    a: TypedArray,
-    aOffset: number,
-    b: TypedArray,
-    bOffset: number,
-    c: TypedArray,
-    cOffset: number,
-  ): void => {
+  const gemm: GemmKernel = (transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset) => {
     const sizeA = m * k;
     const sizeB = k * n;
     const sizeC = m * n;

@@ -5,21 +5,9 @@
  */
 import type { TypedArray } from '@zen/autograd-core';
 import { makeGenerator } from '@zen/autograd-core';
-import { gemmReference } from '../../src/kernels/matmul';
+import { GemmKernel, gemmReference } from '../../src/kernels/matmul';
 
-export type Gemm = (
-  transA: boolean,
-  transB: boolean,
-  m: number,
-  n: number,
-  k: number,
-  a: TypedArray,
-  aOffset: number,
-  b: TypedArray,
-  bOffset: number,
-  c: TypedArray,
-  cOffset: number,
-) => void;
+export type Gemm = GemmKernel;
 
 export type ArrayType = 'float32' | 'float64' | 'int32';
 
