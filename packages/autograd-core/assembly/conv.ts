@@ -1,10 +1,44 @@
 /**
  * 2-D convolution (NHWC input, [kh, kw, C, F] filters) and its two gradients, as
  * im2col/col2im in wasm memory plus the SIMD gemm: the column matrix lives only in a
- * caller-provided scratch area, never in JavaScript. Geometry arguments match
- * WindowGeometry in src/kernels/conv.ts; pointers are byte addresses of f32 data.
+ * caller-provided scratch area, never in JavaScript. Pointers are byte addresses of f32
+ * data; the window geometry is passed as the address of a Geometry block.
  */
 import { gemm } from './gemm';
+
+/**
+ * The window geometry of a convolution or pooling: 14 consecutive i32 values at the
+ * address the caller passes, in this order (WindowGeometry in src/kernels/conv.ts,
+ * written by WasmHeap.writeGeometry). Kernels copy the fields their inner loops use
+ * into locals.
+ */
+@unmanaged
+export class Geometry {
+  batch: i32;
+  inH: i32;
+  inW: i32;
+  channels: i32;
+  kernelH: i32;
+  kernelW: i32;
+  strideH: i32;
+  strideW: i32;
+  dilationH: i32;
+  dilationW: i32;
+  padTop: i32;
+  padLeft: i32;
+  outH: i32;
+  outW: i32;
+
+  /** Rows of the column matrix: one per output pixel. */
+  get columnRows(): i32 {
+    return this.batch * this.outH * this.outW;
+  }
+
+  /** Columns of the column matrix: one per tap (ky, kx, c) of a window. */
+  get columnDepth(): i32 {
+    return this.kernelH * this.kernelW * this.channels;
+  }
+}
 
 /** Copies `count` floats from `src` to `dst`, four at a time. */
 function copyFloats(dst: usize, src: usize, count: i32): void {
@@ -26,247 +60,123 @@ function addFloats(dst: usize, src: usize, count: i32): void {
   }
 }
 
-/** cols[(n,oy,ox), (ky,kx,c)] = x[n, oy·sh − pt + ky·dh, ox·sw − pl + kx·dw, c] (0 outside). */
-export function im2col(
-  x: usize,
-  batch: i32,
-  inH: i32,
-  inW: i32,
-  C: i32,
-  kernelH: i32,
-  kernelW: i32,
-  strideH: i32,
-  strideW: i32,
-  dilationH: i32,
-  dilationW: i32,
-  padTop: i32,
-  padLeft: i32,
-  outH: i32,
-  outW: i32,
-  cols: usize,
-): void {
-  const rowBytes = (<usize>(kernelH * kernelW * C)) << 2;
+/**
+ * Moves data between x (NHWC) and the column matrix cols[(n,oy,ox), (ky,kx,c)] =
+ * x[n, oy·sh − pt + ky·dh, ox·sw − pl + kx·dw, c] (0 outside the image): a gather
+ * (im2col) copies x into cols; a scatter (col2im, the adjoint) adds cols back into x.
+ */
+function moveColumns(x: usize, geometry: usize, cols: usize, scatter: bool): void {
+  const g = changetype<Geometry>(geometry);
+  const inH = g.inH;
+  const inW = g.inW;
+  const C = g.channels;
+  const kernelH = g.kernelH;
+  const kernelW = g.kernelW;
+  const strideW = g.strideW;
+  const dilationH = g.dilationH;
+  const dilationW = g.dilationW;
+  const padLeft = g.padLeft;
+  const outW = g.outW;
+  const rowBytes = (<usize>g.columnDepth) << 2;
   const channelBytes = (<usize>C) << 2;
   const segment = dilationW == 1 ? kernelW * C : 0; // a kernel row is contiguous in x
-  let dst = cols;
-  for (let n = 0; n < batch; n++) {
+  let row = cols;
+  for (let n = 0; n < g.batch; n++) {
     const image = x + ((<usize>(n * inH * inW * C)) << 2);
-    for (let oy = 0; oy < outH; oy++) {
+    for (let oy = 0; oy < g.outH; oy++) {
+      const iy0 = oy * g.strideH - g.padTop;
       for (let ox = 0; ox < outW; ox++) {
         const ix0 = ox * strideW - padLeft;
         const inside = segment > 0 && ix0 >= 0 && ix0 + kernelW <= inW;
-        let d = dst;
+        let d = row;
         for (let ky = 0; ky < kernelH; ky++) {
-          const iy = oy * strideH - padTop + ky * dilationH;
+          const iy = iy0 + ky * dilationH;
           if (iy < 0 || iy >= inH) {
-            memory.fill(d, 0, <usize>kernelW * channelBytes);
+            if (!scatter) memory.fill(d, 0, <usize>kernelW * channelBytes);
             d += <usize>kernelW * channelBytes;
           } else if (inside) {
-            copyFloats(d, image + ((<usize>((iy * inW + ix0) * C)) << 2), segment);
+            moveFloats(image + ((<usize>((iy * inW + ix0) * C)) << 2), d, segment, scatter);
             d += (<usize>segment) << 2;
           } else {
             for (let kx = 0; kx < kernelW; kx++) {
               const ix = ix0 + kx * dilationW;
-              if (ix < 0 || ix >= inW) memory.fill(d, 0, channelBytes);
-              else copyFloats(d, image + ((<usize>((iy * inW + ix) * C)) << 2), C);
+              if (ix >= 0 && ix < inW)
+                moveFloats(image + ((<usize>((iy * inW + ix) * C)) << 2), d, C, scatter);
+              else if (!scatter) memory.fill(d, 0, channelBytes);
               d += channelBytes;
             }
           }
         }
-        dst += rowBytes;
+        row += rowBytes;
       }
     }
   }
 }
 
+/** `count` floats from x to the column at `column` (gather), or added back (scatter). */
+function moveFloats(image: usize, column: usize, count: i32, scatter: bool): void {
+  if (scatter) addFloats(image, column, count);
+  else copyFloats(column, image, count);
+}
+
+/** cols[(n,oy,ox), (ky,kx,c)] = x[n, oy·sh − pt + ky·dh, ox·sw − pl + kx·dw, c] (0 outside). */
+export function im2col(x: usize, geometry: usize, cols: usize): void {
+  moveColumns(x, geometry, cols, false);
+}
+
 /** The adjoint of im2col: x = 0, then each column entry is added back where it came from. */
-export function col2im(
-  cols: usize,
-  batch: i32,
-  inH: i32,
-  inW: i32,
-  C: i32,
-  kernelH: i32,
-  kernelW: i32,
-  strideH: i32,
-  strideW: i32,
-  dilationH: i32,
-  dilationW: i32,
-  padTop: i32,
-  padLeft: i32,
-  outH: i32,
-  outW: i32,
-  x: usize,
-): void {
-  memory.fill(x, 0, (<usize>(batch * inH * inW * C)) << 2);
-  const rowBytes = (<usize>(kernelH * kernelW * C)) << 2;
-  const channelBytes = (<usize>C) << 2;
-  const segment = dilationW == 1 ? kernelW * C : 0;
-  let src = cols;
-  for (let n = 0; n < batch; n++) {
-    const image = x + ((<usize>(n * inH * inW * C)) << 2);
-    for (let oy = 0; oy < outH; oy++) {
-      for (let ox = 0; ox < outW; ox++) {
-        const ix0 = ox * strideW - padLeft;
-        const inside = segment > 0 && ix0 >= 0 && ix0 + kernelW <= inW;
-        let s = src;
-        for (let ky = 0; ky < kernelH; ky++) {
-          const iy = oy * strideH - padTop + ky * dilationH;
-          if (iy < 0 || iy >= inH) {
-            s += <usize>kernelW * channelBytes;
-          } else if (inside) {
-            addFloats(image + ((<usize>((iy * inW + ix0) * C)) << 2), s, segment);
-            s += (<usize>segment) << 2;
-          } else {
-            for (let kx = 0; kx < kernelW; kx++) {
-              const ix = ix0 + kx * dilationW;
-              if (ix >= 0 && ix < inW) addFloats(image + ((<usize>((iy * inW + ix) * C)) << 2), s, C);
-              s += channelBytes;
-            }
-          }
-        }
-        src += rowBytes;
-      }
-    }
-  }
+export function col2im(cols: usize, geometry: usize, x: usize): void {
+  const g = changetype<Geometry>(geometry);
+  memory.fill(x, 0, (<usize>(g.batch * g.inH * g.inW * g.channels)) << 2);
+  moveColumns(x, geometry, cols, true);
 }
 
 /** out [N·outH·outW, F] = im2col(x) · w, with w [kh·kw·C, F]. */
 export function conv2d(
   x: usize,
-  batch: i32,
-  inH: i32,
-  inW: i32,
-  C: i32,
-  kernelH: i32,
-  kernelW: i32,
-  strideH: i32,
-  strideW: i32,
-  dilationH: i32,
-  dilationW: i32,
-  padTop: i32,
-  padLeft: i32,
-  outH: i32,
-  outW: i32,
+  geometry: usize,
   w: usize,
   F: i32,
   out: usize,
   cols: usize,
   work: usize,
 ): void {
-  im2col(
-    x,
-    batch,
-    inH,
-    inW,
-    C,
-    kernelH,
-    kernelW,
-    strideH,
-    strideW,
-    dilationH,
-    dilationW,
-    padTop,
-    padLeft,
-    outH,
-    outW,
-    cols,
-  );
-  const rows = batch * outH * outW;
-  const depth = kernelH * kernelW * C;
-  gemm(false, false, rows, F, depth, cols, depth, w, F, out, F, work);
+  im2col(x, geometry, cols);
+  const g = changetype<Geometry>(geometry);
+  const depth = g.columnDepth;
+  gemm(false, false, g.columnRows, F, depth, cols, depth, w, F, out, F, work);
 }
 
 /** dw [kh·kw·C, F] = im2col(x)ᵀ · dy, with dy [N·outH·outW, F]. */
 export function conv2dBackpropFilter(
   x: usize,
-  batch: i32,
-  inH: i32,
-  inW: i32,
-  C: i32,
-  kernelH: i32,
-  kernelW: i32,
-  strideH: i32,
-  strideW: i32,
-  dilationH: i32,
-  dilationW: i32,
-  padTop: i32,
-  padLeft: i32,
-  outH: i32,
-  outW: i32,
+  geometry: usize,
   dy: usize,
   F: i32,
   dw: usize,
   cols: usize,
   work: usize,
 ): void {
-  im2col(
-    x,
-    batch,
-    inH,
-    inW,
-    C,
-    kernelH,
-    kernelW,
-    strideH,
-    strideW,
-    dilationH,
-    dilationW,
-    padTop,
-    padLeft,
-    outH,
-    outW,
-    cols,
-  );
-  const rows = batch * outH * outW;
-  const depth = kernelH * kernelW * C;
-  gemm(true, false, depth, F, rows, cols, depth, dy, F, dw, F, work);
+  im2col(x, geometry, cols);
+  const g = changetype<Geometry>(geometry);
+  const depth = g.columnDepth;
+  gemm(true, false, depth, F, g.columnRows, cols, depth, dy, F, dw, F, work);
 }
 
 /** dx [N, H, W, C] = col2im(dy · wᵀ), with dy [N·outH·outW, F] and w [kh·kw·C, F]. */
 export function conv2dBackpropInput(
   dy: usize,
-  batch: i32,
-  inH: i32,
-  inW: i32,
-  C: i32,
-  kernelH: i32,
-  kernelW: i32,
-  strideH: i32,
-  strideW: i32,
-  dilationH: i32,
-  dilationW: i32,
-  padTop: i32,
-  padLeft: i32,
-  outH: i32,
-  outW: i32,
+  geometry: usize,
   w: usize,
   F: i32,
   dx: usize,
   cols: usize,
   work: usize,
 ): void {
-  const rows = batch * outH * outW;
-  const depth = kernelH * kernelW * C;
-  gemm(false, true, rows, depth, F, dy, F, w, F, cols, depth, work);
-  col2im(
-    cols,
-    batch,
-    inH,
-    inW,
-    C,
-    kernelH,
-    kernelW,
-    strideH,
-    strideW,
-    dilationH,
-    dilationW,
-    padTop,
-    padLeft,
-    outH,
-    outW,
-    dx,
-  );
+  const g = changetype<Geometry>(geometry);
+  const depth = g.columnDepth;
+  gemm(false, true, g.columnRows, depth, F, dy, F, w, F, cols, depth, work);
+  col2im(cols, geometry, dx);
 }
 
 /*
@@ -278,20 +188,15 @@ export function conv2dBackpropInput(
  */
 
 /** Byte offset of each tap (ky, kx, c) from its window's corner, into `offsets`. */
-function tapOffsets(
-  inW: i32,
-  C: i32,
-  kernelH: i32,
-  kernelW: i32,
-  dilationH: i32,
-  dilationW: i32,
-  offsets: usize,
-): void {
+function tapOffsets(g: Geometry, offsets: usize): void {
+  const inW = g.inW;
+  const C = g.channels;
+  const kernelW = g.kernelW;
   let t = 0;
-  for (let ky = 0; ky < kernelH; ky++) {
+  for (let ky = 0; ky < g.kernelH; ky++) {
     for (let kx = 0; kx < kernelW; kx++) {
       for (let c = 0; c < C; c++, t++) {
-        store<i32>(offsets + ((<usize>t) << 2), ((ky * dilationH * inW + kx * dilationW) * C + c) << 2);
+        store<i32>(offsets + ((<usize>t) << 2), ((ky * g.dilationH * inW + kx * g.dilationW) * C + c) << 2);
       }
     }
   }
@@ -307,30 +212,16 @@ export function convDirectScratchBytes(kernelH: i32, kernelW: i32, C: i32): usiz
  * out [N, outH, outW, F] = conv2d(x, w) for windows inside the image: six output pixels
  * along a row × eight filters per step, in 12 f32x4 accumulators, w packed per panel.
  */
-export function conv2dDirect(
-  x: usize,
-  batch: i32,
-  inH: i32,
-  inW: i32,
-  C: i32,
-  kernelH: i32,
-  kernelW: i32,
-  strideH: i32,
-  strideW: i32,
-  dilationH: i32,
-  dilationW: i32,
-  outH: i32,
-  outW: i32,
-  w: usize,
-  F: i32,
-  out: usize,
-  scratch: usize,
-): void {
-  const taps = kernelH * kernelW * C;
+export function conv2dDirect(x: usize, geometry: usize, w: usize, F: i32, out: usize, scratch: usize): void {
+  const g = changetype<Geometry>(geometry);
+  const taps = g.columnDepth;
   const offsets = scratch;
   const panel = (scratch + ((<usize>taps) << 2) + 63) & ~(<usize>63);
-  tapOffsets(inW, C, kernelH, kernelW, dilationH, dilationW, offsets);
-  const pixelStep = (<usize>(strideW * C)) << 2;
+  tapOffsets(g, offsets);
+  const outW = g.outW;
+  const imageStep = (<usize>(g.inH * g.inW * g.channels)) << 2;
+  const rowStep = (<usize>(g.strideH * g.inW * g.channels)) << 2;
+  const pixelStep = (<usize>(g.strideW * g.channels)) << 2;
   for (let q = 0; q < F; q += 8) {
     const width = min(8, F - q);
     // This panel of filters, [tap][8], zero-padded past F.
@@ -341,10 +232,10 @@ export function conv2dDirect(
       for (let j = 0; j < width; j++)
         store<f32>(d + ((<usize>j) << 2), load<f32>(w + ((<usize>(t * F + q + j)) << 2)));
     }
-    for (let n = 0; n < batch; n++) {
-      for (let oy = 0; oy < outH; oy++) {
-        const row = x + ((<usize>((n * inH + oy * strideH) * inW * C)) << 2);
-        const outRow = out + ((<usize>((n * outH + oy) * outW * F + q)) << 2);
+    for (let n = 0; n < g.batch; n++) {
+      for (let oy = 0; oy < g.outH; oy++) {
+        const row = x + <usize>n * imageStep + <usize>oy * rowStep;
+        const outRow = out + ((<usize>((n * g.outH + oy) * outW * F + q)) << 2);
         for (let ox = 0; ox < outW; ox += 6) {
           const height = min(6, outW - ox);
           const last = <usize>(height - 1);
@@ -488,28 +379,21 @@ function storeRows(
  */
 export function conv2dBackpropFilterDirect(
   x: usize,
-  batch: i32,
-  inH: i32,
-  inW: i32,
-  C: i32,
-  kernelH: i32,
-  kernelW: i32,
-  strideH: i32,
-  strideW: i32,
-  dilationH: i32,
-  dilationW: i32,
-  outH: i32,
-  outW: i32,
+  geometry: usize,
   dy: usize,
   F: i32,
   dw: usize,
   scratch: usize,
 ): void {
-  const taps = kernelH * kernelW * C;
+  const g = changetype<Geometry>(geometry);
+  const taps = g.columnDepth;
   const offsets = scratch;
   const tile = (scratch + ((<usize>taps) << 2) + 63) & ~(<usize>63);
-  tapOffsets(inW, C, kernelH, kernelW, dilationH, dilationW, offsets);
-  const pixelStep = (<usize>(strideW * C)) << 2;
+  tapOffsets(g, offsets);
+  const outW = g.outW;
+  const imageStep = (<usize>(g.inH * g.inW * g.channels)) << 2;
+  const rowStep = (<usize>(g.strideH * g.inW * g.channels)) << 2;
+  const pixelStep = (<usize>(g.strideW * g.channels)) << 2;
   const dyStep = (<usize>F) << 2;
   for (let t0 = 0; t0 < taps; t0 += 6) {
     const height = min(6, taps - t0);
@@ -536,9 +420,9 @@ export function conv2dBackpropFilterDirect(
         c51 = f32x4.splat(0);
       // Lanes past F read the next pixel's values (or the guard after dy); they are not stored.
       let d = dy + ((<usize>q) << 2);
-      for (let n = 0; n < batch; n++) {
-        for (let oy = 0; oy < outH; oy++) {
-          let a = x + ((<usize>((n * inH + oy * strideH) * inW * C)) << 2);
+      for (let n = 0; n < g.batch; n++) {
+        for (let oy = 0; oy < g.outH; oy++) {
+          let a = x + <usize>n * imageStep + <usize>oy * rowStep;
           for (let ox = 0; ox < outW; ox++) {
             const b0 = v128.load(d);
             const b1 = v128.load(d, 16);

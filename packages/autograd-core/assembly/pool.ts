@@ -1,3 +1,5 @@
+import { Geometry } from './conv';
+
 /**
  * Max pooling over NHWC windows, four channels at a time: each output keeps the first
  * maximum of its window and its flat input index (NaN wins once and stays, as in
@@ -5,30 +7,23 @@
  */
 
 /** out[n, oy, ox, c] = max over the window; argmax (i32) = flat index of that element in x. */
-export function maxPool(
-  x: usize,
-  batch: i32,
-  inH: i32,
-  inW: i32,
-  C: i32,
-  kernelH: i32,
-  kernelW: i32,
-  strideH: i32,
-  strideW: i32,
-  padTop: i32,
-  padLeft: i32,
-  outH: i32,
-  outW: i32,
-  out: usize,
-  argmax: usize,
-): void {
+export function maxPool(x: usize, geometry: usize, out: usize, argmax: usize): void {
+  const g = changetype<Geometry>(geometry);
+  const inH = g.inH;
+  const inW = g.inW;
+  const C = g.channels;
+  const kernelW = g.kernelW;
+  const strideW = g.strideW;
+  const padLeft = g.padLeft;
+  const outW = g.outW;
   const lanes = i32x4(0, 1, 2, 3);
   let o: usize = 0; // output element index
-  for (let n = 0; n < batch; n++) {
+  for (let n = 0; n < g.batch; n++) {
     const imageBase = n * inH * inW * C;
-    for (let oy = 0; oy < outH; oy++) {
-      const y0 = max(oy * strideH - padTop, 0);
-      const y1 = min(oy * strideH - padTop + kernelH, inH);
+    for (let oy = 0; oy < g.outH; oy++) {
+      const top = oy * g.strideH - g.padTop;
+      const y0 = max(top, 0);
+      const y1 = min(top + g.kernelH, inH);
       for (let ox = 0; ox < outW; ox++, o += <usize>C) {
         const x0 = max(ox * strideW - padLeft, 0);
         const x1 = min(ox * strideW - padLeft + kernelW, inW);

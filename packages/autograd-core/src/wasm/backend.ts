@@ -155,21 +155,11 @@ export function createWasmBackend(helpers = defaultHelperCount()): WasmBackend |
     const memory = heap.f32;
     memory.set(first, firstPtr >> 2);
     memory.set(second, secondPtr >> 2);
+    const geometryPtr = heap.writeGeometry(g);
     if (direct) {
       kernels.exports[kernel === 'conv2d' ? 'conv2dDirect' : 'conv2dBackpropFilterDirect'](
         firstPtr,
-        g.batch,
-        g.inH,
-        g.inW,
-        g.channels,
-        g.kernelH,
-        g.kernelW,
-        g.strideH,
-        g.strideW,
-        g.dilationH,
-        g.dilationW,
-        g.outH,
-        g.outW,
+        geometryPtr,
         secondPtr,
         outChannels,
         resultPtr,
@@ -181,20 +171,7 @@ export function createWasmBackend(helpers = defaultHelperCount()): WasmBackend |
     const colsPtr = scratchPtr;
     kernels.exports[kernel](
       firstPtr,
-      g.batch,
-      g.inH,
-      g.inW,
-      g.channels,
-      g.kernelH,
-      g.kernelW,
-      g.strideH,
-      g.strideW,
-      g.dilationH,
-      g.dilationW,
-      g.padTop,
-      g.padLeft,
-      g.outH,
-      g.outW,
+      geometryPtr,
       secondPtr,
       outChannels,
       resultPtr,
@@ -258,23 +235,7 @@ export function createWasmBackend(helpers = defaultHelperCount()): WasmBackend |
     }
     const [xPtr, outPtr, argmaxPtr] = pointers;
     heap.f32.set(x, xPtr >> 2);
-    kernels.exports.maxPool(
-      xPtr,
-      g.batch,
-      g.inH,
-      g.inW,
-      g.channels,
-      g.kernelH,
-      g.kernelW,
-      g.strideH,
-      g.strideW,
-      g.padTop,
-      g.padLeft,
-      g.outH,
-      g.outW,
-      outPtr,
-      argmaxPtr,
-    );
+    kernels.exports.maxPool(xPtr, heap.writeGeometry(g), outPtr, argmaxPtr);
     const memory = heap.f32;
     out.set(memory.subarray(outPtr >> 2, (outPtr >> 2) + out.length));
     argmax.set(new Int32Array(memory.buffer, argmaxPtr, argmax.length));

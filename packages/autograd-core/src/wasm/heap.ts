@@ -1,9 +1,10 @@
 /**
  * The kernels' linear memory, laid out by the caller: static data, then one packing
- * workspace per thread, then operands. Operands are copied in before a kernel runs
+ * workspace per thread, then the window-geometry block, then operands. Operands are copied in before a kernel runs
  * and results copied out after; the operand area is reused by every call and grows
  * (never shrinks) to the largest call so far.
  */
+import type { WindowGeometry } from '../kernels/conv';
 import { LoadedKernels, MAXIMUM_PAGES, PAGE_BYTES } from './runtime';
 
 /** Alignment of every region: a cache line. */
@@ -13,9 +14,35 @@ export function alignUp(bytes: number): number {
   return Math.ceil(bytes / ALIGN) * ALIGN;
 }
 
+/**
+ * The order in which the convolution and pooling kernels read a WindowGeometry: one
+ * i32 per field, consecutive (the Geometry class in assembly/conv.ts).
+ */
+export const GEOMETRY_FIELDS: readonly (keyof WindowGeometry)[] = [
+  'batch',
+  'inH',
+  'inW',
+  'channels',
+  'kernelH',
+  'kernelW',
+  'strideH',
+  'strideW',
+  'dilationH',
+  'dilationW',
+  'padTop',
+  'padLeft',
+  'outH',
+  'outW',
+];
+
 export class WasmHeap {
   /** Byte offset of thread t's workspace: `workspaces[t]`. */
   readonly workspaces: readonly number[];
+  /**
+   * Byte offset of the geometry block the convolution and pooling kernels read. One
+   * suffices: only the calling thread runs those kernels (helpers run gemm blocks).
+   */
+  readonly geometry: number;
   /** First byte of the operand area. */
   readonly operandBase: number;
   private floats: Float32Array;
@@ -27,7 +54,8 @@ export class WasmHeap {
     const base = alignUp(kernels.exports.heapBase());
     const workspace = alignUp(kernels.exports.gemmWorkspaceBytes());
     this.workspaces = Array.from({ length: threads }, (_, t) => base + t * workspace);
-    this.operandBase = base + threads * workspace;
+    this.geometry = base + threads * workspace;
+    this.operandBase = this.geometry + alignUp(GEOMETRY_FIELDS.length * 4);
     this.floats = new Float32Array(kernels.memory.buffer);
     this.ensure(this.operandBase);
   }
@@ -65,6 +93,13 @@ export class WasmHeap {
       next += alignUp(count * 4);
     }
     return this.ensure(next) ? pointers : null;
+  }
+
+  /** Writes `g` to the geometry block (in GEOMETRY_FIELDS order); returns its byte address. */
+  writeGeometry(g: WindowGeometry): number {
+    const block = new Int32Array(this.kernels.memory.buffer, this.geometry, GEOMETRY_FIELDS.length);
+    for (let i = 0; i < GEOMETRY_FIELDS.length; i++) block[i] = g[GEOMETRY_FIELDS[i]];
+    return this.geometry;
   }
 
   /** A float32 view of the whole memory (valid until the next `ensure`). */
