@@ -38,6 +38,21 @@ export class Geometry {
   get columnDepth(): i32 {
     return this.kernelH * this.kernelW * this.channels;
   }
+
+  /** Bytes of one input image. */
+  get imageBytes(): usize {
+    return (<usize>(this.inH * this.inW * this.channels)) << 2;
+  }
+
+  /** Bytes between the input rows under consecutive output rows. */
+  get rowStepBytes(): usize {
+    return (<usize>(this.strideH * this.inW * this.channels)) << 2;
+  }
+
+  /** Bytes between the input pixels under consecutive output pixels of a row. */
+  get pixelStepBytes(): usize {
+    return (<usize>(this.strideW * this.channels)) << 2;
+  }
 }
 
 /** Copies `count` floats from `src` to `dst`, four at a time. */
@@ -67,6 +82,7 @@ function addFloats(dst: usize, src: usize, count: i32): void {
  */
 function moveColumns(x: usize, geometry: usize, cols: usize, scatter: bool): void {
   const g = changetype<Geometry>(geometry);
+  const rowBytes = (<usize>g.columnDepth) << 2;
   const inH = g.inH;
   const inW = g.inW;
   const C = g.channels;
@@ -77,7 +93,6 @@ function moveColumns(x: usize, geometry: usize, cols: usize, scatter: bool): voi
   const dilationW = g.dilationW;
   const padLeft = g.padLeft;
   const outW = g.outW;
-  const rowBytes = (<usize>g.columnDepth) << 2;
   const channelBytes = (<usize>C) << 2;
   const segment = dilationW == 1 ? kernelW * C : 0; // a kernel row is contiguous in x
   let row = cols;
@@ -187,8 +202,11 @@ export function conv2dBackpropInput(
  * grey images) this is several times faster than im2col + gemm.
  */
 
-/** Byte offset of each tap (ky, kx, c) from its window's corner, into `offsets`. */
-function tapOffsets(g: Geometry, offsets: usize): void {
+/**
+ * Byte offset of each tap (ky, kx, c) from its window's corner, into `offsets`; returns
+ * the first cache-line-aligned byte after the table.
+ */
+function tapOffsets(g: Geometry, offsets: usize): usize {
   const inW = g.inW;
   const C = g.channels;
   const kernelW = g.kernelW;
@@ -200,6 +218,7 @@ function tapOffsets(g: Geometry, offsets: usize): void {
       }
     }
   }
+  return (offsets + ((<usize>t) << 2) + 63) & ~(<usize>63);
 }
 
 /** Bytes of scratch the direct kernels need: tap offsets, a packed filter panel, an edge tile. */
@@ -216,12 +235,8 @@ export function conv2dDirect(x: usize, geometry: usize, w: usize, F: i32, out: u
   const g = changetype<Geometry>(geometry);
   const taps = g.columnDepth;
   const offsets = scratch;
-  const panel = (scratch + ((<usize>taps) << 2) + 63) & ~(<usize>63);
-  tapOffsets(g, offsets);
-  const outW = g.outW;
-  const imageStep = (<usize>(g.inH * g.inW * g.channels)) << 2;
-  const rowStep = (<usize>(g.strideH * g.inW * g.channels)) << 2;
-  const pixelStep = (<usize>(g.strideW * g.channels)) << 2;
+  const panel = tapOffsets(g, offsets); // then a packed panel of filters, then an edge tile
+  const pixelStep = g.pixelStepBytes;
   for (let q = 0; q < F; q += 8) {
     const width = min(8, F - q);
     // This panel of filters, [tap][8], zero-padded past F.
@@ -234,10 +249,10 @@ export function conv2dDirect(x: usize, geometry: usize, w: usize, F: i32, out: u
     }
     for (let n = 0; n < g.batch; n++) {
       for (let oy = 0; oy < g.outH; oy++) {
-        const row = x + <usize>n * imageStep + <usize>oy * rowStep;
-        const outRow = out + ((<usize>((n * g.outH + oy) * outW * F + q)) << 2);
-        for (let ox = 0; ox < outW; ox += 6) {
-          const height = min(6, outW - ox);
+        const row = x + <usize>n * g.imageBytes + <usize>oy * g.rowStepBytes;
+        const outRow = out + ((<usize>((n * g.outH + oy) * g.outW * F + q)) << 2);
+        for (let ox = 0; ox < g.outW; ox += 6) {
+          const height = min(6, g.outW - ox);
           const last = <usize>(height - 1);
           const a0 = row + <usize>ox * pixelStep;
           const a1 = a0 + min<usize>(1, last) * pixelStep;
@@ -388,12 +403,9 @@ export function conv2dBackpropFilterDirect(
   const g = changetype<Geometry>(geometry);
   const taps = g.columnDepth;
   const offsets = scratch;
-  const tile = (scratch + ((<usize>taps) << 2) + 63) & ~(<usize>63);
-  tapOffsets(g, offsets);
+  const tile = tapOffsets(g, offsets);
+  const pixelStep = g.pixelStepBytes;
   const outW = g.outW;
-  const imageStep = (<usize>(g.inH * g.inW * g.channels)) << 2;
-  const rowStep = (<usize>(g.strideH * g.inW * g.channels)) << 2;
-  const pixelStep = (<usize>(g.strideW * g.channels)) << 2;
   const dyStep = (<usize>F) << 2;
   for (let t0 = 0; t0 < taps; t0 += 6) {
     const height = min(6, taps - t0);
@@ -422,7 +434,7 @@ export function conv2dBackpropFilterDirect(
       let d = dy + ((<usize>q) << 2);
       for (let n = 0; n < g.batch; n++) {
         for (let oy = 0; oy < g.outH; oy++) {
-          let a = x + <usize>n * imageStep + <usize>oy * rowStep;
+          let a = x + <usize>n * g.imageBytes + <usize>oy * g.rowStepBytes;
           for (let ox = 0; ox < outW; ox++) {
             const b0 = v128.load(d);
             const b1 = v128.load(d, 16);

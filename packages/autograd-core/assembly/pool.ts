@@ -9,24 +9,22 @@ import { Geometry } from './conv';
 /** out[n, oy, ox, c] = max over the window; argmax (i32) = flat index of that element in x. */
 export function maxPool(x: usize, geometry: usize, out: usize, argmax: usize): void {
   const g = changetype<Geometry>(geometry);
-  const inH = g.inH;
   const inW = g.inW;
   const C = g.channels;
   const kernelW = g.kernelW;
   const strideW = g.strideW;
-  const padLeft = g.padLeft;
   const outW = g.outW;
   const lanes = i32x4(0, 1, 2, 3);
   let o: usize = 0; // output element index
   for (let n = 0; n < g.batch; n++) {
-    const imageBase = n * inH * inW * C;
+    const imageBase = n * g.inH * inW * C;
     for (let oy = 0; oy < g.outH; oy++) {
       const top = oy * g.strideH - g.padTop;
       const y0 = max(top, 0);
-      const y1 = min(top + g.kernelH, inH);
-      for (let ox = 0; ox < outW; ox++, o += <usize>C) {
-        const x0 = max(ox * strideW - padLeft, 0);
-        const x1 = min(ox * strideW - padLeft + kernelW, inW);
+      const y1 = min(top + g.kernelH, g.inH);
+      for (let ox = 0, left = -g.padLeft; ox < outW; ox++, left += strideW, o += <usize>C) {
+        const x0 = max(left, 0);
+        const x1 = min(left + kernelW, inW);
         const first = imageBase + (y0 * inW + x0) * C;
         let c = 0;
         for (; c + 4 <= C; c += 4) {
