@@ -1,8 +1,8 @@
 /**
  * The kernels' linear memory, laid out by the caller: static data, then one packing
- * workspace per thread, then the window-geometry block, then operands. Operands are copied in before a kernel runs
- * and results copied out after; the operand area is reused by every call and grows
- * (never shrinks) to the largest call so far.
+ * workspace per thread, then the window-geometry block, then operands. Operands are
+ * copied in before a kernel runs and results copied out after; the operand area is
+ * reused by every call and grows (never shrinks) to the largest call so far.
  */
 import type { WindowGeometry } from '../kernels/conv';
 import { LoadedKernels, MAXIMUM_PAGES, PAGE_BYTES } from './runtime';
