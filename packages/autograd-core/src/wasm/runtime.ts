@@ -39,16 +39,45 @@ export interface KernelExports {
   packWholeB(transB: number, n: number, k: number, b: number, ldb: number, packed: number): void;
   packedWholeBBytes(n: number, k: number): number;
   heapBase(): number;
-  /** conv2d(x, …geometry, w, F, out, cols, work); the two gradients take (x|dy, …, dy|w, F, result, cols, work). */
-  conv2d(...args: number[]): void;
-  conv2dBackpropFilter(...args: number[]): void;
-  conv2dBackpropInput(...args: number[]): void;
-  /** Direct kernels for windows inside the image: (x, …geometry without padding, w|dy, F, result, scratch). */
-  conv2dDirect(...args: number[]): void;
-  conv2dBackpropFilterDirect(...args: number[]): void;
+  /*
+   * Convolution kernels. Pointers are byte addresses; `geometry` points at the 14 i32
+   * window fields written by WasmHeap.writeGeometry; F is the number of filters.
+   */
+  /** out = im2col(x) · w, using `cols` as the column matrix. */
+  conv2d(x: number, geometry: number, w: number, F: number, out: number, cols: number, work: number): void;
+  /** dw = im2col(x)ᵀ · dy. */
+  conv2dBackpropFilter(
+    x: number,
+    geometry: number,
+    dy: number,
+    F: number,
+    dw: number,
+    cols: number,
+    work: number,
+  ): void;
+  /** dx = col2im(dy · wᵀ). */
+  conv2dBackpropInput(
+    dy: number,
+    geometry: number,
+    w: number,
+    F: number,
+    dx: number,
+    cols: number,
+    work: number,
+  ): void;
+  /** Direct kernels for windows that lie inside the image (no column matrix). */
+  conv2dDirect(x: number, geometry: number, w: number, F: number, out: number, scratch: number): void;
+  conv2dBackpropFilterDirect(
+    x: number,
+    geometry: number,
+    dy: number,
+    F: number,
+    dw: number,
+    scratch: number,
+  ): void;
   convDirectScratchBytes(kernelH: number, kernelW: number, channels: number): number;
-  /** maxPool(x, batch, inH, inW, C, kh, kw, sh, sw, padTop, padLeft, outH, outW, out, argmax). */
-  maxPool(...args: number[]): void;
+  /** Each window's maximum and the flat index of the first maximum. */
+  maxPool(x: number, geometry: number, out: number, argmax: number): void;
 }
 
 /** 64 KiB, the unit WebAssembly memory grows by. */
