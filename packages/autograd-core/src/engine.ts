@@ -6,7 +6,8 @@
  * vjp/jvp rules written with Tensor ops. Because the rules are ordinary ops, running
  * them with recording on (`createGraph`) makes gradients differentiable again.
  */
-import { Tensor } from './tensor';
+import { Tensor, emptyTensor } from './tensor';
+import { copyBox } from './kernels/layout';
 import { Shape, formatShape, shapesEqual } from './shape';
 import { isFloat } from './dtype';
 
@@ -59,6 +60,22 @@ function withoutForwardMode<T>(fn: () => T): T {
   }
 }
 
+/**
+ * A gradient that is zero outside one box of its input: what a slice's rule returns.
+ * The engine adds `value` into that box of the input's running sum, instead of
+ * materialising a zero-padded copy per contribution — so the T slices of a sequence
+ * cost O(T) in backward, not O(T²). When the backward pass is itself recorded
+ * (`createGraph`), it becomes a differentiable pad.
+ */
+export class BoxGradient {
+  constructor(
+    /** The gradient inside the box. */
+    readonly value: Tensor,
+    /** Where the box starts in the input. */
+    readonly begin: readonly number[],
+  ) {}
+}
+
 /** A differentiable op: kernel-backed forward plus derivative rules written with Tensor ops. */
 export interface OpDef<A> {
   name: string;
@@ -68,6 +85,7 @@ export interface OpDef<A> {
    * Reverse mode: given the output gradient, the gradient for each input (or null).
    * `needs[i]` says whether input i wants one, so unused work can be skipped.
    * Results may have the broadcast output shape: the engine sums them down to each input's shape.
+   * A rule whose gradient is zero outside a box of the input may return a `BoxGradient`.
    */
   vjp?(
     grad: Tensor,
@@ -75,7 +93,7 @@ export interface OpDef<A> {
     output: Tensor,
     attrs: A,
     needs: readonly boolean[],
-  ): (Tensor | null)[];
+  ): (Tensor | BoxGradient | null)[];
   /** Forward mode: the output tangent from the inputs' tangents (null means zero). */
   jvp?(tangents: readonly (Tensor | null)[], inputs: readonly Tensor[], output: Tensor, attrs: A): Tensor;
 }
@@ -118,6 +136,8 @@ interface ShapeOps {
   add(a: Tensor, b: Tensor): Tensor;
   onesLike(t: Tensor): Tensor;
   astype(t: Tensor, like: Tensor): Tensor;
+  /** Places `t` into zeros of `shape` at offset `begin` (differentiable). */
+  padInto(t: Tensor, begin: readonly number[], shape: Shape): Tensor;
 }
 let shapeOps: ShapeOps | null = null;
 
@@ -211,6 +231,19 @@ export function runBackward(
       grads.set(t, sum);
     }
   };
+  // Adds a box gradient into the box of t's running sum (not recording: see BoxGradient).
+  const accumulateBox = (t: Tensor, box: BoxGradient) => {
+    let sum = grads.get(t);
+    if (!sum || ownSums.get(t) !== sum) {
+      const fresh = emptyTensor(t.shape, t.dtype);
+      if (sum) fresh.data.set(sum.data);
+      ownSums.set(t, fresh);
+      grads.set(t, fresh);
+      sum = fresh;
+    }
+    const v = box.value;
+    copyBox(v.data, v.shape, new Array<number>(v.ndim).fill(0), sum.data, t.shape, box.begin, v.shape, 'add');
+  };
   withGradMode(options.createGraph, () => {
     roots.forEach((r, i) => accumulate(r, seeds[i]));
     for (let i = order.length - 1; i >= 0; i--) {
@@ -221,8 +254,12 @@ export function runBackward(
       const needs = node.inputs.map((x) => x.requiresGrad);
       const inputGrads = node.op.vjp!(g, node.inputs, t, node.attrs, needs);
       node.inputs.forEach((x, j) => {
-        const gx = inputGrads[j];
+        let gx = inputGrads[j];
         if (!needs[j] || !gx) return;
+        if (gx instanceof BoxGradient) {
+          if (!options.createGraph) return accumulateBox(x, gx);
+          gx = ops.padInto(gx.value, gx.begin, x.shape);
+        }
         let reduced = shapesEqual(gx.shape, x.shape) ? gx : ops.sumToShape(gx, x.shape);
         if (reduced.dtype !== x.dtype) reduced = ops.astype(reduced, x);
         accumulate(x, reduced);

@@ -1,7 +1,7 @@
 /** Wires the engine to the ops it needs for broadcasting and seeding (avoids an import cycle). */
 import { registerShapeOps } from './engine';
 import { add } from './ops/elementwise';
-import { astype, broadcastTo, sumToShape } from './ops/shape';
+import { astype, broadcastTo, padInto, sumToShape } from './ops/shape';
 import { onesLike } from './creation';
 
 registerShapeOps({
@@ -10,4 +10,5 @@ registerShapeOps({
   broadcastTo,
   onesLike: (t) => onesLike(t),
   astype: (t, like) => astype(t, like.dtype),
+  padInto,
 });

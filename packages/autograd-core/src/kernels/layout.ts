@@ -47,8 +47,9 @@ export function permuteKernel(
 }
 
 /**
- * Copies a box of shape `box` from `src` (starting at `srcStart`) into `dst`
- * (starting at `dstStart`). Slicing, padding, concat and split all reduce to this.
+ * Copies (or, with mode 'add', adds) a box of shape `box` from `src` (starting at
+ * `srcStart`) into `dst` (starting at `dstStart`). Slicing, padding, concat, split and
+ * the accumulation of slice gradients all reduce to this.
  */
 export function copyBox(
   src: TypedArray,
@@ -58,10 +59,11 @@ export function copyBox(
   dstShape: readonly number[],
   dstStart: readonly number[],
   box: readonly number[],
+  mode: 'copy' | 'add' = 'copy',
 ): void {
   const nd = box.length;
   if (nd === 0) {
-    dst[0] = src[0];
+    dst[0] = mode === 'add' ? dst[0] + src[0] : src[0];
     return;
   }
   for (const d of box) if (d === 0) return;
@@ -76,7 +78,8 @@ export function copyBox(
   const inner = box[nd - 1];
   const counter = new Array<number>(nd).fill(0);
   for (;;) {
-    dst.set(src.subarray(s, s + inner), d);
+    if (mode === 'copy') dst.set(src.subarray(s, s + inner), d);
+    else for (let j = 0; j < inner; j++) dst[d + j] += src[s + j];
     let ax = nd - 2;
     for (; ax >= 0; ax--) {
       counter[ax]++;

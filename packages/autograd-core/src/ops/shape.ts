@@ -1,5 +1,5 @@
 /** Shape and layout ops: reshape, transpose, broadcast, slice, pad, concat, stack, split, gather. */
-import { Op, defineOp } from '../engine';
+import { BoxGradient, Op, defineOp } from '../engine';
 import { DType, allocate, promote } from '../dtype';
 import { Shape, broadcastShapes, formatShape, normalizeAxis, shapesEqual, sizeOf } from '../shape';
 import { Tensor, emptyTensor } from '../tensor';
@@ -154,7 +154,8 @@ const sliceOp: Op<BoxAttrs> = defineOp<BoxAttrs>({
     copyBox(x.data, x.shape, begin, out.data, size, new Array(size.length).fill(0), size);
     return out;
   },
-  vjp: (g, [x], _o, { begin }) => [padOp([g], { before: begin, shape: [...x.shape] })],
+  // The gradient is g inside the slice's box and zero elsewhere.
+  vjp: (g, _x, _o, { begin }) => [new BoxGradient(g, begin)],
   jvp: ([t], _x, _o, attrs) => sliceOp([t!], attrs),
 });
 
@@ -206,6 +207,11 @@ export function pad(x: Tensor, paddings: readonly (readonly [number, number])[])
     throw new Error(`pad: paddings must be non-negative integers, got ${JSON.stringify(paddings)}`);
   }
   return padOp([x], { before, shape });
+}
+
+/** @internal Places `x` into zeros of `shape` at offset `begin` (a differentiable pad). */
+export function padInto(x: Tensor, begin: readonly number[], shape: Shape): Tensor {
+  return padOp([x], { before: [...begin], shape: [...shape] });
 }
 
 /** Joins tensors along an existing axis; their other axes must agree. */
