@@ -151,7 +151,7 @@ export function sparseCategoricalCrossentropy(
 }
 
 /** Checks and reshapes integer labels for predictions with `labelShape` + [classes]. */
-export function sparseLabels(
+function sparseLabels(
   where: string,
   yTrue: Tensor,
   labelShape: readonly number[],

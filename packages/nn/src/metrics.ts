@@ -102,6 +102,6 @@ export function getMetric(spec: MetricSpec): [string, MetricFunction] {
 }
 
 /** 'sparse_categorical_accuracy' → 'sparseCategoricalAccuracy'. */
-export function camelCase(name: string): string {
+function camelCase(name: string): string {
   return name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 }
