@@ -30,11 +30,11 @@ export async function main(argv: string[] = process.argv.slice(2)) {
     new Softmax(),
   ]);
   model.compile({
-    optimizer: new RMSProp({ learningRate: 1e-3 }),
+    optimizer: new RMSProp({ learningRate: 5e-3 }),
     loss: 'sparseCategoricalCrossentropy',
     metrics: ['accuracy'],
   });
-  const history = await model.fit(train.x, train.y, { epochs, batchSize: 32, verbose: 0 });
+  const history = await model.fit(train.x, train.y, { epochs, batchSize: 16, verbose: 0 });
   const trainAccuracy = history.history.accuracy[history.history.accuracy.length - 1];
   const { accuracy } = model.evaluate(test.x, test.y);
   const predicted = model.predict(test.x).argmax(-1);

@@ -43,8 +43,10 @@ export async function main(argv: string[] = process.argv.slice(2)) {
       { title: 'SimpleRNN: next value of sin(t)·cos(t)', xLabel: 'window', yLabel: 'value' },
     ),
   );
-  console.log(`loss ${losses[0].toFixed(4)} → ${losses[losses.length - 1].toFixed(4)} over ${epochs} epochs`);
-  console.log(`mean squared error: ${mse.toFixed(5)}; plot written to ${plot}`);
+  console.log(
+    `loss ${losses[0].toPrecision(3)} → ${losses[losses.length - 1].toPrecision(3)} over ${epochs} epochs`,
+  );
+  console.log(`mean squared error: ${mse.toExponential(2)}; plot written to ${plot}`);
   return { mse, firstLoss: losses[0], plot };
 }
 

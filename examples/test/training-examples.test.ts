@@ -87,8 +87,8 @@ describe('the other examples', () => {
   }, 60_000);
 
   it('fizzbuzz learns its training set', async () => {
-    const result = await fizzbuzz(['--epochs', '40']);
-    expect(result.trainAccuracy).toBeGreaterThan(0.5); // 0.53 is always answering "the number"
+    const result = await fizzbuzz(['--epochs', '120']);
+    expect(result.trainAccuracy).toBeGreaterThan(0.85); // always answering "the number" scores 0.53
   }, 60_000);
 
   it('rnn-sine lowers the error and writes its plot', async () => {

@@ -57,6 +57,9 @@ export function lineChartSvg(series: readonly Series[], options: ChartOptions): 
     yMin -= 0.5;
     yMax += 0.5;
   }
+  const headroom = 0.05 * (yMax - yMin); // keep the extremes off the frame
+  yMin -= headroom;
+  yMax += headroom;
   const x = (i: number) => margin.left + (n === 1 ? plotW / 2 : (i / (n - 1)) * plotW);
   const y = (v: number) => margin.top + (1 - (v - yMin) / (yMax - yMin)) * plotH;
   const parts: string[] = [
