@@ -93,6 +93,8 @@ export {
   oneHot,
 } from './ops/shape';
 export { softmax, logSoftmax, conv2d, maxPool2d, avgPool2d, dropout } from './ops/nn';
+export { biasActivation } from './ops/bias-activation';
+export type { BiasActivation } from './ops/bias-activation';
 export { fromExpression, EXPRESSION_FUNCTIONS } from './expression';
 export type { ExpressionFunction } from './expression';
 export type { Conv2DOptions, Pool2DOptions, DropoutOptions } from './ops/nn';

@@ -269,3 +269,49 @@ export function broadcastCopy(
     }
   }
 }
+
+/** Activations `biasActivationKernel` can apply in the same pass as the bias add. */
+export type BiasActivationKernel = 'linear' | 'relu' | 'sigmoid' | 'tanh';
+
+/**
+ * out[r, c] = act(z[r, c] + bias[c]) for z viewed as rows of `bias.length` channels:
+ * a layer's bias add and activation in one pass, with one output allocation.
+ */
+export function biasActivationKernel(
+  activation: BiasActivationKernel,
+  z: TypedArray,
+  bias: TypedArray,
+  out: TypedArray,
+): void {
+  const channels = bias.length;
+  const n = out.length;
+  switch (activation) {
+    case 'linear':
+      for (let base = 0; base < n; base += channels)
+        for (let c = 0; c < channels; c++) out[base + c] = z[base + c] + bias[c];
+      return;
+    case 'relu':
+      for (let base = 0; base < n; base += channels)
+        for (let c = 0; c < channels; c++) {
+          const v = z[base + c] + bias[c];
+          out[base + c] = v > 0 ? v : 0;
+        }
+      return;
+    case 'sigmoid':
+      // Split by sign so exp never overflows (as the sigmoid kernel).
+      for (let base = 0; base < n; base += channels)
+        for (let c = 0; c < channels; c++) {
+          const v = z[base + c] + bias[c];
+          if (v >= 0) out[base + c] = 1 / (1 + Math.exp(-v));
+          else {
+            const e = Math.exp(v);
+            out[base + c] = e / (1 + e);
+          }
+        }
+      return;
+    case 'tanh':
+      for (let base = 0; base < n; base += channels)
+        for (let c = 0; c < channels; c++) out[base + c] = Math.tanh(z[base + c] + bias[c]);
+      return;
+  }
+}

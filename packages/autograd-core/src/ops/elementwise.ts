@@ -184,6 +184,8 @@ const reluOp: Op<undefined> = defineOp({
 
 /** max(x, 0). */
 export const relu = (a: Tensor): Tensor => reluOp([a], undefined);
+/** @internal g·[x > 0], the ReLU gradient (differentiable in g). */
+export const reluGrad = (g: Tensor, x: Tensor): Tensor => reluGradOp([g, x], undefined);
 /** log(1 + e^x), stable for large |x|; d/dx = σ(x). */
 export const softplus = unaryOp('softplus', (x) => sigmoid(x));
 /** The error function; d/dx = 2/√π · e^(−x²). */

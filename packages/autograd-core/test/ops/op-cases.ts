@@ -222,6 +222,28 @@ export const OP_CASES: OpCase[] = [
   ...unaryCases('tanh', Z.tanh, Math.tanh),
   ...unaryCases('sigmoid', Z.sigmoid, R.sigmoid, { range: [-4, 4] }),
   ...unaryCases('relu', Z.relu, (x) => Math.max(x, 0), { awayFromZero: true }),
+  // z + bias stays at least 0.15 away from ReLU's kink.
+  ...(['linear', 'relu', 'sigmoid', 'tanh'] as const).map((activation) => ({
+    op: 'biasActivation',
+    name: `${activation} over [2,3] with bias [3]`,
+    inputs: [
+      spec([2, 3], { values: [1.2, -0.9, 0.4, -1.5, 2.0, -0.35] }),
+      spec([3], { values: [0.3, -0.4, 0.5] }),
+    ],
+    fn: (z: Tensor, b: Tensor) => Z.biasActivation(z, b, activation),
+    reference: (z: Arr, b: Arr) =>
+      R.zip([z, b], (u, v) => {
+        const x = u + v;
+        return { linear: x, relu: Math.max(x, 0), sigmoid: R.sigmoid(x), tanh: Math.tanh(x) }[activation];
+      }),
+  })),
+  {
+    op: 'biasActivation',
+    name: 'relu over NHWC [2,2,2,3] (a convolution output)',
+    inputs: [spec([2, 2, 2, 3], { awayFromZero: true }), spec([3], { values: [0.05, -0.1, 0.1] })],
+    fn: (z, b) => Z.biasActivation(z, b, 'relu'),
+    reference: (z, b) => R.zip([z, b], (u, v) => Math.max(u + v, 0)),
+  },
   ...unaryCases('leakyRelu', Z.leakyRelu, (x) => (x > 0 ? x : 0.3 * x), { awayFromZero: true }),
   ...unaryCases(
     'leakyRelu',

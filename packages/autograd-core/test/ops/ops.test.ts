@@ -143,6 +143,7 @@ const DIFFERENTIABLE_OPS = [
   'maxPool2d',
   'avgPool2d',
   'dropout',
+  'biasActivation',
 ];
 
 test('every differentiable op has gradchecked cases', () => {

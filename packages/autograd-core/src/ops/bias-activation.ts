@@ -1,0 +1,59 @@
+/**
+ * A layer's bias add and activation as one op: act(z + bias) over the last axis. One
+ * pass and one allocation instead of three (broadcast, add, activation); the rules
+ * need only the output, since each supported activation's derivative is a function of it.
+ */
+import { Op, defineOp } from '../engine';
+import { floatDType, promote } from '../dtype';
+import { formatShape } from '../shape';
+import { Tensor, emptyTensor } from '../tensor';
+import { BiasActivationKernel, biasActivationKernel } from '../kernels/elementwise';
+import { reluGrad } from './elementwise';
+import { sumTangents } from './util';
+
+export type BiasActivation = BiasActivationKernel;
+
+/** g · act'(z + bias), written from the output y = act(z + bias). */
+function throughActivation(g: Tensor, y: Tensor, activation: BiasActivation): Tensor {
+  switch (activation) {
+    case 'linear':
+      return g;
+    case 'relu':
+      return reluGrad(g, y); // y > 0 exactly where z + bias > 0
+    case 'sigmoid':
+      return g.mul(y.mul(y.neg().add(1))); // σ' = σ(1 − σ)
+    case 'tanh':
+      return g.mul(y.square().neg().add(1)); // tanh' = 1 − tanh²
+  }
+}
+
+const biasActivationOp: Op<{ activation: BiasActivation }> = defineOp<{ activation: BiasActivation }>({
+  name: 'biasActivation',
+  forward: ([z, bias], { activation }) => {
+    const out = emptyTensor(z.shape, floatDType(promote(z.dtype, bias.dtype)));
+    biasActivationKernel(activation, z.data, bias.data, out.data);
+    return out;
+  },
+  // Both inputs receive g·act'; the engine sums the bias's copy over the leading axes.
+  vjp: (g, _inputs, y, { activation }) => {
+    const gz = throughActivation(g, y, activation);
+    return [gz, gz];
+  },
+  jvp: ([tz, tb], _inputs, y, { activation }) => throughActivation(sumTangents([tz, tb]), y, activation),
+});
+
+/**
+ * act(z + bias) with `bias` [C] added along the last axis of z [..., C], in one pass.
+ * @example biasActivation(x.matmul(w), b, 'relu') // a Dense layer with ReLU
+ */
+export function biasActivation(z: Tensor, bias: Tensor, activation: BiasActivation): Tensor {
+  if (bias.ndim !== 1 || z.ndim === 0 || z.shape[z.ndim - 1] !== bias.shape[0]) {
+    throw new Error(
+      `biasActivation: bias ${formatShape(bias.shape)} must be 1-D and match the last axis of ${formatShape(z.shape)}`,
+    );
+  }
+  if (!['linear', 'relu', 'sigmoid', 'tanh'].includes(activation)) {
+    throw new Error(`biasActivation: unsupported activation '${activation}' (linear, relu, sigmoid or tanh)`);
+  }
+  return biasActivationOp([z, bias], { activation });
+}
