@@ -1,5 +1,16 @@
 /** Activation functions by name, as layers' `activation` option takes them. */
-import { Tensor, elu, gelu, leakyRelu, relu, sigmoid, softmax, softplus, tanh } from '@zen/autograd-core';
+import {
+  Tensor,
+  biasActivation,
+  elu,
+  gelu,
+  leakyRelu,
+  relu,
+  sigmoid,
+  softmax,
+  softplus,
+  tanh,
+} from '@zen/autograd-core';
 
 export type ActivationName =
   'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax' | 'leakyRelu' | 'elu' | 'gelu' | 'softplus';
@@ -33,4 +44,18 @@ export type FusableActivation = 'softmax' | 'sigmoid';
 
 export function isFusable(name: string): name is FusableActivation {
   return name === 'softmax' || name === 'sigmoid';
+}
+
+/** Activations computed in the same pass as the bias add (autograd-core's biasActivation). */
+const WITH_BIAS = new Set<ActivationName>(['linear', 'relu', 'sigmoid', 'tanh']);
+
+/**
+ * activation(z + bias), the end of a Dense or Conv2D layer: one fused op where the
+ * activation allows it, else the bias add followed by the activation.
+ */
+export function addBiasAndActivate(z: Tensor, bias: Tensor | null, activation: ActivationName): Tensor {
+  if (bias && WITH_BIAS.has(activation)) {
+    return biasActivation(z, bias, activation as 'linear' | 'relu' | 'sigmoid' | 'tanh');
+  }
+  return getActivation(activation)(bias ? z.add(bias) : z);
 }

@@ -151,12 +151,7 @@ export function sparseCategoricalCrossentropy(
 }
 
 /** Checks and reshapes integer labels for predictions with `labelShape` + [classes]. */
-function sparseLabels(
-  where: string,
-  yTrue: Tensor,
-  labelShape: readonly number[],
-  classes: number,
-): Tensor {
+function sparseLabels(where: string, yTrue: Tensor, labelShape: readonly number[], classes: number): Tensor {
   const count = labelShape.reduce((a, b) => a * b, 1);
   if (yTrue.size !== count) {
     throw new Error(

@@ -1,6 +1,6 @@
 /** Conv2D: 2-D convolution over NHWC images, plus bias and activation. */
 import { Tensor, conv2d } from '@zen/autograd-core';
-import { ActivationName, getActivation, isFusable } from '../activations';
+import { ActivationName, addBiasAndActivate, getActivation, isFusable } from '../activations';
 import { Initializer, InitializerSpec, getInitializer, serializeInitializer } from '../initializers';
 import { SymbolicShape, formatSymbolicShape, toPair, windowOutputLength } from '../shapes';
 import { CallOptions, Layer, LayerArgs, LayerConfig, LayerWeight, Logits } from './layer';
@@ -75,17 +75,22 @@ export class Conv2D extends Layer {
     this.inputSpec = { ndim: 4, axes: { [-1]: channels } };
   }
 
-  private linear(x: Tensor): Tensor {
-    const out = conv2d(x, this.kernel!.value, {
+  /** The convolution itself, before the bias. */
+  private convolve(x: Tensor): Tensor {
+    return conv2d(x, this.kernel!.value, {
       strides: this.strides,
       padding: this.padding,
       dilation: this.dilationRate,
     });
-    return this.bias ? out.add(this.bias.value) : out;
+  }
+
+  /** The convolution plus the bias, before the activation. */
+  private linear(x: Tensor): Tensor {
+    return addBiasAndActivate(this.convolve(x), this.bias?.value ?? null, 'linear');
   }
 
   call(x: Tensor, _options: CallOptions): Tensor {
-    return getActivation(this.activation)(this.linear(x));
+    return addBiasAndActivate(this.convolve(x), this.bias?.value ?? null, this.activation);
   }
 
   protected override callLogits(x: Tensor): Logits | null {

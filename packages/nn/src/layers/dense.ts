@@ -1,6 +1,6 @@
 /** Dense (fully connected): activation(x · kernel + bias) on the last axis. */
 import { Tensor } from '@zen/autograd-core';
-import { ActivationName, getActivation, isFusable } from '../activations';
+import { ActivationName, addBiasAndActivate, getActivation, isFusable } from '../activations';
 import { Initializer, InitializerSpec, getInitializer, serializeInitializer } from '../initializers';
 import { SymbolicShape, formatSymbolicShape } from '../shapes';
 import { CallOptions, Layer, LayerArgs, LayerConfig, LayerWeight, Logits } from './layer';
@@ -55,17 +55,20 @@ export class Dense extends Layer {
     this.inputSpec = { minNdim: 2, axes: { [-1]: inputDim } };
   }
 
-  /** x · kernel + bias, before the activation. */
-  private linear(x: Tensor): Tensor {
-    const kernel = this.kernel!.value;
+  /** x · kernel over the last axis, before the bias. */
+  private product(x: Tensor): Tensor {
     const flat = x.ndim === 2 ? x : x.reshape([-1, x.shape[x.ndim - 1]]);
-    let z = flat.matmul(kernel);
-    if (this.bias) z = z.add(this.bias.value);
+    const z = flat.matmul(this.kernel!.value);
     return x.ndim === 2 ? z : z.reshape([...x.shape.slice(0, -1), this.units]);
   }
 
+  /** x · kernel + bias, before the activation. */
+  private linear(x: Tensor): Tensor {
+    return addBiasAndActivate(this.product(x), this.bias?.value ?? null, 'linear');
+  }
+
   call(x: Tensor, _options: CallOptions): Tensor {
-    return getActivation(this.activation)(this.linear(x));
+    return addBiasAndActivate(this.product(x), this.bias?.value ?? null, this.activation);
   }
 
   protected override callLogits(x: Tensor): Logits | null {
