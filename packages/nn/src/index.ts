@@ -7,6 +7,7 @@ export * from './layers';
 export { Sequential } from './models/sequential';
 export type { CompileArgs, SequentialConfig } from './models/sequential';
 export type { FitArgs } from './training/fit';
+export type { YieldEvery } from './training/event-loop';
 export type { EvaluateArgs, PredictArgs } from './training/evaluate';
 export type { LossSpec, LossConfig, LossName } from './training/loss-spec';
 export { loadModel } from './saving/load';

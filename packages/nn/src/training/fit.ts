@@ -7,6 +7,7 @@ import { TerminateOnNaN } from '../callbacks/terminate-on-nan';
 import { ProgressLogger } from './progress';
 import { LogAverager, checkFinite, checkPositiveInteger, checkSamples, sliceRows, takeRows } from './data';
 import { evaluateModel } from './evaluate';
+import { EventLoopYielder, YieldEvery } from './event-loop';
 
 export interface FitArgs {
   /** Index of the last epoch + 1 (default 1). */
@@ -24,6 +25,8 @@ export interface FitArgs {
   verbose?: 0 | 1 | 2;
   /** Epoch to start from (for resuming); default 0. */
   initialEpoch?: number;
+  /** When to let the event loop run: 'auto' (default: at most every 100 ms), 'batch', 'epoch' or 'never'. */
+  yieldEvery?: YieldEvery;
 }
 
 /** Splits off validation data and checks everything fit is given. */
@@ -87,6 +90,7 @@ export async function fitModel(model: Sequential, x: Tensor, y: Tensor, args: Fi
   model.stopTraining = false;
   model.history = history;
 
+  const yielder = new EventLoopYielder(args.yieldEvery ?? 'auto');
   const order = new Int32Array(samples);
   let lastLogs: Logs = {};
   await callbacks.onTrainBegin({});
@@ -112,6 +116,7 @@ export async function fitModel(model: Sequential, x: Tensor, y: Tensor, args: Fi
       running.add(batchLogs, end - start);
       await callbacks.onBatchEnd(step, { batch: step, size: end - start, ...running.means() });
       if (model.stopTraining) break;
+      await yielder.afterBatch();
     }
     const epochLogs: Logs = running.means();
     if (val) {
@@ -120,6 +125,7 @@ export async function fitModel(model: Sequential, x: Tensor, y: Tensor, args: Fi
     }
     await callbacks.onEpochEnd(epoch, epochLogs);
     lastLogs = epochLogs;
+    await yielder.afterEpoch();
   }
   await callbacks.onTrainEnd(lastLogs);
   return history;

@@ -148,6 +148,36 @@ describe('fit', () => {
     expect(history.epoch).toEqual([0]);
   });
 
+  test('yieldEvery lets timers run between batches or epochs, and never otherwise', async () => {
+    // Which batches (epoch:batch) ran before a timer queued at the start of fit could fire.
+    const firstAfterTimer = async (yieldEvery: 'batch' | 'epoch' | 'never'): Promise<string> => {
+      let fired = false;
+      let seenAt = 'after fit';
+      let epochNow = 0;
+      const watcher: CallbackLike = {
+        onEpochBegin: (epoch) => void (epoch === 0 && setImmediate(() => (fired = true))),
+        onBatchBegin: (batch) => {
+          if (fired && seenAt === 'after fit') seenAt = `${epochNow}:${batch}`;
+        },
+        onEpochEnd: () => void epochNow++,
+      };
+      await classifier(8).fit(x, y, {
+        epochs: 2,
+        batchSize: 40,
+        callbacks: [watcher],
+        verbose: 0,
+        yieldEvery,
+      });
+      return seenAt;
+    };
+    expect(await firstAfterTimer('batch')).toBe('0:1'); // a turn after the first batch
+    expect(await firstAfterTimer('epoch')).toBe('1:0'); // a turn after the first epoch
+    expect(await firstAfterTimer('never')).toBe('after fit');
+    await expect(classifier(8).fit(x, y, { verbose: 0, yieldEvery: 'sometimes' as never })).rejects.toThrow(
+      "fit: yieldEvery must be 'auto', 'batch', 'epoch' or 'never', got 'sometimes'",
+    );
+  });
+
   test('initialEpoch resumes the epoch count', async () => {
     const model = classifier(6);
     const history = await model.fit(x, y, { epochs: 5, initialEpoch: 3, verbose: 0 });
