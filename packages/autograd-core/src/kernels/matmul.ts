@@ -68,57 +68,37 @@ const packedA = new Float64Array(KC * MC);
 const packedB = new Float64Array(KC * NC);
 const edgeTile = new Float64Array(MR * NR);
 
-/** Packs depth p0..p0+kc of columns j0..j0+nc of op(B) into NR-wide panels, zero-padded. */
-function packB(
-  b: TypedArray,
-  bOffset: number,
-  ldb: number,
-  transB: boolean,
+/**
+ * Packs `count` lines from `first` — rows of op(A) or columns of op(B) — over depth
+ * p0..p0+kc into `width`-wide panels (panel[p·width + lane]), zero-padded past `count`.
+ * A line is contiguous in memory when `lineMajor` (rows of a plain A, columns of a
+ * transposed B); otherwise consecutive depths are `ld` apart.
+ */
+function packPanels(
+  dst: Float64Array,
+  src: TypedArray,
+  offset: number,
+  ld: number,
+  lineMajor: boolean,
+  first: number,
+  count: number,
   p0: number,
   kc: number,
-  j0: number,
-  nc: number,
+  width: number,
 ): void {
-  for (let q = 0; q < nc; q += NR) {
+  for (let q = 0; q < count; q += width) {
     const panel = q * kc;
-    for (let jj = 0; jj < NR; jj++) {
-      let d = panel + jj;
-      if (q + jj >= nc) {
-        for (let p = 0; p < kc; p++, d += NR) packedB[d] = 0;
-      } else if (transB) {
-        const src = bOffset + (j0 + q + jj) * ldb + p0;
-        for (let p = 0; p < kc; p++, d += NR) packedB[d] = b[src + p];
+    for (let lane = 0; lane < width; lane++) {
+      let d = panel + lane;
+      const line = first + q + lane;
+      if (q + lane >= count) {
+        for (let p = 0; p < kc; p++, d += width) dst[d] = 0;
+      } else if (lineMajor) {
+        const from = offset + line * ld + p0;
+        for (let p = 0; p < kc; p++, d += width) dst[d] = src[from + p];
       } else {
-        let src = bOffset + p0 * ldb + j0 + q + jj;
-        for (let p = 0; p < kc; p++, d += NR, src += ldb) packedB[d] = b[src];
-      }
-    }
-  }
-}
-
-/** Packs rows i0..i0+mc, depth p0..p0+kc of op(A) into MR-high panels, zero-padded. */
-function packA(
-  a: TypedArray,
-  aOffset: number,
-  lda: number,
-  transA: boolean,
-  i0: number,
-  mc: number,
-  p0: number,
-  kc: number,
-): void {
-  for (let r = 0; r < mc; r += MR) {
-    const panel = r * kc;
-    for (let ii = 0; ii < MR; ii++) {
-      let d = panel + ii;
-      if (r + ii >= mc) {
-        for (let p = 0; p < kc; p++, d += MR) packedA[d] = 0;
-      } else if (transA) {
-        let src = aOffset + p0 * lda + i0 + r + ii;
-        for (let p = 0; p < kc; p++, d += MR, src += lda) packedA[d] = a[src];
-      } else {
-        const src = aOffset + (i0 + r + ii) * lda + p0;
-        for (let p = 0; p < kc; p++, d += MR) packedA[d] = a[src + p];
+        let from = offset + p0 * ld + line;
+        for (let p = 0; p < kc; p++, d += width, from += ld) dst[d] = src[from];
       }
     }
   }
@@ -243,10 +223,10 @@ export const gemmBlocked: GemmKernel = (transA, transB, m, n, k, a, aOffset, b, 
     const nc = Math.min(NC, n - j0);
     for (let p0 = 0; p0 < k; p0 += KC) {
       const kc = Math.min(KC, k - p0);
-      packB(b, bOffset, ldb, transB, p0, kc, j0, nc);
+      packPanels(packedB, b, bOffset, ldb, transB, j0, nc, p0, kc, NR);
       for (let i0 = 0; i0 < m; i0 += MC) {
         const mc = Math.min(MC, m - i0);
-        packA(a, aOffset, lda, transA, i0, mc, p0, kc);
+        packPanels(packedA, a, aOffset, lda, !transA, i0, mc, p0, kc, MR);
         for (let q = 0; q < nc; q += NR) {
           const width = Math.min(NR, nc - q);
           for (let r = 0; r < mc; r += MR) {
