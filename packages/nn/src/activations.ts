@@ -3,17 +3,43 @@ import {
   Tensor,
   biasActivation,
   elu,
+  exp,
   gelu,
+  hardSigmoid,
   leakyRelu,
+  logSoftmax,
+  mish,
   relu,
+  relu6,
+  selu,
   sigmoid,
+  silu,
   softmax,
   softplus,
+  softsign,
   tanh,
 } from '@zen/autograd-core';
 
 export type ActivationName =
-  'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax' | 'leakyRelu' | 'elu' | 'gelu' | 'softplus';
+  | 'linear'
+  | 'relu'
+  | 'sigmoid'
+  | 'tanh'
+  | 'softmax'
+  | 'leakyRelu'
+  | 'elu'
+  | 'gelu'
+  | 'softplus'
+  | 'selu'
+  | 'silu'
+  | 'swish'
+  | 'relu6'
+  | 'softsign'
+  | 'mish'
+  | 'exponential'
+  | 'hardSigmoid'
+  | 'hardSigmoidKeras3'
+  | 'logSoftmax';
 
 /** Slope of 'leakyRelu' for x < 0 (the LeakyReLU layer's default, as TensorFlow.js). */
 export const LEAKY_RELU_ALPHA = 0.3;
@@ -28,6 +54,17 @@ const ACTIVATIONS: Record<ActivationName, (x: Tensor) => Tensor> = {
   elu: (x) => elu(x, 1),
   gelu,
   softplus,
+  selu,
+  silu,
+  swish: silu,
+  relu6,
+  softsign,
+  mish,
+  exponential: exp,
+  // TensorFlow.js and Keras 2: clip(0.2x + 0.5, 0, 1); Keras 3: relu6(x + 3)/6.
+  hardSigmoid: (x) => hardSigmoid(x),
+  hardSigmoidKeras3: (x) => hardSigmoid(x, 1 / 6, 0.5),
+  logSoftmax: (x) => logSoftmax(x, -1),
 };
 
 /** The activation function called `name` (throws listing the known names). */

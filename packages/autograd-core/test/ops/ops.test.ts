@@ -144,6 +144,13 @@ const DIFFERENTIABLE_OPS = [
   'avgPool2d',
   'dropout',
   'biasActivation',
+  'selu',
+  'silu',
+  'swish',
+  'relu6',
+  'softsign',
+  'mish',
+  'hardSigmoid',
 ];
 
 test('every differentiable op has gradchecked cases', () => {

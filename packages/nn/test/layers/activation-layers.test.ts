@@ -51,6 +51,15 @@ describe('activation layers', () => {
     ['elu', (v: number) => (v > 0 ? v : Math.exp(v) - 1)],
     ['gelu', (v: number) => 0.5 * v * (1 + erf(v / Math.SQRT2))],
     ['softplus', (v: number) => Math.log(1 + Math.exp(v))],
+    ['selu', (v: number) => 1.0507009873554805 * (v > 0 ? v : 1.6732632423543772 * (Math.exp(v) - 1))],
+    ['silu', (v: number) => v * sigmoidRef(v)],
+    ['swish', (v: number) => v * sigmoidRef(v)],
+    ['relu6', (v: number) => Math.min(Math.max(v, 0), 6)],
+    ['softsign', (v: number) => v / (1 + Math.abs(v))],
+    ['mish', (v: number) => v * Math.tanh(Math.log(1 + Math.exp(v)))],
+    ['exponential', Math.exp],
+    ['hardSigmoid', (v: number) => Math.min(Math.max(0.2 * v + 0.5, 0), 1)],
+    ['hardSigmoidKeras3', (v: number) => Math.min(Math.max(v + 3, 0), 6) / 6],
   ] as const)('Activation(%s) matches its formula', (name, f) => {
     expectClose(new Activation({ activation: name }).apply(x).toArray(), map(f), 1e-6);
   });
@@ -63,9 +72,14 @@ describe('activation layers', () => {
     expect(new Tanh().applyLogits(x)).toBeNull();
   });
 
+  test("Activation('logSoftmax') is row-wise log-softmax", () => {
+    const expected = rows.map((r) => softmaxRef(r).map(Math.log));
+    expectClose(new Activation({ activation: 'logSoftmax' }).apply(x).toArray(), expected, 1e-6);
+  });
+
   test('unknown activation names list the known ones', () => {
-    expect(() => new Activation({ activation: 'mish' as never })).toThrow(
-      "unknown activation 'mish' (expected one of linear, relu, sigmoid, tanh, softmax, leakyRelu, elu, gelu, softplus)",
+    expect(() => new Activation({ activation: 'hardTanh' as never })).toThrow(
+      "unknown activation 'hardTanh' (expected one of linear, relu, sigmoid, tanh, softmax, leakyRelu, elu, gelu, softplus, selu",
     );
   });
 });
