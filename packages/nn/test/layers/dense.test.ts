@@ -97,7 +97,9 @@ describe('Dense', () => {
 
   test('rejects bad options', () => {
     expect(() => new Dense({ units: 0 })).toThrow('Dense: units must be a positive integer');
-    expect(() => new Dense({ units: 2, activation: 'swish' as never })).toThrow("unknown activation 'swish'");
+    expect(() => new Dense({ units: 2, activation: 'hardTanh' as never })).toThrow(
+      "unknown activation 'hardTanh'",
+    );
   });
 
   test('config describes the layer and rebuilds an equal one', () => {
