@@ -17,6 +17,6 @@ export type { BatchNormalizationArgs, NormalizationArgs } from './normalization'
 export { Embedding } from './embedding';
 export type { EmbeddingArgs } from './embedding';
 export { SimpleRNN, LSTM, GRU } from './recurrent';
-export type { RecurrentArgs, GatedArgs, LSTMArgs } from './recurrent';
+export type { RecurrentArgs, GatedArgs, LSTMArgs, GRUArgs } from './recurrent';
 export { Activation, ReLU, LeakyReLU, Sigmoid, Tanh, Softmax } from './activation-layers';
 export type { ActivationArgs, ReLUArgs, LeakyReLUArgs, SoftmaxArgs } from './activation-layers';

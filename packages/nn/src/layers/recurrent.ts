@@ -196,46 +196,75 @@ export class LSTM extends Recurrent {
   }
 }
 
+export interface GRUArgs extends GatedArgs {
+  /**
+   * Apply the reset gate after the recurrent matmul (Keras 3's default, true) or before it
+   * (false: TensorFlow.js's only form and Keras 2's default).
+   */
+  resetAfter?: boolean;
+}
+
 /**
- * Gated recurrent unit (Keras's default resetAfter form, gate order z, r, h; bias
- * [2, 3·units] holds the input and the recurrent bias):
- * h_t = z ⊙ h_{t−1} + (1 − z) ⊙ tanh(x·W_h + r ⊙ (h_{t−1}·U_h + b_rh)).
+ * Gated recurrent unit (gate order z, r, h as Keras):
+ * h_t = z ⊙ h_{t−1} + (1 − z) ⊙ act(x·W_h + b_h + reset term), where the reset term is
+ * r ⊙ (h_{t−1}·U_h + b_rh) with resetAfter (bias [2, 3·units]: input and recurrent bias)
+ * and (r ⊙ h_{t−1})·U_h without (bias [3·units] on the input only).
  */
 export class GRU extends Recurrent {
   readonly className = 'GRU';
   protected readonly gates = 3;
   readonly recurrentActivation: ActivationName;
+  readonly resetAfter: boolean;
 
-  constructor(args: GatedArgs) {
+  constructor(args: GRUArgs) {
     super(args);
     this.recurrentActivation = args.recurrentActivation ?? 'sigmoid';
     getActivation(this.recurrentActivation);
+    this.resetAfter = args.resetAfter ?? true;
   }
 
   protected override buildBias(): void {
+    if (!this.resetAfter) return super.buildBias();
     this.bias = this.addWeight('bias', [2, 3 * this.units], this.biasInitializer);
   }
 
   protected override inputBias(): Tensor | null {
-    return this.bias ? this.bias.value.slice([0, 0], [1, 3 * this.units]).reshape([3 * this.units]) : null;
+    if (!this.bias || !this.resetAfter) return super.inputBias();
+    return this.bias.value.slice([0, 0], [1, 3 * this.units]).reshape([3 * this.units]);
   }
 
   protected step(projected: Tensor, [h]: State): State {
     const gate = getActivation(this.recurrentActivation);
     const act = getActivation(this.activation);
-    let recurrent = h.matmul(this.recurrentKernel!.value);
-    if (this.bias) recurrent = recurrent.add(this.bias.value.slice([1, 0], [1, 3 * this.units]));
+    const u = this.units;
+    const kernel = this.recurrentKernel!.value;
     const [xz, xr, xh] = projected.split(3, 1);
-    const [hz, hr, hh] = recurrent.split(3, 1);
-    const z = gate(xz.add(hz));
-    const r = gate(xr.add(hr));
-    const candidate = act(xh.add(r.mul(hh)));
+    let candidate: Tensor;
+    let z: Tensor;
+    if (this.resetAfter) {
+      let recurrent = h.matmul(kernel);
+      if (this.bias) recurrent = recurrent.add(this.bias.value.slice([1, 0], [1, 3 * u]));
+      const [hz, hr, hh] = recurrent.split(3, 1);
+      z = gate(xz.add(hz));
+      const r = gate(xr.add(hr));
+      candidate = act(xh.add(r.mul(hh)));
+    } else {
+      const [kernelZR, kernelH] = kernel.split([2 * u, u], 1);
+      const [hz, hr] = h.matmul(kernelZR).split(2, 1);
+      z = gate(xz.add(hz));
+      const r = gate(xr.add(hr));
+      candidate = act(xh.add(r.mul(h).matmul(kernelH)));
+    }
     // z·h + (1 − z)·candidate, written as candidate + z·(h − candidate).
     return [candidate.add(z.mul(h.sub(candidate)))];
   }
 
   override getConfig(): LayerConfig {
-    return { ...super.getConfig(), recurrentActivation: this.recurrentActivation };
+    return {
+      ...super.getConfig(),
+      recurrentActivation: this.recurrentActivation,
+      resetAfter: this.resetAfter,
+    };
   }
 }
 

@@ -94,12 +94,12 @@ describe('SimpleRNN', () => {
 });
 
 describe('LSTM', () => {
-  function lstmCell(W: Matrix, U: Matrix, b: number[], units: number) {
+  function lstmCell(W: Matrix, U: Matrix, b: number[], units: number, gate = sigmoidRef) {
     return (x: number[], h: number[], c: number[]): [number[], number[]] => {
       const z = add(add(rowTimes(x, W), rowTimes(h, U)), b);
       const [i, f, g, o] = gates(z, 4, units);
-      const cNext = add(mul(f.map(sigmoidRef), c), mul(i.map(sigmoidRef), g.map(Math.tanh)));
-      return [mul(o.map(sigmoidRef), cNext.map(Math.tanh)), cNext];
+      const cNext = add(mul(f.map(gate), c), mul(i.map(gate), g.map(Math.tanh)));
+      return [mul(o.map(gate), cNext.map(Math.tanh)), cNext];
     };
   }
 
@@ -111,6 +111,17 @@ describe('LSTM', () => {
     expect(W[0]).toHaveLength(12);
     const expected = unroll(xSeq.toArray() as Sequence[], 3, lstmCell(W, U, b as number[], 3));
     expect(out.shape).toEqual([2, 4, 3]);
+    expectClose(out.toArray(), expected, 1e-5);
+  });
+
+  test("recurrentActivation 'hardSigmoid' (TensorFlow.js's default) gates with clip(0.2x + 0.5, 0, 1)", () => {
+    setSeed(5);
+    const layer = new LSTM({ units: 3, recurrentActivation: 'hardSigmoid', ...biasInit });
+    const out = layer.apply(xSeq.mul(3));
+    const { W, U, b } = weightsOf(layer);
+    const hardSigmoid = (v: number) => Math.min(Math.max(0.2 * v + 0.5, 0), 1);
+    const cell = lstmCell(W, U, b as number[], 3, hardSigmoid);
+    const expected = unroll(xSeq.mul(3).toArray() as Sequence[], 3, cell).map((s) => s[3]);
     expectClose(out.toArray(), expected, 1e-5);
   });
 
@@ -153,6 +164,46 @@ describe('GRU', () => {
     expectClose(out.toArray(), unroll(xSeq.toArray() as Sequence[], 3, gruCell(W, U, b as Matrix, 3)), 1e-5);
   });
 
+  // resetAfter false (TensorFlow.js's form): r gates h before the recurrent matmul; one bias.
+  const hardSigmoid = (v: number) => Math.min(Math.max(0.2 * v + 0.5, 0), 1);
+  function gruResetBeforeCell(W: Matrix, U: Matrix, b: number[], units: number) {
+    const UzrCols = U.map((row) => row.slice(0, 2 * units));
+    const UhCols = U.map((row) => row.slice(2 * units));
+    return (x: number[], h: number[], c: number[]): [number[], number[]] => {
+      const [xz, xr, xh] = gates(add(rowTimes(x, W), b), 3, units);
+      const [hz, hr] = gates(rowTimes(h, UzrCols), 2, units);
+      const z = add(xz, hz).map(hardSigmoid);
+      const r = add(xr, hr).map(hardSigmoid);
+      const candidate = add(xh, rowTimes(mul(r, h), UhCols)).map(Math.tanh);
+      return [z.map((zi, k) => zi * h[k] + (1 - zi) * candidate[k]), c];
+    };
+  }
+
+  test('resetAfter false with hardSigmoid gates matches the reset-before equations, bias [3·units]', () => {
+    setSeed(8);
+    const layer = new GRU({
+      units: 3,
+      returnSequences: true,
+      resetAfter: false,
+      recurrentActivation: 'hardSigmoid',
+      ...biasInit,
+    });
+    const out = layer.apply(xSeq);
+    const { W, U, b } = weightsOf(layer);
+    expect(layer.bias!.value.shape).toEqual([9]);
+    expect(layer.getConfig()).toMatchObject({ resetAfter: false, recurrentActivation: 'hardSigmoid' });
+    const expected = unroll(xSeq.toArray() as Sequence[], 3, gruResetBeforeCell(W, U, b as number[], 3));
+    expectClose(out.toArray(), expected, 1e-5);
+  });
+
+  test('resetAfter false: gradcheck (float64)', () => {
+    setSeed(9);
+    const layer = new GRU({ units: 2, dtype: 'float64', resetAfter: false, ...biasInit });
+    const x = xSeq.astype('float64');
+    layer.apply(x);
+    expect(gradcheckLayer(layer, x).ok).toBe(true);
+  });
+
   test('gradcheck (float64) over 4 time steps', () => {
     setSeed(7);
     const layer = new GRU({ units: 3, dtype: 'float64', ...biasInit });
@@ -166,6 +217,7 @@ describe('GRU', () => {
       [new SimpleRNN({ units: 4 }), 3 * 4 + 4 * 4 + 4],
       [new LSTM({ units: 4 }), 4 * (3 * 4 + 4 * 4 + 4)],
       [new GRU({ units: 4 }), 3 * (3 * 4 + 4 * 4 + 2 * 4)],
+      [new GRU({ units: 4, resetAfter: false }), 3 * (3 * 4 + 4 * 4 + 4)],
     ];
     for (const [layer, count] of sizes) {
       layer.apply(xSeq as Tensor);
