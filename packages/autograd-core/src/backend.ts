@@ -1,102 +1,216 @@
 /**
- * The kernels a backend provides. Autograd and ops call kernels only through the
- * active backend, so a faster one (WebAssembly, threads) can replace the
- * TypeScript kernels without touching derivative rules.
+ * The kernel registry. Every kernel is looked up by (kernel, backend): the 'ts'
+ * backend registers all of them and is the oracle; another backend registers any
+ * subset, and a kernel it lacks is the 'ts' one (the only fallback rule). Ops call
+ * kernels through `getBackend()`, once per kernel call.
  *
- * Two backends ship: 'ts' (blocked TypeScript kernels, any dtype, runs anywhere) and
- * 'wasm' (AssemblyScript SIMD kernels for float32, used by default when the runtime
- * supports WebAssembly SIMD and shared memory). The reference kernels
- * (`gemmReference`) are the oracle both are tested against.
+ * Nothing happens at import: a backend is registered as a factory, and the default
+ * (the registered backend of highest priority that initialises here) is chosen on
+ * first use, synchronously, or by `ready()`, which may compile asynchronously.
  */
 import type { TypedArray } from './dtype';
-import { WindowGeometry, maxPoolKernel } from './kernels/conv';
-import { conv2dBackpropFilterByGemm, conv2dBackpropInputByGemm, conv2dByGemm } from './kernels/convolution';
-import { GemmKernel, gemmBlocked } from './kernels/matmul';
-import { createWasmBackend } from './wasm/backend';
+import type { WindowGeometry } from './kernels/conv';
+import type { GemmKernel } from './kernels/matmul';
+import { tsKernels } from './kernels';
 
-export interface Backend {
-  readonly name: string;
+/** Every kernel, by name, with its contract. */
+export interface Kernels {
   /**
    * C = op(A)·op(B) for one m×k by k×n product, row-major, overwriting the m·n
    * elements of `c` from `cOffset` (see `gemmReference` for the exact contract).
    */
   gemm: GemmKernel;
   /*
-   * Optional convolution kernels (NHWC x [N, H, W, C], filters [kh, kw, C, F], dy and
-   * the output [N, outH, outW, F], all whole contiguous arrays of one dtype). A backend
-   * without them gets im2col/col2im around its own gemm.
+   * Convolution kernels: NHWC x [N, H, W, C], filters [kh, kw, C, F], dy and the output
+   * [N, outH, outW, F], all whole contiguous arrays of one dtype.
    */
   /** out = conv2d(x, filters). */
-  conv2d?(x: TypedArray, filters: TypedArray, g: WindowGeometry, outChannels: number, out: TypedArray): void;
+  conv2d(x: TypedArray, filters: TypedArray, g: WindowGeometry, outChannels: number, out: TypedArray): void;
   /** dx = the gradient of conv2d with respect to x, given dy. */
-  conv2dBackpropInput?(
+  conv2dBackpropInput(
     dy: TypedArray,
     filters: TypedArray,
     g: WindowGeometry,
     outChannels: number,
     dx: TypedArray,
   ): void;
-  /**
-   * Optional max pooling: out [N, outH, outW, C] = each window's maximum, argmax = the
-   * flat index in x of the first maximum (NaN wins), as `maxPoolKernel` (kernels/conv.ts).
-   */
-  maxPool2d?(x: TypedArray, g: WindowGeometry, out: TypedArray, argmax: Int32Array): void;
   /** dFilters = the gradient of conv2d with respect to the filters, given dy. */
-  conv2dBackpropFilter?(
+  conv2dBackpropFilter(
     x: TypedArray,
     dy: TypedArray,
     g: WindowGeometry,
     outChannels: number,
     dFilters: TypedArray,
   ): void;
+  /**
+   * Max pooling: out [N, outH, outW, C] = each window's maximum, argmax = the flat
+   * index in x of the first maximum (NaN wins), as `maxPoolKernel` (kernels/conv.ts).
+   */
+  maxPool2d(x: TypedArray, g: WindowGeometry, out: TypedArray, argmax: Int32Array): void;
 }
 
-/** The TypeScript backend: blocked, register-tiled kernels for every dtype. */
-export const tsBackend: Backend = {
-  name: 'ts',
-  gemm: gemmBlocked,
-  conv2d: (x, filters, g, outChannels, out) => conv2dByGemm(gemmBlocked, x, filters, g, outChannels, out),
-  conv2dBackpropInput: (dy, filters, g, outChannels, dx) =>
-    conv2dBackpropInputByGemm(gemmBlocked, dy, filters, g, outChannels, dx),
-  conv2dBackpropFilter: (x, dy, g, outChannels, dFilters) =>
-    conv2dBackpropFilterByGemm(gemmBlocked, x, dy, g, outChannels, dFilters),
-  maxPool2d: maxPoolKernel,
-};
+/** The name of a kernel in the registry. */
+export type KernelName = keyof Kernels;
 
-const backends = new Map<string, Backend>([[tsBackend.name, tsBackend]]);
-let active: Backend = tsBackend;
+/** A backend as ops see it: its name and every kernel (its own or the 'ts' one). */
+export interface Backend extends Kernels {
+  readonly name: string;
+}
 
-/** Makes a backend available to `setBackend`. */
-export function registerBackend(backend: Backend): void {
-  backends.set(backend.name, backend);
+/** What a backend provides: a name and any subset of the kernels. */
+export type BackendKernels = { readonly name: string } & Partial<Kernels>;
+
+/** How a backend is brought up: synchronously, and optionally asynchronously (browsers). */
+export interface BackendFactory {
+  /** The default backend is the one of highest priority that initialises (default 0; 'ts' is 0). */
+  priority?: number;
+  /** Builds the backend's kernels here and now, or says why it cannot run here. */
+  init(): Partial<Kernels> | { error: string };
+  /** The same without blocking (used by `ready()`); defaults to `init`. */
+  initAsync?(): Promise<Partial<Kernels> | { error: string }>;
+}
+
+interface Entry {
+  factory: BackendFactory;
+  /** Set once the factory has run. */
+  state?: 'ready' | { error: string };
+  /** Registration order, which breaks priority ties. */
+  order: number;
+}
+
+/** The TypeScript backend: every kernel, for every dtype. */
+export const tsBackend: Backend = { ...tsKernels, name: 'ts' };
+
+const entries = new Map<string, Entry>([['ts', { factory: { init: () => ({}) }, state: 'ready', order: 0 }]]);
+/** The (kernel, backend) table: backend name → its own kernels. */
+const registered = new Map<string, Partial<Kernels>>([['ts', tsBackend]]);
+/** Resolved backends (own kernels over the 'ts' ones), rebuilt when a kernel is registered. */
+const resolved = new Map<string, Backend>();
+let active: Backend | null = null;
+
+/** Registers one kernel of one backend (replacing any earlier one). */
+export function registerKernel<K extends KernelName>(kernel: K, backend: string, fn: Kernels[K]): void {
+  const own = registered.get(backend) ?? {};
+  own[kernel] = fn;
+  registered.set(backend, own);
+  resolved.clear();
+  if (active) active = resolve(active.name);
+}
+
+/** The kernel a backend runs for `kernel`: its own, or the 'ts' one. */
+export function getKernel<K extends KernelName>(kernel: K, backend: string): Kernels[K] {
+  return resolve(backend)[kernel];
+}
+
+function resolve(name: string): Backend {
+  if (name === 'ts') return tsBackend;
+  let backend = resolved.get(name);
+  if (!backend) {
+    backend = { ...tsBackend, ...registered.get(name), name };
+    resolved.set(name, backend);
+  }
+  return backend;
+}
+
+/**
+ * Makes a backend available to `setBackend`: either its kernels (`registerBackend({ name,
+ * gemm })`, registered at once), or a name and a factory run on first use.
+ */
+export function registerBackend(backend: BackendKernels): void;
+export function registerBackend(name: string, factory: BackendFactory): void;
+export function registerBackend(backend: BackendKernels | string, factory?: BackendFactory): void {
+  const name = typeof backend === 'string' ? backend : backend.name;
+  if (name === 'ts') throw new Error("registerBackend: 'ts' is the built-in reference backend");
+  forget(name);
+  if (typeof backend === 'string') {
+    if (!factory)
+      throw new Error(`registerBackend: '${backend}' needs a factory ({ init, initAsync?, priority? })`);
+    entries.set(name, { factory, order: entries.size });
+    return;
+  }
+  const { name: _name, ...kernels } = backend;
+  const entry: Entry = { factory: { init: () => kernels }, order: entries.size };
+  entries.set(name, entry);
+  install(name, entry, kernels);
+}
+
+/** Drops a backend's kernels (before it is registered again). */
+function forget(name: string): void {
+  registered.delete(name);
+  resolved.clear();
+  if (active?.name === name) active = null;
+}
+
+function install(name: string, entry: Entry, kernels: Partial<Kernels> | { error: string }): boolean {
+  if ('error' in kernels) {
+    entry.state = { error: String(kernels.error) };
+    return false;
+  }
+  for (const kernel of Object.keys(tsKernels) as KernelName[]) {
+    const fn = kernels[kernel];
+    if (fn) registerKernel(kernel, name, fn);
+  }
+  entry.state = 'ready';
+  return true;
+}
+
+/** Initialises a registered backend synchronously; true if it runs here. */
+function initialise(name: string, entry: Entry): boolean {
+  if (entry.state) return entry.state === 'ready';
+  return install(name, entry, entry.factory.init());
+}
+
+/** Registered backends, highest priority first. */
+function byPriority(): [string, Entry][] {
+  return [...entries].sort(
+    ([, a], [, b]) => (b.factory.priority ?? 0) - (a.factory.priority ?? 0) || a.order - b.order,
+  );
 }
 
 /** Selects the kernels every op uses from now on ('ts', or 'wasm' where available). */
 export function setBackend(name: string): void {
-  const backend = backends.get(name);
-  if (!backend) {
-    const reason = name === 'wasm' && wasmUnavailable ? ` (${wasmUnavailable})` : '';
+  const entry = entries.get(name);
+  if (!entry || !initialise(name, entry)) {
+    const state = entry?.state;
+    const reason = state && state !== 'ready' ? ` (${state.error})` : '';
     throw new Error(
-      `setBackend: unknown backend '${name}'${reason} (available: ${[...backends.keys()].join(', ')})`,
+      `setBackend: unknown backend '${name}'${reason} (available: ${listBackends().join(', ')})`,
     );
   }
-  active = backend;
+  active = resolve(name);
 }
 
-/** The backend currently in use. */
+/** The backend currently in use; the first call initialises the default one. */
 export function getBackend(): Backend {
-  return active;
+  if (active) return active;
+  for (const [name, entry] of byPriority()) {
+    if (initialise(name, entry)) return (active = resolve(name));
+  }
+  return (active = resolve('ts'));
 }
 
-/** Names of the registered backends. */
+/**
+ * Initialises the default backend, without blocking where the runtime can compile
+ * asynchronously (as `tf.ready()`). Ops also initialise it on first use, so awaiting
+ * this is needed only where synchronous compilation is refused (browser main threads).
+ */
+export async function ready(): Promise<void> {
+  if (active) return;
+  for (const [name, entry] of byPriority()) {
+    if (!entry.state) {
+      const init = entry.factory.initAsync ?? (async () => entry.factory.init());
+      const kernels = await init();
+      if (entry.state === undefined) install(name, entry, kernels);
+    }
+    if (active) return; // an op ran meanwhile and chose
+    if (entry.state === 'ready') {
+      active = resolve(name);
+      return;
+    }
+  }
+}
+
+/** Names of the registered backends (less any that failed to initialise here). */
 export function listBackends(): string[] {
-  return [...backends.keys()];
-}
-
-// The fastest available backend is the default.
-const wasm = createWasmBackend();
-const wasmUnavailable = 'error' in wasm ? wasm.error : null;
-if (!('error' in wasm)) {
-  registerBackend(wasm);
-  active = wasm;
+  return [...entries].filter(([, e]) => e.state === undefined || e.state === 'ready').map(([name]) => name);
 }

@@ -4,6 +4,7 @@
  */
 import './methods';
 import './register';
+import './wasm/register';
 
 export { Tensor } from './tensor';
 export type { TensorLike, Axis, NestedArray } from './tensor';
@@ -33,8 +34,17 @@ export { grad, valueAndGrad, vjp, jvp, jacobian, hessian } from './functional';
 export type { TensorFunction } from './functional';
 export { gradcheck, gradgradcheck } from './gradcheck';
 export type { GradcheckOptions, GradcheckReport } from './gradcheck';
-export { setBackend, getBackend, registerBackend, listBackends, tsBackend } from './backend';
-export type { Backend } from './backend';
+export {
+  setBackend,
+  getBackend,
+  registerBackend,
+  listBackends,
+  tsBackend,
+  ready,
+  registerKernel,
+  getKernel,
+} from './backend';
+export type { Backend, BackendFactory, BackendKernels, Kernels, KernelName } from './backend';
 export {
   add,
   sub,

@@ -4,7 +4,6 @@
  * rows, 1024 columns), operands at offsets, memory growth, and products split
  * between threads.
  */
-import type { Backend } from '@zen/autograd-core';
 import { GemmJob, WasmBackend, createWasmBackend, rowBands, splitJob } from '../src/wasm/backend';
 import { EDGE_SIZES, TRANSPOSES, checkGemm } from './helpers/gemm';
 
@@ -18,7 +17,7 @@ function load(helpers: number): WasmBackend {
 }
 
 describe('wasm gemm on one thread', () => {
-  let backend: Backend;
+  let backend: WasmBackend;
   beforeAll(() => {
     backend = load(0);
   });

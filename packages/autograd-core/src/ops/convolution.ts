@@ -1,6 +1,6 @@
 /**
  * conv2d as three differentiable primitives, each run by the active backend's
- * convolution kernels (see Backend.conv2d): the convolution C(x, w), its input
+ * convolution kernels (see Kernels.conv2d): the convolution C(x, w), its input
  * gradient I(dy, w) and its filter gradient F(x, dy). All three are bilinear and
  * share one trilinear form ⟨C(x, w), dy⟩ = ⟨x, I(dy, w)⟩ = ⟨w, F(x, dy)⟩, so each
  * one's derivatives are the other two (as TensorFlow's Conv2D, Conv2DBackpropInput
@@ -12,7 +12,6 @@ import { Tensor, emptyTensor } from '../tensor';
 import { getBackend } from '../backend';
 import { castData } from '../creation';
 import type { WindowGeometry } from '../kernels/conv';
-import { conv2dBackpropFilterByGemm, conv2dBackpropInputByGemm, conv2dByGemm } from '../kernels/convolution';
 import { sumTangents } from './util';
 
 interface ConvAttrs {
@@ -37,9 +36,7 @@ const conv2dOp: Op<ConvAttrs> = defineOp<ConvAttrs>({
     const [x, w] = common(x0, w0);
     const g = attrs.geometry;
     const out = emptyTensor([g.batch, g.outH, g.outW, outChannels(attrs)], x.dtype);
-    const backend = getBackend();
-    if (backend.conv2d) backend.conv2d(x.data, w.data, g, outChannels(attrs), out.data);
-    else conv2dByGemm(backend.gemm, x.data, w.data, g, outChannels(attrs), out.data);
+    getBackend().conv2d(x.data, w.data, g, outChannels(attrs), out.data);
     return out;
   },
   vjp: (h, [x, w], _o, attrs, needs) => [
@@ -57,10 +54,7 @@ const conv2dBackpropInputOp: Op<ConvAttrs> = defineOp<ConvAttrs>({
     const [dy, w] = common(dy0, w0);
     const g = attrs.geometry;
     const dx = emptyTensor([g.batch, g.inH, g.inW, g.channels], dy.dtype);
-    const backend = getBackend();
-    if (backend.conv2dBackpropInput)
-      backend.conv2dBackpropInput(dy.data, w.data, g, outChannels(attrs), dx.data);
-    else conv2dBackpropInputByGemm(backend.gemm, dy.data, w.data, g, outChannels(attrs), dx.data);
+    getBackend().conv2dBackpropInput(dy.data, w.data, g, outChannels(attrs), dx.data);
     return dx;
   },
   vjp: (h, [dy, w], _o, attrs, needs) => [
@@ -80,11 +74,7 @@ const conv2dBackpropFilterOp: Op<ConvAttrs> = defineOp<ConvAttrs>({
   forward: ([x0, dy0], attrs) => {
     const [x, dy] = common(x0, dy0);
     const dw = emptyTensor(attrs.filterShape, x.dtype);
-    const backend = getBackend();
-    const g = attrs.geometry;
-    if (backend.conv2dBackpropFilter)
-      backend.conv2dBackpropFilter(x.data, dy.data, g, outChannels(attrs), dw.data);
-    else conv2dBackpropFilterByGemm(backend.gemm, x.data, dy.data, g, outChannels(attrs), dw.data);
+    getBackend().conv2dBackpropFilter(x.data, dy.data, attrs.geometry, outChannels(attrs), dw.data);
     return dw;
   },
   vjp: (h, [x, dy], _o, attrs, needs) => [

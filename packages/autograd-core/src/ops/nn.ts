@@ -4,7 +4,7 @@ import { floatDType } from '../dtype';
 import { formatShape, normalizeAxis, sizeOf } from '../shape';
 import { Tensor, emptyTensor } from '../tensor';
 import { random } from '../random';
-import { WindowGeometry, col2im, im2col, maxPoolKernel, windowGeometry } from '../kernels/conv';
+import { WindowGeometry, col2im, im2col, windowGeometry } from '../kernels/conv';
 import { convolve } from './convolution';
 import { getBackend } from '../backend';
 
@@ -181,7 +181,7 @@ const maxPoolOp: Op<{ geometry: WindowGeometry; argmax: Int32Array }> = defineOp
   name: 'maxPool2d',
   forward: ([x], { geometry: g, argmax }) => {
     const out = emptyTensor([g.batch, g.outH, g.outW, g.channels], x.dtype);
-    (getBackend().maxPool2d ?? maxPoolKernel)(x.data, g, out.data, argmax);
+    getBackend().maxPool2d(x.data, g, out.data, argmax);
     return out;
   },
   // The gradient goes to the position of each window's maximum.

@@ -5,18 +5,19 @@
  * computed on there, and the result copied back, so tensors keep ordinary typed arrays.
  * Large products are shared with helper threads (see threads.ts).
  */
-import type { Backend } from '../backend';
+import type { Kernels } from '../backend';
 import type { TypedArray } from '../dtype';
-import { WindowGeometry, maxPoolKernel } from '../kernels/conv';
+import type { WindowGeometry } from '../kernels/conv';
+import { tsKernels } from '../kernels';
 import {
   columnsShape,
   conv2dBackpropFilterByGemm,
   conv2dBackpropInputByGemm,
   conv2dByGemm,
 } from '../kernels/convolution';
-import { GemmKernel, gemmBlocked } from '../kernels/matmul';
+import type { GemmKernel } from '../kernels/matmul';
 import { WasmHeap } from './heap';
-import { loadKernels } from './runtime';
+import { LoadedKernels, loadKernels } from './runtime';
 import { Block, GemmThreads, MAX_BLOCKS, defaultHelperCount } from './threads';
 
 /** A block of C = op(A)·op(B) with every operand already in wasm memory (byte pointers). */
@@ -105,14 +106,22 @@ export function rowBands(m: number, count: number): [number, number][] {
   return bands;
 }
 
-/** The wasm backend, with its helper threads (exposed for tests and tuning). */
-export interface WasmBackend extends Backend {
+/** The wasm backend's kernels, with its helper threads (exposed for tests and tuning). */
+export type WasmBackend = Pick<
+  Kernels,
+  'gemm' | 'conv2d' | 'conv2dBackpropInput' | 'conv2dBackpropFilter' | 'maxPool2d'
+> & {
   readonly threads: GemmThreads;
-}
+};
 
-/** The wasm backend, or the reason it cannot run here; `helpers` threads join large products. */
-export function createWasmBackend(helpers = defaultHelperCount()): WasmBackend | { error: string } {
-  const kernels = loadKernels();
+/**
+ * The wasm backend's kernels on compiled `kernels` (compiled here by default), or the
+ * reason they cannot run here; `helpers` threads join large products.
+ */
+export function createWasmBackend(
+  helpers = defaultHelperCount(),
+  kernels: LoadedKernels | { error: string } = loadKernels(),
+): WasmBackend | { error: string } {
   if ('error' in kernels) return kernels;
   const heap = new WasmHeap(kernels, 1 + helpers);
   const threads = new GemmThreads(kernels, helpers, heap.workspaces.slice(1));
@@ -195,7 +204,7 @@ export function createWasmBackend(helpers = defaultHelperCount()): WasmBackend |
     const packedFloats = byRows ? kernels.exports.packedWholeBBytes(n, k) / 4 : 0;
     const pointers = float32 ? heap.place([sizeA, sizeB, sizeC, packedFloats]) : null;
     if (!pointers) {
-      gemmBlocked(transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset);
+      tsKernels.gemm(transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset);
       return;
     }
     const [aPtr, bPtr, cPtr, packedPtr] = pointers;
@@ -230,7 +239,7 @@ export function createWasmBackend(helpers = defaultHelperCount()): WasmBackend |
         ? heap.place([x.length, out.length, out.length])
         : null;
     if (!pointers) {
-      maxPoolKernel(x, g, out, argmax);
+      tsKernels.maxPool2d(x, g, out, argmax);
       return;
     }
     const [xPtr, outPtr, argmaxPtr] = pointers;
@@ -242,7 +251,6 @@ export function createWasmBackend(helpers = defaultHelperCount()): WasmBackend |
   };
 
   return {
-    name: 'wasm',
     gemm,
     maxPool2d,
     conv2d: (x, filters, g, outChannels, out) => {

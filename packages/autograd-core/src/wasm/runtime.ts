@@ -1,8 +1,9 @@
 /**
- * Loads the WebAssembly kernels synchronously at import: decodes the embedded binary,
- * compiles it, and instantiates it on a shared memory that worker threads can also
- * run it on. Returns the reason instead when this runtime cannot (no WebAssembly,
- * no SIMD, no shared memory), so the TypeScript kernels stay in charge.
+ * Loads the WebAssembly kernels when the wasm backend is first used: decodes the
+ * embedded binary, compiles it (synchronously, or asynchronously for `ready()`), and
+ * instantiates it on a shared memory that worker threads can also run it on. Returns
+ * the reason instead when this runtime cannot (no WebAssembly, no SIMD, no shared
+ * memory), so the TypeScript kernels stay in charge.
  */
 import { KERNELS_WASM_BASE64 } from './kernels.generated';
 
@@ -13,6 +14,7 @@ export interface WasmMemory {
 }
 export interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
+  compile(bytes: Uint8Array): Promise<object>;
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
   Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
 }
@@ -110,18 +112,39 @@ export function instantiate(api: WasmApi, module: object, memory: WasmMemory): K
   return new api.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
 }
 
+const NO_WASM = { error: 'this runtime has no WebAssembly' };
+
+// CompileError without SIMD support; TypeError/RangeError without shared memory.
+function unavailable(error: unknown): { error: string } {
+  return {
+    error: `WebAssembly kernels unavailable: ${error instanceof Error ? error.message : String(error)}`,
+  };
+}
+
+/** Instantiates a compiled module on a new shared memory. */
+function onSharedMemory(api: WasmApi, module: object): LoadedKernels {
+  const memory = new api.Memory({ initial: INITIAL_PAGES, maximum: MAXIMUM_PAGES, shared: true });
+  return { module, memory, exports: instantiate(api, module, memory) };
+}
+
 /** Compiles and instantiates the kernels, or says why it cannot. */
 export function loadKernels(): LoadedKernels | { error: string } {
   const api = wasmApi();
-  if (!api) return { error: 'this runtime has no WebAssembly' };
+  if (!api) return NO_WASM;
   try {
-    const module = new api.Module(decodeBase64(KERNELS_WASM_BASE64));
-    const memory = new api.Memory({ initial: INITIAL_PAGES, maximum: MAXIMUM_PAGES, shared: true });
-    return { module, memory, exports: instantiate(api, module, memory) };
+    return onSharedMemory(api, new api.Module(decodeBase64(KERNELS_WASM_BASE64)));
   } catch (error) {
-    // CompileError without SIMD support; TypeError/RangeError without shared memory.
-    return {
-      error: `WebAssembly kernels unavailable: ${error instanceof Error ? error.message : String(error)}`,
-    };
+    return unavailable(error);
+  }
+}
+
+/** The same, compiling without blocking the thread (browsers refuse large synchronous compiles). */
+export async function loadKernelsAsync(): Promise<LoadedKernels | { error: string }> {
+  const api = wasmApi();
+  if (!api) return NO_WASM;
+  try {
+    return onSharedMemory(api, await api.compile(decodeBase64(KERNELS_WASM_BASE64)));
+  } catch (error) {
+    return unavailable(error);
   }
 }
