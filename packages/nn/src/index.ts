@@ -61,3 +61,10 @@ export { LearningRateScheduler, ReduceLROnPlateau } from './callbacks/learning-r
 export type { ReduceLROnPlateauArgs } from './callbacks/learning-rate';
 export { TerminateOnNaN } from './callbacks/terminate-on-nan';
 export type { MonitorMode } from './callbacks/monitor';
+export { toOnnx, DEFAULT_OPSET as DEFAULT_ONNX_OPSET } from './saving/onnx/export';
+export type { OnnxExportOptions } from './saving/onnx/export';
+export { exportOnnx } from './saving/onnx/write';
+export { registerOnnxConverter } from './saving/onnx/registry';
+export type { OnnxConverter, Emitted as OnnxEmitted } from './saving/onnx/registry';
+export { OnnxExportError, OnnxGraph } from './saving/onnx/graph';
+export type { OnnxValue } from './saving/onnx/graph';

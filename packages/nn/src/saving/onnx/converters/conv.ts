@@ -1,0 +1,19 @@
+/** ONNX converter for Conv2D: NCHW Conv with the kernel [kh, kw, in, out] stored as [out, in, kh, kw]. */
+import { noGrad } from '@zen/autograd-core';
+import type { Conv2D } from '../../../layers/conv2d';
+import { onnxActivation } from '../activations';
+import { channelsFirst } from '../layout';
+import { registerOnnxConverter } from '../registry';
+import { windowAttributes } from './window';
+
+registerOnnxConverter<Conv2D>('Conv2D', {
+  convert: (g, layer, [input]) => {
+    const x = channelsFirst(g, input);
+    const kernel = noGrad(() => layer.kernel!.value.transpose([3, 2, 0, 1]));
+    const inputs = [x.name, g.tensor('kernel', kernel)];
+    if (layer.bias) inputs.push(g.tensor('bias', layer.bias.value));
+    const attrs = windowAttributes(input, layer.kernelSize, layer.strides, layer.dilationRate, layer.padding);
+    const z = g.op('Conv', inputs, { ...attrs, dilations: layer.dilationRate });
+    return { name: onnxActivation(g, layer, layer.activation, { ...x, name: z }), channelsFirst: true };
+  },
+});

@@ -1,0 +1,8 @@
+/** Registers every built-in layer's ONNX converter (import for the side effect). */
+import './activation-layers';
+import './conv';
+import './core';
+import './embedding';
+import './normalization';
+import './pooling';
+import './recurrent';

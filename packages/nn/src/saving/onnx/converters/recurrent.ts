@@ -1,0 +1,130 @@
+/**
+ * ONNX converters for SimpleRNN, LSTM and GRU: each maps onto ONNX's own RNN, LSTM or
+ * GRU op (one forward direction, zero initial state), not an unrolled loop.
+ *
+ * Keras keeps kernels [features, gates·units] with gates in the order LSTM i f c o,
+ * GRU z r h; ONNX wants W [1, gates·units, features] with LSTM i o f c, GRU z r h.
+ * Keras's GRU (resetAfter, its default) applies the reset gate after the recurrent
+ * matmul and keeps a second, recurrent bias: that is ONNX's linear_before_reset = 1.
+ */
+import { Tensor, concat, noGrad, zeros } from '@zen/autograd-core';
+import type { Layer } from '../../../layers/layer';
+import type { GRU, LSTM, SimpleRNN } from '../../../layers/recurrent';
+import type { OnnxGraph, OnnxValue } from '../graph';
+import { channelsLast } from '../layout';
+import { Emitted, registerOnnxConverter, refuse } from '../registry';
+
+/** Zen-TS activation names with an exact counterpart among ONNX's recurrent activations. */
+const RECURRENT_ACTIVATIONS: Record<string, string> = { tanh: 'Tanh', sigmoid: 'Sigmoid', relu: 'Relu' };
+
+function recurrentActivation(layer: Layer, name: string): string {
+  const onnxName = RECURRENT_ACTIVATIONS[name];
+  if (!onnxName) {
+    refuse(
+      layer,
+      `uses activation '${name}' inside its cell; ONNX's recurrent ops export only ${Object.keys(RECURRENT_ACTIVATIONS).join(', ')}`,
+    );
+  }
+  return onnxName;
+}
+
+/** Reorders the gate blocks of `t`'s last axis (Keras order → ONNX order) and puts gates·units first. */
+function onnxGates(t: Tensor, order: readonly number[]): Tensor {
+  return noGrad(() => {
+    const rows = t.ndim === 1 ? t.reshape([1, t.size]) : t;
+    const blocks = rows.split(order.length, 1);
+    const reordered = concat(
+      order.map((k) => blocks[k]),
+      1,
+    );
+    return reordered.transpose([1, 0]);
+  });
+}
+
+interface CellWeights {
+  opType: 'RNN' | 'LSTM' | 'GRU';
+  /** Keras gate index for each ONNX gate position. */
+  order: readonly number[];
+  /** Bias added to x·W and bias added to h·R (Keras order), either may be null. */
+  inputBias: Tensor | null;
+  recurrentBias: Tensor | null;
+  activations: string[];
+  attributes?: Record<string, number>;
+}
+
+/** The ONNX recurrent node, with the sequence moved to ONNX's time-major layout and back. */
+function convertRecurrent(
+  g: OnnxGraph,
+  layer: SimpleRNN | LSTM | GRU,
+  input: OnnxValue,
+  cell: CellWeights,
+): Emitted {
+  const units = layer.units;
+  const width = cell.order.length * units;
+  const features = layer.kernel!.value.shape[0];
+  const W = onnxGates(layer.kernel!.value, cell.order).reshape([1, width, features]);
+  const R = onnxGates(layer.recurrentKernel!.value, cell.order).reshape([1, width, units]);
+  const biasPart = (b: Tensor | null) => (b ? onnxGates(b, cell.order).reshape([width]) : zeros([width]));
+  const B = noGrad(() =>
+    concat([biasPart(cell.inputBias), biasPart(cell.recurrentBias)], 0).reshape([1, 2 * width]),
+  );
+  const x = channelsLast(g, input).name;
+  const timeMajor = g.op('Transpose', [x], { perm: [1, 0, 2] }); // [T, N, F]
+  const [y, yLast] = g.node(
+    cell.opType,
+    [timeMajor, g.tensor('W', W), g.tensor('R', R), g.tensor('B', B)],
+    { hidden_size: units, activations: cell.activations, ...cell.attributes },
+    2,
+  );
+  if (!layer.returnSequences) return g.op('Squeeze', [yLast, g.int64s('axes', [0])]); // [1, N, U] → [N, U]
+  const steps = g.op('Squeeze', [y, g.int64s('axes', [1])]); // [T, 1, N, U] → [T, N, U]
+  return g.op('Transpose', [steps], { perm: [1, 0, 2] });
+}
+
+registerOnnxConverter<SimpleRNN>('SimpleRNN', {
+  convert: (g, layer, [input]) =>
+    convertRecurrent(g, layer, input, {
+      opType: 'RNN',
+      order: [0],
+      inputBias: layer.bias?.value ?? null,
+      recurrentBias: null,
+      activations: [recurrentActivation(layer, layer.activation)],
+    }),
+});
+
+registerOnnxConverter<LSTM>('LSTM', {
+  convert: (g, layer, [input]) => {
+    const gate = recurrentActivation(layer, layer.recurrentActivation);
+    const act = recurrentActivation(layer, layer.activation);
+    return convertRecurrent(g, layer, input, {
+      opType: 'LSTM',
+      order: [0, 3, 1, 2], // ONNX i o f c from Keras i f c o
+      inputBias: layer.bias?.value ?? null,
+      recurrentBias: null,
+      activations: [gate, act, act],
+    });
+  },
+});
+
+registerOnnxConverter<GRU>('GRU', {
+  convert: (g, layer, [input]) => {
+    // A GRU without resetAfter has one bias, on the input side, and resets before the matmul.
+    const resetAfter = (layer as { resetAfter?: boolean }).resetAfter ?? true;
+    const bias = layer.bias?.value ?? null;
+    const [inputBias, recurrentBias] =
+      bias && resetAfter
+        ? noGrad(() => bias.split(2, 0).map((row) => row.reshape([row.size])))
+        : [bias, null];
+    return convertRecurrent(g, layer, input, {
+      opType: 'GRU',
+      order: [0, 1, 2],
+      inputBias,
+      recurrentBias,
+      activations: [
+        recurrentActivation(layer, layer.recurrentActivation),
+        recurrentActivation(layer, layer.activation),
+      ],
+      attributes: { linear_before_reset: resetAfter ? 1 : 0 },
+    });
+  },
+});

@@ -1,0 +1,41 @@
+/**
+ * The converter table: one entry per layer class (by `className`, as loadModel finds
+ * layers). Adding a layer to ONNX export is one `registerOnnxConverter` call.
+ */
+import type { Layer } from '../../layers/layer';
+import { OnnxExportError, OnnxGraph, OnnxValue } from './graph';
+import type { ElemTypeName } from './proto';
+
+/** What a converter produced: a value name (held NHWC / as Zen-TS sees it) or one with its layout. */
+export type Emitted = string | { name: string; channelsFirst: boolean };
+
+export interface OnnxConverter<L extends Layer = Layer> {
+  /** Adds the layer's nodes in inference mode; `inputs` are its input values in order. */
+  convert(g: OnnxGraph, layer: L, inputs: readonly OnnxValue[]): Emitted;
+  /** Element type the layer takes when it is a model's first layer (index lookups: 'int32'). */
+  inputType?: ElemTypeName;
+}
+
+const CONVERTERS = new Map<string, OnnxConverter>();
+
+/** Registers how layers of class `className` export to ONNX (replacing any earlier entry). */
+export function registerOnnxConverter<L extends Layer>(className: string, converter: OnnxConverter<L>): void {
+  CONVERTERS.set(className, converter as unknown as OnnxConverter);
+}
+
+/** The converter for `layer`, or an error naming the layer and saying why it cannot be exported. */
+export function getOnnxConverter(layer: Layer): OnnxConverter {
+  const converter = CONVERTERS.get(layer.className);
+  if (!converter) {
+    throw new OnnxExportError(
+      `ONNX export: layer '${layer.name}' (${layer.className}) has no ONNX converter; ` +
+        `register one with registerOnnxConverter('${layer.className}', …)`,
+    );
+  }
+  return converter;
+}
+
+/** A refusal from inside a converter: names the layer and gives the reason. */
+export function refuse(layer: Layer, reason: string): never {
+  throw new OnnxExportError(`ONNX export: layer '${layer.name}' (${layer.className}) ${reason}`);
+}
