@@ -109,3 +109,7 @@ export type { BiasActivation } from './ops/bias-activation';
 export { fromExpression, EXPRESSION_FUNCTIONS } from './expression';
 export type { ExpressionFunction } from './expression';
 export type { Conv2DOptions, Pool2DOptions, DropoutOptions } from './ops/nn';
+export { scaledDotProductAttention } from './ops/attention';
+export type { AttentionOptions } from './ops/attention';
+export { einsum } from './ops/einsum';
+export { triu, tril } from './ops/band';

@@ -11,6 +11,7 @@ import * as red from './ops/reduce';
 import * as sh from './ops/shape';
 import * as mm from './ops/matmul';
 import * as nn from './ops/nn';
+import * as band from './ops/band';
 
 declare module './tensor' {
   interface Tensor {
@@ -72,6 +73,8 @@ declare module './tensor' {
     astype(dtype: DType): Tensor;
     softmax(axis?: number): Tensor;
     logSoftmax(axis?: number): Tensor;
+    triu(k?: number): Tensor;
+    tril(k?: number): Tensor;
   }
 }
 
@@ -110,6 +113,7 @@ const methods: Record<string, (...args: any[]) => unknown> = {
   ...pick(sh, ['pad', 'split', 'gather', 'astype']),
   softmax: nn.softmax,
   logSoftmax: nn.logSoftmax,
+  ...pick(band, ['triu', 'tril']),
 };
 
 function pick<M extends object, K extends keyof M>(module: M, names: K[]): Pick<M, K> {

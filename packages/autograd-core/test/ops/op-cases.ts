@@ -9,6 +9,7 @@ import type { GradcheckOptions, Tensor } from '@zen/autograd-core';
 import * as R from '../helpers/reference';
 import type { Arr } from '../helpers/reference';
 import type { InputSpec } from '../helpers/inputs';
+import * as RA from '../helpers/reference-attention';
 
 export interface OpCase {
   /** The exported op this case covers. */
@@ -846,5 +847,134 @@ export const OP_CASES: OpCase[] = [
       const next = Z.makeGenerator('dropout case');
       return R.map(x, (v) => (next() >= 0.4 ? v / 0.6 : 0));
     },
+  },
+  // ---- attention, einsum, band masks ----
+  {
+    op: 'scaledDotProductAttention',
+    name: 'q, k, v [2,3,4] (no mask)',
+    inputs: [spec([2, 3, 4]), spec([2, 3, 4]), spec([2, 3, 4])],
+    fn: (q, k, v) => Z.scaledDotProductAttention(q, k, v),
+    reference: (q, k, v) => RA.attention(q, k, v),
+  },
+  {
+    op: 'scaledDotProductAttention',
+    name: 'causal [1,2,3,2], value width 3',
+    inputs: [spec([1, 2, 3, 2]), spec([1, 2, 3, 2]), spec([1, 2, 3, 3])],
+    fn: (q, k, v) => Z.scaledDotProductAttention(q, k, v, { causal: true }),
+    reference: (q, k, v) => RA.attention(q, k, v, { causal: true }),
+  },
+  {
+    op: 'scaledDotProductAttention',
+    name: 'causal, 2 queries at the end of 4 keys, scale 0.7',
+    inputs: [spec([2, 2, 3]), spec([2, 4, 3]), spec([2, 4, 2])],
+    fn: (q, k, v) => Z.scaledDotProductAttention(q, k, v, { causal: true, scale: 0.7 }),
+    reference: (q, k, v) => RA.attention(q, k, v, { causal: true, scale: 0.7 }),
+  },
+  {
+    op: 'scaledDotProductAttention',
+    name: 'broadcast keep mask [3,3] with a fully masked row',
+    inputs: [
+      spec([2, 3, 2]),
+      spec([2, 3, 2]),
+      spec([2, 3, 2]),
+      constant([3, 3], [1, 0, 1, 0, 0, 0, 1, 1, 0], 'int32'),
+    ],
+    fn: (q, k, v, m) => Z.scaledDotProductAttention(q, k, v, { mask: m }),
+    reference: (q, k, v, m) =>
+      RA.attention(q, k, v, { keep: { shape: [2, 3, 3], data: [...m.data, ...m.data] } }),
+  },
+  {
+    op: 'scaledDotProductAttention',
+    name: 'dropout 0.3 with a fixed generator',
+    inputs: [spec([2, 3, 2]), spec([2, 3, 2]), spec([2, 3, 2])],
+    fn: (q, k, v) =>
+      Z.scaledDotProductAttention(q, k, v, { dropout: 0.3, generator: Z.makeGenerator('attention dropout') }),
+    reference: (q, k, v) => {
+      const next = Z.makeGenerator('attention dropout');
+      const drop = Array.from({ length: 18 }, () => (next() >= 0.3 ? 1 / 0.7 : 0));
+      // Dropping probabilities = attention to the same keys with v rows scaled per query.
+      const out: number[] = [];
+      for (let h = 0; h < 2; h++) {
+        for (let i = 0; i < 3; i++) {
+          const vi = v.data
+            .slice(h * 6, h * 6 + 6)
+            .map((x, n) => x * drop[(h * 3 + i) * 3 + Math.floor(n / 2)]);
+          const row = RA.attention(
+            { shape: [1, 2], data: q.data.slice((h * 3 + i) * 2, (h * 3 + i) * 2 + 2) },
+            { shape: [3, 2], data: k.data.slice(h * 6, h * 6 + 6) },
+            { shape: [3, 2], data: vi },
+          );
+          out.push(...row.data);
+        }
+      }
+      return R.arr([2, 3, 2], out);
+    },
+  },
+  {
+    op: 'einsum',
+    name: "'ij,jk->ik'",
+    inputs: [spec([2, 3]), spec([3, 4])],
+    fn: (a, b) => Z.einsum('ij,jk->ik', a, b),
+    reference: (a, b) => RA.einsum('ij,jk->ik', a, b),
+  },
+  {
+    op: 'einsum',
+    name: "'bhqd,bhkd->bhqk' (batch axes)",
+    inputs: [spec([2, 2, 3, 2]), spec([2, 2, 4, 2])],
+    fn: (a, b) => Z.einsum('bhqd,bhkd->bhqk', a, b),
+    reference: (a, b) => RA.einsum('bhqd,bhkd->bhqk', a, b),
+  },
+  {
+    op: 'einsum',
+    name: "'iij->j' (repeated index: diagonal)",
+    inputs: [spec([3, 3, 2])],
+    fn: (a) => Z.einsum('iij->j', a),
+    reference: (a) => RA.einsum('iij->j', a),
+  },
+  {
+    op: 'einsum',
+    name: "'ij,j,k->ki' (three operands, outer product)",
+    inputs: [spec([2, 3]), spec([3]), spec([2])],
+    fn: (a, b, c) => Z.einsum('ij,j,k->ki', a, b, c),
+    reference: (a, b, c) => RA.einsum('ij,j,k->ki', a, b, c),
+  },
+  {
+    op: 'einsum',
+    name: "'ij,ij' implicit output (full contraction)",
+    inputs: [spec([2, 3]), spec([2, 3])],
+    fn: (a, b) => Z.einsum('ij,ij', a, b),
+    reference: (a, b) => RA.einsum('ij,ij->', a, b),
+  },
+  {
+    op: 'einsum',
+    name: "'...ij,jk->...ik' with two leading axes",
+    inputs: [spec([2, 2, 2, 3]), spec([3, 2])],
+    fn: (a, b) => Z.einsum('...ij,jk->...ik', a, b),
+    reference: (a, b) => R.matmul(a, b),
+  },
+  {
+    op: 'triu',
+    name: '[3,4] k = 1',
+    inputs: [spec([3, 4])],
+    fn: (x) => x.triu(1),
+    reference: (x) =>
+      R.arr(
+        [3, 4],
+        x.data.map((v, n) => ((n % 4) - Math.floor(n / 4) >= 1 ? v : 0)),
+      ),
+  },
+  {
+    op: 'tril',
+    name: '[2,3,3] k = 0 and k = -1',
+    inputs: [spec([2, 3, 3])],
+    fn: (x) => Z.tril(x).add(Z.tril(x, -1)),
+    reference: (x) =>
+      R.arr(
+        [2, 3, 3],
+        x.data.map((v, n) => {
+          const d = (n % 3) - Math.floor((n % 9) / 3);
+          return (d <= 0 ? v : 0) + (d <= -1 ? v : 0);
+        }),
+      ),
   },
 ];

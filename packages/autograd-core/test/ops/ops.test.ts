@@ -151,6 +151,10 @@ const DIFFERENTIABLE_OPS = [
   'softsign',
   'mish',
   'hardSigmoid',
+  'scaledDotProductAttention',
+  'einsum',
+  'triu',
+  'tril',
 ];
 
 test('every differentiable op has gradchecked cases', () => {
