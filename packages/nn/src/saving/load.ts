@@ -20,6 +20,8 @@ import {
   WeightEntry,
   bytesPer,
 } from './format';
+import { parseTfjsLayersModel } from './tfjs/format';
+import { loadTfjsLayersModel } from './tfjs/load';
 
 async function readOrExplain(file: string, what: string): Promise<Buffer> {
   try {
@@ -116,7 +118,10 @@ async function locateWeights(dir: string, named: string): Promise<string> {
 
 export async function loadModel(dir: string): Promise<Sequential> {
   const modelPath = path.join(dir, MODEL_FILE);
-  const model = parseModelFile((await readOrExplain(modelPath, 'model file')).toString('utf8'), modelPath);
+  const text = (await readOrExplain(modelPath, 'model file')).toString('utf8');
+  const tfjs = parseTfjsLayersModel(text);
+  if (tfjs) return loadTfjsLayersModel(tfjs, modelPath);
+  const model = parseModelFile(text, modelPath);
   const { config } = model.modelConfig;
   const layers = config.layers.map(({ className, config: layerConfig }) =>
     layerFromConfig(className, layerConfig),
