@@ -3,6 +3,7 @@ import { DType, TypedArray, allocate, checkDType, dtypeOf } from './dtype';
 import { Shape, checkShape, formatShape, sizeOf } from './shape';
 import { Tensor, NestedArray } from './tensor';
 import { random, randomNormal } from './random';
+import { checkOptions } from './options';
 
 export interface TensorOptions {
   /** Element type; float32 unless given (int32 for an Int32Array). */
@@ -60,12 +61,16 @@ export function castData(data: TypedArray, dtype: DType): TypedArray {
 
 /**
  * Makes a tensor from nested arrays, a flat typed array (with `shape`) or a number.
+ * TensorFlow.js's positional form `tensor(values, shape, dtype)` is accepted too.
  * @example tensor([[1, 2], [3, 4]], { requiresGrad: true })
+ * @example tensor([1, 2, 3, 4], [2, 2])   // tfjs style: flat values and a shape
  */
 export function tensor(
   data: NestedArray | TypedArray | readonly number[],
-  options: TensorDataOptions = {},
+  optionsOrShape: TensorDataOptions | Shape = {},
+  dtype?: DType,
 ): Tensor {
+  const options = tensorOptions('tensor', optionsOrShape, dtype);
   let flat: TypedArray;
   let shape: number[];
   if (ArrayBuffer.isView(data)) {
@@ -94,6 +99,10 @@ export function scalar(value: number, options: TensorOptions = {}): Tensor {
 
 /** A tensor of `shape` filled with `value`. */
 export function full(shape: Shape, value: number, options: TensorOptions = {}): Tensor {
+  checkOptions({ call: 'full', positional: 'dtype', before: 'shape, value, ' }, options, [
+    'dtype',
+    'requiresGrad',
+  ]);
   checkShape('full', shape);
   const data = allocate(checkDType(options.dtype ?? 'float32', 'full'), sizeOf(shape));
   if (value !== 0) data.fill(value);
@@ -155,6 +164,13 @@ export interface RandomOptions extends TensorOptions {
 
 /** Uniform draws in [low, high) from the seeded generator (see `setSeed`). */
 export function rand(shape: Shape, options: RandomOptions & { low?: number; high?: number } = {}): Tensor {
+  checkOptions({ call: 'rand', before: 'shape, ' }, options, [
+    'dtype',
+    'requiresGrad',
+    'generator',
+    'low',
+    'high',
+  ]);
   const t = zeros(shape, { dtype: options.dtype });
   const next = options.generator ?? random;
   const low = options.low ?? 0;
@@ -166,6 +182,13 @@ export function rand(shape: Shape, options: RandomOptions & { low?: number; high
 
 /** Normal draws (mean 0, std 1 unless given) from the seeded generator. */
 export function randn(shape: Shape, options: RandomOptions & { mean?: number; std?: number } = {}): Tensor {
+  checkOptions({ call: 'randn', before: 'shape, ' }, options, [
+    'dtype',
+    'requiresGrad',
+    'generator',
+    'mean',
+    'std',
+  ]);
   const t = zeros(shape, { dtype: options.dtype });
   const next = options.generator ?? random;
   const mean = options.mean ?? 0;
@@ -182,4 +205,22 @@ export function randint(low: number, high: number, shape: Shape, options: Random
   const next = options.generator ?? random;
   for (let i = 0; i < t.size; i++) t.data[i] = low + Math.floor(next() * (high - low));
   return t;
+}
+
+const TENSOR_OPTIONS = ['shape', 'dtype', 'requiresGrad'];
+
+/** Options of tensor-making functions: an options object, or tfjs's positional (shape, dtype). */
+export function tensorOptions(
+  call: string,
+  optionsOrShape: TensorDataOptions | Shape | undefined,
+  dtype: DType | undefined,
+): TensorDataOptions {
+  if (Array.isArray(optionsOrShape)) return { shape: optionsOrShape as Shape, dtype };
+  if (typeof optionsOrShape === 'string') {
+    throw new Error(`${call}: write the dtype as an option: ${call}(values, { dtype: '${optionsOrShape}' })`);
+  }
+  checkOptions({ call, positional: 'shape', before: 'values, ' }, optionsOrShape, TENSOR_OPTIONS);
+  if (dtype !== undefined)
+    throw new Error(`${call}: a dtype argument after an options object; put it in the options`);
+  return (optionsOrShape ?? {}) as TensorDataOptions;
 }

@@ -108,6 +108,8 @@ export { biasActivation } from './ops/bias-activation';
 export type { BiasActivation } from './ops/bias-activation';
 export { fromExpression, EXPRESSION_FUNCTIONS } from './expression';
 export type { ExpressionFunction } from './expression';
+export { checkOptions, nearestName } from './options';
+export type { OptionsOwner } from './options';
 export type { Conv2DOptions, Pool2DOptions, DropoutOptions } from './ops/nn';
 export { scaledDotProductAttention } from './ops/attention';
 export type { AttentionOptions } from './ops/attention';

@@ -106,6 +106,7 @@ export function categoricalCrossentropy(
   yPred: Tensor,
   options: CategoricalCrossentropyOptions = {},
 ): Tensor {
+  checkNotSparse(yTrue, yPred);
   let y = alignTargets('categoricalCrossentropy', yTrue, yPred);
   const smoothing = options.labelSmoothing ?? 0;
   if (smoothing !== 0) {
@@ -119,6 +120,19 @@ export function categoricalCrossentropy(
     .sum(-1)
     .neg()
     .mean();
+}
+
+/** Integer labels given to categoricalCrossentropy: say which loss takes them. */
+function checkNotSparse(yTrue: Tensor, yPred: Tensor): void {
+  checkTensors('categoricalCrossentropy', yTrue, yPred);
+  const classes = yPred.shape[yPred.ndim - 1];
+  if (classes > 1 && yTrue.size * classes === yPred.size) {
+    throw new Error(
+      `categoricalCrossentropy: yTrue of shape ${formatSymbolicShape(yTrue.shape)} holds one class label per sample ` +
+        `but yPred of shape ${formatSymbolicShape(yPred.shape)} has ${classes} classes: use ` +
+        `'sparseCategoricalCrossentropy' for integer labels (or one-hot encode them with oneHot(y, ${classes}))`,
+    );
+  }
 }
 
 /** log p along the last axis from logits (log-softmax) or from probabilities (renormalised, clipped). */
@@ -153,6 +167,13 @@ export function sparseCategoricalCrossentropy(
 /** Checks and reshapes integer labels for predictions with `labelShape` + [classes]. */
 function sparseLabels(where: string, yTrue: Tensor, labelShape: readonly number[], classes: number): Tensor {
   const count = labelShape.reduce((a, b) => a * b, 1);
+  if (yTrue.size === count * classes && classes > 1) {
+    throw new Error(
+      `${where}: yTrue of shape ${formatSymbolicShape(yTrue.shape)} looks one-hot (one value per class) for yPred ` +
+        `of shape ${formatSymbolicShape([...labelShape, classes])}: use 'categoricalCrossentropy' for one-hot ` +
+        'targets, or pass integer labels (argmax of the one-hot rows)',
+    );
+  }
   if (yTrue.size !== count) {
     throw new Error(
       `${where}: yTrue of shape ${formatSymbolicShape(yTrue.shape)} should hold one integer label per prediction ` +

@@ -90,12 +90,31 @@ const BY_NAME: Record<string, MetricFunction> = {
   meanAbsoluteError: mae,
 };
 
+/** A user's metric function may return a number or a one-element Tensor. */
+export type CustomMetric = (yTrue: Tensor, yPred: Tensor) => number | Tensor;
+
 /** A metric as compile takes it: a name or a function (its log key is the name, or the function's name). */
-export type MetricSpec = string | MetricFunction;
+export type MetricSpec = string | MetricFunction | CustomMetric;
+
+/** A custom metric's value as a number: numbers and one-element tensors are accepted. */
+function metricNumber(key: string, value: unknown): number {
+  if (typeof value === 'number') return value;
+  if (value instanceof Tensor) {
+    if (value.size === 1) return value.data[0];
+    throw new Error(
+      `metric '${key}': returned a tensor of shape ${formatSymbolicShape(value.shape)}; return a number or a ` +
+        'scalar tensor (reduce it, e.g. with .mean())',
+    );
+  }
+  throw new Error(`metric '${key}': must return a number or a scalar Tensor, got ${typeof value}`);
+}
 
 /** Resolves a metric name or function to [log key, function]. */
 export function getMetric(spec: MetricSpec): [string, MetricFunction] {
-  if (typeof spec === 'function') return [spec.name || 'metric', spec];
+  if (typeof spec === 'function') {
+    const key = spec.name || 'metric';
+    return [key, (yTrue, yPred) => metricNumber(key, (spec as CustomMetric)(yTrue, yPred))];
+  }
   const fn = BY_NAME[spec] ?? BY_NAME[camelCase(spec)];
   if (!fn) throw new Error(`unknown metric '${spec}' (expected one of ${Object.keys(BY_NAME).join(', ')})`);
   return [spec, fn];

@@ -54,7 +54,8 @@ describe('metrics', () => {
     function recall() {
       return 1;
     }
-    expect(metrics.getMetric(recall)).toEqual(['recall', recall]);
+    const [key, fn] = metrics.getMetric(recall);
+    expect([key, fn(probs, probs)]).toEqual(['recall', 1]);
     expect(() => metrics.getMetric('f1')).toThrow("unknown metric 'f1'");
     expect(() => metrics.sparseCategoricalAccuracy(tensor([0, 1]), probs)).toThrow(
       'sparseCategoricalAccuracy: 2 labels (shape [2]) for 4 predictions (shape [4,3])',

@@ -2,6 +2,7 @@
 import { Tensor } from '@zen/autograd-core';
 import { Callback, Logs } from './callback';
 import { BestTracker, MonitorMode } from './monitor';
+import { checkClassOptions, optionNames } from '../options';
 
 export interface EarlyStoppingArgs {
   /** Default 'val_loss'. */
@@ -23,6 +24,16 @@ export interface EarlyStoppingArgs {
 }
 
 export class EarlyStopping extends Callback {
+  static readonly optionNames = optionNames<EarlyStoppingArgs>()([
+    'monitor',
+    'minDelta',
+    'patience',
+    'mode',
+    'baseline',
+    'restoreBestWeights',
+    'startFromEpoch',
+    'verbose',
+  ]);
   readonly patience: number;
   readonly baseline: number | undefined;
   readonly restoreBestWeights: boolean;
@@ -39,6 +50,7 @@ export class EarlyStopping extends Callback {
 
   constructor(args: EarlyStoppingArgs = {}) {
     super();
+    checkClassOptions(new.target, args, []);
     this.tracker = new BestTracker(args.monitor ?? 'val_loss', args.mode ?? 'auto', args.minDelta ?? 0);
     this.patience = args.patience ?? 0;
     this.baseline = args.baseline;

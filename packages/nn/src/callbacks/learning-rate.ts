@@ -2,6 +2,7 @@
 import type { Sequential } from '../models/sequential';
 import { Callback, Logs } from './callback';
 import { BestTracker, MonitorMode } from './monitor';
+import { checkClassOptions, optionNames } from '../options';
 
 /** The compiled optimizer's numeric learning rate (schedules cannot be overridden by callbacks). */
 function numericRate(model: Sequential, who: string): number {
@@ -62,6 +63,16 @@ export interface ReduceLROnPlateauArgs {
 
 /** Multiplies the learning rate by `factor` when the monitored quantity stops improving. */
 export class ReduceLROnPlateau extends Callback {
+  static readonly optionNames = optionNames<ReduceLROnPlateauArgs>()([
+    'monitor',
+    'factor',
+    'patience',
+    'mode',
+    'minDelta',
+    'cooldown',
+    'minLr',
+    'verbose',
+  ]);
   readonly factor: number;
   readonly patience: number;
   readonly cooldown: number;
@@ -73,6 +84,7 @@ export class ReduceLROnPlateau extends Callback {
 
   constructor(args: ReduceLROnPlateauArgs = {}) {
     super();
+    checkClassOptions(new.target, args, []);
     this.factor = args.factor ?? 0.1;
     if (!(this.factor > 0 && this.factor < 1)) {
       throw new Error(`ReduceLROnPlateau: factor must be in (0, 1), got ${this.factor}`);

@@ -1,6 +1,7 @@
 /** ModelCheckpoint: save the model after epochs (every one, or only when the monitored value improves). */
 import { Callback, Logs } from './callback';
 import { BestTracker, MonitorMode } from './monitor';
+import { checkClassOptions, optionNames } from '../options';
 
 export interface ModelCheckpointArgs {
   /**
@@ -19,6 +20,13 @@ export interface ModelCheckpointArgs {
 }
 
 export class ModelCheckpoint extends Callback {
+  static readonly optionNames = optionNames<ModelCheckpointArgs>()([
+    'filepath',
+    'monitor',
+    'saveBestOnly',
+    'mode',
+    'verbose',
+  ]);
   readonly filepath: string;
   readonly saveBestOnly: boolean;
   readonly verbose: number;
@@ -28,6 +36,7 @@ export class ModelCheckpoint extends Callback {
 
   constructor(args: ModelCheckpointArgs) {
     super();
+    checkClassOptions(new.target, args, []);
     if (!args || typeof args.filepath !== 'string' || args.filepath === '') {
       throw new Error('ModelCheckpoint: filepath (a directory path) is required');
     }

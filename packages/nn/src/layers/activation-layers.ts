@@ -3,6 +3,7 @@ import { Tensor, leakyRelu, minimum, relu, sigmoid, softmax, tanh } from '@zen/a
 import { ActivationName, LEAKY_RELU_ALPHA, getActivation, isFusable } from '../activations';
 import { CallOptions, Layer, LayerArgs, LayerConfig, Logits } from './layer';
 import { registerLayer } from './registry';
+import { optionNames } from '../options';
 
 export interface ActivationArgs extends LayerArgs {
   activation: ActivationName;
@@ -10,6 +11,7 @@ export interface ActivationArgs extends LayerArgs {
 
 /** Applies a named activation. */
 export class Activation extends Layer {
+  static readonly optionNames = optionNames<ActivationArgs, LayerArgs>()(['activation']);
   readonly className = 'Activation';
   readonly activation: ActivationName;
   constructor(args: ActivationArgs) {
@@ -35,6 +37,7 @@ export interface ReLUArgs extends LayerArgs {
 
 /** max(x, 0), optionally capped at `maxValue`. */
 export class ReLU extends Layer {
+  static readonly optionNames = optionNames<ReLUArgs, LayerArgs>()(['maxValue']);
   readonly className = 'ReLU';
   readonly maxValue: number | undefined;
   constructor(args: ReLUArgs = {}) {
@@ -58,6 +61,7 @@ export interface LeakyReLUArgs extends LayerArgs {
 
 /** x for x > 0, alpha·x otherwise. */
 export class LeakyReLU extends Layer {
+  static readonly optionNames = optionNames<LeakyReLUArgs, LayerArgs>()(['alpha']);
   readonly className = 'LeakyReLU';
   readonly alpha: number;
   constructor(args: LeakyReLUArgs = {}) {
@@ -74,6 +78,7 @@ export class LeakyReLU extends Layer {
 
 /** The logistic function 1 / (1 + e^−x). */
 export class Sigmoid extends Layer {
+  static readonly optionNames = optionNames<LayerArgs, LayerArgs>()([]);
   readonly className = 'Sigmoid';
   constructor(args: LayerArgs = {}) {
     super(args);
@@ -88,6 +93,7 @@ export class Sigmoid extends Layer {
 
 /** Hyperbolic tangent. */
 export class Tanh extends Layer {
+  static readonly optionNames = optionNames<LayerArgs, LayerArgs>()([]);
   readonly className = 'Tanh';
   constructor(args: LayerArgs = {}) {
     super(args);
@@ -104,6 +110,7 @@ export interface SoftmaxArgs extends LayerArgs {
 
 /** e^x / Σ e^x along `axis`. */
 export class Softmax extends Layer {
+  static readonly optionNames = optionNames<SoftmaxArgs, LayerArgs>()(['axis']);
   readonly className = 'Softmax';
   readonly axis: number;
   constructor(args: SoftmaxArgs = {}) {

@@ -5,6 +5,7 @@ import { Initializer, InitializerSpec, getInitializer, serializeInitializer } fr
 import { SymbolicShape, formatSymbolicShape, toPair, windowOutputLength } from '../shapes';
 import { CallOptions, Layer, LayerArgs, LayerConfig, LayerWeight, Logits } from './layer';
 import { registerLayer } from './registry';
+import { optionNames } from '../options';
 
 export interface Conv2DArgs extends LayerArgs {
   /** Number of output channels. */
@@ -29,6 +30,17 @@ export interface Conv2DArgs extends LayerArgs {
 
 /** A 2-D convolution layer: kernel [kh, kw, inChannels, filters], bias [filters]. Input NHWC. */
 export class Conv2D extends Layer {
+  static readonly optionNames = optionNames<Conv2DArgs, LayerArgs>()([
+    'filters',
+    'kernelSize',
+    'strides',
+    'padding',
+    'dilationRate',
+    'activation',
+    'useBias',
+    'kernelInitializer',
+    'biasInitializer',
+  ]);
   readonly className = 'Conv2D';
   readonly filters: number;
   readonly kernelSize: [number, number];

@@ -5,6 +5,7 @@ import { Initializer, InitializerSpec, getInitializer, serializeInitializer } fr
 import { SymbolicShape, formatSymbolicShape } from '../shapes';
 import { CallOptions, Layer, LayerArgs, LayerConfig, LayerWeight, Logits } from './layer';
 import { registerLayer } from './registry';
+import { optionNames } from '../options';
 
 export interface DenseArgs extends LayerArgs {
   /** Number of outputs. */
@@ -21,6 +22,13 @@ export interface DenseArgs extends LayerArgs {
 
 /** A fully connected layer: kernel [inputs, units], bias [units]. Works on any rank ≥ 2 (last axis). */
 export class Dense extends Layer {
+  static readonly optionNames = optionNames<DenseArgs, LayerArgs>()([
+    'units',
+    'activation',
+    'useBias',
+    'kernelInitializer',
+    'biasInitializer',
+  ]);
   readonly className = 'Dense';
   readonly units: number;
   readonly activation: ActivationName;

@@ -2,6 +2,7 @@
 import { Tensor, dropout } from '@zen/autograd-core';
 import { CallOptions, Layer, LayerArgs, LayerConfig } from './layer';
 import { registerLayer } from './registry';
+import { optionNames } from '../options';
 
 export interface DropoutArgs extends LayerArgs {
   /** Fraction of inputs to drop, in [0, 1). */
@@ -13,6 +14,7 @@ export interface DropoutArgs extends LayerArgs {
  * rest scaled by 1/(1 − rate); at inference it is the identity. Draws from the seeded generator.
  */
 export class Dropout extends Layer {
+  static readonly optionNames = optionNames<DropoutArgs, LayerArgs>()(['rate']);
   readonly className = 'Dropout';
   readonly rate: number;
 

@@ -4,6 +4,7 @@ import { Initializer, InitializerSpec, getInitializer, serializeInitializer } fr
 import { SymbolicShape } from '../shapes';
 import { CallOptions, Layer, LayerArgs, LayerConfig, LayerWeight } from './layer';
 import { registerLayer } from './registry';
+import { optionNames } from '../options';
 
 export interface EmbeddingArgs extends LayerArgs {
   /** Vocabulary size: indices must lie in [0, inputDim). */
@@ -16,6 +17,11 @@ export interface EmbeddingArgs extends LayerArgs {
 
 /** Looks up rows of `embeddings` [inputDim, outputDim]: input [N, …] of indices → [N, …, outputDim]. */
 export class Embedding extends Layer {
+  static readonly optionNames = optionNames<EmbeddingArgs, LayerArgs>()([
+    'inputDim',
+    'outputDim',
+    'embeddingsInitializer',
+  ]);
   readonly className = 'Embedding';
   readonly inputDim: number;
   readonly outputDim: number;

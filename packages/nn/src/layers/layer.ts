@@ -7,6 +7,7 @@ import { DType, Tensor, noGrad } from '@zen/autograd-core';
 import { FusableActivation } from '../activations';
 import { Initializer, InitializerSpec, getInitializer } from '../initializers';
 import { SymbolicShape, formatSymbolicShape } from '../shapes';
+import { checkClassOptions, optionNames } from '../options';
 
 /** Float element type of a layer's weights and computations. */
 export type LayerDType = 'float32' | 'float64';
@@ -25,6 +26,9 @@ export interface LayerArgs {
   /** Element type of the weights (default 'float32'; 'float64' for gradient checks). */
   dtype?: LayerDType;
 }
+
+/** The options every layer takes (each layer class lists its own in `static optionNames`). */
+export const LAYER_OPTIONS = optionNames<LayerArgs>()(['name', 'trainable', 'inputShape', 'dtype']);
 
 export interface CallOptions {
   /** Training mode: dropout drops, batch normalisation uses batch statistics. Default false. */
@@ -83,6 +87,7 @@ export abstract class Layer {
   private givenName: string;
 
   constructor(args: LayerArgs = {}) {
+    checkClassOptions(new.target, args, LAYER_OPTIONS);
     this.nameGiven = args.name !== undefined;
     this.givenName = args.name ?? '';
     this.isTrainable = args.trainable ?? true;

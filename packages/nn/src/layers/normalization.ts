@@ -4,6 +4,7 @@ import { Initializer, InitializerSpec, getInitializer, serializeInitializer } fr
 import { SymbolicShape, formatSymbolicShape } from '../shapes';
 import { CallOptions, Layer, LayerArgs, LayerConfig, LayerWeight } from './layer';
 import { registerLayer } from './registry';
+import { optionNames } from '../options';
 
 export interface NormalizationArgs extends LayerArgs {
   /** The feature axis (default -1, channels last). */
@@ -100,6 +101,17 @@ export interface BatchNormalizationArgs extends NormalizationArgs {
  * model); at inference it uses the moving averages.
  */
 export class BatchNormalization extends Normalization {
+  static readonly optionNames = optionNames<BatchNormalizationArgs, LayerArgs>()([
+    'axis',
+    'momentum',
+    'epsilon',
+    'center',
+    'scale',
+    'betaInitializer',
+    'gammaInitializer',
+    'movingMeanInitializer',
+    'movingVarianceInitializer',
+  ]);
   readonly className = 'BatchNormalization';
   readonly momentum: number;
   private readonly movingMeanInitializer: Initializer;
@@ -167,6 +179,14 @@ export class BatchNormalization extends Normalization {
 
 /** Normalises each sample over its feature axis (no batch statistics, same in training and inference). */
 export class LayerNormalization extends Normalization {
+  static readonly optionNames = optionNames<NormalizationArgs, LayerArgs>()([
+    'axis',
+    'epsilon',
+    'center',
+    'scale',
+    'betaInitializer',
+    'gammaInitializer',
+  ]);
   readonly className = 'LayerNormalization';
 
   constructor(args: NormalizationArgs = {}) {

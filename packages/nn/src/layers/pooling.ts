@@ -3,6 +3,7 @@ import { Tensor, avgPool2d, maxPool2d } from '@zen/autograd-core';
 import { SymbolicShape, toPair, windowOutputLength } from '../shapes';
 import { CallOptions, Layer, LayerArgs, LayerConfig } from './layer';
 import { registerLayer } from './registry';
+import { optionNames } from '../options';
 
 export interface Pooling2DArgs extends LayerArgs {
   /** Window size, a number or [h, w]; default 2. */
@@ -49,6 +50,7 @@ abstract class Pooling2D extends Layer {
 
 /** The maximum of each window. */
 export class MaxPooling2D extends Pooling2D {
+  static readonly optionNames = optionNames<Pooling2DArgs, LayerArgs>()(['poolSize', 'strides', 'padding']);
   readonly className = 'MaxPooling2D';
   call(x: Tensor, _options: CallOptions): Tensor {
     return maxPool2d(x, { poolSize: this.poolSize, strides: this.strides, padding: this.padding });
@@ -57,6 +59,7 @@ export class MaxPooling2D extends Pooling2D {
 
 /** The mean of each window (over its non-padding elements with 'same'). */
 export class AveragePooling2D extends Pooling2D {
+  static readonly optionNames = optionNames<Pooling2DArgs, LayerArgs>()(['poolSize', 'strides', 'padding']);
   readonly className = 'AveragePooling2D';
   call(x: Tensor, _options: CallOptions): Tensor {
     return avgPool2d(x, { poolSize: this.poolSize, strides: this.strides, padding: this.padding });
@@ -65,6 +68,7 @@ export class AveragePooling2D extends Pooling2D {
 
 /** Mean over height and width: [N, H, W, C] → [N, C]. */
 export class GlobalAveragePooling2D extends Layer {
+  static readonly optionNames = optionNames<LayerArgs, LayerArgs>()([]);
   readonly className: string = 'GlobalAveragePooling2D';
   constructor(args: LayerArgs = {}) {
     super(args);
@@ -82,6 +86,7 @@ export class GlobalAveragePooling2D extends Layer {
 
 /** Maximum over height and width: [N, H, W, C] → [N, C]. */
 export class GlobalMaxPooling2D extends GlobalAveragePooling2D {
+  static override readonly optionNames = optionNames<LayerArgs, LayerArgs>()([]);
   override readonly className = 'GlobalMaxPooling2D';
   override call(x: Tensor, _options: CallOptions): Tensor {
     return x.max([1, 2]);

@@ -9,6 +9,7 @@ import { Initializer, InitializerSpec, getInitializer, serializeInitializer } fr
 import { SymbolicShape, formatSymbolicShape } from '../shapes';
 import { CallOptions, Layer, LayerArgs, LayerConfig, LayerWeight } from './layer';
 import { registerLayer } from './registry';
+import { optionNames } from '../options';
 
 export interface RecurrentArgs extends LayerArgs {
   /** Size of the hidden state. */
@@ -129,6 +130,15 @@ abstract class Recurrent extends Layer {
 
 /** Zen's RNN: h_t = tanh(x_t·W + h_{t−1}·U + b). */
 export class SimpleRNN extends Recurrent {
+  static readonly optionNames = optionNames<RecurrentArgs, LayerArgs>()([
+    'units',
+    'activation',
+    'useBias',
+    'returnSequences',
+    'kernelInitializer',
+    'recurrentInitializer',
+    'biasInitializer',
+  ]);
   readonly className = 'SimpleRNN';
   protected readonly gates = 1;
 
@@ -152,6 +162,17 @@ export interface LSTMArgs extends GatedArgs {
  * c_t = f ⊙ c_{t−1} + i ⊙ tanh(z_c), h_t = o ⊙ tanh(c_t).
  */
 export class LSTM extends Recurrent {
+  static readonly optionNames = optionNames<LSTMArgs, LayerArgs>()([
+    'units',
+    'activation',
+    'recurrentActivation',
+    'useBias',
+    'unitForgetBias',
+    'returnSequences',
+    'kernelInitializer',
+    'recurrentInitializer',
+    'biasInitializer',
+  ]);
   readonly className = 'LSTM';
   protected readonly gates = 4;
   readonly recurrentActivation: ActivationName;
@@ -211,6 +232,16 @@ export interface GRUArgs extends GatedArgs {
  * and (r ⊙ h_{t−1})·U_h without (bias [3·units] on the input only).
  */
 export class GRU extends Recurrent {
+  static readonly optionNames = optionNames<GatedArgs, LayerArgs>()([
+    'units',
+    'activation',
+    'recurrentActivation',
+    'useBias',
+    'returnSequences',
+    'kernelInitializer',
+    'recurrentInitializer',
+    'biasInitializer',
+  ]);
   readonly className = 'GRU';
   protected readonly gates = 3;
   readonly recurrentActivation: ActivationName;

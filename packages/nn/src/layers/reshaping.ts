@@ -3,9 +3,11 @@ import { Tensor } from '@zen/autograd-core';
 import { SymbolicShape, formatSymbolicShape, sampleSize } from '../shapes';
 import { CallOptions, Layer, LayerArgs, LayerConfig } from './layer';
 import { registerLayer } from './registry';
+import { optionNames } from '../options';
 
 /** Flattens each sample: [N, d1, d2, …] → [N, d1·d2·…]. */
 export class Flatten extends Layer {
+  static readonly optionNames = optionNames<LayerArgs, LayerArgs>()([]);
   readonly className = 'Flatten';
   constructor(args: LayerArgs = {}) {
     super(args);
@@ -35,6 +37,7 @@ export interface ReshapeArgs extends LayerArgs {
 
 /** Reshapes each sample to `targetShape` (the batch axis is kept). */
 export class Reshape extends Layer {
+  static readonly optionNames = optionNames<ReshapeArgs, LayerArgs>()(['targetShape']);
   readonly className = 'Reshape';
   readonly targetShape: readonly number[];
 

@@ -17,6 +17,7 @@ import { EvaluateArgs, PredictArgs, evaluateModel, predictModel } from '../train
 import { checkSamples } from '../training/data';
 import { summarize } from './summary';
 import { saveModel } from '../saving/save';
+import { checkCompileArgs } from '../training/options';
 
 export interface CompileArgs {
   /** An Optimizer, or a name with default options ('adam', 'sgd', 'rmsprop', …). */
@@ -205,6 +206,7 @@ export class Sequential {
 
   /** Chooses the optimizer, loss and metrics for fit/evaluate. */
   compile(args: CompileArgs): void {
+    checkCompileArgs(args);
     if (!args || args.optimizer === undefined || args.loss === undefined) {
       throw new Error('compile: both optimizer and loss are required');
     }

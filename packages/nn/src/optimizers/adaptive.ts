@@ -1,6 +1,7 @@
 /** Optimisers with per-element adaptive steps: RMSProp, Adagrad, Adam, AdamW. */
 import { Tensor, TypedArray } from '@zen/autograd-core';
 import { Optimizer, OptimizerArgs } from './optimizer';
+import { optionNames } from '../options';
 
 export interface RMSPropArgs extends OptimizerArgs {
   /** Decay of the squared-gradient average; default 0.9. */
@@ -16,6 +17,7 @@ export interface RMSPropArgs extends OptimizerArgs {
  * momentum on the step. Default learning rate 0.001.
  */
 export class RMSProp extends Optimizer {
+  static readonly optionNames = optionNames<RMSPropArgs, OptimizerArgs>()(['rho', 'momentum', 'epsilon']);
   readonly className = 'RMSProp';
   readonly rho: number;
   readonly momentum: number;
@@ -58,6 +60,10 @@ export interface AdagradArgs extends OptimizerArgs {
 
 /** Adagrad (Keras): a ← a + g², p ← p − lr·g / √(a + ε). Default learning rate 0.001. */
 export class Adagrad extends Optimizer {
+  static readonly optionNames = optionNames<AdagradArgs, OptimizerArgs>()([
+    'initialAccumulatorValue',
+    'epsilon',
+  ]);
   readonly className = 'Adagrad';
   readonly initialAccumulatorValue: number;
   readonly epsilon: number;
@@ -101,6 +107,7 @@ export interface AdamArgs extends OptimizerArgs {
  * α = lr·√(1 − β₂ᵗ) / (1 − β₁ᵗ). Default learning rate 0.001.
  */
 export class Adam extends Optimizer {
+  static readonly optionNames = optionNames<AdamArgs, OptimizerArgs>()(['beta1', 'beta2', 'epsilon']);
   readonly className: string = 'Adam';
   readonly beta1: number;
   readonly beta2: number;
@@ -146,6 +153,12 @@ export interface AdamWArgs extends AdamArgs {
 
 /** Adam with decoupled weight decay: p ← p − lr·λ·p, then the Adam update. */
 export class AdamW extends Adam {
+  static override readonly optionNames = optionNames<AdamWArgs, OptimizerArgs>()([
+    'weightDecay',
+    'beta1',
+    'beta2',
+    'epsilon',
+  ]);
   override readonly className = 'AdamW';
   readonly weightDecay: number;
 

@@ -6,6 +6,7 @@
  */
 import { Tensor, TypedArray, noGrad } from '@zen/autograd-core';
 import { LearningRateSchedule, scheduleFromConfig } from './schedules';
+import { checkClassOptions, optionNames } from '../options';
 
 export interface OptimizerArgs {
   /** A number or a schedule (`exponentialDecay(…)`, …). */
@@ -17,6 +18,14 @@ export interface OptimizerArgs {
   /** Clip each gradient element to [−clipValue, clipValue]. */
   clipValue?: number;
 }
+
+/** The options every optimizer takes (each class lists its own in `static optionNames`). */
+export const OPTIMIZER_OPTIONS = optionNames<OptimizerArgs>()([
+  'learningRate',
+  'clipNorm',
+  'globalClipNorm',
+  'clipValue',
+]);
 
 /** A saved learning rate: a number or a schedule's `{ className, config }`. */
 type SavedLearningRate = number | { className: string; config: Record<string, unknown> };
@@ -34,6 +43,7 @@ export abstract class Optimizer {
   private paramsProvider: (() => Tensor[]) | null = null;
 
   constructor(args: OptimizerArgs, defaultLearningRate: number) {
+    checkClassOptions(new.target, args, OPTIMIZER_OPTIONS, 'learningRate');
     this.learningRate = args.learningRate ?? defaultLearningRate;
     if (typeof this.learningRate === 'number' && !(this.learningRate >= 0)) {
       throw new Error(`optimizer: learningRate must be a non-negative number, got ${this.learningRate}`);

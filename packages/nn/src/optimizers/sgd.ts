@@ -1,6 +1,7 @@
 /** SGD (with optional momentum and Nesterov) and Zen's Momentum. */
 import { Tensor, TypedArray } from '@zen/autograd-core';
 import { Optimizer, OptimizerArgs } from './optimizer';
+import { optionNames } from '../options';
 
 export interface SGDArgs extends OptimizerArgs {
   /** Default 0 (plain gradient descent). */
@@ -14,6 +15,7 @@ export interface SGDArgs extends OptimizerArgs {
  * p ← p + v (Nesterov: p ← p + m·v − lr·g). Default learning rate 0.01.
  */
 export class SGD extends Optimizer {
+  static readonly optionNames = optionNames<SGDArgs, OptimizerArgs>()(['momentum', 'nesterov']);
   readonly className = 'SGD';
   readonly momentum: number;
   readonly nesterov: boolean;
@@ -51,6 +53,7 @@ export interface MomentumArgs extends OptimizerArgs {
 
 /** Zen's momentum: v ← β·v + lr·g, p ← p − v. Default learning rate 0.01. */
 export class Momentum extends Optimizer {
+  static readonly optionNames = optionNames<MomentumArgs, OptimizerArgs>()(['momentum']);
   readonly className = 'Momentum';
   readonly momentum: number;
 

@@ -2,6 +2,8 @@
 import { Tensor, noGrad, zeros } from '@zen/autograd-core';
 import type { Sequential } from '../models/sequential';
 import { Logs } from '../callbacks/callback';
+import { checkEvaluateArgs, checkPredictArgs } from './options';
+import { withDataShapes } from './errors';
 import { LogAverager, checkFinite, checkPositiveInteger, checkSamples, checkTensor, sliceRows } from './data';
 
 export interface EvaluateArgs {
@@ -23,6 +25,7 @@ export function evaluateModel(
   where: string,
   checkData = true,
 ): Logs {
+  checkEvaluateArgs(args);
   model.requireCompiled(where);
   const batchSize = args.batchSize ?? 32;
   checkPositiveInteger(where, 'batchSize', batchSize);
@@ -38,8 +41,10 @@ export function evaluateModel(
       const end = Math.min(n, start + batchSize);
       const xb = sliceRows(x, start, end);
       const yb = sliceRows(y, start, end);
-      const { loss, predictions } = model.computeLoss(xb, yb, false, where);
-      totals.add({ loss: loss.item(), ...model.computeMetrics(yb, predictions) }, end - start);
+      withDataShapes(where, x, y, () => {
+        const { loss, predictions } = model.computeLoss(xb, yb, false, where);
+        totals.add({ loss: loss.item(), ...model.computeMetrics(yb, predictions) }, end - start);
+      });
     }
   });
   return totals.means();
@@ -47,6 +52,7 @@ export function evaluateModel(
 
 /** The model's outputs for every row of x, computed batch by batch into one tensor. */
 export function predictModel(model: Sequential, x: Tensor, args: PredictArgs): Tensor {
+  checkPredictArgs(args);
   checkTensor('predict', 'x', x);
   const batchSize = args.batchSize ?? 32;
   checkPositiveInteger('predict', 'batchSize', batchSize);

@@ -8,6 +8,8 @@ import { ProgressLogger } from './progress';
 import { LogAverager, checkFinite, checkPositiveInteger, checkSamples, sliceRows, takeRows } from './data';
 import { evaluateModel } from './evaluate';
 import { EventLoopYielder, YieldEvery } from './event-loop';
+import { checkFitArgs } from './options';
+import { withDataShapes } from './errors';
 
 export interface FitArgs {
   /** Index of the last epoch + 1 (default 1). */
@@ -63,6 +65,7 @@ function prepareData(
 
 /** Runs Sequential.fit (see FitArgs). */
 export async function fitModel(model: Sequential, x: Tensor, y: Tensor, args: FitArgs): Promise<History> {
+  checkFitArgs(args);
   model.requireCompiled('fit');
   const epochs = args.epochs ?? 1;
   const batchSize = args.batchSize ?? 32;
@@ -105,7 +108,7 @@ export async function fitModel(model: Sequential, x: Tensor, y: Tensor, args: Fi
       await callbacks.onBatchBegin(step, { batch: step, size: end - start });
       const xb = takeRows(xTrain, order, start, end);
       const yb = takeRows(yTrain, order, start, end);
-      const batchLogs = model.trainStep(xb, yb, 'fit');
+      const batchLogs = withDataShapes('fit', xTrain, yTrain, () => model.trainStep(xb, yb, 'fit'));
       if (!Number.isFinite(batchLogs.loss) && !stopsOnNaN) {
         throw new Error(
           `fit: the loss became ${batchLogs.loss} at epoch ${epoch + 1}, batch ${step + 1} ` +

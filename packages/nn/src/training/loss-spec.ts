@@ -3,6 +3,7 @@ import { Tensor } from '@zen/autograd-core';
 import { FusableActivation } from '../activations';
 import * as losses from '../losses';
 import { LossFunction } from '../losses';
+import { checkLossConfig } from './options';
 
 export type LossName =
   | 'meanSquaredError'
@@ -80,6 +81,7 @@ export function resolveLoss(spec: LossSpec): ResolvedLoss {
   } else if (typeof spec === 'string') {
     config = { name: spec };
   } else {
+    checkLossConfig(spec);
     config = { ...spec };
   }
   const name = canonicalName(config.name);

@@ -1,0 +1,43 @@
+/** Option names of compile, fit, evaluate and predict (checked on every call: unknown keys are errors). */
+import { checkOptions } from '@zen/autograd-core';
+import { optionNames } from '../options';
+import type { CompileArgs } from '../models/sequential';
+import type { FitArgs } from './fit';
+import type { EvaluateArgs, PredictArgs } from './evaluate';
+import type { LossConfig } from './loss-spec';
+
+const COMPILE = optionNames<CompileArgs>()(['optimizer', 'loss', 'metrics']);
+const FIT = optionNames<FitArgs>()([
+  'epochs',
+  'batchSize',
+  'shuffle',
+  'validationSplit',
+  'validationData',
+  'callbacks',
+  'verbose',
+  'initialEpoch',
+  'yieldEvery',
+]);
+const EVALUATE = optionNames<EvaluateArgs>()(['batchSize']);
+const PREDICT = optionNames<PredictArgs>()(['batchSize']);
+const LOSS_CONFIG = optionNames<LossConfig>()(['name', 'fromLogits', 'labelSmoothing', 'delta']);
+
+export function checkCompileArgs(args: unknown): void {
+  checkOptions({ call: 'model.compile', positional: 'optimizer' }, args, COMPILE);
+}
+
+export function checkFitArgs(args: unknown, call = 'model.fit'): void {
+  checkOptions({ call, positional: 'epochs', before: 'x, y, ' }, args, FIT);
+}
+
+export function checkEvaluateArgs(args: unknown): void {
+  checkOptions({ call: 'model.evaluate', positional: 'batchSize', before: 'x, y, ' }, args, EVALUATE);
+}
+
+export function checkPredictArgs(args: unknown): void {
+  checkOptions({ call: 'model.predict', positional: 'batchSize', before: 'x, ' }, args, PREDICT);
+}
+
+export function checkLossConfig(config: unknown): void {
+  checkOptions({ call: 'model.compile: loss config', positional: 'name' }, config, LOSS_CONFIG);
+}
