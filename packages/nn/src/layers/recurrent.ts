@@ -232,10 +232,11 @@ export interface GRUArgs extends GatedArgs {
  * and (r ⊙ h_{t−1})·U_h without (bias [3·units] on the input only).
  */
 export class GRU extends Recurrent {
-  static readonly optionNames = optionNames<GatedArgs, LayerArgs>()([
+  static readonly optionNames = optionNames<GRUArgs, LayerArgs>()([
     'units',
     'activation',
     'recurrentActivation',
+    'resetAfter',
     'useBias',
     'returnSequences',
     'kernelInitializer',
