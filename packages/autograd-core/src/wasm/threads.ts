@@ -1,5 +1,6 @@
 /**
- * Helper threads for large float32 matrix products (Node.js worker_threads). Each
+ * Helper threads for large float32 matrix products (worker_threads under Node.js, Web
+ * Workers in cross-origin-isolated browser workers: see helper-workers.ts). Each
  * worker instantiates the same compiled kernels on the same shared memory and sleeps
  * on a slot of a shared control block.
  *
@@ -10,9 +11,10 @@
  * of helpers that never joined (they were busy elsewhere: on a loaded machine the
  * product simply runs on one thread) and waits only for those that did. Workers start
  * on first need, never keep the process alive (unref), and stop after a few idle
- * seconds. Where worker_threads do not exist, everything stays on the calling thread.
+ * seconds. Where helper threads cannot run, everything stays on the calling thread.
  */
 import type { LoadedKernels } from './runtime';
+import { HelperWorker, helperCapacity, startHelper } from './helper-workers';
 
 /**
  * A block of work on data already in wasm memory: a `gemm` call (transA, transB, m, n,
@@ -49,9 +51,7 @@ const SPIN_MS = 0.1;
 const IDLE_MS = 5000;
 
 // Runs in each worker: sleep until a product is posted, join it if still open, take blocks.
-const WORKER_SOURCE = `
-const { workerData } = require('worker_threads');
-const { module, memory, control, slot } = workerData;
+const WORKER_SOURCE = `({ module, memory, control, slot }) => {
 const { gemm, gemmRows } = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const ctl = new Int32Array(control);
 const s = ${HEADER} + slot * ${SLOT};
@@ -75,30 +75,12 @@ for (;;) {
   Atomics.store(ctl, s + ${DONE}, seen);
   Atomics.notify(ctl, s + ${DONE});
 }
-`;
-
-interface NodeWorker {
-  unref(): void;
-  terminate(): Promise<number>;
-  on(event: 'error' | 'exit', listener: (arg: unknown) => void): void;
-}
-type WorkerConstructor = new (source: string, options: { eval: true; workerData: unknown }) => NodeWorker;
-
-/** The worker_threads Worker class under Node.js, or null elsewhere. */
-function workerConstructor(): WorkerConstructor | null {
-  try {
-    if (typeof process === 'undefined' || !process.versions?.node) return null;
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return (require('worker_threads') as { Worker: WorkerConstructor }).Worker;
-  } catch {
-    return null;
-  }
-}
+}`;
 
 export class GemmThreads {
   /** Fresh for each set of workers, so a terminating old worker can never see a new product. */
   private control: Int32Array<ArrayBufferLike> = new Int32Array(0);
-  private workers: NodeWorker[] = [];
+  private workers: HelperWorker[] = [];
   private idleTimer: ReturnType<typeof setInterval> | null = null;
   private lastUsed = 0;
   private broken: string | null = null;
@@ -117,7 +99,7 @@ export class GemmThreads {
     readonly helpers: number,
     private readonly workspaces: readonly number[] = [],
   ) {
-    if (!workerConstructor() || workspaces.length < helpers) this.helpers = 0;
+    if (helperCapacity() === 0 || workspaces.length < helpers) this.helpers = 0;
   }
 
   /** How many helpers are ready to be offered a product (starting them if none run). */
@@ -199,21 +181,21 @@ export class GemmThreads {
   }
 
   private start(): void {
-    const Worker = workerConstructor()!;
     this.control = new Int32Array(new SharedArrayBuffer((HEADER + this.helpers * SLOT) * 4));
     this.posted = 0;
     for (let slot = 0; slot < this.helpers; slot++) {
       this.control[HEADER + slot * SLOT + WORK] = this.workspaces[slot];
-      const worker = new Worker(WORKER_SOURCE, {
-        eval: true,
-        workerData: {
-          module: this.kernels.module,
-          memory: this.kernels.memory,
-          control: this.control.buffer,
-          slot,
-        },
+      const worker = startHelper(WORKER_SOURCE, {
+        module: this.kernels.module,
+        memory: this.kernels.memory,
+        control: this.control.buffer,
+        slot,
       });
-      worker.on('error', (error) => {
+      if (!worker) {
+        this.broken = 'helper threads are unavailable here';
+        break;
+      }
+      worker.onError((error) => {
         this.broken = `worker thread failed: ${error instanceof Error ? error.message : String(error)}`;
       });
       worker.unref();
@@ -229,24 +211,15 @@ export class GemmThreads {
   stop(): void {
     if (this.idleTimer) clearInterval(this.idleTimer);
     this.idleTimer = null;
-    for (const worker of this.workers) void worker.terminate();
+    for (const worker of this.workers) worker.terminate();
     this.workers = [];
   }
 }
 
 /**
- * Helper threads to use besides the caller's: one fewer than the cores, or
- * `ZEN_WASM_THREADS − 1` when that variable is set (1 keeps everything on one thread).
+ * Helper threads to use besides the caller's: one fewer than the cores (Node.js:
+ * `ZEN_WASM_THREADS − 1` when that variable is set; 1 keeps everything on one thread).
  */
 export function defaultHelperCount(): number {
-  try {
-    if (typeof process === 'undefined' || !process.versions?.node) return 0;
-    const setting = Number(process.env.ZEN_WASM_THREADS);
-    if (Number.isInteger(setting) && setting >= 1) return setting - 1;
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const os = require('os') as typeof import('os');
-    return Math.max(0, Math.min(7, (os.availableParallelism?.() ?? os.cpus().length) - 1));
-  } catch {
-    return 0;
-  }
+  return helperCapacity();
 }

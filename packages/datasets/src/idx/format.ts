@@ -3,7 +3,6 @@
  * code, the number of dimensions), one big-endian uint32 size per dimension, then the
  * elements in big-endian row-major order.
  */
-import { endianness } from 'os';
 
 /** Element types IDX files can hold. */
 export type IdxDType = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
@@ -88,7 +87,7 @@ export function formatShape(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;
 }
 
-const HOST_IS_LITTLE_ENDIAN = endianness() === 'LE';
+const HOST_IS_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
  * Converts `bytes` in place between big-endian and the host's byte order (a no-op on a
@@ -96,10 +95,14 @@ const HOST_IS_LITTLE_ENDIAN = endianness() === 'LE';
  */
 export function swapToHostOrder(bytes: Uint8Array, bytesPerElement: number): void {
   if (!HOST_IS_LITTLE_ENDIAN || bytesPerElement === 1) return;
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytesPerElement === 2) buffer.swap16();
-  else if (bytesPerElement === 4) buffer.swap32();
-  else buffer.swap64();
+  const n = bytesPerElement;
+  for (let start = 0; start + n <= bytes.length; start += n) {
+    for (let i = start, j = start + n - 1; i < j; i++, j--) {
+      const t = bytes[i];
+      bytes[i] = bytes[j];
+      bytes[j] = t;
+    }
+  }
 }
 
 /** Whether `bytes` start with the gzip magic number 0x1f 0x8b. */

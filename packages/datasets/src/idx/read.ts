@@ -1,6 +1,4 @@
 /** Reading IDX files (plain or gzip-compressed) into typed arrays and Tensors. */
-import * as fs from 'fs';
-import { gunzipSync } from 'zlib';
 import { Tensor } from '@zen/autograd-core';
 import type { DType } from '@zen/autograd-core';
 import {
@@ -14,6 +12,9 @@ import {
   isGzip,
   swapToHostOrder,
 } from './format';
+import { fileError, gunzip, readFileBytes } from './node-io';
+
+export { fileError, readFileBytes };
 
 /**
  * Reads an IDX array from a file path or from the bytes of one. Gzip input is
@@ -24,22 +25,6 @@ import {
 export function readIdx(source: string | Uint8Array): IdxArray {
   if (typeof source === 'string') return decodeIdx(readFileBytes(source, 'readIdx'), source);
   return decodeIdx(source, BUFFER_NAME);
-}
-
-/** The bytes of `file`, or an error that says plainly the file is missing or unreadable. */
-export function readFileBytes(file: string, where: string): Buffer {
-  try {
-    return fs.readFileSync(file);
-  } catch (error) {
-    throw fileError(error, file, where);
-  }
-}
-
-/** Turns an fs error into one naming the caller and the file. */
-export function fileError(error: unknown, file: string, where: string): Error {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return new Error(`${where}: ${file}: file not found`, { cause: error });
-  return new Error(`${where}: ${file}: cannot read (${(error as Error).message})`, { cause: error });
 }
 
 /** Parses the bytes of an IDX file; `name` is used in error messages. */
@@ -99,9 +84,9 @@ export function decodeIdx(input: Uint8Array, name: string = BUFFER_NAME): IdxArr
   return { shape, dtype: type.dtype, data };
 }
 
-function inflate(bytes: Uint8Array, name: string): Buffer {
+function inflate(bytes: Uint8Array, name: string): Uint8Array {
   try {
-    return gunzipSync(bytes);
+    return gunzip(bytes);
   } catch (error) {
     throw new Error(
       `readIdx: ${name}: gzip data failed to inflate (${(error as Error).message}; truncated or corrupt download?)`,

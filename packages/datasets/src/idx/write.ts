@@ -1,5 +1,4 @@
 /** Writing IDX files, optionally gzip-compressed. */
-import { gzipSync } from 'zlib';
 import { writeFileAtomic } from '../atomic-write';
 import {
   IdxArrayLike,
@@ -12,6 +11,7 @@ import {
   idxTypeByDType,
   swapToHostOrder,
 } from './format';
+import { gzip } from './node-io';
 
 /**
  * Writes an array as an IDX file (gzip-compressed when `file` ends with `.gz`), through
@@ -21,7 +21,7 @@ import {
 export function writeIdx(file: string, array: IdxArrayLike): void {
   const bytes = encodeIdx(array, file);
   try {
-    writeFileAtomic(file, file.endsWith('.gz') ? gzipSync(bytes) : bytes);
+    writeFileAtomic(file, file.endsWith('.gz') ? gzip(bytes) : bytes);
   } catch (error) {
     throw new Error(`writeIdx: ${file}: cannot write (${(error as Error).message})`, { cause: error });
   }

@@ -1,4 +1,5 @@
 /** EarlyStopping: stop when a monitored quantity stops improving; optionally restore the best weights. */
+import { logStream } from '../log';
 import { Tensor } from '@zen/autograd-core';
 import { Callback, Logs } from './callback';
 import { BestTracker, MonitorMode } from './monitor';
@@ -101,13 +102,11 @@ export class EarlyStopping extends Callback {
 
   override onTrainEnd(): void {
     if (this.stoppedEpoch > 0 && this.verbose > 0) {
-      process.stderr.write(`Epoch ${this.stoppedEpoch + 1}: early stopping\n`);
+      logStream().write(`Epoch ${this.stoppedEpoch + 1}: early stopping\n`);
     }
     if (this.restoreBestWeights && this.bestWeights) {
       if (this.verbose > 0) {
-        process.stderr.write(
-          `Restoring model weights from the end of the best epoch: ${this.bestEpoch + 1}.\n`,
-        );
+        logStream().write(`Restoring model weights from the end of the best epoch: ${this.bestEpoch + 1}.\n`);
       }
       this.requireModel().setWeights(this.bestWeights);
     }

@@ -1,4 +1,5 @@
 /** Callbacks that change the optimiser's learning rate: LearningRateScheduler and ReduceLROnPlateau. */
+import { logStream } from '../log';
 import type { Sequential } from '../models/sequential';
 import { Callback, Logs } from './callback';
 import { BestTracker, MonitorMode } from './monitor';
@@ -35,7 +36,7 @@ export class LearningRateScheduler extends Callback {
     }
     model.optimizer!.learningRate = rate;
     if (this.verbose > 0)
-      process.stderr.write(`Epoch ${epoch + 1}: LearningRateScheduler setting learning rate to ${rate}.\n`);
+      logStream().write(`Epoch ${epoch + 1}: LearningRateScheduler setting learning rate to ${rate}.\n`);
   }
 
   override onEpochEnd(_epoch: number, logs: Logs): void {
@@ -122,9 +123,7 @@ export class ReduceLROnPlateau extends Callback {
         this.cooldownCounter = this.cooldown;
         this.wait = 0;
         if (this.verbose > 0) {
-          process.stderr.write(
-            `Epoch ${epoch + 1}: ReduceLROnPlateau reducing learning rate to ${reduced}.\n`,
-          );
+          logStream().write(`Epoch ${epoch + 1}: ReduceLROnPlateau reducing learning rate to ${reduced}.\n`);
         }
       }
     }

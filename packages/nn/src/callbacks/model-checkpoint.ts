@@ -1,4 +1,5 @@
 /** ModelCheckpoint: save the model after epochs (every one, or only when the monitored value improves). */
+import { logStream } from '../log';
 import { Callback, Logs } from './callback';
 import { BestTracker, MonitorMode } from './monitor';
 import { checkClassOptions, optionNames } from '../options';
@@ -59,7 +60,7 @@ export class ModelCheckpoint extends Callback {
     const path = formatPath(this.filepath, epoch, logs);
     await this.requireModel().save(path);
     this.saved.push(path);
-    if (this.verbose > 0) process.stderr.write(`Epoch ${epoch + 1}: saving model to ${path}\n`);
+    if (this.verbose > 0) logStream().write(`Epoch ${epoch + 1}: saving model to ${path}\n`);
   }
 }
 

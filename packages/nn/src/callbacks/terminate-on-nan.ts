@@ -1,4 +1,5 @@
 /** TerminateOnNaN: stop training as soon as a batch's loss is NaN or infinite. */
+import { logStream } from '../log';
 import { Callback, Logs } from './callback';
 
 export class TerminateOnNaN extends Callback {
@@ -9,7 +10,7 @@ export class TerminateOnNaN extends Callback {
     const loss = logs.loss;
     if (loss !== undefined && !Number.isFinite(loss)) {
       this.terminatedAtBatch = batch;
-      process.stderr.write(`Batch ${batch}: invalid loss (${loss}), terminating training\n`);
+      logStream().write(`Batch ${batch}: invalid loss (${loss}), terminating training\n`);
       this.requireModel().stopTraining = true;
     }
   }

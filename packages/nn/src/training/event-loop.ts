@@ -9,7 +9,30 @@ export type YieldEvery = 'auto' | 'batch' | 'epoch' | 'never';
 
 const AUTO_INTERVAL_MS = 100;
 
-const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+interface Channel {
+  port1: { onmessage: (() => void) | null };
+  port2: { postMessage(message: null): void };
+}
+type ChannelConstructor = new () => Channel;
+
+/** Resolvers waiting for a message sent to the channel (browsers: a task without setTimeout's 4 ms clamp). */
+const waiting: (() => void)[] = [];
+let channel: Channel | null = null;
+
+/** The next turn of the event loop: setImmediate under Node.js, a MessageChannel task in browsers. */
+function nextTurn(): Promise<void> {
+  if (typeof setImmediate === 'function') return new Promise((resolve) => setImmediate(resolve));
+  const Channel = (globalThis as unknown as { MessageChannel?: ChannelConstructor }).MessageChannel;
+  if (!Channel) return new Promise((resolve) => setTimeout(resolve, 0));
+  if (!channel) {
+    channel = new Channel();
+    channel.port1.onmessage = () => waiting.shift()?.();
+  }
+  return new Promise((resolve) => {
+    waiting.push(resolve);
+    channel!.port2.postMessage(null);
+  });
+}
 
 export class EventLoopYielder {
   private last = Date.now();

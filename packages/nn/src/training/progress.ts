@@ -3,13 +3,14 @@
  * epoch, redrawn in place with steps, elapsed time, ETA and running loss/metrics;
  * verbose 1 elsewhere (logs, CI) and verbose 2: one line per epoch. Written to stderr.
  */
+import { logStream } from '../log';
 import { Callback, Logs } from '../callbacks/callback';
 
 export interface ProgressOptions {
   verbose: number;
   epochs: number;
   stepsPerEpoch: number;
-  /** Where to write (default process.stderr). */
+  /** Where to write (default process.stderr, or the console where there is none). */
   stream?: { write(text: string): unknown; isTTY?: boolean };
 }
 
@@ -26,7 +27,7 @@ export class ProgressLogger extends Callback {
 
   constructor(private readonly options: ProgressOptions) {
     super();
-    this.stream = options.stream ?? process.stderr;
+    this.stream = options.stream ?? logStream();
     this.live = options.verbose === 1 && this.stream.isTTY === true;
   }
 

@@ -1,0 +1,27 @@
+/** The Node.js side of IDX files: reading files and gzip. The browser twin explains what it cannot do. */
+import * as fs from 'fs';
+import { gunzipSync, gzipSync } from 'zlib';
+
+/** The bytes of `file`, or an error that says plainly the file is missing or unreadable. */
+export function readFileBytes(file: string, where: string): Uint8Array {
+  try {
+    return fs.readFileSync(file);
+  } catch (error) {
+    throw fileError(error, file, where);
+  }
+}
+
+/** Turns an fs error into one naming the caller and the file. */
+export function fileError(error: unknown, file: string, where: string): Error {
+  const code = (error as { code?: string }).code;
+  if (code === 'ENOENT') return new Error(`${where}: ${file}: file not found`, { cause: error });
+  return new Error(`${where}: ${file}: cannot read (${(error as Error).message})`, { cause: error });
+}
+
+export function gunzip(bytes: Uint8Array): Uint8Array {
+  return gunzipSync(bytes);
+}
+
+export function gzip(bytes: Uint8Array): Uint8Array {
+  return gzipSync(bytes);
+}
