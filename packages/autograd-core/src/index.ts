@@ -104,6 +104,7 @@ export {
 } from './ops/shape';
 export { softmax, logSoftmax, conv2d, maxPool2d, avgPool2d, dropout } from './ops/nn';
 export { selu, silu, swish, relu6, softsign, mish, hardSigmoid } from './ops/activations';
+export { SELU_ALPHA, SELU_SCALE } from './kernels/activations';
 export { biasActivation } from './ops/bias-activation';
 export type { BiasActivation } from './ops/bias-activation';
 export { fromExpression, EXPRESSION_FUNCTIONS } from './expression';

@@ -58,7 +58,27 @@ const CASES: Case[] = [
     layers: () => [new Dense({ units: 2, useBias: false })],
     sample: [2, 3, 4],
   },
-  ...(['linear', 'sigmoid', 'tanh', 'leakyRelu', 'elu', 'gelu', 'softplus'] as const).map((activation) => ({
+  ...(
+    [
+      'linear',
+      'sigmoid',
+      'tanh',
+      'leakyRelu',
+      'elu',
+      'gelu',
+      'softplus',
+      'selu',
+      'silu',
+      'swish',
+      'relu6',
+      'softsign',
+      'mish',
+      'exponential',
+      'hardSigmoid',
+      'hardSigmoidKeras3',
+      'logSoftmax',
+    ] as const
+  ).map((activation) => ({
     name: `Dense, ${activation}`,
     layers: () => [new Dense({ units: 6, activation })],
     sample: [5],
@@ -207,13 +227,45 @@ const CASES: Case[] = [
     ],
     sample: sequence,
   },
-  ...(['relu', 'sigmoid', 'tanh', 'softmax', 'leakyRelu', 'elu', 'gelu', 'softplus', 'linear'] as const).map(
-    (activation) => ({
-      name: `Activation('${activation}')`,
-      layers: () => [new Activation({ activation })],
-      sample: [3, 4],
-    }),
-  ),
+  {
+    name: 'GRU resetAfter false (one bias, reset before the matmul)',
+    layers: () => [new GRU({ units: 3, resetAfter: false, returnSequences: true })],
+    sample: sequence,
+  },
+  {
+    name: 'LSTM with hardSigmoid gates',
+    layers: () => [new LSTM({ units: 3, recurrentActivation: 'hardSigmoid' })],
+    sample: sequence,
+  },
+  {
+    name: 'GRU with Keras 3 hardSigmoid gates, softsign output',
+    layers: () => [new GRU({ units: 3, recurrentActivation: 'hardSigmoidKeras3', activation: 'softsign' })],
+    sample: sequence,
+  },
+  ...(['linear', 'elu', 'leakyRelu', 'softplus'] as const).map((activation) => ({
+    name: `SimpleRNN, ${activation}`,
+    layers: () => [new SimpleRNN({ units: 3, activation })],
+    sample: sequence,
+  })),
+  ...(
+    [
+      'relu',
+      'sigmoid',
+      'tanh',
+      'softmax',
+      'leakyRelu',
+      'elu',
+      'gelu',
+      'softplus',
+      'linear',
+      'mish',
+      'logSoftmax',
+    ] as const
+  ).map((activation) => ({
+    name: `Activation('${activation}')`,
+    layers: () => [new Activation({ activation })],
+    sample: [3, 4],
+  })),
   { name: 'ReLU', layers: () => [new ReLU()], sample: [8] },
   { name: 'ReLU maxValue 0.5', layers: () => [new ReLU({ maxValue: 0.5 })], sample: [8] },
   { name: 'LeakyReLU alpha 0.1', layers: () => [new LeakyReLU({ alpha: 0.1 })], sample: [8] },

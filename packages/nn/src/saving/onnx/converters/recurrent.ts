@@ -5,27 +5,61 @@
  * Keras keeps kernels [features, gates·units] with gates in the order LSTM i f c o,
  * GRU z r h; ONNX wants W [1, gates·units, features] with LSTM i o f c, GRU z r h.
  * Keras's GRU (resetAfter, its default) applies the reset gate after the recurrent
- * matmul and keeps a second, recurrent bias: that is ONNX's linear_before_reset = 1.
+ * matmul and keeps a second, recurrent bias: that is ONNX's linear_before_reset = 1;
+ * resetAfter false (TensorFlow.js's GRU) is linear_before_reset = 0 with no recurrent bias.
+ * Cell activations without an ONNX recurrent-op counterpart (gelu, softmax, …) are refused.
  */
 import { Tensor, concat, noGrad, zeros } from '@zen/autograd-core';
 import type { Layer } from '../../../layers/layer';
 import type { GRU, LSTM, SimpleRNN } from '../../../layers/recurrent';
+import { LEAKY_RELU_ALPHA } from '../../../activations';
 import type { OnnxGraph, OnnxValue } from '../graph';
 import { channelsLast } from '../layout';
+import { AttrValue, floats } from '../proto';
 import { Emitted, registerOnnxConverter, refuse } from '../registry';
 
-/** Zen-TS activation names with an exact counterpart among ONNX's recurrent activations. */
-const RECURRENT_ACTIVATIONS: Record<string, string> = { tanh: 'Tanh', sigmoid: 'Sigmoid', relu: 'Relu' };
+/** ONNX's form of a cell activation: its name in ONNX's recurrent ops and its alpha/beta, if any. */
+interface CellActivation {
+  op: string;
+  alpha?: number;
+  beta?: number;
+}
 
-function recurrentActivation(layer: Layer, name: string): string {
-  const onnxName = RECURRENT_ACTIVATIONS[name];
-  if (!onnxName) {
-    refuse(
-      layer,
-      `uses activation '${name}' inside its cell; ONNX's recurrent ops export only ${Object.keys(RECURRENT_ACTIVATIONS).join(', ')}`,
-    );
-  }
-  return onnxName;
+/** Zen-TS activation names with an exact counterpart among ONNX's recurrent-op activations. */
+const CELL_ACTIVATIONS: Record<string, CellActivation> = {
+  tanh: { op: 'Tanh' },
+  sigmoid: { op: 'Sigmoid' },
+  relu: { op: 'Relu' },
+  linear: { op: 'Affine', alpha: 1, beta: 0 },
+  hardSigmoid: { op: 'HardSigmoid', alpha: 0.2, beta: 0.5 },
+  hardSigmoidKeras3: { op: 'HardSigmoid', alpha: 1 / 6, beta: 0.5 },
+  softsign: { op: 'Softsign' },
+  softplus: { op: 'Softplus' },
+  elu: { op: 'Elu', alpha: 1 },
+  leakyRelu: { op: 'LeakyRelu', alpha: LEAKY_RELU_ALPHA },
+};
+
+/**
+ * The activations, activation_alpha and activation_beta attributes for the cell's
+ * activations in ONNX order (each alpha/beta is consumed by the activation that has one).
+ */
+function cellActivations(layer: Layer, names: readonly string[]): Record<string, AttrValue> {
+  const acts = names.map((name) => {
+    const act = CELL_ACTIVATIONS[name];
+    if (!act) {
+      refuse(
+        layer,
+        `uses activation '${name}' inside its cell; ONNX's recurrent ops export only ${Object.keys(CELL_ACTIVATIONS).join(', ')}`,
+      );
+    }
+    return act;
+  });
+  const attrs: Record<string, AttrValue> = { activations: acts.map((a) => a.op) };
+  const alphas = acts.flatMap((a) => (a.alpha === undefined ? [] : [a.alpha]));
+  const betas = acts.flatMap((a) => (a.beta === undefined ? [] : [a.beta]));
+  if (alphas.length) attrs.activation_alpha = floats(alphas);
+  if (betas.length) attrs.activation_beta = floats(betas);
+  return attrs;
 }
 
 /** Reorders the gate blocks of `t`'s last axis (Keras order → ONNX order) and puts gates·units first. */
@@ -48,8 +82,8 @@ interface CellWeights {
   /** Bias added to x·W and bias added to h·R (Keras order), either may be null. */
   inputBias: Tensor | null;
   recurrentBias: Tensor | null;
-  activations: string[];
-  attributes?: Record<string, number>;
+  /** Attributes beyond hidden_size: activations, linear_before_reset. */
+  attributes: Record<string, AttrValue>;
 }
 
 /** The ONNX recurrent node, with the sequence moved to ONNX's time-major layout and back. */
@@ -73,7 +107,7 @@ function convertRecurrent(
   const [y, yLast] = g.node(
     cell.opType,
     [timeMajor, g.tensor('W', W), g.tensor('R', R), g.tensor('B', B)],
-    { hidden_size: units, activations: cell.activations, ...cell.attributes },
+    { hidden_size: units, ...cell.attributes },
     2,
   );
   if (!layer.returnSequences) return g.op('Squeeze', [yLast, g.int64s('axes', [0])]); // [1, N, U] → [N, U]
@@ -88,20 +122,18 @@ registerOnnxConverter<SimpleRNN>('SimpleRNN', {
       order: [0],
       inputBias: layer.bias?.value ?? null,
       recurrentBias: null,
-      activations: [recurrentActivation(layer, layer.activation)],
+      attributes: cellActivations(layer, [layer.activation]),
     }),
 });
 
 registerOnnxConverter<LSTM>('LSTM', {
   convert: (g, layer, [input]) => {
-    const gate = recurrentActivation(layer, layer.recurrentActivation);
-    const act = recurrentActivation(layer, layer.activation);
     return convertRecurrent(g, layer, input, {
       opType: 'LSTM',
       order: [0, 3, 1, 2], // ONNX i o f c from Keras i f c o
       inputBias: layer.bias?.value ?? null,
       recurrentBias: null,
-      activations: [gate, act, act],
+      attributes: cellActivations(layer, [layer.recurrentActivation, layer.activation, layer.activation]),
     });
   },
 });
@@ -109,10 +141,9 @@ registerOnnxConverter<LSTM>('LSTM', {
 registerOnnxConverter<GRU>('GRU', {
   convert: (g, layer, [input]) => {
     // A GRU without resetAfter has one bias, on the input side, and resets before the matmul.
-    const resetAfter = (layer as { resetAfter?: boolean }).resetAfter ?? true;
     const bias = layer.bias?.value ?? null;
     const [inputBias, recurrentBias] =
-      bias && resetAfter
+      bias && layer.resetAfter
         ? noGrad(() => bias.split(2, 0).map((row) => row.reshape([row.size])))
         : [bias, null];
     return convertRecurrent(g, layer, input, {
@@ -120,11 +151,10 @@ registerOnnxConverter<GRU>('GRU', {
       order: [0, 1, 2],
       inputBias,
       recurrentBias,
-      activations: [
-        recurrentActivation(layer, layer.recurrentActivation),
-        recurrentActivation(layer, layer.activation),
-      ],
-      attributes: { linear_before_reset: resetAfter ? 1 : 0 },
+      attributes: {
+        ...cellActivations(layer, [layer.recurrentActivation, layer.activation]),
+        linear_before_reset: layer.resetAfter ? 1 : 0,
+      },
     });
   },
 });
