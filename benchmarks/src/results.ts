@@ -10,8 +10,11 @@ export type Figure =
   | { kind: 'unsupported'; reason: string }
   | { kind: 'skipped'; reason: string };
 
+/** A contender Zen-TS is compared with: a TensorFlow.js backend, or PyTorch (optional, its own process). */
+export type Peer = Exclude<Contender, 'zen'> | 'torch';
+
 /** Zen-TS must reach `ratio` times a peer's figure, or stay at or below `atMost`. */
-export type Target = { peer: Exclude<Contender, 'zen'>; ratio: number } | { atMost: number };
+export type Target = { peer: Peer; ratio: number } | { atMost: number };
 
 export interface ResultRow {
   /** Short name, e.g. 'matmul 512'. */
@@ -21,6 +24,8 @@ export interface ResultRow {
   /** Figures where less is better (memory); higher is better otherwise. */
   lowerIsBetter?: boolean;
   figures: Record<Contender, Figure>;
+  /** PyTorch's figure, on the rows its script measures. */
+  torch?: Figure;
   target?: Target;
 }
 
@@ -29,10 +34,10 @@ export function value(v: number, note?: string): Figure {
 }
 
 /** Zen-TS's figure divided by a peer's, when both were measured. */
-export function ratio(row: ResultRow, peer: Exclude<Contender, 'zen'>): number | null {
+export function ratio(row: ResultRow, peer: Peer): number | null {
   const zen = row.figures.zen;
-  const other = row.figures[peer];
-  if (zen.kind !== 'value' || other.kind !== 'value' || other.value === 0) return null;
+  const other = peer === 'torch' ? row.torch : row.figures[peer];
+  if (zen.kind !== 'value' || !other || other.kind !== 'value' || other.value === 0) return null;
   return zen.value / other.value;
 }
 

@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { getBackend } from '@zen/autograd-core';
 import { describeMachine } from './machine';
-import { ResultRow, targetMet } from './results';
+import { ResultRow, ratio, targetMet } from './results';
 import { formatTable } from './table';
 import { tfjsVersion } from './tfjs';
 import type { SuiteOptions } from './suites/suite';
@@ -16,6 +16,7 @@ import { runMatmul } from './suites/matmul';
 import { runTraining } from './suites/training';
 import { runInference } from './suites/inference';
 import { runMemory } from './suites/memory';
+import { TorchModel, measureTorch } from './torch';
 
 const SUITES: Record<string, (options: SuiteOptions) => Promise<ResultRow[]>> = {
   matmul: runMatmul,
@@ -30,13 +31,15 @@ interface Args {
   quick: boolean;
   json: string | null;
   only: string[];
+  torch: boolean;
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { quick: false, json: null, only: Object.keys(SUITES) };
+  const args: Args = { quick: false, json: null, only: Object.keys(SUITES), torch: true };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--quick') args.quick = true;
+    else if (arg === '--no-torch') args.torch = false;
     else if (arg === '--json') {
       const file = argv[++i];
       if (!file) throw new Error('bench: --json needs a file name');
@@ -50,7 +53,8 @@ function parseArgs(argv: readonly string[]): Args {
         );
       }
       args.only = names;
-    } else throw new Error(`bench: unknown argument '${arg}' (use --quick, --json FILE, --only a,b)`);
+    } else
+      throw new Error(`bench: unknown argument '${arg}' (use --quick, --json FILE, --only a,b, --no-torch)`);
   }
   return args;
 }
@@ -61,6 +65,31 @@ function writeFileAtomic(file: string, text: string): void {
   const temporary = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(temporary, text);
   fs.renameSync(temporary, file);
+}
+
+/** Which PyTorch model measures a row, by the row's name (training rows only). */
+function torchModelOf(row: ResultRow): TorchModel | null {
+  if (row.unit !== 'samples/s' && row.unit !== 'tokens/s') return null;
+  const name = row.name.toLowerCase();
+  if (!name.includes('training')) return null;
+  if (name.startsWith('mlp')) return 'mlp';
+  if (name.startsWith('cnn')) return 'cnn';
+  if (name.startsWith('rnn')) return 'rnn';
+  if (name.includes('gpt') || name.includes('transformer')) return 'gpt';
+  return null;
+}
+
+/** Runs the PyTorch contender once for the training rows measured, and attaches its figures. */
+function addTorchFigures(rows: ResultRow[], log: (message: string) => void): string | null {
+  const wanted = rows.flatMap((row) => {
+    const model = torchModelOf(row);
+    return model ? [{ row, model }] : [];
+  });
+  if (wanted.length === 0) return null;
+  log('torch…');
+  const { version, figures } = measureTorch([...new Set(wanted.map((w) => w.model))]);
+  for (const { row, model } of wanted) row.torch = figures[model];
+  return version;
 }
 
 async function main(): Promise<void> {
@@ -74,11 +103,18 @@ async function main(): Promise<void> {
     rows.push(...(await SUITES[name](options)));
   }
   const peakRssMiB = process.resourceUsage().maxRSS / 1024;
+  const torchVersion = args.torch ? addTorchFigures(rows, log) : null;
   console.log(
     `Zen-TS (backend '${getBackend().name}') vs TensorFlow.js ${tfjsVersion()} — ${machine.cpu}, ` +
-      `${machine.cores} cores, Node ${machine.node}, ${machine.date.slice(0, 10)}${args.quick ? ' (quick)' : ''}`,
+      `${machine.cores} cores, Node ${machine.node}, ${machine.date.slice(0, 10)}${args.quick ? ' (quick)' : ''}` +
+      (torchVersion ? `; PyTorch ${torchVersion} (best of 1 and 2 threads, own process)` : ''),
   );
   console.log(formatTable(rows));
+  const torchRatios = rows.flatMap((row) => {
+    const r = ratio(row, 'torch');
+    return r === null ? [] : [`${row.name} ${r.toFixed(2)}× (${r >= 1 ? 'met' : 'NOT met'})`];
+  });
+  if (torchRatios.length) console.log(`PyTorch targets (Zen-TS ≥ 1.0×): ${torchRatios.join(', ')}`);
   console.log(`\npeak RSS of this process: ${peakRssMiB.toFixed(0)} MiB`);
   const verdicts = rows.map(targetMet).filter((v) => v !== null);
   console.log(`targets met: ${verdicts.filter(Boolean).length} of ${verdicts.length}`);
@@ -86,7 +122,15 @@ async function main(): Promise<void> {
     writeFileAtomic(
       args.json,
       JSON.stringify(
-        { machine, zenBackend: getBackend().name, tfjs: tfjsVersion(), quick: args.quick, peakRssMiB, rows },
+        {
+          machine,
+          zenBackend: getBackend().name,
+          tfjs: tfjsVersion(),
+          torch: torchVersion,
+          quick: args.quick,
+          peakRssMiB,
+          rows,
+        },
         null,
         2,
       ) + '\n',

@@ -34,30 +34,44 @@ function comparable(row: ResultRow): boolean {
   return !(row.target && 'atMost' in row.target);
 }
 
-/** The rows as text columns: benchmark, unit, the three figures, both ratios, target. */
+/** The rows as text columns: benchmark, unit, the four figures, the three ratios, target. */
 export function formatTable(rows: readonly ResultRow[]): string {
-  const header = ['benchmark', 'unit', 'Zen-TS', 'tfjs-cpu', 'tfjs-wasm', 'Zen/cpu', 'Zen/wasm', 'target'];
+  const header = [
+    'benchmark',
+    'unit',
+    'Zen-TS',
+    'tfjs-cpu',
+    'tfjs-wasm',
+    'PyTorch',
+    'Zen/cpu',
+    'Zen/wasm',
+    'Zen/PyTorch',
+    'target',
+  ];
+  const last = header.length - 1;
   const lines = rows.map((row) => [
     row.name,
     row.lowerIsBetter ? `${row.unit} (lower is better)` : row.unit,
     formatFigure(row.figures.zen),
     formatFigure(row.figures['tfjs-cpu']),
     formatFigure(row.figures['tfjs-wasm']),
+    row.torch ? formatFigure(row.torch) : '—',
     formatRatio(comparable(row) ? ratio(row, 'tfjs-cpu') : null),
     formatRatio(comparable(row) ? ratio(row, 'tfjs-wasm') : null),
+    formatRatio(comparable(row) ? ratio(row, 'torch') : null),
     formatTarget(row),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const render = (cells: string[]) =>
     '| ' +
-    cells.map((c, i) => (i < 2 || i === 7 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ') +
+    cells.map((c, i) => (i < 2 || i === last ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ') +
     ' |';
   const rule =
     '|' +
-    widths.map((w, i) => (i < 2 || i === 7 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|') +
+    widths.map((w, i) => (i < 2 || i === last ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|') +
     '|';
   const notes = rows.flatMap((row) =>
-    Object.entries(row.figures).flatMap(([who, f]) =>
+    Object.entries({ ...row.figures, ...(row.torch ? { PyTorch: row.torch } : {}) }).flatMap(([who, f]) =>
       f.kind === 'value' && f.note
         ? [`* ${row.name}, ${who}: ${f.note}`]
         : f.kind !== 'value'

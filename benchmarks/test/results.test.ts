@@ -45,6 +45,23 @@ test('an unsupported peer gives no ratio and no verdict, and the table says why'
   expect(text).toContain('* CNN training, tfjs-cpu: partial epoch: 256 of 10000 samples');
 });
 
+test('PyTorch is an optional peer: a ratio when measured, a reason when not', () => {
+  const measured: ResultRow = { ...row(6000, 10, 100, { peer: 'torch', ratio: 1 }), torch: value(12000) };
+  expect(ratio(measured, 'torch')).toBe(0.5);
+  expect(targetMet(measured)).toBe(false);
+  expect(formatTable([measured])).toContain('0.50×');
+  const absent: ResultRow = {
+    ...row(6000, 10, 100),
+    name: 'MLP training',
+    torch: { kind: 'skipped', reason: 'PyTorch not installed for /usr/bin/python3' },
+  };
+  expect(ratio(absent, 'torch')).toBeNull();
+  expect(formatTable([absent])).toContain(
+    'MLP training, PyTorch: skipped — PyTorch not installed for /usr/bin/python3',
+  );
+  expect(ratio(row(1, 1, 1), 'torch')).toBeNull(); // a row the PyTorch script does not measure
+});
+
 test('median of odd and even counts', () => {
   expect(median([3, 1, 2])).toBe(2);
   expect(median([4, 1, 3, 2])).toBe(2.5);
