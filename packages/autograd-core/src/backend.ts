@@ -12,6 +12,7 @@ import type { TypedArray } from './dtype';
 import type { WindowGeometry } from './kernels/conv';
 import type { GemmKernel } from './kernels/matmul';
 import { tsKernels } from './kernels';
+import { ValueError } from './errors';
 
 /** Every kernel, by name, with its contract. */
 export interface Kernels {
@@ -120,11 +121,11 @@ export function registerBackend(backend: BackendKernels): void;
 export function registerBackend(name: string, factory: BackendFactory): void;
 export function registerBackend(backend: BackendKernels | string, factory?: BackendFactory): void {
   const name = typeof backend === 'string' ? backend : backend.name;
-  if (name === 'ts') throw new Error("registerBackend: 'ts' is the built-in reference backend");
+  if (name === 'ts') throw new ValueError("registerBackend: 'ts' is the built-in reference backend");
   forget(name);
   if (typeof backend === 'string') {
     if (!factory)
-      throw new Error(`registerBackend: '${backend}' needs a factory ({ init, initAsync?, priority? })`);
+      throw new ValueError(`registerBackend: '${backend}' needs a factory ({ init, initAsync?, priority? })`);
     entries.set(name, { factory, order: entries.size });
     return;
   }
@@ -173,7 +174,7 @@ export function setBackend(name: string): void {
   if (!entry || !initialise(name, entry)) {
     const state = entry?.state;
     const reason = state && state !== 'ready' ? ` (${state.error})` : '';
-    throw new Error(
+    throw new ValueError(
       `setBackend: unknown backend '${name}'${reason} (available: ${listBackends().join(', ')})`,
     );
   }

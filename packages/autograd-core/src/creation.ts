@@ -4,6 +4,7 @@ import { Shape, checkShape, formatShape, sizeOf } from './shape';
 import { Tensor, NestedArray } from './tensor';
 import { random, randomNormal } from './random';
 import { checkOptions } from './options';
+import { ShapeError, ValueError } from './errors';
 
 export interface TensorOptions {
   /** Element type; float32 unless given (int32 for an Int32Array). */
@@ -37,12 +38,12 @@ function flattenInto(
 ): number {
   if (axis === shape.length) {
     if (typeof data !== 'number')
-      throw new Error(`tensor: ragged nested array (expected a number at depth ${axis})`);
+      throw new ShapeError(`tensor: ragged nested array (expected a number at depth ${axis})`);
     out[offset] = data;
     return offset + 1;
   }
   if (!Array.isArray(data) || data.length !== shape[axis]) {
-    throw new Error(
+    throw new ShapeError(
       `tensor: ragged nested array (expected ${shape[axis]} entries at depth ${axis}, shape ${formatShape(shape)})`,
     );
   }
@@ -87,7 +88,7 @@ export function tensor(
   }
   checkShape('tensor', shape);
   if (sizeOf(shape) !== flat.length) {
-    throw new Error(`tensor: ${flat.length} values cannot have shape ${formatShape(shape)}`);
+    throw new ShapeError(`tensor: ${flat.length} values cannot have shape ${formatShape(shape)}`);
   }
   return new Tensor(flat, shape, options.requiresGrad ?? false);
 }
@@ -133,7 +134,7 @@ export function arange(start: number, stop?: number, step = 1, options: TensorOp
     stop = start;
     start = 0;
   }
-  if (step === 0) throw new Error('arange: step must not be 0');
+  if (step === 0) throw new ValueError('arange: step must not be 0');
   const n = Math.max(0, Math.ceil((stop - start) / step));
   const data = allocate(checkDType(options.dtype ?? 'float32', 'arange'), n);
   for (let i = 0; i < n; i++) data[i] = start + i * step;
@@ -143,7 +144,7 @@ export function arange(start: number, stop?: number, step = 1, options: TensorOp
 /** `num` evenly spaced values from start to stop inclusive. */
 export function linspace(start: number, stop: number, num: number, options: TensorOptions = {}): Tensor {
   if (!Number.isInteger(num) || num < 0)
-    throw new Error(`linspace: num must be a non-negative integer, got ${num}`);
+    throw new ValueError(`linspace: num must be a non-negative integer, got ${num}`);
   const data = allocate(checkDType(options.dtype ?? 'float32', 'linspace'), num);
   const step = num > 1 ? (stop - start) / (num - 1) : 0;
   for (let i = 0; i < num; i++) data[i] = start + i * step;
@@ -200,7 +201,7 @@ export function randn(shape: Shape, options: RandomOptions & { mean?: number; st
 
 /** Integers drawn uniformly from [low, high), int32 by default. */
 export function randint(low: number, high: number, shape: Shape, options: RandomOptions = {}): Tensor {
-  if (!(high > low)) throw new Error(`randint: high (${high}) must be greater than low (${low})`);
+  if (!(high > low)) throw new ValueError(`randint: high (${high}) must be greater than low (${low})`);
   const t = zeros(shape, { dtype: options.dtype ?? 'int32' });
   const next = options.generator ?? random;
   for (let i = 0; i < t.size; i++) t.data[i] = low + Math.floor(next() * (high - low));

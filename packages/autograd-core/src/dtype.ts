@@ -1,4 +1,5 @@
 /** Element types a Tensor can hold. `float32` is the default; `float64` is for gradient checks. */
+import { DTypeError } from './errors';
 export type DType = 'float32' | 'float64' | 'int32';
 
 /** The typed arrays behind tensors. */
@@ -9,7 +10,7 @@ const DTYPES: readonly DType[] = ['float32', 'float64', 'int32'];
 /** Throws unless `dtype` is a known dtype. */
 export function checkDType(dtype: string, where: string): DType {
   if (!DTYPES.includes(dtype as DType)) {
-    throw new Error(`${where}: unknown dtype '${dtype}' (expected one of ${DTYPES.join(', ')})`);
+    throw new DTypeError(`${where}: unknown dtype '${dtype}' (expected one of ${DTYPES.join(', ')})`);
   }
   return dtype as DType;
 }

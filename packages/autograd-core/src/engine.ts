@@ -10,6 +10,7 @@ import { Tensor, emptyTensor } from './tensor';
 import { copyBox } from './kernels/layout';
 import { Shape, formatShape, shapesEqual } from './shape';
 import { isFloat } from './dtype';
+import { ShapeError, ZenError } from './errors';
 
 let gradEnabled = true;
 let forwardModeDepth = 0; // > 0 while a jvp() is running and tangents propagate
@@ -172,7 +173,7 @@ function topologicalOrder(roots: readonly Tensor[], stopAt: ReadonlySet<Tensor> 
       const node = t.node;
       const inputs = node && !(stopAt && stopAt.has(t)) ? node.inputs : [];
       if (node && node.freed && !(stopAt && stopAt.has(t))) {
-        throw new Error(
+        throw new ZenError(
           `backward: the graph through op '${node.op.name}' was freed by an earlier backward(); ` +
             'pass { retainGraph: true } to the first call to backward through it twice',
         );
@@ -290,17 +291,17 @@ export function runBackward(
  */
 export function backward(root: Tensor, seed?: Tensor, options: BackwardOptions = {}): void {
   if (!root.requiresGrad) {
-    throw new Error(
+    throw new ZenError(
       'backward: tensor does not require grad (no input had requiresGrad: true, or it ran under noGrad)',
     );
   }
   if (!seed && root.size !== 1) {
-    throw new Error(
+    throw new ShapeError(
       `backward: output of shape ${formatShape(root.shape)} is not a scalar; pass a gradient of the same shape`,
     );
   }
   if (seed && !shapesEqual(seed.shape, root.shape)) {
-    throw new Error(
+    throw new ShapeError(
       `backward: gradient of shape ${formatShape(seed.shape)} does not match output shape ${formatShape(root.shape)}`,
     );
   }

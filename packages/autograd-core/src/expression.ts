@@ -8,6 +8,7 @@ import { Tensor } from './tensor';
 import { DType } from './dtype';
 import { scalar } from './creation';
 import * as ew from './ops/elementwise';
+import { ValueError } from './errors';
 
 /** A value while evaluating: a tensor, or a plain number when no tensor is involved (folded in JS). */
 type Value = Tensor | number;
@@ -91,7 +92,7 @@ function applyBinary(f: BinaryFunction, a: Value, b: Value): Value {
 /** Compiles the syntax tree once; unknown functions and unsupported syntax are reported here. */
 function compile(node: MathNode, source: string, variables: string[]): Evaluate {
   const fail = (what: string): never => {
-    throw new Error(`fromExpression: ${what} in '${source}'`);
+    throw new ValueError(`fromExpression: ${what} in '${source}'`);
   };
   switch (node.type) {
     case 'ConstantNode': {
@@ -177,22 +178,24 @@ function compileCall(
  * const [gx, gy] = grad((x, y) => f({ x, y }))(tensor(3), tensor(1)); // x and 0.5
  */
 export function fromExpression(expression: string): ExpressionFunction {
-  if (typeof expression !== 'string') throw new Error('fromExpression: expected a string expression');
+  if (typeof expression !== 'string') throw new ValueError('fromExpression: expected a string expression');
   let tree: MathNode;
   try {
     tree = mathjs().parse(expression);
   } catch (e) {
-    throw new Error(`fromExpression: cannot parse '${expression}': ${(e as Error).message}`, { cause: e });
+    throw new ValueError(`fromExpression: cannot parse '${expression}': ${(e as Error).message}`, {
+      cause: e,
+    });
   }
   const variables: string[] = [];
   const evaluate = compile(tree, expression, variables);
   const run = (vars: Vars): Tensor => {
     if (typeof vars !== 'object' || vars === null) {
-      throw new Error(`fromExpression: call with an object of variables { ${variables.join(', ')} }`);
+      throw new ValueError(`fromExpression: call with an object of variables { ${variables.join(', ')} }`);
     }
     const missing = variables.filter((v) => !Object.prototype.hasOwnProperty.call(vars, v));
     if (missing.length > 0) {
-      throw new Error(
+      throw new ValueError(
         `fromExpression: unknown symbol${missing.length > 1 ? 's' : ''} ${missing.map((m) => `'${m}'`).join(', ')} ` +
           `in '${expression}' (not supplied; the expression needs ${variables.join(', ')})`,
       );
@@ -203,7 +206,9 @@ export function fromExpression(expression: string): ExpressionFunction {
       if (value instanceof Tensor) {
         if (dtype === 'float32' && value.dtype === 'float64') dtype = 'float64';
       } else if (typeof value !== 'number') {
-        throw new Error(`fromExpression: variable '${v}' must be a Tensor or a number, got ${typeof value}`);
+        throw new ValueError(
+          `fromExpression: variable '${v}' must be a Tensor or a number, got ${typeof value}`,
+        );
       }
     }
     const result = evaluate(vars);

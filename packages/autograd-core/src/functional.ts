@@ -16,6 +16,7 @@ import { formatShape, shapesEqual } from './shape';
 import { isFloat } from './dtype';
 import { onesLike, zerosLike } from './creation';
 import { stack } from './ops/shape';
+import { ShapeError, ValueError } from './errors';
 
 /** A function of tensors returning a tensor. */
 export type TensorFunction = (...args: Tensor[]) => Tensor;
@@ -35,7 +36,7 @@ const identityOp: Op<undefined> = defineOp({
  */
 function targetsFor(args: readonly Tensor[], outer: boolean): Tensor[] {
   return args.map((a) => {
-    if (!(a instanceof Tensor)) throw new Error('grad: arguments must be Tensors');
+    if (!(a instanceof Tensor)) throw new ValueError('grad: arguments must be Tensors');
     if (outer && a.requiresGrad) return identityOp([a], undefined);
     const leaf = a.detach();
     leaf.requiresGrad = isFloat(a.dtype);
@@ -82,7 +83,7 @@ export function valueAndGrad(f: TensorFunction, argnums?: number | readonly numb
     // Recording is on inside, even when called under noGrad (as jax.grad).
     const value = withGradMode(true, () => f(...inputs));
     if (!(value instanceof Tensor) || value.size !== 1) {
-      throw new Error(
+      throw new ShapeError(
         `grad: the function must return a scalar tensor, got ${value instanceof Tensor ? formatShape(value.shape) : typeof value}`,
       );
     }
@@ -111,7 +112,7 @@ export function vjp(
     out,
     (cotangent: Tensor) => {
       if (!shapesEqual(cotangent.shape, out.shape)) {
-        throw new Error(
+        throw new ShapeError(
           `vjp: cotangent of shape ${formatShape(cotangent.shape)} does not match output ${formatShape(out.shape)}`,
         );
       }
@@ -139,7 +140,7 @@ export function jvp(
   tangents: readonly Tensor[],
 ): [Tensor, Tensor] {
   if (primals.length !== tangents.length) {
-    throw new Error(`jvp: ${primals.length} primals but ${tangents.length} tangents`);
+    throw new ValueError(`jvp: ${primals.length} primals but ${tangents.length} tangents`);
   }
   // Tensors carry one tangent, so an inner jvp would silently drop the outer one.
   if (isForwardModeActive()) {
@@ -151,7 +152,7 @@ export function jvp(
   const duals = primals.map((p, i) => {
     const t = tangents[i];
     if (!shapesEqual(p.shape, t.shape)) {
-      throw new Error(
+      throw new ShapeError(
         `jvp: tangent ${i} has shape ${formatShape(t.shape)}, primal has ${formatShape(p.shape)}`,
       );
     }

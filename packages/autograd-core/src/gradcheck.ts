@@ -9,6 +9,7 @@ import { noGrad } from './engine';
 import { formatShape } from './shape';
 import { makeGenerator } from './random';
 import { rand } from './creation';
+import { DTypeError, ValueError, ZenError } from './errors';
 
 export interface GradcheckOptions {
   /** Finite-difference step (default 1e-6). */
@@ -63,14 +64,14 @@ export function gradcheck(
   const rtol = options.rtol ?? 1e-3;
   const checkedInputs = inputs.map((x, i) => {
     if (x.requiresGrad && x.dtype !== 'float64') {
-      throw new Error(
+      throw new DTypeError(
         `gradcheck: input ${i} is ${x.dtype}; finite differences need float64 (use { dtype: 'float64' })`,
       );
     }
     return x.requiresGrad;
   });
   const argnums = checkedInputs.flatMap((c, i) => (c ? [i] : []));
-  if (argnums.length === 0) throw new Error('gradcheck: no input has requiresGrad: true');
+  if (argnums.length === 0) throw new ValueError('gradcheck: no input has requiresGrad: true');
   const scalar = projected(f, inputs);
   const analytic = grad(scalar, argnums)(...inputs.map((x) => x.detach()));
   const evaluate = () => noGrad(() => scalar(...inputs.map((x) => x.detach())).item());
@@ -103,7 +104,7 @@ export function gradcheck(
   });
   if (!report.ok && options.raiseException !== false) {
     const w = report.worst!;
-    throw new Error(
+    throw new ZenError(
       `gradcheck: gradient of input ${w.input} (shape ${formatShape(inputs[w.input].shape)}) at flat index ${w.index}: ` +
         `analytic ${w.analytic} vs numeric ${w.numeric} (atol ${atol}, rtol ${rtol})`,
     );

@@ -7,6 +7,7 @@ import './register';
 import './wasm/register';
 
 export { Tensor } from './tensor';
+export { ZenError, ShapeError, DTypeError, ValueError, FormatError } from './errors';
 export type { TensorLike, Axis, NestedArray } from './tensor';
 export type { DType, TypedArray } from './dtype';
 export type { Shape } from './shape';

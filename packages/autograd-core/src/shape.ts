@@ -1,4 +1,5 @@
 /** Shape helpers: sizes, strides, broadcasting and axis normalisation. */
+import { ShapeError } from './errors';
 
 export type Shape = readonly number[];
 
@@ -37,7 +38,7 @@ export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
     const da = i < n - a.length ? 1 : a[i - (n - a.length)];
     const db = i < n - b.length ? 1 : b[i - (n - b.length)];
     if (da !== db && da !== 1 && db !== 1) {
-      throw new Error(
+      throw new ShapeError(
         `${op}: shapes ${formatShape(a)} and ${formatShape(b)} cannot be broadcast (axis ${i}: ${da} vs ${db})`,
       );
     }
@@ -50,7 +51,7 @@ export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
 export function normalizeAxis(op: string, axis: number, ndim: number): number {
   const a = axis < 0 ? axis + ndim : axis;
   if (!Number.isInteger(axis) || a < 0 || a >= ndim) {
-    throw new Error(`${op}: axis ${axis} is out of range for a tensor of rank ${ndim}`);
+    throw new ShapeError(`${op}: axis ${axis} is out of range for a tensor of rank ${ndim}`);
   }
   return a;
 }
@@ -70,6 +71,6 @@ export function normalizeAxes(
 /** Checks that every entry is a non-negative integer. */
 export function checkShape(op: string, shape: Shape): void {
   for (const d of shape) {
-    if (!Number.isInteger(d) || d < 0) throw new Error(`${op}: invalid shape ${formatShape(shape)}`);
+    if (!Number.isInteger(d) || d < 0) throw new ShapeError(`${op}: invalid shape ${formatShape(shape)}`);
   }
 }

@@ -2,6 +2,7 @@ import { DType, TypedArray, allocate, dtypeOf } from './dtype';
 import { Shape, sizeOf, formatShape } from './shape';
 import type { GraphNode } from './engine';
 import { formatTensor } from './format';
+import { ShapeError } from './errors';
 
 /** A number or a tensor: binary ops accept either on both sides. */
 export type TensorLike = Tensor | number;
@@ -32,7 +33,9 @@ export class Tensor {
   constructor(data: TypedArray, shape: Shape, requiresGrad = false) {
     const size = sizeOf(shape);
     if (data.length !== size) {
-      throw new Error(`Tensor: ${data.length} elements do not fill shape ${formatShape(shape)} (${size})`);
+      throw new ShapeError(
+        `Tensor: ${data.length} elements do not fill shape ${formatShape(shape)} (${size})`,
+      );
     }
     this.data = data;
     this.shape = Object.freeze([...shape]);
@@ -63,7 +66,9 @@ export class Tensor {
   /** The value of a one-element tensor. */
   item(): number {
     if (this.size !== 1)
-      throw new Error(`item: tensor of shape ${formatShape(this.shape)} has ${this.size} elements, not 1`);
+      throw new ShapeError(
+        `item: tensor of shape ${formatShape(this.shape)} has ${this.size} elements, not 1`,
+      );
     return this.data[0];
   }
 

@@ -3,6 +3,7 @@
  * receptive field laid out as a row) followed by one matmul; col2im is its adjoint.
  */
 import type { TypedArray } from '../dtype';
+import { ShapeError, ValueError } from '../errors';
 
 /** Geometry of a sliding window over an NHWC input. */
 export interface WindowGeometry {
@@ -40,7 +41,7 @@ export function windowGeometry(
   const [dilationH, dilationW] = dilation;
   for (const v of [kernelH, kernelW, strideH, strideW, dilationH, dilationW]) {
     if (!Number.isInteger(v) || v < 1) {
-      throw new Error(
+      throw new ValueError(
         `${op}: kernel size, strides and dilation must be positive integers, got kernel [${kernel}] strides [${strides}] dilation [${dilation}]`,
       );
     }
@@ -60,12 +61,12 @@ export function windowGeometry(
     outH = Math.floor((inH - effH) / strideH) + 1;
     outW = Math.floor((inW - effW) / strideW) + 1;
     if (inH < effH || inW < effW) {
-      throw new Error(
+      throw new ShapeError(
         `${op}: input [${inputShape}] is smaller than the ${kernelH}x${kernelW} window (dilation [${dilation}]) with 'valid' padding`,
       );
     }
   } else {
-    throw new Error(`${op}: padding must be 'valid' or 'same', got '${padding}'`);
+    throw new ValueError(`${op}: padding must be 'valid' or 'same', got '${padding}'`);
   }
   return {
     batch,

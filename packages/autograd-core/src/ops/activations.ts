@@ -8,6 +8,7 @@ import { floatDType } from '../dtype';
 import { Tensor, emptyTensor } from '../tensor';
 import { ActivationKernel, SELU_ALPHA, SELU_SCALE, activationKernel } from '../kernels/activations';
 import { sigmoid, softplus, where } from './elementwise';
+import { ValueError } from '../errors';
 
 interface Slope {
   slope: number;
@@ -77,6 +78,6 @@ export const mish = (x: Tensor): Tensor => mishOp([x], undefined);
  * (and Keras 2's) 0.2x + 0.5; Keras 3 uses relu6(x + 3)/6, i.e. slope 1/6.
  */
 export function hardSigmoid(x: Tensor, slope = 0.2, offset = 0.5): Tensor {
-  if (!(slope > 0)) throw new Error(`hardSigmoid: slope must be positive, got ${slope}`);
+  if (!(slope > 0)) throw new ValueError(`hardSigmoid: slope must be positive, got ${slope}`);
   return hardSigmoidOp([x], { slope, offset });
 }

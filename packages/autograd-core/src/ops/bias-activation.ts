@@ -10,6 +10,7 @@ import { Tensor, emptyTensor } from '../tensor';
 import { BiasActivationKernel, biasActivationKernel } from '../kernels/elementwise';
 import { reluGrad } from './elementwise';
 import { sumTangents } from './util';
+import { ShapeError, ValueError } from '../errors';
 
 export type BiasActivation = BiasActivationKernel;
 
@@ -48,12 +49,14 @@ const biasActivationOp: Op<{ activation: BiasActivation }> = defineOp<{ activati
  */
 export function biasActivation(z: Tensor, bias: Tensor, activation: BiasActivation): Tensor {
   if (bias.ndim !== 1 || z.ndim === 0 || z.shape[z.ndim - 1] !== bias.shape[0]) {
-    throw new Error(
+    throw new ShapeError(
       `biasActivation: bias ${formatShape(bias.shape)} must be 1-D and match the last axis of ${formatShape(z.shape)}`,
     );
   }
   if (!['linear', 'relu', 'sigmoid', 'tanh'].includes(activation)) {
-    throw new Error(`biasActivation: unsupported activation '${activation}' (linear, relu, sigmoid or tanh)`);
+    throw new ValueError(
+      `biasActivation: unsupported activation '${activation}' (linear, relu, sigmoid or tanh)`,
+    );
   }
   return biasActivationOp([z, bias], { activation });
 }

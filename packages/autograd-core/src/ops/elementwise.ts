@@ -5,6 +5,7 @@ import { broadcastShapes } from '../shape';
 import { Tensor, TensorLike, emptyTensor } from '../tensor';
 import { BinaryKernel, UnaryKernel, binaryKernel, unaryKernel } from '../kernels/elementwise';
 import { asTensor, expandData, sumTangents } from './util';
+import { ValueError } from '../errors';
 
 function binaryForward(kernel: BinaryKernel, a: Tensor, b: Tensor, dtype: DType): Tensor {
   const shape = broadcastShapes(kernel, a.shape, b.shape);
@@ -227,7 +228,7 @@ export function gelu(x: Tensor): Tensor {
 
 /** Limits values to [min, max]; the gradient is 1 inside the range and 0 outside. */
 export function clip(x: Tensor, min: number, max: number): Tensor {
-  if (min > max) throw new Error(`clip: min (${min}) is greater than max (${max})`);
+  if (min > max) throw new ValueError(`clip: min (${min}) is greater than max (${max})`);
   return minimum(maximum(x, min), max);
 }
 

@@ -5,6 +5,7 @@ import { broadcastShapes, formatShape, sizeOf, stridesOf } from '../shape';
 import { Tensor, emptyTensor } from '../tensor';
 import { getBackend } from '../backend';
 import { sumTangents } from './util';
+import { ShapeError } from '../errors';
 
 interface MatmulAttrs {
   transA: boolean;
@@ -42,7 +43,7 @@ function matmulForward(a: Tensor, b: Tensor, { transA, transB }: MatmulAttrs): T
   const [m, k] = dims(a, transA);
   const [k2, n] = dims(b, transB);
   if (k !== k2) {
-    throw new Error(
+    throw new ShapeError(
       `matmul: cannot multiply ${formatShape(a.shape)} by ${formatShape(b.shape)} (inner dimensions ${k} and ${k2} differ)`,
     );
   }
@@ -88,14 +89,14 @@ export function matmulT(a: Tensor, b: Tensor, transA: boolean, transB: boolean):
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
   if (a.ndim === 0 || b.ndim === 0) {
-    throw new Error(
+    throw new ShapeError(
       `matmul: cannot multiply ${formatShape(a.shape)} by ${formatShape(b.shape)} (scalars are not matrices)`,
     );
   }
   const a2 = a.ndim === 1 ? a.reshape([1, a.shape[0]]) : a;
   const b2 = b.ndim === 1 ? b.reshape([b.shape[0], 1]) : b;
   if (a2.shape[a2.ndim - 1] !== b2.shape[b2.ndim - 2]) {
-    throw new Error(
+    throw new ShapeError(
       `matmul: cannot multiply ${formatShape(a.shape)} by ${formatShape(b.shape)} ` +
         `(inner dimensions ${a2.shape[a2.ndim - 1]} and ${b2.shape[b2.ndim - 2]} differ)`,
     );

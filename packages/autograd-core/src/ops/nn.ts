@@ -7,6 +7,7 @@ import { random } from '../random';
 import { WindowGeometry, col2im, im2col, windowGeometry } from '../kernels/conv';
 import { convolve } from './convolution';
 import { getBackend } from '../backend';
+import { ShapeError, ValueError } from '../errors';
 
 /** Writes softmax (or log-softmax) of `x` along an axis viewed as [outer, n, inner]. */
 function softmaxKernel(x: Tensor, axis: number, log: boolean): Tensor {
@@ -89,7 +90,7 @@ const col2imOp: Op<{ geometry: WindowGeometry }> = defineOp<{ geometry: WindowGe
 
 function checkImages(op: string, x: Tensor): void {
   if (x.ndim !== 4)
-    throw new Error(
+    throw new ShapeError(
       `${op}: input must be NHWC [batch, height, width, channels], got ${formatShape(x.shape)}`,
     );
 }
@@ -111,13 +112,13 @@ export interface Conv2DOptions {
 export function conv2d(x: Tensor, filters: Tensor, options: Conv2DOptions = {}): Tensor {
   checkImages('conv2d', x);
   if (filters.ndim !== 4) {
-    throw new Error(
+    throw new ShapeError(
       `conv2d: filters must be [kh, kw, inChannels, outChannels], got ${formatShape(filters.shape)}`,
     );
   }
   const [kh, kw, inC] = filters.shape;
   if (inC !== x.shape[3]) {
-    throw new Error(
+    throw new ShapeError(
       `conv2d: input ${formatShape(x.shape)} has ${x.shape[3]} channels but filters ${formatShape(filters.shape)} expect ${inC}`,
     );
   }
@@ -224,7 +225,7 @@ export interface DropoutOptions {
 
 /** Zeroes each element with probability `rate` and scales the rest by 1/(1 − rate) (inverted dropout). */
 export function dropout(x: Tensor, rate: number, options: DropoutOptions = {}): Tensor {
-  if (!(rate >= 0 && rate < 1)) throw new Error(`dropout: rate must be in [0, 1), got ${rate}`);
+  if (!(rate >= 0 && rate < 1)) throw new ValueError(`dropout: rate must be in [0, 1), got ${rate}`);
   if (options.training === false || rate === 0) return x;
   const next = options.generator ?? random;
   const mask = emptyTensor(x.shape, floatDType(x.dtype));

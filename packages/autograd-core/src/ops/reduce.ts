@@ -3,6 +3,7 @@ import { Op, defineOp } from '../engine';
 import { normalizeAxes, normalizeAxis, sizeOf } from '../shape';
 import { Axis, Tensor, emptyTensor } from '../tensor';
 import { ReduceKernel, reduceAxisKernel } from '../kernels/reduce';
+import { ShapeError } from '../errors';
 
 interface ReduceAttrs {
   axes: number[]; // sorted, normalised
@@ -36,7 +37,7 @@ function reduceForward(kernel: ReduceKernel, x: Tensor, { axes, keepDims }: Redu
     const n = sizeOf(shape.slice(ax, last + 1));
     if (n === 0 && kernel !== 'sum') {
       const empty = axes.slice(first, i + 1).find((a) => x.shape[a] === 0);
-      throw new Error(`${op}: cannot reduce an empty axis ${empty} of shape [${x.shape}]`);
+      throw new ShapeError(`${op}: cannot reduce an empty axis ${empty} of shape [${x.shape}]`);
     }
     const outer = sizeOf(shape.slice(0, ax));
     const inner = sizeOf(shape.slice(last + 1));
@@ -128,7 +129,7 @@ function argReduce(kernel: 'argmax' | 'argmin', x: Tensor, axis?: number): Tenso
   const flat = axis === undefined ? x.reshape([x.size]) : x;
   const ax = axis === undefined ? 0 : normalizeAxis(kernel, axis, x.ndim);
   const n = flat.shape[ax];
-  if (n === 0) throw new Error(`${kernel}: cannot take ${kernel} of an empty axis`);
+  if (n === 0) throw new ShapeError(`${kernel}: cannot take ${kernel} of an empty axis`);
   const outer = sizeOf(flat.shape.slice(0, ax));
   const inner = sizeOf(flat.shape.slice(ax + 1));
   const out = emptyTensor(reducedShape(flat.shape, [ax], false), 'int32');

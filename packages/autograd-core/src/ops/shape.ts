@@ -6,6 +6,7 @@ import { Tensor, emptyTensor } from '../tensor';
 import { broadcastCopy } from '../kernels/elementwise';
 import { copyBox, permuteKernel } from '../kernels/layout';
 import { castData } from '../creation';
+import { ShapeError, ValueError } from '../errors';
 
 const reshapeOp: Op<{ shape: number[] }> = defineOp<{ shape: number[] }>({
   name: 'reshape',
@@ -21,14 +22,14 @@ export function reshape(x: Tensor, shape: Shape): Tensor {
   if (unknown >= 0) {
     const known = resolved.reduce((n, d, i) => (i === unknown ? n : n * d), 1);
     if (known === 0 || x.size % known !== 0) {
-      throw new Error(
+      throw new ShapeError(
         `reshape: cannot reshape ${formatShape(x.shape)} (${x.size} elements) to ${formatShape(shape)}`,
       );
     }
     resolved[unknown] = x.size / known;
   }
   if (resolved.some((d) => !Number.isInteger(d) || d < 0) || sizeOf(resolved) !== x.size) {
-    throw new Error(
+    throw new ShapeError(
       `reshape: cannot reshape ${formatShape(x.shape)} (${x.size} elements) to ${formatShape(shape)}`,
     );
   }
@@ -58,7 +59,7 @@ export function squeeze(x: Tensor, axis?: number | number[]): Tensor {
       : (typeof axis === 'number' ? [axis] : axis).map((a) => normalizeAxis('squeeze', a, x.ndim));
   for (const a of axes) {
     if (x.shape[a] !== 1)
-      throw new Error(`squeeze: axis ${a} of ${formatShape(x.shape)} has length ${x.shape[a]}, not 1`);
+      throw new ShapeError(`squeeze: axis ${a} of ${formatShape(x.shape)} has length ${x.shape[a]}, not 1`);
   }
   return reshape(
     x,
@@ -90,7 +91,7 @@ export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
     ? perm.map((a) => normalizeAxis('transpose', a, x.ndim))
     : x.shape.map((_, i) => x.ndim - 1 - i);
   if (p.length !== x.ndim || new Set(p).size !== p.length) {
-    throw new Error(
+    throw new ShapeError(
       `transpose: [${perm}] is not a permutation of the ${x.ndim} axes of ${formatShape(x.shape)}`,
     );
   }
@@ -103,7 +104,7 @@ export const permute = (x: Tensor, perm: readonly number[]): Tensor => transpose
 
 /** Swaps the last two axes (matrix transpose of each matrix in a batch). */
 export function matrixTranspose(x: Tensor): Tensor {
-  if (x.ndim < 2) throw new Error(`matrixTranspose: need at least 2 axes, got ${formatShape(x.shape)}`);
+  if (x.ndim < 2) throw new ShapeError(`matrixTranspose: need at least 2 axes, got ${formatShape(x.shape)}`);
   const perm = x.shape.map((_, i) => i);
   perm[x.ndim - 1] = x.ndim - 2;
   perm[x.ndim - 2] = x.ndim - 1;
@@ -125,7 +126,7 @@ const broadcastToOp: Op<{ shape: number[] }> = defineOp<{ shape: number[] }>({
 export function broadcastTo(x: Tensor, shape: Shape): Tensor {
   const target = broadcastShapes('broadcastTo', x.shape, shape);
   if (!shapesEqual(target, shape)) {
-    throw new Error(`broadcastTo: cannot broadcast ${formatShape(x.shape)} to ${formatShape(shape)}`);
+    throw new ShapeError(`broadcastTo: cannot broadcast ${formatShape(x.shape)} to ${formatShape(shape)}`);
   }
   if (shapesEqual(x.shape, shape)) return x;
   return broadcastToOp([x], { shape: [...shape] });
@@ -177,7 +178,7 @@ const padOp: Op<{ before: number[]; shape: number[] }> = defineOp<{ before: numb
  */
 export function slice(x: Tensor, begin: readonly number[], size?: readonly number[]): Tensor {
   if (begin.length !== x.ndim || (size && size.length !== x.ndim)) {
-    throw new Error(
+    throw new ShapeError(
       `slice: begin [${begin}] and size [${size ?? ''}] need one entry per axis of ${formatShape(x.shape)}`,
     );
   }
@@ -185,7 +186,7 @@ export function slice(x: Tensor, begin: readonly number[], size?: readonly numbe
   const s = b.map((v, i) => (!size || size[i] === -1 ? x.shape[i] - v : size[i]));
   b.forEach((v, i) => {
     if (!Number.isInteger(v) || v < 0 || s[i] < 0 || v + s[i] > x.shape[i]) {
-      throw new Error(
+      throw new ShapeError(
         `slice: box begin [${begin}] size [${size ?? ''}] does not fit in ${formatShape(x.shape)}`,
       );
     }
@@ -197,14 +198,14 @@ export function slice(x: Tensor, begin: readonly number[], size?: readonly numbe
 /** Zero-pads each axis by [before, after] elements. */
 export function pad(x: Tensor, paddings: readonly (readonly [number, number])[]): Tensor {
   if (paddings.length !== x.ndim) {
-    throw new Error(
+    throw new ShapeError(
       `pad: need ${x.ndim} [before, after] pairs for ${formatShape(x.shape)}, got ${paddings.length}`,
     );
   }
   const before = paddings.map((p) => p[0]);
   const shape = x.shape.map((d, i) => d + paddings[i][0] + paddings[i][1]);
   if (before.concat(paddings.map((p) => p[1])).some((v) => !Number.isInteger(v) || v < 0)) {
-    throw new Error(`pad: paddings must be non-negative integers, got ${JSON.stringify(paddings)}`);
+    throw new ValueError(`pad: paddings must be non-negative integers, got ${JSON.stringify(paddings)}`);
   }
   return padOp([x], { before, shape });
 }
@@ -216,12 +217,12 @@ export function padInto(x: Tensor, begin: readonly number[], shape: Shape): Tens
 
 /** Joins tensors along an existing axis; their other axes must agree. */
 export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
-  if (tensors.length === 0) throw new Error('concat: need at least one tensor');
+  if (tensors.length === 0) throw new ValueError('concat: need at least one tensor');
   const first = tensors[0];
   const ax = normalizeAxis('concat', axis, first.ndim);
   for (const t of tensors) {
     if (t.ndim !== first.ndim || t.shape.some((d, i) => i !== ax && d !== first.shape[i])) {
-      throw new Error(
+      throw new ShapeError(
         `concat: shapes ${tensors.map((u) => formatShape(u.shape)).join(', ')} differ outside axis ${ax}`,
       );
     }
@@ -277,11 +278,11 @@ const concatOp: Op<{ axis: number }> = defineOp<{ axis: number }>({
 
 /** Stacks same-shaped tensors along a new axis (Zen's `stack`). */
 export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
-  if (tensors.length === 0) throw new Error('stack: need at least one tensor');
+  if (tensors.length === 0) throw new ValueError('stack: need at least one tensor');
   const first = tensors[0];
   for (const t of tensors) {
     if (!shapesEqual(t.shape, first.shape)) {
-      throw new Error(
+      throw new ShapeError(
         `stack: all shapes must match, got ${tensors.map((u) => formatShape(u.shape)).join(', ')}`,
       );
     }
@@ -300,13 +301,13 @@ export function split(x: Tensor, sizes: number | readonly number[], axis = 0): T
   let parts: number[];
   if (typeof sizes === 'number') {
     if (!Number.isInteger(sizes) || sizes <= 0 || n % sizes !== 0) {
-      throw new Error(`split: axis ${ax} of length ${n} cannot be split into ${sizes} equal parts`);
+      throw new ShapeError(`split: axis ${ax} of length ${n} cannot be split into ${sizes} equal parts`);
     }
     parts = new Array(sizes).fill(n / sizes);
   } else {
     parts = [...sizes];
     if (parts.reduce((a, b) => a + b, 0) !== n) {
-      throw new Error(`split: sizes [${parts}] do not add up to ${n}, the length of axis ${ax}`);
+      throw new ShapeError(`split: sizes [${parts}] do not add up to ${n}, the length of axis ${ax}`);
     }
   }
   let offset = 0;
@@ -329,7 +330,7 @@ function checkIndices(op: string, indices: Tensor, length: number): void {
   const d = indices.data;
   for (let i = 0; i < d.length; i++) {
     if (!(d[i] >= 0 && d[i] < length) || !Number.isInteger(d[i])) {
-      throw new Error(`${op}: index ${d[i]} at position ${i} is out of range [0, ${length})`);
+      throw new ValueError(`${op}: index ${d[i]} at position ${i} is out of range [0, ${length})`);
     }
   }
 }
@@ -405,7 +406,7 @@ export function gather(x: Tensor, indices: Tensor | readonly number[], axis = 0)
 /** Rows (or entries along `axis`) at the given indices: gather with a 1-D index list. */
 export function indexSelect(x: Tensor, axis: number, indices: Tensor | readonly number[]): Tensor {
   const idx = indexTensor(indices);
-  if (idx.ndim !== 1) throw new Error(`indexSelect: indices must be 1-D, got ${formatShape(idx.shape)}`);
+  if (idx.ndim !== 1) throw new ShapeError(`indexSelect: indices must be 1-D, got ${formatShape(idx.shape)}`);
   return gather(x, idx, axis);
 }
 

@@ -3,11 +3,12 @@ import { DType, TypedArray, allocate } from '../dtype';
 import { Shape, shapesEqual, sizeOf } from '../shape';
 import { Tensor, TensorLike } from '../tensor';
 import { broadcastCopy } from '../kernels/elementwise';
+import { ValueError } from '../errors';
 
 /** Wraps a number as a 0-d tensor of a dtype that suits `like` (float for non-integers). */
 export function asTensor(x: TensorLike, like?: Tensor): Tensor {
   if (x instanceof Tensor) return x;
-  if (typeof x !== 'number') throw new Error(`expected a Tensor or a number, got ${typeof x}`);
+  if (typeof x !== 'number') throw new ValueError(`expected a Tensor or a number, got ${typeof x}`);
   let dtype: DType = like ? like.dtype : 'float32';
   if (dtype === 'int32' && !Number.isInteger(x)) dtype = 'float32';
   const data = allocate(dtype, 1);
