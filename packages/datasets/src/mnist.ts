@@ -1,7 +1,7 @@
 /** Loading MNIST-format data sets (MNIST, Fashion-MNIST, KMNIST) from their four IDX files. */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Tensor } from '@zen/autograd-core';
+import { FormatError, Tensor } from '@zen/autograd-core';
 import { IdxArray, formatShape } from './idx/format';
 import { decodeIdx, fileError } from './idx/read';
 
@@ -77,18 +77,18 @@ async function loadSplit(dir: string, files: Set<string>, half: 'train' | 'test'
   const name = (file: string) => path.basename(file);
 
   if (images.dtype !== 'uint8' || images.shape.length !== 3) {
-    throw new Error(
+    throw new FormatError(
       `loadMnist: ${imagesFile}: expected uint8 images of shape [N, rows, cols], got ${images.dtype} ${formatShape(images.shape)}`,
     );
   }
   if (labels.dtype !== 'uint8' || labels.shape.length !== 1) {
-    throw new Error(
+    throw new FormatError(
       `loadMnist: ${labelsFile}: expected uint8 labels of shape [N], got ${labels.dtype} ${formatShape(labels.shape)}`,
     );
   }
   const [count, rows, cols] = images.shape;
   if (labels.shape[0] !== count) {
-    throw new Error(
+    throw new FormatError(
       `loadMnist: ${name(imagesFile)} has ${count} images but ${name(labelsFile)} has ${labels.shape[0]} labels (in ${dir})`,
     );
   }

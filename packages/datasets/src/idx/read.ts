@@ -1,5 +1,5 @@
 /** Reading IDX files (plain or gzip-compressed) into typed arrays and Tensors. */
-import { Tensor } from '@zen/autograd-core';
+import { FormatError, Tensor } from '@zen/autograd-core';
 import type { DType } from '@zen/autograd-core';
 import {
   BUFFER_NAME,
@@ -29,7 +29,7 @@ export function readIdx(source: string | Uint8Array): IdxArray {
 
 /** Parses the bytes of an IDX file; `name` is used in error messages. */
 export function decodeIdx(input: Uint8Array, name: string = BUFFER_NAME): IdxArray {
-  const fail = (problem: string) => new Error(`readIdx: ${name}: ${problem}`);
+  const fail = (problem: string) => new FormatError(`readIdx: ${name}: ${problem}`);
   const bytes = isGzip(input) ? inflate(input, name) : input;
 
   if (bytes.length < 4) {
@@ -88,7 +88,7 @@ function inflate(bytes: Uint8Array, name: string): Uint8Array {
   try {
     return gunzip(bytes);
   } catch (error) {
-    throw new Error(
+    throw new FormatError(
       `readIdx: ${name}: gzip data failed to inflate (${(error as Error).message}; truncated or corrupt download?)`,
       { cause: error },
     );

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { gzipSync } from 'zlib';
+import { FormatError } from '@zen/autograd-core';
 import { decodeIdx, idxToTensor, readIdx } from '@zen/datasets';
 import { useTempDir } from '../temp-dir';
 
@@ -83,6 +84,11 @@ describe('readIdx refuses bad input with the file, the problem and the byte offs
     expect(() => readIdx(bytes([0, 0, 8]))).toThrow(
       'readIdx: <buffer>: only 3 bytes, too short for the 4-byte IDX header',
     );
+  });
+
+  it('malformed files are FormatErrors (a missing file is not)', () => {
+    expect(() => readIdx(bytes([0, 0, 8]))).toThrow(FormatError);
+    expect(() => readIdx(path.join(tempDir(), 'absent'))).not.toThrow(FormatError);
   });
 
   it('a wrong magic number (names the file it came from)', () => {

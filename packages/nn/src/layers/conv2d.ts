@@ -1,5 +1,5 @@
 /** Conv2D: 2-D convolution over NHWC images, plus bias and activation. */
-import { Tensor, conv2d } from '@zen/autograd-core';
+import { conv2d, ShapeError, Tensor } from '@zen/autograd-core';
 import { ActivationName, addBiasAndActivate, getActivation, isFusable } from '../activations';
 import { Initializer, InitializerSpec, getInitializer, serializeInitializer } from '../initializers';
 import { SymbolicShape, formatSymbolicShape, toPair, windowOutputLength } from '../shapes';
@@ -77,7 +77,7 @@ export class Conv2D extends Layer {
   override build(inputShape: SymbolicShape): void {
     const channels = inputShape[3];
     if (inputShape.length !== 4 || channels === null) {
-      throw new Error(
+      throw new ShapeError(
         `${this.label}: expects NHWC images [batch, height, width, channels], got ${formatSymbolicShape(inputShape)}`,
       );
     }

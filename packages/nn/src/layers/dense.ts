@@ -1,5 +1,5 @@
 /** Dense (fully connected): activation(x · kernel + bias) on the last axis. */
-import { Tensor } from '@zen/autograd-core';
+import { ShapeError, Tensor } from '@zen/autograd-core';
 import { ActivationName, addBiasAndActivate, getActivation, isFusable } from '../activations';
 import { Initializer, InitializerSpec, getInitializer, serializeInitializer } from '../initializers';
 import { SymbolicShape, formatSymbolicShape } from '../shapes';
@@ -54,7 +54,7 @@ export class Dense extends Layer {
   override build(inputShape: SymbolicShape): void {
     const inputDim = inputShape[inputShape.length - 1];
     if (inputShape.length < 2 || inputDim === null) {
-      throw new Error(
+      throw new ShapeError(
         `${this.label}: needs an input of rank ≥ 2 with a known last axis, got ${formatSymbolicShape(inputShape)}`,
       );
     }

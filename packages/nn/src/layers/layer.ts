@@ -3,7 +3,7 @@
  * first input's shape, `call` computes the output with Tensor ops (autograd supplies
  * every gradient), and `getConfig` describes the layer so `loadModel` can rebuild it.
  */
-import { DType, Tensor, noGrad } from '@zen/autograd-core';
+import { DType, noGrad, ShapeError, Tensor } from '@zen/autograd-core';
 import { FusableActivation } from '../activations';
 import { Initializer, InitializerSpec, getInitializer } from '../initializers';
 import { SymbolicShape, formatSymbolicShape } from '../shapes';
@@ -170,7 +170,7 @@ export abstract class Layer {
     if (!spec) return;
     const ndim = shape.length;
     const fail = (what: string) => {
-      throw new Error(`${this.label}: expected input ${what}, got shape ${formatSymbolicShape(shape)}`);
+      throw new ShapeError(`${this.label}: expected input ${what}, got shape ${formatSymbolicShape(shape)}`);
     };
     if (spec.ndim !== undefined && ndim !== spec.ndim) fail(`of rank ${spec.ndim}`);
     if (spec.minNdim !== undefined && ndim < spec.minNdim) fail(`of rank at least ${spec.minNdim}`);
@@ -260,7 +260,7 @@ export abstract class Layer {
 /** Copies `source`'s values into `target` (same shape), under noGrad. */
 export function copyInto(target: Tensor, source: Tensor, what: string): void {
   if (target.shape.length !== source.shape.length || target.shape.some((d, i) => d !== source.shape[i])) {
-    throw new Error(
+    throw new ShapeError(
       `${what} has shape ${formatSymbolicShape(target.shape)} but the new value has shape ${formatSymbolicShape(source.shape)}`,
     );
   }

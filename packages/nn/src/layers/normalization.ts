@@ -1,5 +1,5 @@
 /** BatchNormalization and LayerNormalization. */
-import { Tensor, noGrad } from '@zen/autograd-core';
+import { noGrad, ShapeError, Tensor } from '@zen/autograd-core';
 import { Initializer, InitializerSpec, getInitializer, serializeInitializer } from '../initializers';
 import { SymbolicShape, formatSymbolicShape } from '../shapes';
 import { CallOptions, Layer, LayerArgs, LayerConfig, LayerWeight } from './layer';
@@ -50,7 +50,7 @@ abstract class Normalization extends Layer {
     const axis = this.axis < 0 ? ndim + this.axis : this.axis;
     const features = inputShape[axis];
     if (axis < 1 || axis >= ndim || features === null || features === undefined) {
-      throw new Error(
+      throw new ShapeError(
         `${this.label}: axis ${this.axis} is not a known feature axis of inputs ${formatSymbolicShape(inputShape)}`,
       );
     }

@@ -3,7 +3,7 @@
  * tanh cell), LSTM and GRU. The input projection x·W for all time steps is one
  * matmul; each step then adds h·U and applies the cell. Autograd unrolls through time.
  */
-import { Tensor, stack, zeros } from '@zen/autograd-core';
+import { ShapeError, stack, Tensor, zeros } from '@zen/autograd-core';
 import { ActivationName, getActivation } from '../activations';
 import { Initializer, InitializerSpec, getInitializer, serializeInitializer } from '../initializers';
 import { SymbolicShape, formatSymbolicShape } from '../shapes';
@@ -63,7 +63,7 @@ abstract class Recurrent extends Layer {
   override build(inputShape: SymbolicShape): void {
     const features = inputShape[2];
     if (inputShape.length !== 3 || features === null) {
-      throw new Error(
+      throw new ShapeError(
         `${this.label}: expects sequences [batch, time, features], got ${formatSymbolicShape(inputShape)}`,
       );
     }
@@ -94,7 +94,7 @@ abstract class Recurrent extends Layer {
 
   call(x: Tensor, _options: CallOptions): Tensor {
     const [batch, time, features] = x.shape;
-    if (time === 0) throw new Error(`${this.label}: sequences of length 0 (input shape [${x.shape}])`);
+    if (time === 0) throw new ShapeError(`${this.label}: sequences of length 0 (input shape [${x.shape}])`);
     const width = this.gates * this.units;
     let projected = x.reshape([batch * time, features]).matmul(this.kernel!.value);
     const bias = this.inputBias();

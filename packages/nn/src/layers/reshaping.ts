@@ -1,5 +1,5 @@
 /** Layers that only rearrange: Flatten and Reshape. */
-import { Tensor } from '@zen/autograd-core';
+import { ShapeError, Tensor } from '@zen/autograd-core';
 import { SymbolicShape, formatSymbolicShape, sampleSize } from '../shapes';
 import { CallOptions, Layer, LayerArgs, LayerConfig } from './layer';
 import { registerLayer } from './registry';
@@ -65,7 +65,7 @@ export class Reshape extends Layer {
     const known = this.targetShape.reduce((n, d) => (d === -1 ? n : n * d), 1);
     const out = this.targetShape.map((d) => (d === -1 ? size / known : d));
     if (out.some((d) => !Number.isInteger(d)) || out.reduce((a, b) => a * b, 1) !== size) {
-      throw new Error(
+      throw new ShapeError(
         `${this.label}: cannot reshape input ${formatSymbolicShape(inputShape)} to samples of shape [${this.targetShape}]`,
       );
     }

@@ -1,4 +1,4 @@
-import { setSeed, tensor } from '@zen/autograd-core';
+import { ShapeError, setSeed, tensor } from '@zen/autograd-core';
 import { Dense, initializers } from '@zen/nn';
 import {
   Matrix,
@@ -93,6 +93,7 @@ describe('Dense', () => {
     expect(() => layer.apply(tensor([[1, 2]]))).toThrow(
       "Dense layer 'hidden': expected input with axis -1 of length 3, got shape [1,2]",
     );
+    expect(() => layer.apply(tensor([[1, 2]]))).toThrow(ShapeError);
   });
 
   test('rejects bad options', () => {
