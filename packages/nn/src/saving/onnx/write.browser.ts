@@ -1,0 +1,13 @@
+/** exportOnnx in browsers: there is no file system; toOnnx gives the bytes to download or upload. */
+import type { Sequential } from '../../models/sequential';
+import type { OnnxExportOptions } from './export';
+
+export async function exportOnnx(
+  _model: Sequential,
+  file: string,
+  _options: OnnxExportOptions = {},
+): Promise<void> {
+  throw new Error(
+    `exportOnnx: cannot write '${file}' in a browser (no file system); use toOnnx(model) for the bytes`,
+  );
+}
