@@ -5,6 +5,7 @@
 import './methods';
 import './register';
 import './wasm/register';
+import './tfjs-aliases';
 
 export { Tensor } from './tensor';
 export { ZenError, ShapeError, DTypeError, ValueError, FormatError } from './errors';
@@ -111,6 +112,7 @@ export type { BiasActivation } from './ops/bias-activation';
 export { fromExpression, EXPRESSION_FUNCTIONS } from './expression';
 export type { ExpressionFunction } from './expression';
 export { checkOptions, nearestName } from './options';
+export { tensor1d, tensor2d, tensor3d, tensor4d } from './tfjs-aliases';
 export type { OptionsOwner } from './options';
 export type { Conv2DOptions, Pool2DOptions, DropoutOptions } from './ops/nn';
 export { scaledDotProductAttention } from './ops/attention';
