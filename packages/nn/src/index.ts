@@ -33,6 +33,8 @@ export { SGD, Momentum } from './optimizers/sgd';
 export type { SGDArgs, MomentumArgs } from './optimizers/sgd';
 export { RMSProp, Adagrad, Adam, AdamW } from './optimizers/adaptive';
 export type { RMSPropArgs, AdagradArgs, AdamArgs, AdamWArgs } from './optimizers/adaptive';
+export { Nadam, Adadelta, Adamax, Lion } from './optimizers/keras-extra';
+export type { NadamArgs, AdadeltaArgs, AdamaxArgs, LionArgs } from './optimizers/keras-extra';
 export { getOptimizer } from './optimizers/registry';
 export type { OptimizerSpec } from './optimizers/registry';
 export {

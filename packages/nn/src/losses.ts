@@ -7,6 +7,7 @@
  */
 import { Tensor, logSoftmax, oneHot, softplus } from '@zen/autograd-core';
 import { formatSymbolicShape } from './shapes';
+import { alignTargets, checkTensors } from './loss-targets';
 
 /** Clipping of probabilities in cross-entropies, as Keras's backend epsilon. */
 export const EPSILON = 1e-7;
@@ -27,32 +28,6 @@ export interface CategoricalCrossentropyOptions extends CrossentropyOptions {
 export interface HuberOptions {
   /** Where the loss turns from quadratic to linear; default 1. */
   delta?: number;
-}
-
-/**
- * Brings `yTrue` to `yPred`'s shape and dtype. Equal sizes are reshaped ([N] vs
- * [N, 1], which would otherwise broadcast to [N, N]); other mismatches are errors.
- */
-function alignTargets(loss: string, yTrue: Tensor, yPred: Tensor): Tensor {
-  checkTensors(loss, yTrue, yPred);
-  let y = yTrue;
-  if (y.shape.length !== yPred.shape.length || y.shape.some((d, i) => d !== yPred.shape[i])) {
-    if (y.size !== yPred.size) {
-      throw new Error(
-        `${loss}: yTrue of shape ${formatSymbolicShape(yTrue.shape)} does not match yPred of shape ${formatSymbolicShape(yPred.shape)}`,
-      );
-    }
-    y = y.reshape(yPred.shape);
-  }
-  return y.dtype === yPred.dtype ? y.detach() : y.detach().astype(yPred.dtype);
-}
-
-function checkTensors(loss: string, yTrue: Tensor, yPred: Tensor): void {
-  if (!(yTrue instanceof Tensor) || !(yPred instanceof Tensor)) {
-    throw new Error(`${loss}: yTrue and yPred must be Tensors`);
-  }
-  if (yPred.dtype === 'int32') throw new Error(`${loss}: yPred must be a float tensor, got int32`);
-  if (yPred.ndim === 0) throw new Error(`${loss}: yPred must have a batch axis, got a scalar`);
 }
 
 /** Mean of (yTrue − yPred)². */
@@ -193,3 +168,15 @@ function sparseLabels(where: string, yTrue: Tensor, labelShape: readonly number[
 /** Short aliases, as Keras: `mse`, `mae`. */
 export const mse = meanSquaredError;
 export const mae = meanAbsoluteError;
+
+export {
+  kld,
+  kullbackLeiblerDivergence,
+  hinge,
+  squaredHinge,
+  categoricalHinge,
+  logcosh,
+  logCosh,
+  poisson,
+  cosineSimilarity,
+} from './keras-losses';

@@ -2,6 +2,7 @@
 import { Optimizer, learningRateFromConfig } from './optimizer';
 import { SGD, Momentum } from './sgd';
 import { Adagrad, Adam, AdamW, RMSProp } from './adaptive';
+import { Adadelta, Adamax, Lion, Nadam } from './keras-extra';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const CLASSES: Record<string, new (args: any) => Optimizer> = {
@@ -11,10 +12,25 @@ const CLASSES: Record<string, new (args: any) => Optimizer> = {
   Adagrad,
   Adam,
   AdamW,
+  Nadam,
+  Adadelta,
+  Adamax,
+  Lion,
 };
 
 /** An optimizer as compile takes it: an instance or a name (with default options). */
-export type OptimizerSpec = Optimizer | 'sgd' | 'momentum' | 'rmsprop' | 'adagrad' | 'adam' | 'adamw';
+export type OptimizerSpec =
+  | Optimizer
+  | 'sgd'
+  | 'momentum'
+  | 'rmsprop'
+  | 'adagrad'
+  | 'adam'
+  | 'adamw'
+  | 'nadam'
+  | 'adadelta'
+  | 'adamax'
+  | 'lion';
 
 /** Resolves an optimizer name (case-insensitive) or instance. */
 export function getOptimizer(spec: OptimizerSpec | string): Optimizer {

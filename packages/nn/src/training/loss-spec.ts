@@ -13,7 +13,21 @@ export type LossName =
   | 'huber'
   | 'binaryCrossentropy'
   | 'categoricalCrossentropy'
-  | 'sparseCategoricalCrossentropy';
+  | 'sparseCategoricalCrossentropy'
+  | SimpleLossName;
+
+/** Losses without options, computed by the function of the same name in `losses`. */
+type SimpleLossName =
+  'kld' | 'hinge' | 'squaredHinge' | 'categoricalHinge' | 'logcosh' | 'poisson' | 'cosineSimilarity';
+const SIMPLE: Record<SimpleLossName, LossFunction> = {
+  kld: losses.kld,
+  hinge: losses.hinge,
+  squaredHinge: losses.squaredHinge,
+  categoricalHinge: losses.categoricalHinge,
+  logcosh: losses.logcosh,
+  poisson: losses.poisson,
+  cosineSimilarity: losses.cosineSimilarity,
+};
 
 /** A built-in loss with options, e.g. `{ name: 'sparseCategoricalCrossentropy', fromLogits: true }`. */
 export interface LossConfig {
@@ -48,6 +62,15 @@ const CANONICAL: Record<string, LossName> = {
   binarycrossentropy: 'binaryCrossentropy',
   categoricalcrossentropy: 'categoricalCrossentropy',
   sparsecategoricalcrossentropy: 'sparseCategoricalCrossentropy',
+  kld: 'kld',
+  kldivergence: 'kld',
+  kullbackleiblerdivergence: 'kld',
+  hinge: 'hinge',
+  squaredhinge: 'squaredHinge',
+  categoricalhinge: 'categoricalHinge',
+  logcosh: 'logcosh',
+  poisson: 'poisson',
+  cosinesimilarity: 'cosineSimilarity',
 };
 
 /** Canonical name of a built-in loss ('mean_squared_error', 'mse' → 'meanSquaredError'), or null. */
@@ -135,6 +158,8 @@ function builtin(config: LossConfig): ResolvedLoss {
         fusesWith: fromLogits ? null : 'softmax',
         computeFromLogits: (t, z) => losses.sparseCategoricalCrossentropy(t, z, { fromLogits: true }),
       };
+    default:
+      return { ...base, compute: SIMPLE[config.name], fusesWith: null, computeFromLogits: unreachable };
   }
 }
 
