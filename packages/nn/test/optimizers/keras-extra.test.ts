@@ -2,53 +2,20 @@
  * Nadam, Adadelta, Adamax and Lion: the first steps on ½Σ(p − target)² (gradient from
  * autograd) against the update rules written out by hand, scalar by scalar, with Keras's defaults.
  */
-import { tensor } from '@zen/autograd-core';
-import { Adadelta, Adamax, Lion, Nadam, Optimizer, Sequential, Dense, getOptimizer } from '@zen/nn';
-
-function run(optimizer: Optimizer, start: number[], target: number[], steps: number): number[][] {
-  const p = tensor(start, { dtype: 'float64', requiresGrad: true });
-  const t = tensor(target, { dtype: 'float64' });
-  const out: number[][] = [];
-  for (let i = 0; i < steps; i++) {
-    optimizer.zeroGrad([p]);
-    p.sub(t).square().sum().mul(0.5).backward();
-    optimizer.step([p]);
-    out.push(Array.from(p.data));
-  }
-  return out;
-}
-
-function byHand(
-  start: number[],
-  target: number[],
-  steps: number,
-  update: (p: number, g: number, s: Record<string, number>, t: number) => number,
-): number[][] {
-  const states = start.map(() => ({}) as Record<string, number>);
-  let p = [...start];
-  const out: number[][] = [];
-  for (let t = 1; t <= steps; t++) {
-    p = p.map((v, i) => update(v, v - target[i], states[i], t));
-    out.push([...p]);
-  }
-  return out;
-}
+import { Adadelta, Adamax, Lion, Nadam, Sequential, Dense, getOptimizer } from '@zen/nn';
+import { expectTrajectory, reference, run } from './trajectory';
 
 const start = [1, -2, 0.5];
 const target = [0, 1, 0.25];
-
-function expectSame(a: number[][], b: number[][]): void {
-  a.forEach((row, s) => row.forEach((v, i) => expect(v).toBeCloseTo(b[s][i], 12)));
-}
 
 describe('Keras optimisers: first steps against hand-written updates', () => {
   test('Adamax: first step moves each weight by lr (m/(1−β₁) = g, u = |g|)', () => {
     const traj = run(new Adamax({ learningRate: 0.01 }), start, target, 3);
     // Step 1 by hand: m = 0.1g, u = |g|, alpha = 0.01/0.1 → p − 0.01·g/(|g| + 1e-7).
     expect(traj[0][0]).toBeCloseTo(1 - 0.01 / (1 + 1e-7), 12);
-    expectSame(
+    expectTrajectory(
       traj,
-      byHand(start, target, 3, (p, g, s, t) => {
+      reference(start, target, 3, (p, g, s, t) => {
         s.m = 0.9 * (s.m ?? 0) + 0.1 * g;
         s.u = Math.max(0.999 * (s.u ?? 0), Math.abs(g));
         return p - ((0.01 / (1 - 0.9 ** t)) * s.m) / (s.u + 1e-7);
@@ -60,9 +27,9 @@ describe('Keras optimisers: first steps against hand-written updates', () => {
     const mu = (t: number) => 0.9 * (1 - 0.5 * 0.96 ** (0.004 * t));
     const products = [1];
     for (let t = 1; t <= 5; t++) products.push(products[t - 1] * mu(t));
-    expectSame(
+    expectTrajectory(
       run(new Nadam({ learningRate: 0.02 }), start, target, 4),
-      byHand(start, target, 4, (p, g, s, t) => {
+      reference(start, target, 4, (p, g, s, t) => {
         s.m = 0.9 * (s.m ?? 0) + 0.1 * g;
         s.v = 0.999 * (s.v ?? 0) + 0.001 * g * g;
         const mHat = (mu(t + 1) * s.m) / (1 - products[t + 1]) + ((1 - mu(t)) * g) / (1 - products[t]);
@@ -76,9 +43,9 @@ describe('Keras optimisers: first steps against hand-written updates', () => {
     const traj = run(new Adadelta({ learningRate: 1 }), start, target, 3);
     // Step 1 by hand for p = 1, g = 1: a = 0.05, Δ = −√1e-7/√(0.05 + 1e-7).
     expect(traj[0][0]).toBeCloseTo(1 - Math.sqrt(1e-7) / Math.sqrt(0.05 + 1e-7), 12);
-    expectSame(
+    expectTrajectory(
       traj,
-      byHand(start, target, 3, (p, g, s) => {
+      reference(start, target, 3, (p, g, s) => {
         s.a = 0.95 * (s.a ?? 0) + 0.05 * g * g;
         const delta = (-Math.sqrt((s.d ?? 0) + 1e-7) / Math.sqrt(s.a + 1e-7)) * g;
         s.d = 0.95 * (s.d ?? 0) + 0.05 * delta * delta;
@@ -89,10 +56,10 @@ describe('Keras optimisers: first steps against hand-written updates', () => {
 
   test('Lion: steps of exactly lr in the sign direction', () => {
     const traj = run(new Lion({ learningRate: 0.1 }), start, target, 3);
-    expectSame([traj[0]], [[0.9, -1.9, 0.4]]);
-    expectSame(
+    expectTrajectory([traj[0]], [[0.9, -1.9, 0.4]]);
+    expectTrajectory(
       traj,
-      byHand(start, target, 3, (p, g, s) => {
+      reference(start, target, 3, (p, g, s) => {
         const next = p - 0.1 * Math.sign(0.9 * (s.m ?? 0) + 0.1 * g);
         s.m = 0.99 * (s.m ?? 0) + 0.01 * g;
         return next;
