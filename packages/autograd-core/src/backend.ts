@@ -56,6 +56,8 @@ export type KernelName = keyof Kernels;
 /** A backend as ops see it: its name and every kernel (its own or the 'ts' one). */
 export interface Backend extends Kernels {
   readonly name: string;
+  /** Threads its kernels run on: 1, or 1 + the helper threads that join large products. */
+  readonly threads: number;
 }
 
 /** What a backend provides: a name and any subset of the kernels. */
@@ -65,11 +67,14 @@ export type BackendKernels = { readonly name: string } & Partial<Kernels>;
 export interface BackendFactory {
   /** The default backend is the one of highest priority that initialises (default 0; 'ts' is 0). */
   priority?: number;
-  /** Builds the backend's kernels here and now, or says why it cannot run here. */
-  init(): Partial<Kernels> | { error: string };
+  /** Builds the backend's kernels here and now (and says on how many threads), or says why it cannot run here. */
+  init(): BackendInit;
   /** The same without blocking (used by `ready()`); defaults to `init`. */
-  initAsync?(): Promise<Partial<Kernels> | { error: string }>;
+  initAsync?(): Promise<BackendInit>;
 }
+
+/** What a backend factory returns. */
+export type BackendInit = (Partial<Kernels> & { threads?: number }) | { error: string };
 
 interface Entry {
   factory: BackendFactory;
@@ -80,11 +85,13 @@ interface Entry {
 }
 
 /** The TypeScript backend: every kernel, for every dtype. */
-export const tsBackend: Backend = { ...tsKernels, name: 'ts' };
+export const tsBackend: Backend = { ...tsKernels, name: 'ts', threads: 1 };
 
 const entries = new Map<string, Entry>([['ts', { factory: { init: () => ({}) }, state: 'ready', order: 0 }]]);
 /** The (kernel, backend) table: backend name → its own kernels. */
 const registered = new Map<string, Partial<Kernels>>([['ts', tsBackend]]);
+/** Threads of each initialised backend other than 'ts'. */
+const threadCounts = new Map<string, number>();
 /** Resolved backends (own kernels over the 'ts' ones), rebuilt when a kernel is registered. */
 const resolved = new Map<string, Backend>();
 let active: Backend | null = null;
@@ -107,7 +114,7 @@ function resolve(name: string): Backend {
   if (name === 'ts') return tsBackend;
   let backend = resolved.get(name);
   if (!backend) {
-    backend = { ...tsBackend, ...registered.get(name), name };
+    backend = { ...tsBackend, ...registered.get(name), name, threads: threadCounts.get(name) ?? 1 };
     resolved.set(name, backend);
   }
   return backend;
@@ -142,11 +149,12 @@ function forget(name: string): void {
   if (active?.name === name) active = null;
 }
 
-function install(name: string, entry: Entry, kernels: Partial<Kernels> | { error: string }): boolean {
+function install(name: string, entry: Entry, kernels: BackendInit): boolean {
   if ('error' in kernels) {
     entry.state = { error: String(kernels.error) };
     return false;
   }
+  threadCounts.set(name, kernels.threads ?? 1);
   for (const kernel of Object.keys(tsKernels) as KernelName[]) {
     const fn = kernels[kernel];
     if (fn) registerKernel(kernel, name, fn);

@@ -46,7 +46,7 @@ export {
   registerKernel,
   getKernel,
 } from './backend';
-export type { Backend, BackendFactory, BackendKernels, Kernels, KernelName } from './backend';
+export type { Backend, BackendFactory, BackendInit, BackendKernels, Kernels, KernelName } from './backend';
 export {
   add,
   sub,

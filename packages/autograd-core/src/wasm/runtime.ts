@@ -1,11 +1,12 @@
 /**
  * Loads the WebAssembly kernels when the wasm backend is first used: decodes the
  * embedded binary, compiles it (synchronously, or asynchronously for `ready()`), and
- * instantiates it on a shared memory that worker threads can also run it on. Returns
- * the reason instead when this runtime cannot (no WebAssembly, no SIMD, no shared
- * memory), so the TypeScript kernels stay in charge.
+ * instantiates it on a shared memory that worker threads can also run it on (or, where
+ * there is no SharedArrayBuffer, as on browser pages that are not cross-origin isolated,
+ * the unshared build on one thread). Returns the reason instead when this runtime cannot
+ * (no WebAssembly, no SIMD), so the TypeScript kernels stay in charge.
  */
-import { KERNELS_WASM_BASE64 } from './kernels.generated';
+import { KERNELS_WASM_BASE64, KERNELS_WASM_UNSHARED_BASE64 } from './kernels.generated';
 
 /** The few WebAssembly JS-API members used here (the ES lib has no WebAssembly types). */
 export interface WasmMemory {
@@ -91,6 +92,8 @@ export const MAXIMUM_PAGES = 65536;
 export interface LoadedKernels {
   module: object;
   memory: WasmMemory;
+  /** Whether the memory is shared (helper threads can join only then). */
+  shared: boolean;
   exports: KernelExports;
 }
 
@@ -121,10 +124,21 @@ function unavailable(error: unknown): { error: string } {
   };
 }
 
-/** Instantiates a compiled module on a new shared memory. */
-function onSharedMemory(api: WasmApi, module: object): LoadedKernels {
-  const memory = new api.Memory({ initial: INITIAL_PAGES, maximum: MAXIMUM_PAGES, shared: true });
-  return { module, memory, exports: instantiate(api, module, memory) };
+/** Whether this runtime has shared memory (browsers: only cross-origin-isolated pages and their workers). */
+function sharedMemoryExists(): boolean {
+  return typeof SharedArrayBuffer === 'function';
+}
+
+/** The binary to compile here: the shared-memory build where possible. */
+function binary(): Uint8Array {
+  return decodeBase64(sharedMemoryExists() ? KERNELS_WASM_BASE64 : KERNELS_WASM_UNSHARED_BASE64);
+}
+
+/** Instantiates a compiled module on a new memory, shared where possible. */
+function onNewMemory(api: WasmApi, module: object): LoadedKernels {
+  const shared = sharedMemoryExists();
+  const memory = new api.Memory({ initial: INITIAL_PAGES, maximum: MAXIMUM_PAGES, shared });
+  return { module, memory, shared, exports: instantiate(api, module, memory) };
 }
 
 /** Compiles and instantiates the kernels, or says why it cannot. */
@@ -132,7 +146,7 @@ export function loadKernels(): LoadedKernels | { error: string } {
   const api = wasmApi();
   if (!api) return NO_WASM;
   try {
-    return onSharedMemory(api, new api.Module(decodeBase64(KERNELS_WASM_BASE64)));
+    return onNewMemory(api, new api.Module(binary()));
   } catch (error) {
     return unavailable(error);
   }
@@ -143,7 +157,7 @@ export async function loadKernelsAsync(): Promise<LoadedKernels | { error: strin
   const api = wasmApi();
   if (!api) return NO_WASM;
   try {
-    return onSharedMemory(api, await api.compile(decodeBase64(KERNELS_WASM_BASE64)));
+    return onNewMemory(api, await api.compile(binary()));
   } catch (error) {
     return unavailable(error);
   }

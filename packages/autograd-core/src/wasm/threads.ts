@@ -99,7 +99,7 @@ export class GemmThreads {
     readonly helpers: number,
     private readonly workspaces: readonly number[] = [],
   ) {
-    if (helperCapacity() === 0 || workspaces.length < helpers) this.helpers = 0;
+    if (!kernels.shared || helperCapacity() === 0 || workspaces.length < helpers) this.helpers = 0;
   }
 
   /** How many helpers are ready to be offered a product (starting them if none run). */
