@@ -70,3 +70,6 @@ export { registerOnnxConverter } from './saving/onnx/registry';
 export type { OnnxConverter, Emitted as OnnxEmitted } from './saving/onnx/registry';
 export { OnnxExportError, OnnxGraph } from './saving/onnx/graph';
 export type { OnnxValue } from './saving/onnx/graph';
+export { generate } from './generation/generate';
+export type { GenerateOptions } from './generation/generate';
+export type { SamplingOptions } from './generation/sampling';

@@ -20,3 +20,24 @@ export { SimpleRNN, LSTM, GRU } from './recurrent';
 export type { RecurrentArgs, GatedArgs, LSTMArgs, GRUArgs } from './recurrent';
 export { Activation, ReLU, LeakyReLU, Sigmoid, Tanh, Softmax } from './activation-layers';
 export type { ActivationArgs, ReLUArgs, LeakyReLUArgs, SoftmaxArgs } from './activation-layers';
+export { MultiHeadAttention } from './multi-head-attention';
+export type {
+  MultiHeadAttentionArgs,
+  AttentionCallOptions,
+  AttentionCache,
+  AttentionResult,
+} from './multi-head-attention';
+export { TransformerEncoder, TransformerDecoder } from './transformer';
+export type {
+  TransformerEncoderArgs,
+  TransformerDecoderArgs,
+  EncoderCallOptions,
+  DecoderCallOptions,
+} from './transformer';
+export type { TransformerArgs } from './transformer-block';
+export { PositionEmbedding, TokenAndPositionEmbedding } from './position-embedding';
+export type {
+  PositionEmbeddingArgs,
+  TokenAndPositionEmbeddingArgs,
+  PositionCallOptions,
+} from './position-embedding';

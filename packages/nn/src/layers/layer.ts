@@ -51,8 +51,8 @@ export interface InputSpec {
  */
 export class LayerWeight {
   constructor(
-    /** Name within the layer, e.g. 'kernel'. */
-    readonly name: string,
+    /** Name within the layer, e.g. 'kernel' (a tracked sublayer's weights get its name as prefix: 'query/kernel'). */
+    public name: string,
     public value: Tensor,
     /** False for state such as batch normalisation's moving statistics. */
     readonly trainable: boolean,
@@ -83,6 +83,8 @@ export abstract class Layer {
   /** Whether float inputs of another dtype (and int inputs) are cast to the layer's dtype. */
   protected readonly castsInput: boolean = true;
   private readonly ownWeights: LayerWeight[] = [];
+  /** Layers this one is made of (see `trackLayer`). */
+  private readonly sublayers: Layer[] = [];
   private isTrainable: boolean;
   private givenName: string;
 
@@ -201,6 +203,19 @@ export abstract class Layer {
     return weight;
   }
 
+  /**
+   * Makes `layer` part of this one (call from `build`): it is built for `inputShape`, its
+   * weights appear among this layer's as `<its name>/<weight>` (Keras's 'query/kernel'),
+   * and freezing this layer freezes it.
+   */
+  protected trackLayer<L extends Layer>(layer: L, inputShape: SymbolicShape): L {
+    layer.maybeBuild(inputShape);
+    for (const w of layer.weights) w.name = `${layer.name}/${w.name}`;
+    if (!this.isTrainable) layer.trainable = false;
+    this.sublayers.push(layer);
+    return layer;
+  }
+
   /** Whether the optimiser updates this layer. Setting it freezes or unfreezes the weights. */
   get trainable(): boolean {
     return this.isTrainable;
@@ -209,19 +224,28 @@ export abstract class Layer {
   set trainable(value: boolean) {
     this.isTrainable = value;
     for (const w of this.ownWeights) if (w.trainable) w.value.requiresGrad = value;
+    for (const layer of this.sublayers) layer.trainable = value;
   }
 
-  /** All weights, trainable and not, in creation order. */
+  /** All weights, trainable and not: the layer's own in creation order, then its sublayers'. */
   get weights(): LayerWeight[] {
-    return [...this.ownWeights];
+    return [...this.ownWeights, ...this.sublayers.flatMap((l) => l.weights)];
   }
 
   get trainableWeights(): LayerWeight[] {
-    return this.isTrainable ? this.ownWeights.filter((w) => w.trainable) : [];
+    if (!this.isTrainable) return [];
+    return [
+      ...this.ownWeights.filter((w) => w.trainable),
+      ...this.sublayers.flatMap((l) => l.trainableWeights),
+    ];
   }
 
   get nonTrainableWeights(): LayerWeight[] {
-    return this.ownWeights.filter((w) => !w.trainable || !this.isTrainable);
+    if (!this.isTrainable) return this.weights;
+    return [
+      ...this.ownWeights.filter((w) => !w.trainable),
+      ...this.sublayers.flatMap((l) => l.nonTrainableWeights),
+    ];
   }
 
   /** The tensors the optimiser updates (PyTorch's `parameters()`). */
@@ -231,22 +255,21 @@ export abstract class Layer {
 
   /** Copies of every weight's value, in `weights` order. */
   getWeights(): Tensor[] {
-    return this.ownWeights.map((w) => w.value.clone());
+    return this.weights.map((w) => w.value.clone());
   }
 
   /** Overwrites the weights' values in place (shapes must match), keeping the tensors' identity. */
   setWeights(values: readonly Tensor[]): void {
-    if (values.length !== this.ownWeights.length) {
-      throw new Error(
-        `${this.label}: setWeights got ${values.length} tensors for ${this.ownWeights.length} weights`,
-      );
+    const weights = this.weights;
+    if (values.length !== weights.length) {
+      throw new Error(`${this.label}: setWeights got ${values.length} tensors for ${weights.length} weights`);
     }
-    this.ownWeights.forEach((w, i) => copyInto(w.value, values[i], `${this.label}: weight '${w.name}'`));
+    weights.forEach((w, i) => copyInto(w.value, values[i], `${this.label}: weight '${w.name}'`));
   }
 
   /** Number of scalars in all weights. */
   countParams(): number {
-    return this.ownWeights.reduce((n, w) => n + w.value.size, 0);
+    return this.weights.reduce((n, w) => n + w.value.size, 0);
   }
 
   /** The constructor arguments as JSON (subclasses add theirs). */

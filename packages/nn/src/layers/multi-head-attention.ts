@@ -1,0 +1,313 @@
+/**
+ * MultiHeadAttention (Keras): project query, key and value into `numHeads` heads,
+ * attend with the fused scaled dot-product attention op, and project the heads back.
+ * Weights as Keras lays them out: query/key/value kernels [dim, heads, keyDim] (value:
+ * valueDim) with biases [heads, keyDim], output kernel [heads, valueDim, outDim] with
+ * bias [outDim].
+ */
+import { DType, Tensor, concat, dropout, ones, scaledDotProductAttention, softmax } from '@zen/autograd-core';
+import { Initializer, InitializerSpec, getInitializer, serializeInitializer } from '../initializers';
+import { SymbolicShape, formatSymbolicShape } from '../shapes';
+import { CallOptions, Layer, LayerArgs, LayerConfig, LayerWeight } from './layer';
+import { registerLayer } from './registry';
+
+export interface MultiHeadAttentionArgs extends LayerArgs {
+  numHeads: number;
+  /** Width of each head for query and key. */
+  keyDim: number;
+  /** Width of each head for value; default keyDim. */
+  valueDim?: number;
+  /** Dropout rate on the attention probabilities (training only); default 0. */
+  dropout?: number;
+  /** Default true. */
+  useBias?: boolean;
+  /** Width of the output; default the query's last axis. */
+  outputShape?: number;
+  /** Default 'glorotUniform'. */
+  kernelInitializer?: InitializerSpec;
+  /** Default 'zeros'. */
+  biasInitializer?: InitializerSpec;
+}
+
+export interface AttentionCallOptions extends CallOptions {
+  /** [batch, Tq, Tk] (or [Tq, Tk]): 1 where a query may attend a key, 0 where not. */
+  attentionMask?: Tensor;
+  /** Query i attends keys up to i only (Keras's `use_causal_mask`). Default false. */
+  useCausalMask?: boolean;
+  /** Also return the attention probabilities [batch, heads, Tq, Tk]. */
+  returnAttentionScores?: boolean;
+}
+
+/** Projected keys and values of the steps seen so far ([batch, heads, steps, width]). */
+export interface AttentionCache {
+  key: Tensor;
+  value: Tensor;
+}
+
+/** What `attend` returns: the output, the probabilities when asked, and the extended cache. */
+export interface AttentionResult {
+  output: Tensor;
+  scores: Tensor | null;
+  cache: AttentionCache;
+}
+
+/**
+ * Initialises a [a, b, c] kernel as the [a, b·c] (or, `splitFirst`, [a·b, c]) matrix it
+ * acts as, so fan-based initialisers see the same fans as a Dense layer of that shape.
+ */
+function asMatrix(inner: Initializer, splitFirst: boolean): Initializer {
+  return {
+    className: inner.className,
+    getConfig: () => inner.getConfig(),
+    generate: (shape: readonly number[], dtype: DType) => {
+      const [a, b, c] = shape;
+      const matrix = splitFirst ? [a * b, c] : [a, b * c];
+      return inner.generate(matrix, dtype).reshape(shape);
+    },
+  };
+}
+
+function positiveInteger(what: string, n: number | undefined): void {
+  if (!Number.isInteger(n) || (n as number) <= 0) {
+    throw new Error(`MultiHeadAttention: ${what} must be a positive integer, got ${n}`);
+  }
+}
+
+export class MultiHeadAttention extends Layer {
+  readonly className = 'MultiHeadAttention';
+  readonly numHeads: number;
+  readonly keyDim: number;
+  readonly valueDim: number;
+  readonly dropout: number;
+  readonly useBias: boolean;
+  readonly outputShape: number | undefined;
+  private readonly kernelInitializer: Initializer;
+  private readonly biasInitializer: Initializer;
+  private projections: Record<
+    'query' | 'key' | 'value' | 'output',
+    { kernel: LayerWeight; bias: LayerWeight | null }
+  > | null = null;
+
+  constructor(args: MultiHeadAttentionArgs) {
+    super(args);
+    positiveInteger('numHeads', args.numHeads);
+    positiveInteger('keyDim', args.keyDim);
+    if (args.valueDim !== undefined) positiveInteger('valueDim', args.valueDim);
+    if (args.outputShape !== undefined) positiveInteger('outputShape', args.outputShape);
+    const rate = args.dropout ?? 0;
+    if (!(rate >= 0 && rate < 1))
+      throw new Error(`MultiHeadAttention: dropout must be in [0, 1), got ${rate}`);
+    this.numHeads = args.numHeads;
+    this.keyDim = args.keyDim;
+    this.valueDim = args.valueDim ?? args.keyDim;
+    this.dropout = rate;
+    this.useBias = args.useBias ?? true;
+    this.outputShape = args.outputShape;
+    this.kernelInitializer = getInitializer(args.kernelInitializer ?? 'glorotUniform');
+    this.biasInitializer = getInitializer(args.biasInitializer ?? 'zeros');
+  }
+
+  /**
+   * Builds for a query of `queryShape` ([batch, Tq, dim]); value and key widths default
+   * to the query's (self-attention). Call `buildFor` to give them explicitly.
+   */
+  override build(queryShape: SymbolicShape): void {
+    this.buildFor(queryShape, queryShape, queryShape);
+  }
+
+  /** Creates the projections for query, value and key inputs of these shapes. */
+  buildFor(queryShape: SymbolicShape, valueShape: SymbolicShape, keyShape: SymbolicShape): void {
+    const width = (what: string, s: SymbolicShape) => {
+      const d = s[s.length - 1];
+      if (s.length !== 3 || d === null) {
+        throw new Error(
+          `${this.label}: ${what} must be [batch, steps, features], got ${formatSymbolicShape(s)}`,
+        );
+      }
+      return d;
+    };
+    const dq = width('query', queryShape);
+    const dv = width('value', valueShape);
+    const dk = width('key', keyShape);
+    const h = this.numHeads;
+    const project = (name: string, kernelShape: number[], biasShape: number[], splitFirst: boolean) => ({
+      kernel: this.addWeight(`${name}/kernel`, kernelShape, asMatrix(this.kernelInitializer, splitFirst)),
+      bias: this.useBias ? this.addWeight(`${name}/bias`, biasShape, this.biasInitializer) : null,
+    });
+    const out = this.outputShape ?? dq;
+    this.projections = {
+      query: project('query', [dq, h, this.keyDim], [h, this.keyDim], false),
+      key: project('key', [dk, h, this.keyDim], [h, this.keyDim], false),
+      value: project('value', [dv, h, this.valueDim], [h, this.valueDim], false),
+      output: project('attention_output', [h, this.valueDim, out], [out], true),
+    };
+    this.built = true;
+    this.builtInputShape = [null, ...queryShape.slice(1)];
+  }
+
+  /** x [batch, T, dim] → heads [batch, heads, T, width]. */
+  private toHeads(x: Tensor, which: 'query' | 'key' | 'value'): Tensor {
+    const { kernel, bias } = this.projections![which];
+    const [dim, h, w] = kernel.value.shape;
+    const [b, t] = x.shape;
+    if (x.shape[2] !== dim) {
+      throw new Error(
+        `${this.label}: ${which} of shape ${formatSymbolicShape(x.shape)} has width ${x.shape[2]}, built for ${dim}`,
+      );
+    }
+    let y = x.reshape([b * t, dim]).matmul(kernel.value.reshape([dim, h * w]));
+    if (bias) y = y.add(bias.value.reshape([h * w]));
+    return y.reshape([b, t, h, w]).permute([0, 2, 1, 3]);
+  }
+
+  /** heads [batch, heads, T, valueDim] → [batch, T, out]. */
+  private fromHeads(o: Tensor): Tensor {
+    const { kernel, bias } = this.projections!.output;
+    const [h, w, out] = kernel.value.shape;
+    const [b, , t] = o.shape;
+    let y = o
+      .permute([0, 2, 1, 3])
+      .reshape([b * t, h * w])
+      .matmul(kernel.value.reshape([h * w, out]));
+    if (bias) y = y.add(bias.value);
+    return y.reshape([b, t, out]);
+  }
+
+  private checkInputs(query: Tensor, value: Tensor, key: Tensor): void {
+    for (const [what, t] of [
+      ['query', query],
+      ['value', value],
+      ['key', key],
+    ] as const) {
+      if (!(t instanceof Tensor) || t.ndim !== 3) {
+        throw new Error(
+          `${this.label}: ${what} must be a [batch, steps, features] Tensor, got ${t instanceof Tensor ? formatSymbolicShape(t.shape) : typeof t}`,
+        );
+      }
+    }
+    if (
+      query.shape[0] !== value.shape[0] ||
+      key.shape[0] !== value.shape[0] ||
+      key.shape[1] !== value.shape[1]
+    ) {
+      throw new Error(
+        `${this.label}: query ${formatSymbolicShape(query.shape)}, value ${formatSymbolicShape(value.shape)} and key ` +
+          `${formatSymbolicShape(key.shape)} must share the batch axis, and key and value the steps`,
+      );
+    }
+  }
+
+  /**
+   * Attention of `query` over `value` (and `key`, default value), continuing `cache` when
+   * given: the new keys and values are appended to the cached ones, and a causal mask is
+   * aligned at the end (query i is step cacheLength + i). Used by `call` and by decoders.
+   */
+  attend(
+    query: Tensor,
+    value: Tensor,
+    key: Tensor = value,
+    options: AttentionCallOptions & { cache?: AttentionCache | null } = {},
+  ): AttentionResult {
+    this.checkInputs(query, value, key);
+    if (!this.built) this.buildFor(query.shape, value.shape, key.shape);
+    const cast = (t: Tensor) => (t.dtype === this.dtype ? t : t.astype(this.dtype));
+    const q = this.toHeads(cast(query), 'query');
+    let k = this.toHeads(cast(key), 'key');
+    let v = this.toHeads(cast(value), 'value');
+    if (options.cache) {
+      k = concat([options.cache.key, k], 2);
+      v = concat([options.cache.value, v], 2);
+    }
+    const mask = this.headMask(options.attentionMask, q.shape[2], k.shape[2]);
+    const causal = options.useCausalMask ?? false;
+    const rate = options.training ? this.dropout : 0;
+    let output: Tensor;
+    let scores: Tensor | null = null;
+    if (options.returnAttentionScores) {
+      scores = this.probabilities(q, k, mask, causal);
+      output = dropout(scores, rate).matmul(v);
+    } else {
+      output = scaledDotProductAttention(q, k, v, { mask: mask ?? undefined, causal, dropout: rate });
+    }
+    return { output: this.fromHeads(output), scores, cache: { key: k, value: v } };
+  }
+
+  /** The attention mask as [batch, 1, Tq, Tk] (broadcast over heads). */
+  private headMask(mask: Tensor | undefined, tq: number, tk: number): Tensor | null {
+    if (!mask) return null;
+    const ok =
+      (mask.ndim === 3 || mask.ndim === 2) &&
+      mask.shape[mask.ndim - 2] === tq &&
+      mask.shape[mask.ndim - 1] === tk;
+    if (!ok) {
+      throw new Error(
+        `${this.label}: attentionMask must be [batch, ${tq}, ${tk}] or [${tq}, ${tk}], got ${formatSymbolicShape(mask.shape)}`,
+      );
+    }
+    return mask.ndim === 3 ? mask.reshape([mask.shape[0], 1, tq, tk]) : mask;
+  }
+
+  /** softmax(q·kᵀ/√d) with the masks, from plain ops (when the probabilities are returned). */
+  private probabilities(q: Tensor, k: Tensor, mask: Tensor | null, causal: boolean): Tensor {
+    const tq = q.shape[2];
+    const tk = k.shape[2];
+    let scores = q.matmul(k.permute([0, 1, 3, 2])).mul(1 / Math.sqrt(this.keyDim));
+    let keep: Tensor | null = mask ? mask.notEqual(0).astype(q.dtype) : null;
+    if (causal) {
+      const band = ones([tq, tk], { dtype: q.dtype }).tril(tk - tq);
+      keep = keep ? keep.mul(band) : band;
+    }
+    if (!keep) return softmax(scores, -1);
+    scores = scores.add(keep.sub(1).mul(1e30));
+    return softmax(scores, -1).mul(keep);
+  }
+
+  /** Self-attention on a Tensor (`mha.call(x)`), or cross-attention with `apply([query, value, key?])`. */
+  call(x: Tensor, options: AttentionCallOptions): Tensor {
+    return this.attend(x, x, x, options).output;
+  }
+
+  /**
+   * `mha.apply([query, value, key?], { attentionMask, useCausalMask, training })`, or one
+   * tensor for self-attention. With `returnAttentionScores` it returns [output, scores].
+   */
+  override apply(
+    x: Tensor | readonly Tensor[],
+    options?: AttentionCallOptions & { returnAttentionScores?: false },
+  ): Tensor;
+  override apply(
+    x: Tensor | readonly Tensor[],
+    options: AttentionCallOptions & { returnAttentionScores: true },
+  ): [Tensor, Tensor];
+  override apply(
+    x: Tensor | readonly Tensor[],
+    options: AttentionCallOptions = {},
+  ): Tensor | [Tensor, Tensor] {
+    const [query, value, key] = x instanceof Tensor ? [x, x, x] : [x[0], x[1] ?? x[0], x[2] ?? x[1] ?? x[0]];
+    if (!(x instanceof Tensor) && (!Array.isArray(x) || x.length < 2 || x.length > 3)) {
+      throw new Error(`${this.label}: apply takes a Tensor or [query, value, key?]`);
+    }
+    const result = this.attend(query, value, key, options);
+    return options.returnAttentionScores ? [result.output, result.scores!] : result.output;
+  }
+
+  override computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
+    return [...inputShape.slice(0, -1), this.outputShape ?? inputShape[inputShape.length - 1]];
+  }
+
+  override getConfig(): LayerConfig {
+    return {
+      ...super.getConfig(),
+      numHeads: this.numHeads,
+      keyDim: this.keyDim,
+      valueDim: this.valueDim,
+      dropout: this.dropout,
+      useBias: this.useBias,
+      ...(this.outputShape !== undefined ? { outputShape: this.outputShape } : {}),
+      kernelInitializer: serializeInitializer(this.kernelInitializer),
+      biasInitializer: serializeInitializer(this.biasInitializer),
+    };
+  }
+}
+
+registerLayer('MultiHeadAttention', MultiHeadAttention);
