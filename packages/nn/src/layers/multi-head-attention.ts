@@ -10,6 +10,7 @@ import { Initializer, InitializerSpec, getInitializer, serializeInitializer } fr
 import { SymbolicShape, formatSymbolicShape } from '../shapes';
 import { CallOptions, Layer, LayerArgs, LayerConfig, LayerWeight } from './layer';
 import { registerLayer } from './registry';
+import { optionNames } from '../options';
 
 export interface MultiHeadAttentionArgs extends LayerArgs {
   numHeads: number;
@@ -74,6 +75,16 @@ function positiveInteger(what: string, n: number | undefined): void {
 }
 
 export class MultiHeadAttention extends Layer {
+  static readonly optionNames = optionNames<MultiHeadAttentionArgs, LayerArgs>()([
+    'numHeads',
+    'keyDim',
+    'valueDim',
+    'dropout',
+    'useBias',
+    'outputShape',
+    'kernelInitializer',
+    'biasInitializer',
+  ]);
   readonly className = 'MultiHeadAttention';
   readonly numHeads: number;
   readonly keyDim: number;

@@ -10,6 +10,7 @@ import { SymbolicShape, formatSymbolicShape } from '../shapes';
 import { Embedding } from './embedding';
 import { CallOptions, Layer, LayerArgs, LayerConfig, LayerWeight } from './layer';
 import { registerLayer } from './registry';
+import { optionNames } from '../options';
 
 export interface PositionEmbeddingArgs extends LayerArgs {
   /** The longest sequence the layer embeds. */
@@ -41,6 +42,10 @@ function positions(label: string, table: Tensor, steps: number, startIndex: numb
 
 /** Learned embeddings of positions: [batch, T, width] input → [batch, T, width] position embeddings. */
 export class PositionEmbedding extends Layer {
+  static readonly optionNames = optionNames<PositionEmbeddingArgs, LayerArgs>()([
+    'sequenceLength',
+    'initializer',
+  ]);
   readonly className = 'PositionEmbedding';
   readonly sequenceLength: number;
   private readonly initializer: Initializer;
@@ -87,6 +92,12 @@ export interface TokenAndPositionEmbeddingArgs extends LayerArgs {
 
 /** Token ids [batch, T] → token embedding + position embedding [batch, T, embeddingDim]. */
 export class TokenAndPositionEmbedding extends Layer {
+  static readonly optionNames = optionNames<TokenAndPositionEmbeddingArgs, LayerArgs>()([
+    'vocabularySize',
+    'sequenceLength',
+    'embeddingDim',
+    'embeddingsInitializer',
+  ]);
   readonly className = 'TokenAndPositionEmbedding';
   readonly vocabularySize: number;
   readonly sequenceLength: number;

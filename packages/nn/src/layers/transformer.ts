@@ -7,9 +7,10 @@
  */
 import { Tensor } from '@zen/autograd-core';
 import { SymbolicShape } from '../shapes';
-import { CallOptions, Layer, LayerConfig } from './layer';
+import { CallOptions, Layer, LayerArgs, LayerConfig } from './layer';
 import { AttentionCache } from './multi-head-attention';
 import { registerLayer } from './registry';
+import { optionNames } from '../options';
 import {
   AttentionBlock,
   FeedForwardBlock,
@@ -21,6 +22,17 @@ import {
 
 export type TransformerEncoderArgs = TransformerArgs;
 export type TransformerDecoderArgs = TransformerArgs;
+
+const TRANSFORMER_OPTIONS = optionNames<TransformerArgs, LayerArgs>()([
+  'intermediateDim',
+  'numHeads',
+  'dropout',
+  'activation',
+  'layerNormEpsilon',
+  'normalizeFirst',
+  'kernelInitializer',
+  'biasInitializer',
+]);
 
 /** Shared construction of the self-attention and feed-forward blocks. */
 abstract class TransformerLayer extends Layer {
@@ -64,6 +76,7 @@ export interface EncoderCallOptions extends CallOptions {
 
 /** A transformer encoder block: bidirectional self-attention, then feed-forward. */
 export class TransformerEncoder extends TransformerLayer {
+  static readonly optionNames = TRANSFORMER_OPTIONS;
   readonly className = 'TransformerEncoder';
 
   constructor(args: TransformerEncoderArgs) {
@@ -90,6 +103,7 @@ export interface DecoderCallOptions extends CallOptions {
 
 /** A transformer decoder block: causal self-attention, optional cross-attention, feed-forward. */
 export class TransformerDecoder extends TransformerLayer {
+  static readonly optionNames = TRANSFORMER_OPTIONS;
   readonly className = 'TransformerDecoder';
   private crossAttention: AttentionBlock | null = null;
 
