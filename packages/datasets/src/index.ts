@@ -26,3 +26,10 @@ export type {
   XorOptions,
   SpiralsOptions,
 } from './synthetic';
+export {
+  writeFileAtomic,
+  writeFileAtomicSync,
+  writeNewFileDurably,
+  syncDirectory,
+  isTemporaryNameOf,
+} from './atomic-write';

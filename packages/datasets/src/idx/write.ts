@@ -1,5 +1,5 @@
 /** Writing IDX files, optionally gzip-compressed. */
-import { writeFileAtomic } from '../atomic-write';
+import { writeFileAtomicSync } from '../atomic-write';
 import {
   IdxArrayLike,
   IdxType,
@@ -21,7 +21,7 @@ import { gzip } from './node-io';
 export function writeIdx(file: string, array: IdxArrayLike): void {
   const bytes = encodeIdx(array, file);
   try {
-    writeFileAtomic(file, file.endsWith('.gz') ? gzip(bytes) : bytes);
+    writeFileAtomicSync(file, file.endsWith('.gz') ? gzip(bytes) : bytes);
   } catch (error) {
     throw new Error(`writeIdx: ${file}: cannot write (${(error as Error).message})`, { cause: error });
   }

@@ -8,6 +8,7 @@ import { FusableActivation } from '../activations';
 import { Initializer, InitializerSpec, getInitializer } from '../initializers';
 import { SymbolicShape, formatSymbolicShape } from '../shapes';
 import { checkClassOptions, optionNames } from '../options';
+import { chargeWeight } from './weight-budget';
 
 /** Float element type of a layer's weights and computations. */
 export type LayerDType = 'float32' | 'float64';
@@ -196,6 +197,7 @@ export abstract class Layer {
     if (this.ownWeights.some((w) => w.name === name)) {
       throw new Error(`${this.label}: weight '${name}' already exists`);
     }
+    chargeWeight(`${this.label}: weight '${name}'`, shape);
     const value = getInitializer(initializer).generate(shape, this.dtype as DType);
     value.requiresGrad = trainable && this.isTrainable;
     const weight = new LayerWeight(name, value, trainable);

@@ -2,7 +2,7 @@
  * Sequential: a stack of layers, each feeding the next, with Keras's training API
  * (compile, fit, evaluate, predict, summary, save) and PyTorch's (call, parameters).
  */
-import { Tensor, noGrad } from '@zen/autograd-core';
+import { RandomStream, Tensor, noGrad } from '@zen/autograd-core';
 import { getActivation } from '../activations';
 import { Layer, LayerConfig, LayerWeight, copyInto } from '../layers/layer';
 import { MetricFunction, MetricSpec, getMetric } from '../metrics';
@@ -16,7 +16,7 @@ import { FitArgs, fitModel } from '../training/fit';
 import { EvaluateArgs, PredictArgs, evaluateModel, predictModel } from '../training/evaluate';
 import { checkSamples } from '../training/data';
 import { summarize } from './summary';
-import { saveModel } from '../saving/save';
+import { SaveOptions, saveModel } from '../saving/save';
 import { checkCompileArgs } from '../training/options';
 
 export interface CompileArgs {
@@ -59,6 +59,8 @@ export class Sequential {
   stopTraining = false;
   /** The History of the last fit. */
   history: History | null = null;
+  /** The model's own random stream (dropout, shuffling in fit), derived from the global seed at construction. */
+  readonly randomStream = new RandomStream();
   private compiled: Compiled | null = null;
   /** Input shape (batch null) the model was built for, or null before. */
   private builtInputShape: SymbolicShape | null = null;
@@ -322,7 +324,7 @@ export class Sequential {
   /** One update on one batch; returns the batch's loss and metrics. */
   trainOnBatch(x: Tensor, y: Tensor): Logs {
     checkSamples('trainOnBatch', x, y);
-    return this.trainStep(x, y, 'trainOnBatch');
+    return this.randomStream.run(() => this.trainStep(x, y, 'trainOnBatch'));
   }
 
   /** Loss and metrics over (x, y) in inference mode: `{ loss, accuracy, … }`. */
@@ -352,9 +354,12 @@ export class Sequential {
     };
   }
 
-  /** Writes model.json and weights.bin into directory `dir` (created if needed). */
-  async save(dir: string): Promise<void> {
-    await saveModel(this, dir);
+  /**
+   * Writes model.json and the weights file into directory `target` (a path or `file://` URL,
+   * created if needed), with the optimiser state unless `includeOptimizer: false`.
+   */
+  async save(target: string, options: SaveOptions = {}): Promise<void> {
+    await saveModel(this, target, options);
   }
 }
 

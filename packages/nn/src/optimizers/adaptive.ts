@@ -19,6 +19,7 @@ export interface RMSPropArgs extends OptimizerArgs {
 export class RMSProp extends Optimizer {
   static readonly optionNames = optionNames<RMSPropArgs, OptimizerArgs>()(['rho', 'momentum', 'epsilon']);
   readonly className = 'RMSProp';
+  override readonly slotNames = ['rms', 'momentum'];
   readonly rho: number;
   readonly momentum: number;
   readonly epsilon: number;
@@ -28,6 +29,7 @@ export class RMSProp extends Optimizer {
     this.rho = args.rho ?? 0.9;
     this.momentum = args.momentum ?? 0;
     this.epsilon = args.epsilon ?? 1e-7;
+    checkEpsilon(this.className, this.epsilon);
   }
 
   protected updateParameter(param: Tensor, g: TypedArray, lr: number): void {
@@ -65,6 +67,7 @@ export class Adagrad extends Optimizer {
     'epsilon',
   ]);
   readonly className = 'Adagrad';
+  override readonly slotNames = ['accumulator'];
   readonly initialAccumulatorValue: number;
   readonly epsilon: number;
 
@@ -72,6 +75,7 @@ export class Adagrad extends Optimizer {
     super(args, 0.001);
     this.initialAccumulatorValue = args.initialAccumulatorValue ?? 0.1;
     this.epsilon = args.epsilon ?? 1e-7;
+    checkEpsilon(this.className, this.epsilon);
   }
 
   protected updateParameter(param: Tensor, g: TypedArray, lr: number): void {
@@ -109,6 +113,7 @@ export interface AdamArgs extends OptimizerArgs {
 export class Adam extends Optimizer {
   static readonly optionNames = optionNames<AdamArgs, OptimizerArgs>()(['beta1', 'beta2', 'epsilon']);
   readonly className: string = 'Adam';
+  override readonly slotNames = ['m', 'v'];
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;
@@ -118,6 +123,7 @@ export class Adam extends Optimizer {
     this.beta1 = args.beta1 ?? 0.9;
     this.beta2 = args.beta2 ?? 0.999;
     this.epsilon = args.epsilon ?? 1e-7;
+    checkEpsilon(this.className, this.epsilon);
     for (const [name, beta] of [
       ['beta1', this.beta1],
       ['beta2', this.beta2],
@@ -179,4 +185,10 @@ export class AdamW extends Adam {
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), weightDecay: this.weightDecay };
   }
+}
+
+/** Refuses an epsilon that is negative or not a number (a negative one can divide by zero). */
+function checkEpsilon(className: string, epsilon: number): void {
+  if (!(typeof epsilon === 'number' && epsilon >= 0))
+    throw new Error(`${className}: epsilon must be a non-negative number, got ${epsilon}`);
 }

@@ -27,6 +27,13 @@ export const OPTIMIZER_OPTIONS = optionNames<OptimizerArgs>()([
   'clipValue',
 ]);
 
+/** An optimiser's state: the update count and its per-parameter arrays. */
+export interface OptimizerState {
+  iterations: number;
+  /** `index` is the parameter's position in the list given to getState / setState. */
+  slots: { index: number; name: string; values: TypedArray }[];
+}
+
 /** A saved learning rate: a number or a schedule's `{ className, config }`. */
 type SavedLearningRate = number | { className: string; config: Record<string, unknown> };
 
@@ -108,6 +115,51 @@ export abstract class Optimizer {
       state.set(name, array);
     }
     return array;
+  }
+
+  /**
+   * Names of the per-parameter arrays this optimiser keeps ('m', 'v', 'velocity', …), so a
+   * loaded state can be checked; undefined accepts any name.
+   */
+  readonly slotNames: readonly string[] | undefined = undefined;
+
+  /** The update count and every per-parameter array (`params` in a fixed order), for saving. */
+  getState(params: readonly Tensor[]): OptimizerState {
+    const slots: OptimizerState['slots'] = [];
+    params.forEach((param, index) => {
+      for (const [name, values] of this.slots.get(param) ?? []) slots.push({ index, name, values });
+    });
+    return { iterations: this.iterations, slots };
+  }
+
+  /** Restores a state from getState (for the same `params`, in the same order); replaces all current state. */
+  setState(params: readonly Tensor[], state: OptimizerState): void {
+    if (!Number.isInteger(state.iterations) || state.iterations < 0)
+      throw new Error(
+        `${this.className}.setState: iterations must be a non-negative integer, got ${state.iterations}`,
+      );
+    const slots = new WeakMap<Tensor, Map<string, TypedArray>>();
+    for (const { index, name, values } of state.slots) {
+      const param = params[index];
+      if (!param)
+        throw new Error(`${this.className}.setState: no parameter ${index} (there are ${params.length})`);
+      if (this.slotNames && !this.slotNames.includes(name)) {
+        throw new Error(
+          `${this.className}.setState: unknown state '${name}' (${this.className} keeps ${this.slotNames.join(', ')})`,
+        );
+      }
+      if (values.length !== param.size) {
+        throw new Error(
+          `${this.className}.setState: state '${name}' of parameter ${index} has ${values.length} values, the parameter ${param.size}`,
+        );
+      }
+      const copy = param.data instanceof Float64Array ? new Float64Array(values) : new Float32Array(values);
+      let map = slots.get(param);
+      if (!map) slots.set(param, (map = new Map()));
+      map.set(name, copy);
+    }
+    this.slots = slots;
+    this.iterations = state.iterations;
   }
 
   /** Forgets all per-parameter state and the update count. */

@@ -17,6 +17,7 @@ export interface SGDArgs extends OptimizerArgs {
 export class SGD extends Optimizer {
   static readonly optionNames = optionNames<SGDArgs, OptimizerArgs>()(['momentum', 'nesterov']);
   readonly className = 'SGD';
+  override readonly slotNames = ['velocity'];
   readonly momentum: number;
   readonly nesterov: boolean;
 
@@ -55,6 +56,7 @@ export interface MomentumArgs extends OptimizerArgs {
 export class Momentum extends Optimizer {
   static readonly optionNames = optionNames<MomentumArgs, OptimizerArgs>()(['momentum']);
   readonly className = 'Momentum';
+  override readonly slotNames = ['velocity'];
   readonly momentum: number;
 
   constructor(args: MomentumArgs = {}) {

@@ -1,25 +1,22 @@
 /**
- * loadModel: rebuilds a Sequential from model.json, checks weights.bin against the
- * manifest (size, CRC-32, names, shapes, dtypes) and restores every weight exactly.
+ * loadModel: checks model.json completely (validate.ts), builds the model from its config
+ * under the weight budget the weights file can fill, checks the weights file's size and
+ * CRC-32, restores every weight exactly, and then the optimiser state and random stream.
  */
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import { Sequential } from '../models/sequential';
 import { layerFromConfig } from '../layers/registry';
+import { withWeightBudget } from '../layers/weight-budget';
 import '../layers';
 import { optimizerFromConfig } from '../optimizers/registry';
 import { LossConfig } from '../training/loss-spec';
 import { crc32, formatCrc } from './crc32';
-import {
-  FORMAT_NAME,
-  FORMAT_VERSION,
-  MODEL_FILE,
-  ModelFile,
-  STAGED_WEIGHTS_FILE,
-  WEIGHTS_FILE,
-  WeightEntry,
-  bytesPer,
-} from './format';
+import { ModelFile, STAGED_WEIGHTS_FILE, WEIGHTS_FILE, WeightEntry } from './format';
+import { namedWeights, restoreOptimizerState, storedDType } from './model-state';
+import { resolveTarget } from './targets';
+import { matchModelWeights, validateModelFile } from './validate';
+import { decodeInto } from './weights-codec';
 import { parseTfjsLayersModel } from './tfjs/format';
 import { loadTfjsLayersModel } from './tfjs/load';
 
@@ -27,83 +24,22 @@ async function readOrExplain(file: string, what: string): Promise<Buffer> {
   try {
     return await fs.readFile(file);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new Error(
-      `loadModel: cannot read ${what} ${file}${code === 'ENOENT' ? ' (no such file)' : `: ${(error as Error).message}`}`,
-      { cause: error },
-    );
+    throw explain(error, file, what);
   }
 }
 
-function parseModelFile(text: string, file: string): ModelFile {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new Error(`loadModel: ${file} is not valid JSON (${(error as Error).message})`, { cause: error });
-  }
-  const m = parsed as Partial<ModelFile>;
-  if (!m || m.format !== FORMAT_NAME)
-    throw new Error(`loadModel: ${file} is not a Zen-TS model file (format '${String(m?.format)}')`);
-  if (typeof m.formatVersion !== 'number' || m.formatVersion > FORMAT_VERSION) {
-    throw new Error(
-      `loadModel: ${file} has format version ${m.formatVersion}; this library reads up to ${FORMAT_VERSION}`,
-    );
-  }
-  if (m.modelConfig?.className !== 'Sequential' || !Array.isArray(m.modelConfig.config?.layers)) {
-    throw new Error(`loadModel: ${file} does not describe a Sequential model`);
-  }
-  const manifest = m.weightsManifest;
-  if (
-    !manifest ||
-    !Array.isArray(manifest.weights) ||
-    typeof manifest.byteLength !== 'number' ||
-    !manifest.checksum
-  ) {
-    throw new Error(`loadModel: ${file} has no valid weightsManifest`);
-  }
-  return m as ModelFile;
+function explain(error: unknown, file: string, what: string): Error {
+  const code = (error as NodeJS.ErrnoException).code;
+  return new Error(
+    `loadModel: cannot read ${what} ${file}${code === 'ENOENT' ? ' (no such file)' : `: ${(error as Error).message}`}`,
+    { cause: error },
+  );
 }
 
-/** Checks each manifest entry lies inside the file and matches the model's weight of the same name. */
-function checkEntry(
-  entry: WeightEntry,
-  expectedShape: readonly number[],
-  dtype: string,
-  total: number,
-  file: string,
-): void {
-  const sameShape =
-    Array.isArray(entry.shape) &&
-    entry.shape.length === expectedShape.length &&
-    entry.shape.every((d, i) => d === expectedShape[i]);
-  if (!sameShape) {
-    throw new Error(
-      `loadModel: ${file}: weight '${entry.name}' has shape [${entry.shape}] in the manifest but the model expects [${expectedShape}]`,
-    );
-  }
-  if (entry.dtype !== dtype) {
-    throw new Error(
-      `loadModel: ${file}: weight '${entry.name}' is ${entry.dtype} in the manifest but the model expects ${dtype}`,
-    );
-  }
-  const size = expectedShape.reduce((a, b) => a * b, 1);
-  if (
-    entry.byteLength !== size * bytesPer(entry.dtype) ||
-    entry.byteOffset < 0 ||
-    entry.byteOffset + entry.byteLength > total
-  ) {
-    throw new Error(
-      `loadModel: ${file}: weight '${entry.name}' (byte offset ${entry.byteOffset}, ${entry.byteLength} bytes) does not fit its shape or the ${total}-byte weights file`,
-    );
-  }
-}
-
-/** Loads a model saved with `model.save(dir)`; compiled again when it was compiled with built-in losses. */
 /**
- * The weights file model.json names. A save interrupted just after renaming its staged
- * weights into place leaves model.json naming the staged file: the same bytes are then
- * under weights.bin (the CRC check below confirms it).
+ * The weights file model.json names. A version-1 save interrupted just after renaming its
+ * staged weights into place left model.json naming the staged file: the same bytes are
+ * then under weights.bin (the CRC check confirms it).
  */
 async function locateWeights(dir: string, named: string): Promise<string> {
   const file = path.join(dir, named);
@@ -116,64 +52,157 @@ async function locateWeights(dir: string, named: string): Promise<string> {
   }
 }
 
-export async function loadModel(dir: string): Promise<Sequential> {
-  const modelPath = path.join(dir, MODEL_FILE);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Builds the model modelConfig describes; every malformed field is named with the file and layer. */
+function buildModel(file: ModelFile, modelPath: string): Sequential {
+  const fail = (problem: string) => new Error(`loadModel: ${modelPath}: ${problem}`);
+  const { className, config } = file.modelConfig;
+  if (className !== 'Sequential')
+    throw fail(`modelConfig.className '${className}' is not a known model class`);
+  if (!Array.isArray(config.layers)) throw fail('modelConfig.config.layers must be an array');
+  if (config.name !== undefined && typeof config.name !== 'string')
+    throw fail(`modelConfig.config.name must be a string, got ${JSON.stringify(config.name)}`);
+  const layers = (config.layers as unknown[]).map((entry, i) => {
+    const where = `modelConfig.config.layers[${i}]`;
+    if (!isObject(entry) || typeof entry.className !== 'string' || !isObject(entry.config))
+      throw fail(`${where} must be an object { className, config }`);
+    const layerName = typeof entry.config.name === 'string' ? `'${entry.config.name}' ` : '';
+    try {
+      return layerFromConfig(entry.className, entry.config as never);
+    } catch (error) {
+      throw fail(`${where} (${entry.className} ${layerName}): ${(error as Error).message}`);
+    }
+  });
+  const shape = config.buildInputShape;
+  const validShape =
+    shape === null ||
+    shape === undefined ||
+    (Array.isArray(shape) &&
+      shape.every((d, i) => (i === 0 && d === null) || (Number.isSafeInteger(d) && d >= 0)));
+  if (!validShape)
+    throw fail(
+      `modelConfig.config.buildInputShape must be null or [null, …sizes], got ${JSON.stringify(shape)}`,
+    );
+  try {
+    const model = new Sequential(layers, { name: config.name as string | undefined });
+    if (shape) model.build(shape as (number | null)[]);
+    else if (model.inputShape) model.build();
+    return model;
+  } catch (error) {
+    throw fail(`modelConfig: ${(error as Error).message}`);
+  }
+}
+
+/** Compiles the model as trainingConfig says (built-in losses and optimisers only). */
+function compileFrom(model: Sequential, file: ModelFile, modelPath: string): void {
+  const training = file.trainingConfig;
+  if (!training || !training.loss || !training.optimizer) return;
+  const optimizer = training.optimizer as { className?: unknown; config?: unknown };
+  if (!isObject(optimizer) || typeof optimizer.className !== 'string' || !isObject(optimizer.config))
+    throw new Error(
+      `loadModel: ${modelPath}: trainingConfig.optimizer must be an object { className, config }`,
+    );
+  try {
+    model.compile({
+      optimizer: optimizerFromConfig(optimizer as { className: string; config: Record<string, unknown> }),
+      loss: training.loss as LossConfig,
+      metrics: (training.metrics as string[] | undefined) ?? [],
+    });
+  } catch (error) {
+    throw new Error(`loadModel: ${modelPath}: trainingConfig: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** Refuses model entries stored out of the model's weight order (e.g. two same-shape names swapped). */
+function checkOrder(names: readonly string[], byName: Map<string, WeightEntry>, modelPath: string): void {
+  for (let k = 1; k < names.length; k++) {
+    const a = byName.get(names[k - 1])!;
+    const b = byName.get(names[k])!;
+    if (a.byteOffset > b.byteOffset) {
+      throw new Error(
+        `loadModel: ${modelPath}: weights '${a.name}' and '${b.name}' are stored out of the model's order ` +
+          `(byte offsets ${a.byteOffset} and ${b.byteOffset}); the manifest's names do not match the weights file`,
+      );
+    }
+  }
+}
+
+/**
+ * Loads a model saved with `model.save(dir)` from a directory, the path of its model.json,
+ * or a `file://` URL of either; compiled again when it was compiled with built-in losses,
+ * with the optimiser state restored when it was saved.
+ */
+export async function loadModel(source: string): Promise<Sequential> {
+  const { dir, modelPath } = resolveTarget(source, 'loadModel');
   const text = (await readOrExplain(modelPath, 'model file')).toString('utf8');
   const tfjs = parseTfjsLayersModel(text);
   if (tfjs) return loadTfjsLayersModel(tfjs, modelPath);
-  const model = parseModelFile(text, modelPath);
-  const { config } = model.modelConfig;
-  const layers = config.layers.map(({ className, config: layerConfig }) =>
-    layerFromConfig(className, layerConfig),
-  );
-  const result = new Sequential(layers, { name: config.name });
-  if (config.buildInputShape) result.build(config.buildInputShape);
-  else if (result.inputShape) result.build();
-
-  const manifest = model.weightsManifest;
-  const weightsPath = await locateWeights(dir, manifest.path || WEIGHTS_FILE);
-  const bytes = await readOrExplain(weightsPath, 'weights file');
-  if (bytes.length !== manifest.byteLength) {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`loadModel: ${modelPath} is not valid JSON (${(error as Error).message})`, {
+      cause: error,
+    });
+  }
+  const file = validateModelFile(parsed, modelPath);
+  const manifest = file.weightsManifest;
+  const weightsPath = await locateWeights(dir, manifest.path);
+  let size: number;
+  try {
+    size = (await fs.stat(weightsPath)).size;
+  } catch (error) {
+    throw explain(error, weightsPath, 'weights file');
+  }
+  if (size !== manifest.byteLength) {
     throw new Error(
-      `loadModel: ${weightsPath} is ${bytes.length < manifest.byteLength ? 'truncated' : 'too long'}: ` +
-        `${bytes.length} bytes, but ${modelPath} describes ${manifest.byteLength}`,
+      `loadModel: ${weightsPath} is ${size < manifest.byteLength ? 'truncated' : 'too long'}: ` +
+        `${size} bytes, but ${modelPath} describes ${manifest.byteLength}`,
     );
   }
+  const modelEntries = manifest.weights.filter((e) => e.group === undefined);
+  const stored = modelEntries.reduce((n, e) => n + e.shape.reduce((a, b) => a * b, 1), 0);
+  const model = withWeightBudget(
+    stored,
+    (needed) =>
+      `the config asks for more weights than ${weightsPath} holds (${stored} values in all, ${needed} needed here)`,
+    () => buildModel(file, modelPath),
+  );
+  const weights = namedWeights(model);
+  const byName = matchModelWeights(
+    manifest.weights,
+    weights.map(({ name, weight }) => ({
+      name,
+      shape: weight.value.shape,
+      dtype: storedDType(weight.value),
+    })),
+    modelPath,
+  );
+  checkOrder(
+    weights.map((w) => w.name),
+    byName,
+    modelPath,
+  );
+  compileFrom(model, file, modelPath);
+
+  const bytes = await readOrExplain(weightsPath, 'weights file');
+  if (bytes.length !== manifest.byteLength)
+    throw new Error(`loadModel: ${weightsPath} changed size while it was read`);
   const actual = formatCrc(crc32(bytes));
   if (actual !== manifest.checksum.value) {
     throw new Error(
       `loadModel: ${weightsPath} is corrupted: its CRC-32 is ${actual} but ${modelPath} records ${manifest.checksum.value}`,
     );
   }
-  const byName = new Map(manifest.weights.map((e) => [e.name, e]));
-  const modelWeights = result.layers.flatMap((layer) =>
-    layer.weights.map((w) => ({ name: `${layer.name}/${w.name}`, w })),
-  );
-  if (modelWeights.length !== manifest.weights.length) {
-    throw new Error(
-      `loadModel: ${modelPath}: the manifest lists ${manifest.weights.length} weights but the model has ${modelWeights.length}`,
-    );
-  }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (const { name, w } of modelWeights) {
-    const entry = byName.get(name);
-    if (!entry) throw new Error(`loadModel: ${modelPath}: the manifest has no entry for weight '${name}'`);
-    checkEntry(entry, w.value.shape, w.value.dtype, bytes.length, modelPath);
-    const data = w.value.data;
-    if (entry.dtype === 'float64')
-      for (let i = 0; i < data.length; i++) data[i] = view.getFloat64(entry.byteOffset + 8 * i, true);
-    else for (let i = 0; i < data.length; i++) data[i] = view.getFloat32(entry.byteOffset + 4 * i, true);
-  }
-
-  const training = model.trainingConfig;
-  if (training && training.loss && training.optimizer) {
-    result.compile({
-      optimizer: optimizerFromConfig(
-        training.optimizer as { className: string; config: Record<string, unknown> },
-      ),
-      loss: training.loss as LossConfig,
-      metrics: (training.metrics as string[] | undefined) ?? [],
-    });
-  }
-  return result;
+  for (const { name, weight } of weights) decodeInto(view, byName.get(name)!, weight.value.data);
+  restoreOptimizerState(
+    model,
+    manifest.weights.filter((e) => e.group !== undefined),
+    view,
+    modelPath,
+  );
+  return model;
 }

@@ -100,7 +100,7 @@ export async function fitModel(model: Sequential, x: Tensor, y: Tensor, args: Fi
   for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
     await callbacks.onEpochBegin(epoch, {});
     for (let i = 0; i < samples; i++) order[i] = i;
-    if (args.shuffle ?? true) shuffleInPlace(order);
+    if (args.shuffle ?? true) shuffleInPlace(order, model.randomStream.next);
     const running = new LogAverager();
     for (let step = 0; step < steps; step++) {
       const start = step * batchSize;
@@ -108,7 +108,9 @@ export async function fitModel(model: Sequential, x: Tensor, y: Tensor, args: Fi
       await callbacks.onBatchBegin(step, { batch: step, size: end - start });
       const xb = takeRows(xTrain, order, start, end);
       const yb = takeRows(yTrain, order, start, end);
-      const batchLogs = withDataShapes('fit', xTrain, yTrain, () => model.trainStep(xb, yb, 'fit'));
+      const batchLogs = withDataShapes('fit', xTrain, yTrain, () =>
+        model.randomStream.run(() => model.trainStep(xb, yb, 'fit')),
+      );
       if (!Number.isFinite(batchLogs.loss) && !stopsOnNaN) {
         throw new Error(
           `fit: the loss became ${batchLogs.loss} at epoch ${epoch + 1}, batch ${step + 1} ` +

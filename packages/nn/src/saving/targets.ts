@@ -1,0 +1,64 @@
+/**
+ * Where `model.save(target)` writes and `loadModel(source)` reads: a directory path, the
+ * path of a model.json, or a `file://` URL of either. Any other `scheme://` is refused by
+ * name rather than taken for a folder called 'scheme:'. Browser handlers (IndexedDB, http)
+ * plug in here.
+ */
+import { fileURLToPath } from 'url';
+import * as path from 'path';
+import { MODEL_FILE } from './format';
+
+/** A location on the local file system. */
+export interface FileTarget {
+  kind: 'file';
+  /** The model directory. */
+  dir: string;
+  /** The model.json inside it. */
+  modelPath: string;
+}
+
+export type ModelTarget = FileTarget;
+
+const SCHEME = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//;
+
+/** Schemes understood here, for error messages. */
+const SUPPORTED = 'a directory path, the path of a model.json, or a file:// URL';
+
+/** The local path a `file://` URL or plain path denotes; refuses other schemes by name. */
+function localPath(target: unknown, where: string): string {
+  if (typeof target !== 'string' || target === '') {
+    throw new Error(
+      `${where}: expected ${SUPPORTED}, got ${target === '' ? 'an empty string' : typeof target}`,
+    );
+  }
+  const scheme = SCHEME.exec(target)?.[1];
+  if (scheme === undefined) return target;
+  if (scheme.toLowerCase() !== 'file') {
+    throw new Error(
+      `${where}: '${scheme}://' targets are not supported here ('${target}'); use ${SUPPORTED}`,
+    );
+  }
+  // tfjs-node's relative form 'file://./dir' (or 'file://dir') names a path relative to the cwd.
+  const rest = target.slice('file://'.length);
+  if (rest === '') throw new Error(`${where}: '${target}' names no path`);
+  if (!rest.startsWith('/')) return rest;
+  try {
+    return fileURLToPath(target);
+  } catch (error) {
+    throw new Error(`${where}: '${target}' is not a valid file:// URL (${(error as Error).message})`, {
+      cause: error,
+    });
+  }
+}
+
+/** Whether `p` names a model.json file rather than its directory. */
+function namesModelFile(p: string): boolean {
+  return path.extname(p).toLowerCase() === '.json';
+}
+
+/** Resolves a save or load target to its directory and model.json path. */
+export function resolveTarget(target: unknown, where: string): ModelTarget {
+  const p = localPath(target, where);
+  if (namesModelFile(p)) return { kind: 'file', dir: path.dirname(p), modelPath: p };
+  return { kind: 'file', dir: p, modelPath: path.join(p, MODEL_FILE) };
+}
