@@ -75,12 +75,12 @@ describe('fit', () => {
 
   test('shuffling is seeded and changes the batches; shuffle: false does not draw from the generator', async () => {
     const run = async (shuffle: boolean, fitSeed: number) => {
+      setSeed(fitSeed); // a model's random stream (shuffling, dropout) derives from the seed at construction
       const model = new Sequential([new Dense({ units: 4, inputShape: [10], kernelInitializer: 'zeros' })]);
       model.compile({
         optimizer: new SGD({ learningRate: 0.1 }),
         loss: { name: 'sparseCategoricalCrossentropy', fromLogits: true },
       });
-      setSeed(fitSeed);
       await model.fit(x, y, { epochs: 1, batchSize: 10, shuffle, verbose: 0 });
       return weightsOf(model);
     };
