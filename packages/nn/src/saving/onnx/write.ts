@@ -2,7 +2,7 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import type { Sequential } from '../../models/sequential';
-import { writeFileAtomic } from '../save';
+import { writeFileAtomic } from '@zen/datasets';
 import { OnnxExportOptions, toOnnx } from './export';
 
 /**
