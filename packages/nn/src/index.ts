@@ -11,6 +11,7 @@ export type { YieldEvery } from './training/event-loop';
 export type { EvaluateArgs, PredictArgs } from './training/evaluate';
 export type { LossSpec, LossConfig, LossName } from './training/loss-spec';
 export { loadModel } from './saving/load';
+export { exportTfjs } from './saving/tfjs/export';
 
 export * as losses from './losses';
 export type {

@@ -56,3 +56,11 @@ export function parseTfjsLayersModel(text: string): TfjsModelJson | null {
     return null;
   }
 }
+
+/** The class name of a serialised object, in Keras's (`class_name`) or TensorFlow.js's (`className`) spelling. */
+export function classNameOf(object: unknown): string | undefined {
+  if (typeof object !== 'object' || object === null) return undefined;
+  const o = object as { class_name?: unknown; className?: unknown };
+  const name = o.class_name ?? o.className;
+  return typeof name === 'string' ? name : undefined;
+}

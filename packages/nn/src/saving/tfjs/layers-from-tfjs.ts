@@ -5,7 +5,7 @@
  */
 import type { LayerConfig } from '../../layers/layer';
 import { activationFromConfig } from './activations';
-import type { KerasObject } from './format';
+import { KerasObject, classNameOf } from './format';
 import { OptionReader } from './options';
 
 /** What the file says about its origin. */
@@ -240,7 +240,7 @@ function readDType(o: OptionReader): void {
 
 /** Reads one `{ class_name, config }` layer entry into a plan (problems listed, nothing built). */
 export function planLayer(entry: KerasObject, index: number, source: SourceInfo): LayerPlan {
-  const sourceClass = String(entry?.class_name ?? '(no class_name)');
+  const sourceClass = classNameOf(entry) ?? '(no class_name)';
   const o = new OptionReader(entry?.config ?? {});
   const name = typeof o.get('name') === 'string' ? (o.get('name') as string) : `layer ${index}`;
   const trainable = o.boolean('trainable', true);

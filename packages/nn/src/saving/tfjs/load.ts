@@ -8,7 +8,7 @@ import { Sequential } from '../../models/sequential';
 import type { Layer } from '../../layers/layer';
 import { layerFromConfig } from '../../layers/registry';
 import '../../layers';
-import type { KerasObject, TfjsModelJson } from './format';
+import { KerasObject, TfjsModelJson, classNameOf } from './format';
 import { LayerPlan, SourceInfo, planLayer } from './layers-from-tfjs';
 import { compileArgsFromTfjs } from './training';
 import { TfjsWeight, readTfjsWeights } from './weights';
@@ -28,9 +28,9 @@ function sourceOf(json: TfjsModelJson): SourceInfo {
 function sequentialLayers(json: TfjsModelJson, file: string): { name?: string; entries: KerasObject[] } {
   const topology = json.modelTopology;
   const model = (topology.model_config ?? topology.modelConfig ?? topology) as Partial<KerasObject>;
-  if (model.class_name !== 'Sequential') {
+  if (classNameOf(model) !== 'Sequential') {
     throw new Error(
-      `loadModel: ${file}: model class '${String(model.class_name)}' is not supported (only Sequential tfjs-layers models load so far)`,
+      `loadModel: ${file}: model class '${String(classNameOf(model))}' is not supported (only Sequential tfjs-layers models load so far)`,
     );
   }
   const config = model.config as unknown;
@@ -109,7 +109,7 @@ export async function loadTfjsLayersModel(json: TfjsModelJson, file: string): Pr
   let batchShape: BatchShape | null = null;
   const plans: LayerPlan[] = [];
   entries.forEach((entry, i) => {
-    if (entry?.class_name === 'InputLayer') batchShape = inputBatchShape(entry, file);
+    if (classNameOf(entry) === 'InputLayer') batchShape = inputBatchShape(entry, file);
     else plans.push(planLayer(entry, i, source));
   });
   refuseUnsupported(plans, file);

@@ -9,7 +9,7 @@ import type { Optimizer } from '../../optimizers/optimizer';
 import { optimizerFromConfig } from '../../optimizers/registry';
 import type { LossConfig } from '../../training/loss-spec';
 import { resolveLoss } from '../../training/loss-spec';
-import type { KerasObject } from './format';
+import { KerasObject, classNameOf } from './format';
 import { camelKeys, toSnakeCase } from './keys';
 
 /** Optimiser classes by lower-cased Keras/TensorFlow.js name, with the options each reads. */
@@ -23,7 +23,7 @@ const OPTIMIZERS: Record<string, { className: string; options: string[] }> = {
 };
 
 function optimizerFromTfjs(saved: KerasObject): Optimizer | null {
-  const known = OPTIMIZERS[String(saved?.class_name).toLowerCase()];
+  const known = OPTIMIZERS[String(classNameOf(saved)).toLowerCase()];
   if (!known) return null;
   const raw = camelKeys(saved.config ?? {});
   // TensorFlow.js calls RMSProp's ρ 'decay'; Keras 2 files may say 'lr'.

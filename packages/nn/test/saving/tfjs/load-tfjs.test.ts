@@ -4,20 +4,21 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { loadModel } from '@zen/nn';
-import { fromTfjs, maxScaledDifference, saveTfjsModel, tempDir, useTfjsCpu } from './tfjs-files';
+import * as files from './tfjs-files';
 import { LAYER_CASES } from './layer-cases';
 
-beforeAll(() => useTfjsCpu());
+beforeAll(() => files.useTfjsCpu());
+afterAll(() => files.removeTempDirs());
 
 describe.each(LAYER_CASES.map((c) => [c.name, c] as const))('tfjs → Zen-TS: %s', (_name, c) => {
   test('loads and predicts the same', async () => {
     const model = c.build();
     const x = c.input();
-    const dir = await tempDir('load');
-    await saveTfjsModel(model, dir);
+    const dir = await files.tempDir('load');
+    await files.saveTfjsModel(model, dir);
     const zen = await loadModel(dir);
     const expected = model.predict(x) as tf.Tensor;
-    const difference = maxScaledDifference(zen.predict(fromTfjs(x)), expected);
+    const difference = files.maxScaledDifference(zen.predict(files.fromTfjs(x)), expected);
     expect(difference).toBeLessThanOrEqual(1e-5);
     if (process.env.ZEN_TFJS_REPORT) console.log(`load ${c.name}: ${difference.toExponential(2)}`);
   });

@@ -17,8 +17,18 @@ export function useTfjsCpu(): Promise<boolean> {
   return backendReady;
 }
 
+const created: string[] = [];
+
+/** A fresh temporary directory, removed by `removeTempDirs`. */
 export async function tempDir(prefix: string): Promise<string> {
-  return fs.mkdtemp(path.join(os.tmpdir(), `zen-tfjs-${prefix}-`));
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), `zen-tfjs-${prefix}-`));
+  created.push(dir);
+  return dir;
+}
+
+/** Removes every directory `tempDir` made (call from afterAll). */
+export async function removeTempDirs(): Promise<void> {
+  await Promise.all(created.splice(0).map((dir) => fs.rm(dir, { recursive: true, force: true })));
 }
 
 export interface SaveOptions {

@@ -1,0 +1,97 @@
+/**
+ * Zen-TS layers → tfjs-layers configs (snake_case keys, as TensorFlow.js writes them).
+ * Layers or options TensorFlow.js cannot express are reported, all at once, by the caller.
+ */
+import type { ActivationName } from '../../activations';
+import type { Layer, LayerConfig } from '../../layers/layer';
+import { activationToTfjs } from './activations';
+import type { KerasObject } from './format';
+import { snakeKeys } from './keys';
+
+/** A layer's tfjs entry, or what prevents one. */
+export type TfjsLayerEntry = { entry: KerasObject; problems: string[] };
+
+type Picker = (c: LayerConfig, problems: string[]) => [className: string, config: Record<string, unknown>];
+
+function activation(c: LayerConfig, key: string, problems: string[]): string {
+  const name = activationToTfjs(c[key] as ActivationName);
+  if (!name) problems.push(`${key} '${String(c[key])}' has no TensorFlow.js equivalent`);
+  return name ?? 'linear';
+}
+
+const pick = (c: LayerConfig, ...keys: string[]) => Object.fromEntries(keys.map((k) => [k, c[k]]));
+
+function recurrent(className: 'SimpleRNN' | 'LSTM' | 'GRU'): Picker {
+  return (c, problems) => {
+    const out = {
+      ...pick(c, 'units', 'useBias', 'returnSequences'),
+      activation: activation(c, 'activation', problems),
+    };
+    if (className === 'SimpleRNN') return [className, out];
+    const gates = { ...out, recurrentActivation: activation(c, 'recurrentActivation', problems) };
+    if (className === 'LSTM') return [className, { ...gates, unitForgetBias: c.unitForgetBias }];
+    if (c.resetAfter !== false)
+      problems.push('resetAfter true (TensorFlow.js only has the reset-before GRU)');
+    return [className, { ...gates, resetAfter: false }];
+  };
+}
+
+const channelsLast = { dataFormat: 'channels_last' };
+
+const PICKERS: Record<string, Picker> = {
+  Dense: (c, p) => ['Dense', { ...pick(c, 'units', 'useBias'), activation: activation(c, 'activation', p) }],
+  Conv2D: (c, p) => [
+    'Conv2D',
+    {
+      ...pick(c, 'filters', 'kernelSize', 'strides', 'padding', 'dilationRate', 'useBias'),
+      activation: activation(c, 'activation', p),
+      ...channelsLast,
+    },
+  ],
+  MaxPooling2D: (c) => ['MaxPooling2D', { ...pick(c, 'poolSize', 'strides', 'padding'), ...channelsLast }],
+  AveragePooling2D: (c) => [
+    'AveragePooling2D',
+    { ...pick(c, 'poolSize', 'strides', 'padding'), ...channelsLast },
+  ],
+  GlobalAveragePooling2D: () => ['GlobalAveragePooling2D', channelsLast],
+  GlobalMaxPooling2D: () => ['GlobalMaxPooling2D', channelsLast],
+  Flatten: () => ['Flatten', {}],
+  Reshape: (c) => ['Reshape', pick(c, 'targetShape')],
+  Dropout: (c) => ['Dropout', pick(c, 'rate')],
+  BatchNormalization: (c) => [
+    'BatchNormalization',
+    pick(c, 'axis', 'momentum', 'epsilon', 'center', 'scale'),
+  ],
+  LayerNormalization: (c) => ['LayerNormalization', pick(c, 'axis', 'epsilon', 'center', 'scale')],
+  Embedding: (c) => ['Embedding', pick(c, 'inputDim', 'outputDim')],
+  SimpleRNN: recurrent('SimpleRNN'),
+  LSTM: recurrent('LSTM'),
+  GRU: recurrent('GRU'),
+  Activation: (c, p) => ['Activation', { activation: activation(c, 'activation', p) }],
+  Sigmoid: () => ['Activation', { activation: 'sigmoid' }],
+  Tanh: () => ['Activation', { activation: 'tanh' }],
+  ReLU: (c) => ['ReLU', { maxValue: c.maxValue ?? null }],
+  LeakyReLU: (c) => ['LeakyReLU', pick(c, 'alpha')],
+  Softmax: (c) => ['Softmax', pick(c, 'axis')],
+};
+
+/** The tfjs-layers entry of one layer; `batchInputShape` for the model's first layer. */
+export function layerToTfjs(layer: Layer, batchInputShape: (number | null)[] | null): TfjsLayerEntry {
+  const problems: string[] = [];
+  const picker = PICKERS[layer.className];
+  if (!picker)
+    return {
+      entry: { class_name: layer.className, config: {} },
+      problems: ['TensorFlow.js has no such layer'],
+    };
+  const config = layer.getConfig();
+  const [className, options] = picker(config, problems);
+  const out: Record<string, unknown> = {
+    ...options,
+    name: layer.name,
+    trainable: layer.trainable,
+    dtype: 'float32',
+  };
+  if (batchInputShape) out.batchInputShape = batchInputShape;
+  return { entry: { class_name: className, config: snakeKeys(out) }, problems };
+}
