@@ -12,14 +12,15 @@ const project = (dir: string): Config => ({
   rootDir: path.join(__dirname, dir),
   testEnvironment: 'node',
   testMatch: ['<rootDir>/test/**/*.test.ts'],
-  // Training tests take a few seconds on a quiet machine; a loaded CI machine may be several
-  // times slower, so no test fails for being slow (speed is measured by benchmarks, not tests).
-  testTimeout: 60_000,
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig }] },
   moduleNameMapper,
 });
 
 const config: Config = {
+  // Training tests take a few seconds on a quiet machine; a loaded CI machine may be several
+  // times slower, so no test fails for being slow (speed is measured by benchmarks, not tests).
+  // A global option: jest ignores it inside a project's config.
+  testTimeout: 60_000,
   projects: [
     'packages/autograd-core',
     'packages/datasets',
