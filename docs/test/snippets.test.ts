@@ -1,4 +1,7 @@
 /**
+ * @jest-environment ../packages/nn/test/saving/onnx/ort-environment.ts
+ */
+/**
  * Every ```ts snippet in README.md and docs/*.md is type-checked against the real packages and,
  * unless its fence says `ts no-run`, executed — so the docs cannot drift from the API.
  */
@@ -82,6 +85,7 @@ describe('documentation snippets', () => {
         '@zen/autograd-core': ['packages/autograd-core/src/index.ts'],
         '@zen/nn': ['packages/nn/src/index.ts'],
         '@zen/datasets': ['packages/datasets/src/index.ts'],
+        'onnxruntime-node': ['node_modules/onnxruntime-node'],
       },
     });
     const problems = ts

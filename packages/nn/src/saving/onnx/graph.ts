@@ -3,7 +3,7 @@
  * Converters add nodes through it and pass `OnnxValue`s along, each knowing its
  * logical (Zen-TS) shape and whether it is held channels-first (see layout.ts).
  */
-import type { Tensor } from '@zen/autograd-core';
+import { type Tensor, ZenError } from '@zen/autograd-core';
 import type { SymbolicShape } from '../../shapes';
 import {
   AttrValue,
@@ -28,11 +28,8 @@ export interface OnnxValue {
 }
 
 /** Thrown when a model or layer cannot be expressed in ONNX; names the layer and the reason. */
-export class OnnxExportError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'OnnxExportError';
-  }
+export class OnnxExportError extends ZenError {
+  override name = 'OnnxExportError';
 }
 
 export class OnnxGraph {

@@ -1,5 +1,6 @@
 /** exportOnnx: writes a model's ONNX bytes to a file, atomically (temporary file, then rename). */
 import { promises as fs } from 'fs';
+import { ValueError } from '@zen/autograd-core';
 import * as path from 'path';
 import type { Sequential } from '../../models/sequential';
 import { writeFileAtomic } from '@zen/datasets';
@@ -15,7 +16,7 @@ export async function exportOnnx(
   file: string,
   options: OnnxExportOptions = {},
 ): Promise<void> {
-  if (typeof file !== 'string' || file === '') throw new Error('exportOnnx: a file path is required');
+  if (typeof file !== 'string' || file === '') throw new ValueError('exportOnnx: a file path is required');
   const bytes = toOnnx(model, options);
   await fs.mkdir(path.dirname(path.resolve(file)), { recursive: true });
   await writeFileAtomic(file, bytes);
