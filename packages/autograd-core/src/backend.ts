@@ -9,23 +9,37 @@
  * first use, synchronously, or by `ready()`, which may compile asynchronously.
  */
 import type { TypedArray } from './dtype';
-import type { WindowGeometry } from './kernels/conv';
+import type { activationKernel } from './kernels/activations';
+import type { WindowGeometry, col2im, im2col, maxPoolKernel } from './kernels/conv';
+import type {
+  binaryKernel,
+  biasActivationKernel,
+  broadcastCopy,
+  unaryKernel,
+  whereKernel,
+} from './kernels/elementwise';
+import type {
+  gatherAxisKernel,
+  oneHotKernel,
+  scatterAddAxisKernel,
+  scatterAddFlatKernel,
+  takeFlatKernel,
+} from './kernels/gather';
+import type { copyBox, permuteKernel } from './kernels/layout';
 import type { GemmKernel } from './kernels/matmul';
+import type { reduceAxisKernel } from './kernels/reduce';
+import type { softmaxKernel } from './kernels/softmax';
 import { tsKernels } from './kernels';
 import { ValueError } from './errors';
 
-/** Every kernel, by name, with its contract. */
+/**
+ * Every kernel, by name. The contracts are those of the TypeScript kernels named here
+ * (kernels/): same arguments, same results, outputs written in place.
+ */
 export interface Kernels {
-  /**
-   * C = op(A)·op(B) for one m×k by k×n product, row-major, overwriting the m·n
-   * elements of `c` from `cOffset` (see `gemmReference` for the exact contract).
-   */
+  /** C = op(A)·op(B), one row-major product (`gemmReference` states the exact contract). */
   gemm: GemmKernel;
-  /*
-   * Convolution kernels: NHWC x [N, H, W, C], filters [kh, kw, C, F], dy and the output
-   * [N, outH, outW, F], all whole contiguous arrays of one dtype.
-   */
-  /** out = conv2d(x, filters). */
+  /** out = conv2d(x, filters): NHWC x, filters [kh, kw, C, F], out [N, outH, outW, F]. */
   conv2d(x: TypedArray, filters: TypedArray, g: WindowGeometry, outChannels: number, out: TypedArray): void;
   /** dx = the gradient of conv2d with respect to x, given dy. */
   conv2dBackpropInput(
@@ -43,11 +57,31 @@ export interface Kernels {
     outChannels: number,
     dFilters: TypedArray,
   ): void;
-  /**
-   * Max pooling: out [N, outH, outW, C] = each window's maximum, argmax = the flat
-   * index in x of the first maximum (NaN wins), as `maxPoolKernel` (kernels/conv.ts).
-   */
-  maxPool2d(x: TypedArray, g: WindowGeometry, out: TypedArray, argmax: Int32Array): void;
+  /** Each window's maximum and the flat index of its first maximum (NaN wins): `maxPoolKernel`. */
+  maxPool2d: typeof maxPoolKernel;
+  /** Every receptive field as a row (`im2col`), and its adjoint (`col2im`). */
+  im2col: typeof im2col;
+  col2im: typeof col2im;
+  /** Elementwise: `binaryKernel`, `unaryKernel`, `activationKernel`, `whereKernel`. */
+  binary: typeof binaryKernel;
+  unary: typeof unaryKernel;
+  activation: typeof activationKernel;
+  where: typeof whereKernel;
+  /** act(z + bias) in one pass: `biasActivationKernel`. */
+  biasActivation: typeof biasActivationKernel;
+  /** Reductions along one axis of [outer, n, inner]: `reduceAxisKernel`, `softmaxKernel`. */
+  reduceAxis: typeof reduceAxisKernel;
+  softmax: typeof softmaxKernel;
+  /** Layout: `broadcastCopy`, `permuteKernel`, `copyBox`. */
+  broadcast: typeof broadcastCopy;
+  permute: typeof permuteKernel;
+  copyBox: typeof copyBox;
+  /** Gather and scatter-add (kernels/gather.ts). */
+  takeFlat: typeof takeFlatKernel;
+  scatterAddFlat: typeof scatterAddFlatKernel;
+  gatherAxis: typeof gatherAxisKernel;
+  scatterAddAxis: typeof scatterAddAxisKernel;
+  oneHot: typeof oneHotKernel;
 }
 
 /** The name of a kernel in the registry. */

@@ -7,7 +7,7 @@
  * them with recording on (`createGraph`) makes gradients differentiable again.
  */
 import { Tensor, emptyTensor } from './tensor';
-import { copyBox } from './kernels/layout';
+import { getBackend } from './backend';
 import { Shape, formatShape, shapesEqual } from './shape';
 import { isFloat } from './dtype';
 import { ShapeError, ZenError } from './errors';
@@ -223,9 +223,7 @@ export function runBackward(
     if (!previous) {
       grads.set(t, g);
     } else if (!options.createGraph && ownSums.get(t) === previous) {
-      const sum = previous.data;
-      const part = g.data;
-      for (let i = 0; i < sum.length; i++) sum[i] += part[i];
+      getBackend().binary('add', previous.data, 1, g.data, 1, previous.data);
     } else {
       const sum = ops.add(previous, g);
       if (!options.createGraph) ownSums.set(t, sum);
@@ -243,7 +241,16 @@ export function runBackward(
       sum = fresh;
     }
     const v = box.value;
-    copyBox(v.data, v.shape, new Array<number>(v.ndim).fill(0), sum.data, t.shape, box.begin, v.shape, 'add');
+    getBackend().copyBox(
+      v.data,
+      v.shape,
+      new Array<number>(v.ndim).fill(0),
+      sum.data,
+      t.shape,
+      box.begin,
+      v.shape,
+      'add',
+    );
   };
   withGradMode(options.createGraph, () => {
     roots.forEach((r, i) => accumulate(r, seeds[i]));

@@ -315,3 +315,8 @@ export function biasActivationKernel(
       return;
   }
 }
+
+/** out[i] = condition[i] !== 0 ? a[i] : b[i] (all four of one length). */
+export function whereKernel(condition: TypedArray, a: TypedArray, b: TypedArray, out: TypedArray): void {
+  for (let i = 0; i < out.length; i++) out[i] = condition[i] !== 0 ? a[i] : b[i];
+}

@@ -3,9 +3,21 @@
  * every dtype. They are the oracle faster backends are tested against.
  */
 import type { Kernels } from '../backend';
-import { maxPoolKernel } from './conv';
+import { activationKernel } from './activations';
+import { col2im, im2col, maxPoolKernel } from './conv';
 import { conv2dBackpropFilterByGemm, conv2dBackpropInputByGemm, conv2dByGemm } from './convolution';
+import { binaryKernel, biasActivationKernel, broadcastCopy, unaryKernel, whereKernel } from './elementwise';
+import {
+  gatherAxisKernel,
+  oneHotKernel,
+  scatterAddAxisKernel,
+  scatterAddFlatKernel,
+  takeFlatKernel,
+} from './gather';
+import { copyBox, permuteKernel } from './layout';
 import { gemmBlocked } from './matmul';
+import { reduceAxisKernel } from './reduce';
+import { softmaxKernel } from './softmax';
 
 export const tsKernels: Kernels = {
   gemm: gemmBlocked,
@@ -15,4 +27,21 @@ export const tsKernels: Kernels = {
   conv2dBackpropFilter: (x, dy, g, outChannels, dFilters) =>
     conv2dBackpropFilterByGemm(gemmBlocked, x, dy, g, outChannels, dFilters),
   maxPool2d: maxPoolKernel,
+  im2col,
+  col2im,
+  binary: binaryKernel,
+  unary: unaryKernel,
+  activation: activationKernel,
+  where: whereKernel,
+  biasActivation: biasActivationKernel,
+  reduceAxis: reduceAxisKernel,
+  softmax: softmaxKernel,
+  broadcast: broadcastCopy,
+  permute: permuteKernel,
+  copyBox,
+  takeFlat: takeFlatKernel,
+  scatterAddFlat: scatterAddFlatKernel,
+  gatherAxis: gatherAxisKernel,
+  scatterAddAxis: scatterAddAxisKernel,
+  oneHot: oneHotKernel,
 };

@@ -6,7 +6,8 @@
 import { defineOp } from '../engine';
 import { floatDType } from '../dtype';
 import { Tensor, emptyTensor } from '../tensor';
-import { ActivationKernel, SELU_ALPHA, SELU_SCALE, activationKernel } from '../kernels/activations';
+import { ActivationKernel, SELU_ALPHA, SELU_SCALE } from '../kernels/activations';
+import { getBackend } from '../backend';
 import { sigmoid, softplus, where } from './elementwise';
 import { ValueError } from '../errors';
 
@@ -24,7 +25,7 @@ function activationOp<A extends Slope | undefined>(
     name: kernel,
     forward: ([a], attrs) => {
       const out = emptyTensor(a.shape, floatDType(a.dtype));
-      activationKernel(kernel, a.data, out.data, attrs?.slope, attrs?.offset);
+      getBackend().activation(kernel, a.data, out.data, attrs?.slope, attrs?.offset);
       return out;
     },
     vjp: (g, [a], out, attrs) => [g.mul(derivative(a, out, attrs))],

@@ -7,7 +7,8 @@ import { Op, defineOp } from '../engine';
 import { floatDType, promote } from '../dtype';
 import { formatShape } from '../shape';
 import { Tensor, emptyTensor } from '../tensor';
-import { BiasActivationKernel, biasActivationKernel } from '../kernels/elementwise';
+import type { BiasActivationKernel } from '../kernels/elementwise';
+import { getBackend } from '../backend';
 import { reluGrad } from './elementwise';
 import { sumTangents } from './util';
 import { ShapeError, ValueError } from '../errors';
@@ -32,7 +33,7 @@ const biasActivationOp: Op<{ activation: BiasActivation }> = defineOp<{ activati
   name: 'biasActivation',
   forward: ([z, bias], { activation }) => {
     const out = emptyTensor(z.shape, floatDType(promote(z.dtype, bias.dtype)));
-    biasActivationKernel(activation, z.data, bias.data, out.data);
+    getBackend().biasActivation(activation, z.data, bias.data, out.data);
     return out;
   },
   // Both inputs receive g·act'; the engine sums the bias's copy over the leading axes.

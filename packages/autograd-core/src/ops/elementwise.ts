@@ -3,7 +3,8 @@ import { Op, defineOp } from '../engine';
 import { DType, floatDType, isFloat, promote } from '../dtype';
 import { broadcastShapes } from '../shape';
 import { Tensor, TensorLike, emptyTensor } from '../tensor';
-import { BinaryKernel, UnaryKernel, binaryKernel, unaryKernel } from '../kernels/elementwise';
+import type { BinaryKernel, UnaryKernel } from '../kernels/elementwise';
+import { getBackend } from '../backend';
 import { asTensor, expandData, sumTangents } from './util';
 import { ValueError } from '../errors';
 
@@ -12,7 +13,7 @@ function binaryForward(kernel: BinaryKernel, a: Tensor, b: Tensor, dtype: DType)
   const out = emptyTensor(shape, dtype);
   const aScalar = a.size === 1;
   const bScalar = b.size === 1;
-  binaryKernel(
+  getBackend().binary(
     kernel,
     aScalar ? a.data : expandData(a, shape),
     aScalar ? 0 : 1,
@@ -130,7 +131,7 @@ export const lessEqual = comparison('lessEqual');
 
 function unaryForward(kernel: UnaryKernel, a: Tensor, dtype: DType = a.dtype): Tensor {
   const out = emptyTensor(a.shape, dtype);
-  unaryKernel(kernel, a.data, out.data);
+  getBackend().unary(kernel, a.data, out.data);
   return out;
 }
 
@@ -237,11 +238,7 @@ const whereOp: Op<undefined> = defineOp({
   forward: ([c, a, b]) => {
     const shape = broadcastShapes('where', broadcastShapes('where', c.shape, a.shape), b.shape);
     const out = emptyTensor(shape, promote(a.dtype, b.dtype));
-    const cd = expandData(c, shape);
-    const ad = expandData(a, shape);
-    const bd = expandData(b, shape);
-    const o = out.data;
-    for (let i = 0; i < o.length; i++) o[i] = cd[i] !== 0 ? ad[i] : bd[i];
+    getBackend().where(expandData(c, shape), expandData(a, shape), expandData(b, shape), out.data);
     return out;
   },
   vjp: (g, [c], _o, _a, needs) => {

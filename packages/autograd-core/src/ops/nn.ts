@@ -4,41 +4,24 @@ import { floatDType } from '../dtype';
 import { formatShape, normalizeAxis, sizeOf } from '../shape';
 import { Tensor, emptyTensor } from '../tensor';
 import { random } from '../random';
-import { WindowGeometry, col2im, im2col, windowGeometry } from '../kernels/conv';
+import { WindowGeometry, windowGeometry } from '../kernels/conv';
 import { convolve } from './convolution';
 import { getBackend } from '../backend';
 import { ShapeError, ValueError } from '../errors';
 
-/** Writes softmax (or log-softmax) of `x` along an axis viewed as [outer, n, inner]. */
-function softmaxKernel(x: Tensor, axis: number, log: boolean): Tensor {
+/** Softmax (or log-softmax) of `x` along an axis, by the backend's kernel. */
+function softmaxForward(x: Tensor, axis: number, log: boolean): Tensor {
   const out = emptyTensor(x.shape, floatDType(x.dtype));
-  const n = x.shape[axis];
   const outer = sizeOf(x.shape.slice(0, axis));
   const inner = sizeOf(x.shape.slice(axis + 1));
-  const src = x.data;
-  const dst = out.data;
-  for (let o = 0; o < outer; o++) {
-    for (let j = 0; j < inner; j++) {
-      const base = o * n * inner + j;
-      let m = -Infinity;
-      for (let k = 0; k < n; k++) m = Math.max(m, src[base + k * inner]);
-      let total = 0;
-      for (let k = 0; k < n; k++) total += Math.exp(src[base + k * inner] - m);
-      if (log) {
-        const lse = m + Math.log(total); // log Σ e^x = m + log Σ e^(x − m)
-        for (let k = 0; k < n; k++) dst[base + k * inner] = src[base + k * inner] - lse;
-      } else {
-        for (let k = 0; k < n; k++) dst[base + k * inner] = Math.exp(src[base + k * inner] - m) / total;
-      }
-    }
-  }
+  getBackend().softmax(x.data, outer, x.shape[axis], inner, log, out.data);
   return out;
 }
 
 // Softmax Jacobian-vector products: J·v = s ⊙ (v − ⟨s, v⟩), and J is symmetric.
 const softmaxOp: Op<{ axis: number }> = defineOp<{ axis: number }>({
   name: 'softmax',
-  forward: ([x], { axis }) => softmaxKernel(x, axis, false),
+  forward: ([x], { axis }) => softmaxForward(x, axis, false),
   vjp: (g, _x, s, { axis }) => [s.mul(g.sub(g.mul(s).sum(axis, true)))],
   jvp: ([t], _x, s, { axis }) => s.mul(t!.sub(t!.mul(s).sum(axis, true))),
 });
@@ -46,7 +29,7 @@ const softmaxOp: Op<{ axis: number }> = defineOp<{ axis: number }>({
 // log-softmax: y = x − logΣe^x, so dy = dx − softmax(x)·Σdx along the axis (and transposed).
 const logSoftmaxOp: Op<{ axis: number }> = defineOp<{ axis: number }>({
   name: 'logSoftmax',
-  forward: ([x], { axis }) => softmaxKernel(x, axis, true),
+  forward: ([x], { axis }) => softmaxForward(x, axis, true),
   vjp: (g, _x, y, { axis }) => [g.sub(y.exp().mul(g.sum(axis, true)))],
   jvp: ([t], _x, y, { axis }) => t!.sub(y.exp().mul(t!).sum(axis, true)),
 });
@@ -70,7 +53,7 @@ const im2colOp: Op<{ geometry: WindowGeometry }> = defineOp<{ geometry: WindowGe
   name: 'im2col',
   forward: ([x], { geometry: g }) => {
     const out = emptyTensor([g.batch * g.outH * g.outW, g.kernelH * g.kernelW * g.channels], x.dtype);
-    im2col(x.data, g, out.data);
+    getBackend().im2col(x.data, g, out.data);
     return out;
   },
   vjp: (grad, _x, _o, attrs) => [col2imOp([grad], attrs)],
@@ -81,7 +64,7 @@ const col2imOp: Op<{ geometry: WindowGeometry }> = defineOp<{ geometry: WindowGe
   name: 'col2im',
   forward: ([cols], { geometry: g }) => {
     const out = emptyTensor([g.batch, g.inH, g.inW, g.channels], cols.dtype);
-    col2im(cols.data, g, out.data);
+    getBackend().col2im(cols.data, g, out.data);
     return out;
   },
   vjp: (grad, _x, _o, attrs) => [im2colOp([grad], attrs)],
@@ -157,7 +140,7 @@ const takeFlatOp: Op<IndexAttrs & { outShape: number[] }> = defineOp<IndexAttrs 
   name: 'takeFlat',
   forward: ([x], { indices, outShape }) => {
     const out = emptyTensor(outShape, x.dtype);
-    for (let i = 0; i < indices.length; i++) out.data[i] = x.data[indices[i]];
+    getBackend().takeFlat(x.data, indices, out.data);
     return out;
   },
   vjp: (g, _x, _o, { indices, shape }) => [scatterFlatOp([g], { indices, shape })],
@@ -168,7 +151,7 @@ const scatterFlatOp: Op<IndexAttrs> = defineOp<IndexAttrs>({
   name: 'scatterFlat',
   forward: ([g], { indices, shape }) => {
     const out = emptyTensor(shape, g.dtype);
-    for (let i = 0; i < indices.length; i++) out.data[indices[i]] += g.data[i];
+    getBackend().scatterAddFlat(g.data, indices, out.data);
     return out;
   },
   vjp: (g, [src], _o, { indices, shape }) => [takeFlatOp([g], { indices, shape, outShape: [...src.shape] })],

@@ -2,7 +2,8 @@
 import { Op, defineOp } from '../engine';
 import { normalizeAxes, normalizeAxis, sizeOf } from '../shape';
 import { Axis, Tensor, emptyTensor } from '../tensor';
-import { ReduceKernel, reduceAxisKernel } from '../kernels/reduce';
+import type { ReduceKernel } from '../kernels/reduce';
+import { getBackend } from '../backend';
 import { ShapeError } from '../errors';
 
 interface ReduceAttrs {
@@ -43,7 +44,7 @@ function reduceForward(kernel: ReduceKernel, x: Tensor, { axes, keepDims }: Redu
     const inner = sizeOf(shape.slice(last + 1));
     for (let a = ax; a <= last; a++) shape[a] = 1;
     const out = emptyTensor(shape, x.dtype).data;
-    reduceAxisKernel(kernel, data, outer, n, inner, out);
+    getBackend().reduceAxis(kernel, data, outer, n, inner, out);
     data = out;
     i = first;
   }
@@ -133,7 +134,7 @@ function argReduce(kernel: 'argmax' | 'argmin', x: Tensor, axis?: number): Tenso
   const outer = sizeOf(flat.shape.slice(0, ax));
   const inner = sizeOf(flat.shape.slice(ax + 1));
   const out = emptyTensor(reducedShape(flat.shape, [ax], false), 'int32');
-  reduceAxisKernel(kernel, flat.data, outer, n, inner, out.data);
+  getBackend().reduceAxis(kernel, flat.data, outer, n, inner, out.data);
   return out;
 }
 

@@ -3,8 +3,7 @@ import { BoxGradient, Op, defineOp } from '../engine';
 import { DType, allocate, promote } from '../dtype';
 import { Shape, broadcastShapes, formatShape, normalizeAxis, shapesEqual, sizeOf } from '../shape';
 import { Tensor, emptyTensor } from '../tensor';
-import { broadcastCopy } from '../kernels/elementwise';
-import { copyBox, permuteKernel } from '../kernels/layout';
+import { getBackend } from '../backend';
 import { castData } from '../creation';
 import { ShapeError, ValueError } from '../errors';
 
@@ -74,7 +73,7 @@ const permuteOp: Op<{ perm: number[] }> = defineOp<{ perm: number[] }>({
       perm.map((p) => x.shape[p]),
       x.dtype,
     );
-    permuteKernel(x.data, x.shape, perm, out.data);
+    getBackend().permute(x.data, x.shape, perm, out.data);
     return out;
   },
   vjp: (g, _x, _o, { perm }) => {
@@ -115,7 +114,7 @@ const broadcastToOp: Op<{ shape: number[] }> = defineOp<{ shape: number[] }>({
   name: 'broadcastTo',
   forward: ([x], { shape }) => {
     const out = emptyTensor(shape, x.dtype);
-    broadcastCopy(x.data, x.shape, shape, out.data);
+    getBackend().broadcast(x.data, x.shape, shape, out.data);
     return out;
   },
   vjp: (g, [x]) => [sumToShape(g, x.shape)],
@@ -152,7 +151,7 @@ const sliceOp: Op<BoxAttrs> = defineOp<BoxAttrs>({
   name: 'slice',
   forward: ([x], { begin, size }) => {
     const out = emptyTensor(size, x.dtype);
-    copyBox(x.data, x.shape, begin, out.data, size, new Array(size.length).fill(0), size);
+    getBackend().copyBox(x.data, x.shape, begin, out.data, size, new Array(size.length).fill(0), size);
     return out;
   },
   // The gradient is g inside the slice's box and zero elsewhere.
@@ -165,7 +164,7 @@ const padOp: Op<{ before: number[]; shape: number[] }> = defineOp<{ before: numb
   name: 'pad',
   forward: ([x], { before, shape }) => {
     const out = emptyTensor(shape, x.dtype);
-    copyBox(x.data, x.shape, new Array(x.ndim).fill(0), out.data, shape, before, x.shape);
+    getBackend().copyBox(x.data, x.shape, new Array(x.ndim).fill(0), out.data, shape, before, x.shape);
     return out;
   },
   vjp: (g, [x], _o, { before }) => [sliceOp([g], { begin: before, size: [...x.shape] })],
@@ -255,7 +254,7 @@ const concatOp: Op<{ axis: number }> = defineOp<{ axis: number }>({
     tensors.forEach((t, i) => {
       const dstStart = new Array<number>(t.ndim).fill(0);
       dstStart[axis] = offsets[i];
-      copyBox(t.data, t.shape, new Array(t.ndim).fill(0), out.data, shape, dstStart, t.shape);
+      getBackend().copyBox(t.data, t.shape, new Array(t.ndim).fill(0), out.data, shape, dstStart, t.shape);
     });
     return out;
   },
@@ -356,14 +355,7 @@ const gatherOp: Op<GatherAttrs> = defineOp<GatherAttrs>({
       [...x.shape.slice(0, axis), ...indices.shape, ...x.shape.slice(axis + 1)],
       x.dtype,
     );
-    const idx = indices.data;
-    const m = idx.length;
-    for (let o = 0; o < outer; o++) {
-      for (let k = 0; k < m; k++) {
-        const from = (o * length + idx[k]) * inner;
-        out.data.set(x.data.subarray(from, from + inner), (o * m + k) * inner);
-      }
-    }
+    getBackend().gatherAxis(x.data, outer, length, inner, indices.data, out.data);
     return out;
   },
   vjp: (g, [, indices], _o, attrs) => [scatterAddOp([g, indices], attrs), null],
@@ -374,18 +366,10 @@ const gatherOp: Op<GatherAttrs> = defineOp<GatherAttrs>({
 const scatterAddOp: Op<GatherAttrs> = defineOp<GatherAttrs>({
   name: 'scatterAdd',
   forward: ([g, indices], { axis, length }) => {
-    const m = indices.size;
     const shape = [...g.shape.slice(0, axis), length, ...g.shape.slice(axis + indices.ndim)];
     const [outer, inner] = around(shape, axis);
     const out = emptyTensor(shape, g.dtype);
-    const idx = indices.data;
-    for (let o = 0; o < outer; o++) {
-      for (let k = 0; k < m; k++) {
-        const src = (o * m + k) * inner;
-        const dst = (o * length + idx[k]) * inner;
-        for (let j = 0; j < inner; j++) out.data[dst + j] += g.data[src + j];
-      }
-    }
+    getBackend().scatterAddAxis(g.data, outer, length, inner, indices.data, out.data);
     return out;
   },
   vjp: (g, [, indices], _o, attrs) => [gatherOp([g, indices], attrs), null],
@@ -433,6 +417,6 @@ export function oneHot(
   const l = indexTensor(labels);
   checkIndices('oneHot', l, depth);
   const out = allocate(options.dtype ?? 'float32', l.size * depth);
-  for (let i = 0; i < l.size; i++) out[i * depth + l.data[i]] = 1;
+  getBackend().oneHot(l.data, depth, out);
   return new Tensor(out, [...l.shape, depth]);
 }

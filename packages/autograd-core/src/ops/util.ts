@@ -2,7 +2,7 @@
 import { DType, TypedArray, allocate } from '../dtype';
 import { Shape, shapesEqual, sizeOf } from '../shape';
 import { Tensor, TensorLike } from '../tensor';
-import { broadcastCopy } from '../kernels/elementwise';
+import { getBackend } from '../backend';
 import { ValueError } from '../errors';
 
 /** Wraps a number as a 0-d tensor of a dtype that suits `like` (float for non-integers). */
@@ -20,7 +20,7 @@ export function asTensor(x: TensorLike, like?: Tensor): Tensor {
 export function expandData(t: Tensor, shape: Shape): TypedArray {
   if (shapesEqual(t.shape, shape)) return t.data;
   const out = allocate(t.dtype, sizeOf(shape));
-  broadcastCopy(t.data, t.shape, shape, out);
+  getBackend().broadcast(t.data, t.shape, shape, out);
   return out;
 }
 
