@@ -60,21 +60,41 @@ export class StepDecay implements LearningRateSchedule {
 export interface CosineDecayArgs {
   initialLearningRate: number;
   decaySteps: number;
-  /** Final rate as a fraction of the initial one; default 0. */
+  /** Final rate as a fraction of the rate the decay starts from; default 0. */
   alpha?: number;
+  /** Steps of linear warm-up from initialLearningRate to warmupTarget before the decay; default 0. */
+  warmupSteps?: number;
+  /** The rate warm-up reaches and the decay starts from; without it there is no warm-up (Keras). */
+  warmupTarget?: number;
 }
 
-/** lr₀ · ((1 − α)·½(1 + cos(π·min(step, decaySteps)/decaySteps)) + α). */
+/**
+ * Keras's CosineDecay. Without warm-up: lr₀ · ((1 − α)·½(1 + cos(π·min(step, decaySteps)/decaySteps)) + α).
+ * With `warmupTarget`: linear from lr₀ to the target over `warmupSteps`, then the same
+ * decay from the target, counting steps from the end of warm-up.
+ */
 export class CosineDecay implements LearningRateSchedule {
   readonly className = 'CosineDecay';
   constructor(readonly args: CosineDecayArgs) {
     positive('cosineDecay', 'decaySteps', args.decaySteps);
+    const warmup = args.warmupSteps ?? 0;
+    if (!Number.isInteger(warmup) || warmup < 0) {
+      throw new Error(`cosineDecay: warmupSteps must be a non-negative integer, got ${warmup}`);
+    }
+    if (args.warmupTarget !== undefined && !Number.isFinite(args.warmupTarget)) {
+      throw new Error(`cosineDecay: warmupTarget must be a finite number, got ${args.warmupTarget}`);
+    }
   }
   valueAt(step: number): number {
+    const { initialLearningRate, warmupTarget } = this.args;
+    const warmup = warmupTarget === undefined ? 0 : (this.args.warmupSteps ?? 0);
+    if (warmupTarget !== undefined && step < warmup) {
+      return initialLearningRate + ((warmupTarget - initialLearningRate) * step) / warmup;
+    }
     const alpha = this.args.alpha ?? 0;
-    const progress = Math.min(step, this.args.decaySteps) / this.args.decaySteps;
+    const progress = Math.min(step - warmup, this.args.decaySteps) / this.args.decaySteps;
     const cosine = 0.5 * (1 + Math.cos(Math.PI * progress));
-    return this.args.initialLearningRate * ((1 - alpha) * cosine + alpha);
+    return (warmupTarget ?? initialLearningRate) * ((1 - alpha) * cosine + alpha);
   }
   getConfig(): Record<string, unknown> {
     return { ...this.args };

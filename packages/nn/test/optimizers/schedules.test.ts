@@ -29,6 +29,26 @@ describe('learning-rate schedules', () => {
     expect(s.valueAt(500)).toBeCloseTo(0.1, 12);
   });
 
+  test('cosineDecay warms up linearly to warmupTarget, then decays from it (Keras)', () => {
+    const s = cosineDecay({
+      initialLearningRate: 0,
+      decaySteps: 100,
+      warmupSteps: 10,
+      warmupTarget: 2,
+      alpha: 0.1,
+    });
+    expect(s.valueAt(0)).toBe(0);
+    expect(s.valueAt(5)).toBeCloseTo(1, 12);
+    expect(s.valueAt(10)).toBeCloseTo(2, 12);
+    expect(s.valueAt(60)).toBeCloseTo(2 * 0.55, 12);
+    expect(s.valueAt(110)).toBeCloseTo(0.2, 12);
+    // warmupSteps without warmupTarget is ignored, as in Keras.
+    expect(cosineDecay({ initialLearningRate: 1, decaySteps: 100, warmupSteps: 10 }).valueAt(0)).toBe(1);
+    expect(() => cosineDecay({ initialLearningRate: 1, decaySteps: 10, warmupSteps: -1 })).toThrow(
+      'cosineDecay: warmupSteps must be a non-negative integer',
+    );
+  });
+
   test('an optimizer evaluates its schedule at its update count', () => {
     const opt = new SGD({ learningRate: stepDecay({ initialLearningRate: 1, stepSize: 1, factor: 0.5 }) });
     const p = tensor([0], { dtype: 'float64', requiresGrad: true });
