@@ -33,3 +33,9 @@ export {
   syncDirectory,
   isTemporaryNameOf,
 } from './atomic-write';
+export { CharTokenizer } from './text/char-tokenizer';
+export type { CharTokenizerOptions, CharTokenizerJSON } from './text/char-tokenizer';
+export { loadBundledText } from './text/bundled-text';
+export type { BundledTextName } from './text/bundled-text';
+export { TextWindows, splitTokens } from './text/windows';
+export type { TextWindowsOptions, TextBatch, TextSplitOptions } from './text/windows';
