@@ -5,7 +5,7 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import type { Sequential } from '../../models/sequential';
-import { writeFileAtomic } from '../save';
+import { writeFileAtomic } from '@zen/datasets';
 import { TFJS_SHARD_FILE, TfjsModelJson, TfjsWeightSpec } from './format';
 import { layerToTfjs } from './layers-to-tfjs';
 import { trainingConfigToTfjs } from './training';
