@@ -11,6 +11,7 @@ import './converters';
 import { OnnxExportError, OnnxGraph, OnnxValue } from './graph';
 import { channelsLast } from './layout';
 import { IR_VERSION_FOR_OPSET, encodeModel, valueInfo } from './proto';
+import { convertLayer } from './convert';
 import { getOnnxConverter } from './registry';
 
 export interface OnnxExportOptions {
@@ -22,26 +23,6 @@ export const DEFAULT_OPSET = 17;
 
 /** Name of the symbolic batch dimension of inputs and outputs. */
 const BATCH = 'batch';
-
-/** Adds one layer's nodes; returns its output value. */
-export function convertLayer(
-  g: OnnxGraph,
-  layer: Layer,
-  inputs: readonly OnnxValue[],
-  outShape: SymbolicShape,
-): OnnxValue {
-  const converter = getOnnxConverter(layer);
-  const outerScope = g.scope;
-  g.scope = outerScope ? `${outerScope}/${layer.name}` : layer.name;
-  try {
-    const emitted = converter.convert(g, layer, inputs);
-    return typeof emitted === 'string'
-      ? { name: emitted, shape: outShape, channelsFirst: false }
-      : { name: emitted.name, shape: outShape, channelsFirst: emitted.channelsFirst };
-  } finally {
-    g.scope = outerScope;
-  }
-}
 
 /** A stack of layers, each feeding the next. */
 function convertStack(g: OnnxGraph, layers: readonly Layer[], input: OnnxValue): OnnxValue {
@@ -73,8 +54,10 @@ export function toOnnx(model: Sequential, options: OnnxExportOptions = {}): Uint
   }
   const g = new OnnxGraph(opset);
   const first = model.layers[0];
-  const inputType = getOnnxConverter(first).inputType ?? 'float32';
-  const inputShape: SymbolicShape = [null, ...model.inputShape.slice(1)];
+  const converter = getOnnxConverter(first);
+  const inputType = converter.inputType ?? 'float32';
+  const built: SymbolicShape = [null, ...model.inputShape.slice(1)];
+  const inputShape = converter.inputShape ? converter.inputShape(first, built) : built;
   const input: OnnxValue = {
     name: g.claim(`${first.name}_input`),
     shape: inputShape,

@@ -50,6 +50,17 @@ export class OnnxGraph {
     return name;
   }
 
+  /** Runs `build` with names under `scope/name` (a layer, or a part of one). */
+  within<T>(name: string, build: () => T): T {
+    const outer = this.scope;
+    this.scope = outer ? `${outer}/${name}` : name;
+    try {
+      return build();
+    } finally {
+      this.scope = outer;
+    }
+  }
+
   /** Claims an exact name (graph inputs and outputs); fails if it is taken. */
   claim(name: string): string {
     if (this.taken.has(name)) throw new OnnxExportError(`ONNX export: the name '${name}' is used twice`);

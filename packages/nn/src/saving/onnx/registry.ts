@@ -5,6 +5,7 @@
 import type { Layer } from '../../layers/layer';
 import { OnnxExportError, OnnxGraph, OnnxValue } from './graph';
 import type { ElemTypeName } from './proto';
+import type { SymbolicShape } from '../../shapes';
 
 /** What a converter produced: a value name (held NHWC / as Zen-TS sees it) or one with its layout. */
 export type Emitted = string | { name: string; channelsFirst: boolean };
@@ -14,6 +15,8 @@ export interface OnnxConverter<L extends Layer = Layer> {
   convert(g: OnnxGraph, layer: L, inputs: readonly OnnxValue[]): Emitted;
   /** Element type the layer takes when it is a model's first layer (index lookups: 'int32'). */
   inputType?: ElemTypeName;
+  /** The graph input's shape when the layer comes first, from the model's (e.g. a fixed sequence axis). */
+  inputShape?(layer: L, shape: SymbolicShape): SymbolicShape;
 }
 
 const CONVERTERS = new Map<string, OnnxConverter>();

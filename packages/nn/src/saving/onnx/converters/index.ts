@@ -6,3 +6,5 @@ import './embedding';
 import './normalization';
 import './pooling';
 import './recurrent';
+import './attention';
+import './transformer';
