@@ -29,6 +29,7 @@ import type { copyBox, permuteKernel } from './kernels/layout';
 import type { GemmKernel } from './kernels/matmul';
 import type { reduceAxisKernel } from './kernels/reduce';
 import type { softmaxKernel } from './kernels/softmax';
+import type { attentionBackward, attentionForward } from './kernels/attention';
 import { tsKernels } from './kernels';
 import { ValueError } from './errors';
 
@@ -72,6 +73,9 @@ export interface Kernels {
   /** Reductions along one axis of [outer, n, inner]: `reduceAxisKernel`, `softmaxKernel`. */
   reduceAxis: typeof reduceAxisKernel;
   softmax: typeof softmaxKernel;
+  /** Fused scaled dot-product attention, per head, around the gemm it is given (kernels/attention.ts). */
+  attentionForward: typeof attentionForward;
+  attentionBackward: typeof attentionBackward;
   /** Layout: `broadcastCopy`, `permuteKernel`, `copyBox`. */
   broadcast: typeof broadcastCopy;
   permute: typeof permuteKernel;

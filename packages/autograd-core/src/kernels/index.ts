@@ -18,6 +18,7 @@ import { copyBox, permuteKernel } from './layout';
 import { gemmBlocked } from './matmul';
 import { reduceAxisKernel } from './reduce';
 import { softmaxKernel } from './softmax';
+import { attentionBackward, attentionForward } from './attention';
 
 export const tsKernels: Kernels = {
   gemm: gemmBlocked,
@@ -36,6 +37,8 @@ export const tsKernels: Kernels = {
   biasActivation: biasActivationKernel,
   reduceAxis: reduceAxisKernel,
   softmax: softmaxKernel,
+  attentionForward,
+  attentionBackward,
   broadcast: broadcastCopy,
   permute: permuteKernel,
   copyBox,

@@ -12,7 +12,7 @@ import { broadcastShapes, formatShape, shapesEqual, sizeOf } from '../shape';
 import { Tensor, emptyTensor } from '../tensor';
 import { getBackend } from '../backend';
 import { random } from '../random';
-import { AttentionGeometry, attends, attentionBackward, attentionForward } from '../kernels/attention';
+import { AttentionGeometry, attends } from '../kernels/attention';
 import { expandData, sumTangents } from './util';
 import { matmulT } from './matmul';
 import { softmax } from './nn';
@@ -53,7 +53,8 @@ function forward([q, k, v]: readonly Tensor[], attrs: AttentionAttrs): Tensor {
   const drop = attrs.drop;
   const dropped = drop ? (allocate(dtype, probs.length) as Float64Array | Float32Array) : null;
   const out = emptyTensor([...headShape(q), g.tq, g.dv], dtype);
-  attentionForward(getBackend().gemm, q.data, k.data, v.data, g, probs, out.data, drop, dropped);
+  const backend = getBackend();
+  backend.attentionForward(backend.gemm, q.data, k.data, v.data, g, probs, out.data, drop, dropped);
   attrs.saved = { probs, dropped };
   return out;
 }
@@ -160,8 +161,9 @@ function fusedVjp(
   const dv = needs[2] ? emptyTensor(v.shape, v.dtype) : null;
   const grad = g.dtype === q.dtype ? g : g.astype(q.dtype);
   const { probs, dropped } = attrs.saved!;
-  attentionBackward(
-    getBackend().gemm,
+  const backend = getBackend();
+  backend.attentionBackward(
+    backend.gemm,
     q.data,
     k.data,
     v.data,
