@@ -45,7 +45,12 @@ export function toOnnx(model: Sequential, options: OnnxExportOptions = {}): Uint
     );
   }
   if (!(model instanceof Sequential)) {
-    throw new OnnxExportError(`toOnnx: expected a model, got ${describe(model)}`);
+    const kind = describe(model);
+    throw new OnnxExportError(
+      (model as { className?: unknown })?.className
+        ? `toOnnx: only Sequential models export to ONNX so far; got a ${kind}`
+        : `toOnnx: expected a model, got ${kind}`,
+    );
   }
   if (!model.built || !model.inputShape) {
     throw new OnnxExportError(
