@@ -114,6 +114,8 @@ export { fromExpression, EXPRESSION_FUNCTIONS } from './expression';
 export type { ExpressionFunction } from './expression';
 export { checkOptions, nearestName } from './options';
 export { tensor1d, tensor2d, tensor3d, tensor4d } from './tfjs-aliases';
+export { conv2dTranspose } from './ops/conv-transpose';
+export type { Conv2DTransposeOptions } from './ops/conv-transpose';
 export type { OptionsOwner } from './options';
 export type { Conv2DOptions, Pool2DOptions, DropoutOptions } from './ops/nn';
 export { scaledDotProductAttention } from './ops/attention';

@@ -95,3 +95,11 @@ const conv2dBackpropFilterOp: Op<ConvAttrs> = defineOp<ConvAttrs>({
 export function convolve(x: Tensor, filters: Tensor, geometry: WindowGeometry): Tensor {
   return conv2dOp([x, filters], { geometry, filterShape: [...filters.shape] });
 }
+
+/**
+ * The adjoint of `convolve` in its input: dy [N, outH, outW, F] and filters
+ * [kh, kw, C, F] → [N, inH, inW, C] over `geometry` (a transposed convolution).
+ */
+export function convolveTranspose(dy: Tensor, filters: Tensor, geometry: WindowGeometry): Tensor {
+  return conv2dBackpropInputOp([dy, filters], { geometry, filterShape: [...filters.shape] });
+}

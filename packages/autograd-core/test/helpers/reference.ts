@@ -313,3 +313,31 @@ export function pool2d(
         }
   return { shape, data };
 }
+
+/** Transposed convolution by scattering: out[i·s + a − pad, j·s + b − pad, o] += x[i, j, c]·w[a, b, o, c]. */
+export function conv2dTranspose(x: Arr, w: Arr, strides: [number, number], padding: 'valid' | 'same'): Arr {
+  const [N, H, W, C] = x.shape;
+  const [KH, KW, O] = w.shape;
+  const [sh, sw] = strides;
+  const outH = padding === 'same' ? H * sh : (H - 1) * sh + KH;
+  const outW = padding === 'same' ? W * sw : (W - 1) * sw + KW;
+  // 'same' crops the full result as TensorFlow pads the matching conv2d (extra at the end).
+  const padTop = padding === 'same' ? Math.floor(Math.max((H - 1) * sh + KH - outH, 0) / 2) : 0;
+  const padLeft = padding === 'same' ? Math.floor(Math.max((W - 1) * sw + KW - outW, 0) / 2) : 0;
+  const out = new Array<number>(N * outH * outW * O).fill(0);
+  for (let n = 0; n < N; n++)
+    for (let i = 0; i < H; i++)
+      for (let j = 0; j < W; j++)
+        for (let c = 0; c < C; c++)
+          for (let a = 0; a < KH; a++)
+            for (let b = 0; b < KW; b++) {
+              const r = i * sh + a - padTop;
+              const q = j * sw + b - padLeft;
+              if (r < 0 || r >= outH || q < 0 || q >= outW) continue;
+              for (let o = 0; o < O; o++) {
+                out[((n * outH + r) * outW + q) * O + o] +=
+                  x.data[((n * H + i) * W + j) * C + c] * w.data[((a * KW + b) * O + o) * C + c];
+              }
+            }
+  return arr([N, outH, outW, O], out);
+}

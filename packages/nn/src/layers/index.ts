@@ -41,3 +41,19 @@ export type {
   TokenAndPositionEmbeddingArgs,
   PositionCallOptions,
 } from './position-embedding';
+export { Conv1D } from './conv1d';
+export type { Conv1DArgs } from './conv1d';
+export { Conv2DTranspose, DepthwiseConv2D, SeparableConv2D } from './conv-variants';
+export type { Conv2DTransposeArgs, DepthwiseConv2DArgs, SeparableConv2DArgs } from './conv-variants';
+export { UpSampling2D, ZeroPadding2D, Cropping2D } from './resizing';
+export type { UpSampling2DArgs, ZeroPadding2DArgs, Cropping2DArgs } from './resizing';
+export { MaxPooling1D, AveragePooling1D, GlobalAveragePooling1D, GlobalMaxPooling1D } from './pooling1d';
+export type { Pooling1DArgs } from './pooling1d';
+export { RepeatVector, Permute } from './sequence-shape';
+export type { RepeatVectorArgs, PermuteArgs } from './sequence-shape';
+export { SpatialDropout1D, SpatialDropout2D, GaussianNoise } from './noise';
+export type { SpatialDropoutArgs, GaussianNoiseArgs } from './noise';
+export { Rescaling, Normalization } from './preprocessing';
+export type { RescalingArgs, NormalizationLayerArgs } from './preprocessing';
+export { TimeDistributed, Bidirectional } from './wrappers';
+export type { TimeDistributedArgs, BidirectionalArgs, MergeMode, WrappedLayer } from './wrappers';

@@ -1,0 +1,100 @@
+/** Conv1D: convolution along the time axis of [batch, steps, channels] sequences (a conv2d of height 1). */
+import { Tensor, conv2d } from '@zen/autograd-core';
+import { Initializer, InitializerSpec, getInitializer, serializeInitializer } from '../initializers';
+import { SymbolicShape, windowOutputLength } from '../shapes';
+import { optionNames } from '../options';
+import { CallOptions, Layer, LayerArgs, LayerConfig, LayerWeight } from './layer';
+import { registerLayer } from './registry';
+import { ConvCommon, ConvCommonArgs, positiveInteger } from './conv-common';
+
+export interface Conv1DArgs extends LayerArgs, ConvCommonArgs {
+  /** Number of output channels. */
+  filters: number;
+  /** Window length. */
+  kernelSize: number;
+  /** Default 1. */
+  strides?: number;
+  /** Spacing between kernel taps; default 1. */
+  dilationRate?: number;
+  /** Default 'glorotUniform'. */
+  kernelInitializer?: InitializerSpec;
+}
+
+/** Kernel [kernelSize, inChannels, filters] (Keras's layout), bias [filters]. */
+export class Conv1D extends Layer {
+  static readonly optionNames = optionNames<Conv1DArgs, LayerArgs>()([
+    'filters',
+    'kernelSize',
+    'strides',
+    'padding',
+    'dilationRate',
+    'activation',
+    'useBias',
+    'kernelInitializer',
+    'biasInitializer',
+  ]);
+  readonly className = 'Conv1D';
+  readonly filters: number;
+  readonly kernelSize: number;
+  readonly strides: number;
+  readonly dilationRate: number;
+  readonly common: ConvCommon;
+  private readonly kernelInitializer: Initializer;
+  kernel: LayerWeight | null = null;
+  bias: LayerWeight | null = null;
+
+  constructor(args: Conv1DArgs) {
+    super(args);
+    this.filters = positiveInteger('Conv1D', 'filters', args.filters);
+    this.kernelSize = positiveInteger('Conv1D', 'kernelSize', args.kernelSize);
+    this.strides = positiveInteger('Conv1D', 'strides', args.strides ?? 1);
+    this.dilationRate = positiveInteger('Conv1D', 'dilationRate', args.dilationRate ?? 1);
+    this.common = new ConvCommon('Conv1D', args);
+    this.kernelInitializer = getInitializer(args.kernelInitializer ?? 'glorotUniform');
+  }
+
+  override build(inputShape: SymbolicShape): void {
+    const channels = inputShape[2];
+    if (inputShape.length !== 3 || channels === null) {
+      throw new Error(
+        `${this.label}: expects sequences [batch, steps, channels], got rank ${inputShape.length}`,
+      );
+    }
+    this.kernel = this.addWeight('kernel', [this.kernelSize, channels, this.filters], this.kernelInitializer);
+    if (this.common.useBias) this.bias = this.addWeight('bias', [this.filters], this.common.biasInitializer);
+    this.inputSpec = { ndim: 3, axes: { [-1]: channels } };
+  }
+
+  call(x: Tensor, _options: CallOptions): Tensor {
+    const [n, steps, channels] = x.shape;
+    const kernel = this.kernel!.value;
+    const z = conv2d(x.reshape([n, 1, steps, channels]), kernel.reshape([1, ...kernel.shape]), {
+      strides: [1, this.strides],
+      padding: this.common.padding,
+      dilation: [1, this.dilationRate],
+    });
+    return this.common.finish(z.reshape([n, z.shape[2], this.filters]), this.bias?.value ?? null);
+  }
+
+  override computeOutputShape([batch, steps]: SymbolicShape): SymbolicShape {
+    return [
+      batch,
+      windowOutputLength(steps, this.kernelSize, this.strides, this.dilationRate, this.common.padding),
+      this.filters,
+    ];
+  }
+
+  override getConfig(): LayerConfig {
+    return {
+      ...super.getConfig(),
+      ...this.common.config(),
+      filters: this.filters,
+      kernelSize: this.kernelSize,
+      strides: this.strides,
+      dilationRate: this.dilationRate,
+      kernelInitializer: serializeInitializer(this.kernelInitializer),
+    };
+  }
+}
+
+registerLayer('Conv1D', Conv1D);
