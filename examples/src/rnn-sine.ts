@@ -1,7 +1,8 @@
 /**
  * Zen's rnn.py: a SimpleRNN(64) → Dense(10) → Dense(1) network learns to predict the
- * next value of sin(t)·cos(t) from a window of 50 values, then plots its predictions
- * against the truth as an SVG file.
+ * next value of sin(t)·cos(t) from a window of 50 values sampled every 0.1 (about 31
+ * points per period of sin(2t)/2), then plots a contiguous stretch of the series, true
+ * and predicted, as an SVG file.
  */
 import { setSeed } from '@zen/autograd-core';
 import { sineSequences } from '@zen/datasets';
@@ -20,10 +21,12 @@ export async function main(argv: string[] = process.argv.slice(2)) {
     argv,
   );
   const epochs = positiveInt('epochs', options.epochs);
-  const { x, y } = sineSequences({ length: 200, window: 50 });
+  const window = 50;
+  const step = 0.1; // the curve needs many points per period π to read as a curve
+  const { x, y } = sineSequences({ length: 300, window, step });
   setSeed(3);
   const model = new Sequential([
-    new SimpleRNN({ units: 64, inputShape: [50, 1] }),
+    new SimpleRNN({ units: 64, inputShape: [window, 1] }),
     new Dense({ units: 10 }),
     new Dense({ units: 1 }),
   ]);
@@ -40,7 +43,13 @@ export async function main(argv: string[] = process.argv.slice(2)) {
         { name: 'sin(t)·cos(t)', values: Array.from(y.data) },
         { name: 'prediction', values: Array.from(prediction.data), dashed: true },
       ],
-      { title: 'SimpleRNN: next value of sin(t)·cos(t)', xLabel: 'window', yLabel: 'value' },
+      {
+        title: 'SimpleRNN: next value of sin(t)·cos(t)',
+        xLabel: 't',
+        yLabel: 'value',
+        xStart: window * step, // the first target follows the first window
+        xStep: step,
+      },
     ),
   );
   console.log(

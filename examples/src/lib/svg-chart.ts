@@ -22,6 +22,8 @@ export interface ChartOptions {
   height?: number;
   /** Label of the first point on the x axis (1 for epochs); 0 by default. */
   xStart?: number;
+  /** x-axis distance between consecutive points (default 1), e.g. the time step of a series. */
+  xStep?: number;
 }
 
 const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b'];
@@ -75,7 +77,7 @@ export function lineChartSvg(series: readonly Series[], options: ChartOptions): 
     );
   }
   for (const v of ticks(0, n - 1).filter((t) => Number.isInteger(t))) {
-    const label = v + (options.xStart ?? 0);
+    const label = Number((v * (options.xStep ?? 1) + (options.xStart ?? 0)).toPrecision(6));
     parts.push(`<text x="${x(v)}" y="${margin.top + plotH + 16}" text-anchor="middle">${label}</text>`);
   }
   if (options.xLabel) {
