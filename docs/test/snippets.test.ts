@@ -86,6 +86,7 @@ describe('documentation snippets', () => {
         '@zen/nn': ['packages/nn/src/index.ts'],
         '@zen/datasets': ['packages/datasets/src/index.ts'],
         'onnxruntime-node': ['node_modules/onnxruntime-node'],
+        '@tensorflow/tfjs': ['node_modules/@tensorflow/tfjs'],
       },
     });
     const problems = ts
