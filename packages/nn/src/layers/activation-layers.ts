@@ -12,7 +12,7 @@ export interface ActivationArgs extends LayerArgs {
 /** Applies a named activation. */
 export class Activation extends Layer {
   static readonly optionNames = optionNames<ActivationArgs, LayerArgs>()(['activation']);
-  readonly className = 'Activation';
+  override readonly className = 'Activation';
   readonly activation: ActivationName;
   constructor(args: ActivationArgs) {
     super(args);
@@ -38,7 +38,7 @@ export interface ReLUArgs extends LayerArgs {
 /** max(x, 0), optionally capped at `maxValue`. */
 export class ReLU extends Layer {
   static readonly optionNames = optionNames<ReLUArgs, LayerArgs>()(['maxValue']);
-  readonly className = 'ReLU';
+  override readonly className = 'ReLU';
   readonly maxValue: number | undefined;
   constructor(args: ReLUArgs = {}) {
     super(args);
@@ -62,7 +62,7 @@ export interface LeakyReLUArgs extends LayerArgs {
 /** x for x > 0, alpha·x otherwise. */
 export class LeakyReLU extends Layer {
   static readonly optionNames = optionNames<LeakyReLUArgs, LayerArgs>()(['alpha']);
-  readonly className = 'LeakyReLU';
+  override readonly className = 'LeakyReLU';
   readonly alpha: number;
   constructor(args: LeakyReLUArgs = {}) {
     super(args);
@@ -79,7 +79,7 @@ export class LeakyReLU extends Layer {
 /** The logistic function 1 / (1 + e^−x). */
 export class Sigmoid extends Layer {
   static readonly optionNames = optionNames<LayerArgs, LayerArgs>()([]);
-  readonly className = 'Sigmoid';
+  override readonly className = 'Sigmoid';
   constructor(args: LayerArgs = {}) {
     super(args);
   }
@@ -94,7 +94,7 @@ export class Sigmoid extends Layer {
 /** Hyperbolic tangent. */
 export class Tanh extends Layer {
   static readonly optionNames = optionNames<LayerArgs, LayerArgs>()([]);
-  readonly className = 'Tanh';
+  override readonly className = 'Tanh';
   constructor(args: LayerArgs = {}) {
     super(args);
   }
@@ -111,7 +111,7 @@ export interface SoftmaxArgs extends LayerArgs {
 /** e^x / Σ e^x along `axis`. */
 export class Softmax extends Layer {
   static readonly optionNames = optionNames<SoftmaxArgs, LayerArgs>()(['axis']);
-  readonly className = 'Softmax';
+  override readonly className = 'Softmax';
   readonly axis: number;
   constructor(args: SoftmaxArgs = {}) {
     super(args);

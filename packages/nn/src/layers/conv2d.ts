@@ -41,7 +41,7 @@ export class Conv2D extends Layer {
     'kernelInitializer',
     'biasInitializer',
   ]);
-  readonly className = 'Conv2D';
+  override readonly className = 'Conv2D';
   readonly filters: number;
   readonly kernelSize: [number, number];
   readonly strides: [number, number];

@@ -29,7 +29,7 @@ export class Dense extends Layer {
     'kernelInitializer',
     'biasInitializer',
   ]);
-  readonly className = 'Dense';
+  override readonly className = 'Dense';
   readonly units: number;
   readonly activation: ActivationName;
   readonly useBias: boolean;

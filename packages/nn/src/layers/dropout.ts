@@ -15,7 +15,7 @@ export interface DropoutArgs extends LayerArgs {
  */
 export class Dropout extends Layer {
   static readonly optionNames = optionNames<DropoutArgs, LayerArgs>()(['rate']);
-  readonly className = 'Dropout';
+  override readonly className = 'Dropout';
   readonly rate: number;
 
   constructor(args: DropoutArgs) {

@@ -22,7 +22,7 @@ export class Embedding extends Layer {
     'outputDim',
     'embeddingsInitializer',
   ]);
-  readonly className = 'Embedding';
+  override readonly className = 'Embedding';
   readonly inputDim: number;
   readonly outputDim: number;
   protected override readonly castsInput = false;

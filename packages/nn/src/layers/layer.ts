@@ -9,6 +9,7 @@ import { Initializer, InitializerSpec, getInitializer } from '../initializers';
 import { SymbolicShape, formatSymbolicShape } from '../shapes';
 import { checkClassOptions, optionNames } from '../options';
 import { chargeWeight } from './weight-budget';
+import { staticClassName } from '../registry';
 
 /** Float element type of a layer's weights and computations. */
 export type LayerDType = 'float32' | 'float64';
@@ -68,8 +69,11 @@ export interface Logits {
 
 /** Base class of every layer. Subclasses implement `call` and usually `build` and `computeOutputShape`. */
 export abstract class Layer {
-  /** Registry name used by `loadModel` (the class name). */
-  abstract readonly className: string;
+  /**
+   * Registry name used by `loadModel`: a subclass's `className` field, else its
+   * `static className` (the tfjs form), else the constructor's name.
+   */
+  readonly className: string = staticClassName(this.constructor) ?? this.constructor.name;
   readonly dtype: LayerDType;
   /** Shape of one sample (no batch axis), when given at construction. */
   readonly inputShape: readonly (number | null)[] | undefined;

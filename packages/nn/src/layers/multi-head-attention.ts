@@ -85,7 +85,7 @@ export class MultiHeadAttention extends Layer {
     'kernelInitializer',
     'biasInitializer',
   ]);
-  readonly className = 'MultiHeadAttention';
+  override readonly className = 'MultiHeadAttention';
   readonly numHeads: number;
   readonly keyDim: number;
   readonly valueDim: number;

@@ -112,7 +112,7 @@ export class BatchNormalization extends Normalization {
     'movingMeanInitializer',
     'movingVarianceInitializer',
   ]);
-  readonly className = 'BatchNormalization';
+  override readonly className = 'BatchNormalization';
   readonly momentum: number;
   private readonly movingMeanInitializer: Initializer;
   private readonly movingVarianceInitializer: Initializer;
@@ -187,7 +187,7 @@ export class LayerNormalization extends Normalization {
     'betaInitializer',
     'gammaInitializer',
   ]);
-  readonly className = 'LayerNormalization';
+  override readonly className = 'LayerNormalization';
 
   constructor(args: NormalizationArgs = {}) {
     super(args);

@@ -51,7 +51,7 @@ abstract class Pooling2D extends Layer {
 /** The maximum of each window. */
 export class MaxPooling2D extends Pooling2D {
   static readonly optionNames = optionNames<Pooling2DArgs, LayerArgs>()(['poolSize', 'strides', 'padding']);
-  readonly className = 'MaxPooling2D';
+  override readonly className = 'MaxPooling2D';
   call(x: Tensor, _options: CallOptions): Tensor {
     return maxPool2d(x, { poolSize: this.poolSize, strides: this.strides, padding: this.padding });
   }
@@ -60,7 +60,7 @@ export class MaxPooling2D extends Pooling2D {
 /** The mean of each window (over its non-padding elements with 'same'). */
 export class AveragePooling2D extends Pooling2D {
   static readonly optionNames = optionNames<Pooling2DArgs, LayerArgs>()(['poolSize', 'strides', 'padding']);
-  readonly className = 'AveragePooling2D';
+  override readonly className = 'AveragePooling2D';
   call(x: Tensor, _options: CallOptions): Tensor {
     return avgPool2d(x, { poolSize: this.poolSize, strides: this.strides, padding: this.padding });
   }
@@ -69,7 +69,7 @@ export class AveragePooling2D extends Pooling2D {
 /** Mean over height and width: [N, H, W, C] → [N, C]. */
 export class GlobalAveragePooling2D extends Layer {
   static readonly optionNames = optionNames<LayerArgs, LayerArgs>()([]);
-  readonly className: string = 'GlobalAveragePooling2D';
+  override readonly className: string = 'GlobalAveragePooling2D';
   constructor(args: LayerArgs = {}) {
     super(args);
   }

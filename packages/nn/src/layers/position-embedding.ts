@@ -46,7 +46,7 @@ export class PositionEmbedding extends Layer {
     'sequenceLength',
     'initializer',
   ]);
-  readonly className = 'PositionEmbedding';
+  override readonly className = 'PositionEmbedding';
   readonly sequenceLength: number;
   private readonly initializer: Initializer;
   embeddings: LayerWeight | null = null;
@@ -98,7 +98,7 @@ export class TokenAndPositionEmbedding extends Layer {
     'embeddingDim',
     'embeddingsInitializer',
   ]);
-  readonly className = 'TokenAndPositionEmbedding';
+  override readonly className = 'TokenAndPositionEmbedding';
   readonly vocabularySize: number;
   readonly sequenceLength: number;
   readonly embeddingDim: number;

@@ -139,7 +139,7 @@ export class SimpleRNN extends Recurrent {
     'recurrentInitializer',
     'biasInitializer',
   ]);
-  readonly className = 'SimpleRNN';
+  override readonly className = 'SimpleRNN';
   protected readonly gates = 1;
 
   protected step(projected: Tensor, [h]: State): State {
@@ -173,7 +173,7 @@ export class LSTM extends Recurrent {
     'recurrentInitializer',
     'biasInitializer',
   ]);
-  readonly className = 'LSTM';
+  override readonly className = 'LSTM';
   protected readonly gates = 4;
   readonly recurrentActivation: ActivationName;
   readonly unitForgetBias: boolean;
@@ -243,7 +243,7 @@ export class GRU extends Recurrent {
     'recurrentInitializer',
     'biasInitializer',
   ]);
-  readonly className = 'GRU';
+  override readonly className = 'GRU';
   protected readonly gates = 3;
   readonly recurrentActivation: ActivationName;
   readonly resetAfter: boolean;

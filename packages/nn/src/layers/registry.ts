@@ -1,24 +1,34 @@
-/** Maps layer class names to constructors, so `loadModel` can rebuild layers from their configs. */
+/** Layer classes by name, so `loadModel` can rebuild layers from their configs. */
+import { Registry } from '../registry';
 import { Layer, LayerConfig } from './layer';
 
-type LayerConstructor = new (config: never) => Layer;
+/** A layer class (constructed from its config), optionally naming itself with `static className`. */
+export type LayerConstructor = (new (config: never) => Layer) & { readonly className?: unknown };
 
-const registry = new Map<string, LayerConstructor>();
+const layers = new Registry<LayerConstructor>('layer', 'registerLayer');
 
 /**
- * Registers a layer class under `className` (built-in layers register themselves;
- * call this for custom layers before `loadModel`).
+ * Registers a layer class: `registerLayer(MyLayer)` under its `static className`, or
+ * `registerLayer('MyLayer', MyLayer)`. Built-in layers register themselves; register
+ * custom layers before `loadModel`.
  */
-export function registerLayer(className: string, ctor: LayerConstructor): void {
-  registry.set(className, ctor);
+export function registerLayer(ctor: LayerConstructor): void;
+export function registerLayer(className: string, ctor: LayerConstructor): void;
+export function registerLayer(nameOrCtor: string | LayerConstructor, ctor?: LayerConstructor): void {
+  layers.register(nameOrCtor, ctor);
+}
+
+/** The layer class registered under `className`, or undefined. */
+export function getLayerClass(className: string): LayerConstructor | undefined {
+  return layers.get(className);
 }
 
 /** Constructs a layer from its saved `{ className, config }`. */
 export function layerFromConfig(className: string, config: LayerConfig): Layer {
-  const ctor = registry.get(className);
+  const ctor = layers.get(className);
   if (!ctor) {
     throw new Error(
-      `unknown layer class '${className}' (registered: ${[...registry.keys()].sort().join(', ')}); ` +
+      `unknown layer class '${className}' (registered: ${layers.names().join(', ')}); ` +
         'register custom layers with registerLayer before loading',
     );
   }
@@ -27,5 +37,5 @@ export function layerFromConfig(className: string, config: LayerConfig): Layer {
 
 /** Names of the registered layer classes. */
 export function registeredLayers(): string[] {
-  return [...registry.keys()].sort();
+  return layers.names();
 }

@@ -8,7 +8,7 @@ import { optionNames } from '../options';
 /** Flattens each sample: [N, d1, d2, …] → [N, d1·d2·…]. */
 export class Flatten extends Layer {
   static readonly optionNames = optionNames<LayerArgs, LayerArgs>()([]);
-  readonly className = 'Flatten';
+  override readonly className = 'Flatten';
   constructor(args: LayerArgs = {}) {
     super(args);
   }
@@ -38,7 +38,7 @@ export interface ReshapeArgs extends LayerArgs {
 /** Reshapes each sample to `targetShape` (the batch axis is kept). */
 export class Reshape extends Layer {
   static readonly optionNames = optionNames<ReshapeArgs, LayerArgs>()(['targetShape']);
-  readonly className = 'Reshape';
+  override readonly className = 'Reshape';
   readonly targetShape: readonly number[];
 
   constructor(args: ReshapeArgs) {

@@ -77,7 +77,7 @@ export interface EncoderCallOptions extends CallOptions {
 /** A transformer encoder block: bidirectional self-attention, then feed-forward. */
 export class TransformerEncoder extends TransformerLayer {
   static readonly optionNames = TRANSFORMER_OPTIONS;
-  readonly className = 'TransformerEncoder';
+  override readonly className = 'TransformerEncoder';
 
   constructor(args: TransformerEncoderArgs) {
     super('TransformerEncoder', args);
@@ -104,7 +104,7 @@ export interface DecoderCallOptions extends CallOptions {
 /** A transformer decoder block: causal self-attention, optional cross-attention, feed-forward. */
 export class TransformerDecoder extends TransformerLayer {
   static readonly optionNames = TRANSFORMER_OPTIONS;
-  readonly className = 'TransformerDecoder';
+  override readonly className = 'TransformerDecoder';
   private crossAttention: AttentionBlock | null = null;
 
   constructor(args: TransformerDecoderArgs) {

@@ -18,7 +18,7 @@ export interface RMSPropArgs extends OptimizerArgs {
  */
 export class RMSProp extends Optimizer {
   static readonly optionNames = optionNames<RMSPropArgs, OptimizerArgs>()(['rho', 'momentum', 'epsilon']);
-  readonly className = 'RMSProp';
+  override readonly className = 'RMSProp';
   override readonly slotNames = ['rms', 'momentum'];
   readonly rho: number;
   readonly momentum: number;
@@ -66,7 +66,7 @@ export class Adagrad extends Optimizer {
     'initialAccumulatorValue',
     'epsilon',
   ]);
-  readonly className = 'Adagrad';
+  override readonly className = 'Adagrad';
   override readonly slotNames = ['accumulator'];
   readonly initialAccumulatorValue: number;
   readonly epsilon: number;
@@ -112,7 +112,7 @@ export interface AdamArgs extends OptimizerArgs {
  */
 export class Adam extends Optimizer {
   static readonly optionNames = optionNames<AdamArgs, OptimizerArgs>()(['beta1', 'beta2', 'epsilon']);
-  readonly className: string = 'Adam';
+  override readonly className: string = 'Adam';
   override readonly slotNames = ['m', 'v'];
   readonly beta1: number;
   readonly beta2: number;

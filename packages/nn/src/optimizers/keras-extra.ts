@@ -24,7 +24,7 @@ function checkBetas(owner: string, betas: Record<string, number>): void {
  */
 export class Adamax extends Optimizer {
   static readonly optionNames = optionNames<AdamaxArgs, OptimizerArgs>()(['beta1', 'beta2', 'epsilon']);
-  readonly className = 'Adamax';
+  override readonly className = 'Adamax';
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;
@@ -66,7 +66,7 @@ export type NadamArgs = AdamaxArgs;
  */
 export class Nadam extends Optimizer {
   static readonly optionNames = optionNames<NadamArgs, OptimizerArgs>()(['beta1', 'beta2', 'epsilon']);
-  readonly className = 'Nadam';
+  override readonly className = 'Nadam';
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;
@@ -138,7 +138,7 @@ export interface AdadeltaArgs extends OptimizerArgs {
  */
 export class Adadelta extends Optimizer {
   static readonly optionNames = optionNames<AdadeltaArgs, OptimizerArgs>()(['rho', 'epsilon']);
-  readonly className = 'Adadelta';
+  override readonly className = 'Adadelta';
   readonly rho: number;
   readonly epsilon: number;
 
@@ -180,7 +180,7 @@ export interface LionArgs extends OptimizerArgs {
  */
 export class Lion extends Optimizer {
   static readonly optionNames = optionNames<LionArgs, OptimizerArgs>()(['beta1', 'beta2']);
-  readonly className = 'Lion';
+  override readonly className = 'Lion';
   readonly beta1: number;
   readonly beta2: number;
 

@@ -6,6 +6,7 @@
  */
 import { Tensor, TypedArray, noGrad } from '@zen/autograd-core';
 import { LearningRateSchedule, scheduleFromConfig } from './schedules';
+import { staticClassName } from '../registry';
 import { checkClassOptions, optionNames } from '../options';
 
 export interface OptimizerArgs {
@@ -38,7 +39,8 @@ export interface OptimizerState {
 type SavedLearningRate = number | { className: string; config: Record<string, unknown> };
 
 export abstract class Optimizer {
-  abstract readonly className: string;
+  /** Registry name: a subclass's `className` field, else its `static className`, else the constructor's name. */
+  readonly className: string = staticClassName(this.constructor) ?? this.constructor.name;
   /** The rate (or schedule); callbacks such as ReduceLROnPlateau assign new numbers. */
   learningRate: number | LearningRateSchedule;
   readonly clipNorm: number | undefined;

@@ -16,7 +16,7 @@ export interface SGDArgs extends OptimizerArgs {
  */
 export class SGD extends Optimizer {
   static readonly optionNames = optionNames<SGDArgs, OptimizerArgs>()(['momentum', 'nesterov']);
-  readonly className = 'SGD';
+  override readonly className = 'SGD';
   override readonly slotNames = ['velocity'];
   readonly momentum: number;
   readonly nesterov: boolean;
@@ -55,7 +55,7 @@ export interface MomentumArgs extends OptimizerArgs {
 /** Zen's momentum: v ← β·v + lr·g, p ← p − v. Default learning rate 0.01. */
 export class Momentum extends Optimizer {
   static readonly optionNames = optionNames<MomentumArgs, OptimizerArgs>()(['momentum']);
-  readonly className = 'Momentum';
+  override readonly className = 'Momentum';
   override readonly slotNames = ['velocity'];
   readonly momentum: number;
 
