@@ -37,6 +37,12 @@ export type { RMSPropArgs, AdagradArgs, AdamArgs, AdamWArgs } from './optimizers
 export { Nadam, Adadelta, Adamax, Lion } from './optimizers/keras-extra';
 export type { NadamArgs, AdadeltaArgs, AdamaxArgs, LionArgs } from './optimizers/keras-extra';
 export { getOptimizer } from './optimizers/registry';
+export { registerOptimizer } from './optimizers/registry';
+export type { OptimizerConstructor, SavedOptimizer } from './optimizers/registry';
+export { registerSchedule, ConfiguredSchedule } from './optimizers/schedules';
+export type { ScheduleConstructor } from './optimizers/schedules';
+export { registerLoss } from './training/loss-spec';
+export type { RegisteredLoss } from './training/loss-spec';
 export type { OptimizerSpec } from './optimizers/registry';
 export {
   exponentialDecay,

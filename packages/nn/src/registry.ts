@@ -7,8 +7,7 @@ import { ValueError } from '@zen/autograd-core';
 
 /** A class (or function) that may carry its registered name as `static className`. */
 export type Registrable = { readonly className?: unknown } & (
-  | (abstract new (...args: never[]) => unknown)
-  | ((...args: never[]) => unknown)
+  (abstract new (...args: never[]) => unknown) | ((...args: never[]) => unknown)
 );
 
 /** The `static className` of a class, or null. */
@@ -43,7 +42,8 @@ export class Registry<V extends Registrable> {
     }
     const className = staticClassName(nameOrValue);
     if (className === null) {
-      const what = typeof nameOrValue === 'function' ? nameOrValue.name || 'an anonymous class' : typeof nameOrValue;
+      const what =
+        typeof nameOrValue === 'function' ? nameOrValue.name || 'an anonymous class' : typeof nameOrValue;
       throw new ValueError(
         `${this.registerName}: ${what} has no static className; declare \`static readonly className = '${
           typeof nameOrValue === 'function' && nameOrValue.name ? nameOrValue.name : 'MyClass'

@@ -2,6 +2,7 @@
 export { Layer, LayerWeight } from './layer';
 export type { LayerArgs, CallOptions, LayerConfig, InputSpec, Logits, LayerDType } from './layer';
 export { registerLayer, registeredLayers } from './registry';
+export type { LayerConstructor } from './registry';
 export { Dense } from './dense';
 export type { DenseArgs } from './dense';
 export { Conv2D } from './conv2d';

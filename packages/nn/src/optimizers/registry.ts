@@ -9,7 +9,18 @@ import { Adadelta, Adamax, Lion, Nadam } from './keras-extra';
 export type OptimizerConstructor = (new (args: never) => Optimizer) & { readonly className?: unknown };
 
 const optimizers = new Registry<OptimizerConstructor>('optimizer', 'registerOptimizer');
-for (const [name, ctor] of Object.entries({ SGD, Momentum, RMSProp, Adagrad, Adam, AdamW, Nadam, Adadelta, Adamax, Lion }))
+for (const [name, ctor] of Object.entries({
+  SGD,
+  Momentum,
+  RMSProp,
+  Adagrad,
+  Adam,
+  AdamW,
+  Nadam,
+  Adadelta,
+  Adamax,
+  Lion,
+}))
   optimizers.register(name, ctor);
 
 /**
@@ -19,7 +30,10 @@ for (const [name, ctor] of Object.entries({ SGD, Momentum, RMSProp, Adagrad, Ada
  */
 export function registerOptimizer(ctor: OptimizerConstructor): void;
 export function registerOptimizer(className: string, ctor: OptimizerConstructor): void;
-export function registerOptimizer(nameOrCtor: string | OptimizerConstructor, ctor?: OptimizerConstructor): void {
+export function registerOptimizer(
+  nameOrCtor: string | OptimizerConstructor,
+  ctor?: OptimizerConstructor,
+): void {
   optimizers.register(nameOrCtor, ctor);
 }
 

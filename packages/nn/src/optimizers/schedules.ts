@@ -1,11 +1,24 @@
 /** Learning-rate schedules: the rate as a function of the optimiser's update count. */
 
+import { Registry, staticClassName } from '../registry';
+
 /** A learning rate that changes with the number of updates done so far. */
 export interface LearningRateSchedule {
   readonly className: string;
   /** The rate for the update after `step` updates. */
   valueAt(step: number): number;
   getConfig(): Record<string, unknown>;
+}
+
+/** A schedule configured by one options object, which is also its saved config. */
+export abstract class ConfiguredSchedule<A extends object> implements LearningRateSchedule {
+  /** Registry name: a subclass's `className` field, else its `static className`, else the class name. */
+  readonly className: string = staticClassName(this.constructor) ?? this.constructor.name;
+  constructor(readonly args: A) {}
+  abstract valueAt(step: number): number;
+  getConfig(): Record<string, unknown> {
+    return Object.fromEntries(Object.entries(this.args));
+  }
 }
 
 export interface ExponentialDecayArgs {
@@ -17,9 +30,10 @@ export interface ExponentialDecayArgs {
 }
 
 /** lr₀ · decayRate^(step / decaySteps) (the exponent floored with `staircase`). */
-export class ExponentialDecay implements LearningRateSchedule {
-  readonly className = 'ExponentialDecay';
-  constructor(readonly args: ExponentialDecayArgs) {
+export class ExponentialDecay extends ConfiguredSchedule<ExponentialDecayArgs> {
+  override readonly className = 'ExponentialDecay';
+  constructor(args: ExponentialDecayArgs) {
+    super(args);
     positive('exponentialDecay', 'decaySteps', args.decaySteps);
   }
   valueAt(step: number): number {
@@ -27,9 +41,6 @@ export class ExponentialDecay implements LearningRateSchedule {
     return (
       this.args.initialLearningRate * Math.pow(this.args.decayRate, this.args.staircase ? Math.floor(p) : p)
     );
-  }
-  getConfig(): Record<string, unknown> {
-    return { ...this.args };
   }
 }
 
@@ -42,18 +53,16 @@ export interface StepDecayArgs {
 }
 
 /** lr₀ · factor^⌊step / stepSize⌋. */
-export class StepDecay implements LearningRateSchedule {
-  readonly className = 'StepDecay';
-  constructor(readonly args: StepDecayArgs) {
+export class StepDecay extends ConfiguredSchedule<StepDecayArgs> {
+  override readonly className = 'StepDecay';
+  constructor(args: StepDecayArgs) {
+    super(args);
     positive('stepDecay', 'stepSize', args.stepSize);
   }
   valueAt(step: number): number {
     return (
       this.args.initialLearningRate * Math.pow(this.args.factor ?? 0.5, Math.floor(step / this.args.stepSize))
     );
-  }
-  getConfig(): Record<string, unknown> {
-    return { ...this.args };
   }
 }
 
@@ -73,9 +82,10 @@ export interface CosineDecayArgs {
  * With `warmupTarget`: linear from lr₀ to the target over `warmupSteps`, then the same
  * decay from the target, counting steps from the end of warm-up.
  */
-export class CosineDecay implements LearningRateSchedule {
-  readonly className = 'CosineDecay';
-  constructor(readonly args: CosineDecayArgs) {
+export class CosineDecay extends ConfiguredSchedule<CosineDecayArgs> {
+  override readonly className = 'CosineDecay';
+  constructor(args: CosineDecayArgs) {
+    super(args);
     positive('cosineDecay', 'decaySteps', args.decaySteps);
     const warmup = args.warmupSteps ?? 0;
     if (!Number.isInteger(warmup) || warmup < 0) {
@@ -96,9 +106,6 @@ export class CosineDecay implements LearningRateSchedule {
     const cosine = 0.5 * (1 + Math.cos(Math.PI * progress));
     return (warmupTarget ?? initialLearningRate) * ((1 - alpha) * cosine + alpha);
   }
-  getConfig(): Record<string, unknown> {
-    return { ...this.args };
-  }
 }
 
 function positive(schedule: string, name: string, value: number): void {
@@ -110,19 +117,38 @@ export const exponentialDecay = (args: ExponentialDecayArgs): LearningRateSchedu
 export const stepDecay = (args: StepDecayArgs): LearningRateSchedule => new StepDecay(args);
 export const cosineDecay = (args: CosineDecayArgs): LearningRateSchedule => new CosineDecay(args);
 
+/** A schedule class, constructed from its saved config. */
+export type ScheduleConstructor = (new (config: never) => LearningRateSchedule) & {
+  readonly className?: unknown;
+};
+
+const schedules = new Registry<ScheduleConstructor>('learning-rate schedule', 'registerSchedule');
+registerSchedule('ExponentialDecay', ExponentialDecay);
+registerSchedule('StepDecay', StepDecay);
+registerSchedule('CosineDecay', CosineDecay);
+
+/**
+ * Registers a schedule class (`registerSchedule(MySchedule)` by its `static className`,
+ * or `registerSchedule('MySchedule', MySchedule)`) so optimisers using it save and load.
+ * Its constructor takes the object its `getConfig()` returns.
+ */
+export function registerSchedule(ctor: ScheduleConstructor): void;
+export function registerSchedule(className: string, ctor: ScheduleConstructor): void;
+export function registerSchedule(nameOrCtor: string | ScheduleConstructor, ctor?: ScheduleConstructor): void {
+  schedules.register(nameOrCtor, ctor);
+}
+
 /** Rebuilds a schedule from its saved `{ className, config }`. */
 export function scheduleFromConfig(saved: {
   className: string;
   config: Record<string, unknown>;
 }): LearningRateSchedule {
-  switch (saved.className) {
-    case 'ExponentialDecay':
-      return new ExponentialDecay(saved.config as unknown as ExponentialDecayArgs);
-    case 'StepDecay':
-      return new StepDecay(saved.config as unknown as StepDecayArgs);
-    case 'CosineDecay':
-      return new CosineDecay(saved.config as unknown as CosineDecayArgs);
-    default:
-      throw new Error(`unknown learning-rate schedule '${saved.className}'`);
+  const ctor = schedules.get(saved.className);
+  if (!ctor) {
+    throw new Error(
+      `unknown learning-rate schedule '${saved.className}' (registered: ${schedules.names().join(', ')}); ` +
+        'register custom schedules with registerSchedule before loading',
+    );
   }
+  return new ctor(saved.config as never);
 }

@@ -4,6 +4,7 @@ import { FusableActivation } from '../activations';
 import * as losses from '../losses';
 import { LossFunction } from '../losses';
 import { checkLossConfig } from './options';
+import { Registry } from '../registry';
 
 export type LossName =
   | 'meanSquaredError'
@@ -37,14 +38,32 @@ export interface LossConfig {
   delta?: number;
 }
 
-export type LossSpec = LossName | LossConfig | LossFunction;
+/** A loss as model.json stores it: a built-in config, or the name of a registered loss. */
+export type SavedLoss = LossConfig | { name: string };
+
+export type LossSpec = LossName | LossConfig | LossFunction | SavedLoss;
+
+/** A user loss, optionally naming itself with a `className` property. */
+export type RegisteredLoss = LossFunction & { readonly className?: unknown };
+
+const customLosses = new Registry<RegisteredLoss>('loss', 'registerLoss');
+
+/**
+ * Registers a loss function so compile takes its name and a model compiled with it saves
+ * and loads: `registerLoss('myLoss', fn)`, or `registerLoss(fn)` with `fn.className` set.
+ */
+export function registerLoss(fn: RegisteredLoss): void;
+export function registerLoss(name: string, fn: RegisteredLoss): void;
+export function registerLoss(nameOrFn: string | RegisteredLoss, fn?: RegisteredLoss): void {
+  customLosses.register(nameOrFn, fn);
+}
 
 /** A compiled loss. */
 export interface ResolvedLoss {
   /** Display name. */
   name: string;
-  /** JSON form for model.json; null for custom functions. */
-  config: LossConfig | null;
+  /** JSON form for model.json; null for unregistered custom functions. */
+  config: SavedLoss | null;
   compute(yTrue: Tensor, yPred: Tensor): Tensor;
   /** The activation whose logits this loss can take directly (cross-entropies from probabilities). */
   fusesWith: FusableActivation | null;
@@ -85,9 +104,11 @@ function builtinName(fn: LossFunction): LossName | null {
 }
 
 /** Resolves a loss spec; throws naming the unknown loss. */
-export function resolveLoss(spec: LossSpec): ResolvedLoss {
+export function resolveLoss(spec: LossSpec | string): ResolvedLoss {
   let config: LossConfig;
-  if (typeof spec === 'function') {
+  const registered = registeredLoss(spec);
+  if (registered) return registered;
+  if (isFunction(spec)) {
     const name = builtinName(spec);
     if (!name) {
       return {
@@ -102,10 +123,10 @@ export function resolveLoss(spec: LossSpec): ResolvedLoss {
     }
     config = { name };
   } else if (typeof spec === 'string') {
-    config = { name: spec };
+    config = { name: spec as LossName };
   } else {
     checkLossConfig(spec);
-    config = { ...spec };
+    config = { ...spec } as LossConfig;
   }
   const name = canonicalName(config.name);
   if (!name) {
@@ -115,6 +136,25 @@ export function resolveLoss(spec: LossSpec): ResolvedLoss {
   }
   config.name = name;
   return builtin(config as LossConfig & { name: LossName });
+}
+
+function isFunction(spec: LossSpec | string): spec is LossFunction {
+  return typeof spec === 'function';
+}
+
+/** A registered custom loss named (or given) by `spec`, or null. */
+function registeredLoss(spec: LossSpec | string): ResolvedLoss | null {
+  let name: string | undefined;
+  let fn: RegisteredLoss | undefined;
+  if (isFunction(spec)) {
+    name = customLosses.names().find((n) => customLosses.get(n) === spec);
+    fn = spec;
+  } else {
+    name = typeof spec === 'string' ? spec : spec.name;
+    fn = customLosses.get(name);
+  }
+  if (name === undefined || fn === undefined) return null;
+  return { name, config: { name }, compute: fn, fusesWith: null, computeFromLogits: unreachable };
 }
 
 function builtin(config: LossConfig): ResolvedLoss {

@@ -7,7 +7,7 @@ import type { CompileArgs } from '../../models/sequential';
 import { getMetric } from '../../metrics';
 import type { Optimizer } from '../../optimizers/optimizer';
 import { optimizerFromConfig } from '../../optimizers/registry';
-import type { LossConfig } from '../../training/loss-spec';
+import type { LossConfig, SavedLoss } from '../../training/loss-spec';
 import { resolveLoss } from '../../training/loss-spec';
 import { KerasObject, classNameOf } from './format';
 import { camelKeys, toSnakeCase } from './keys';
@@ -39,9 +39,9 @@ function optimizerFromTfjs(saved: KerasObject): Optimizer | null {
 /** Compile arguments from a trainingConfig, or null when it names something Zen-TS lacks. */
 export function compileArgsFromTfjs(training: Record<string, unknown> | undefined): CompileArgs | null {
   if (!training || typeof training.loss !== 'string') return null;
-  let loss: LossConfig;
+  let loss: SavedLoss;
   try {
-    loss = resolveLoss(training.loss as LossConfig['name']).config!;
+    loss = resolveLoss(training.loss).config!;
   } catch {
     return null;
   }
