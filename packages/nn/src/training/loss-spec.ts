@@ -41,7 +41,8 @@ export interface LossConfig {
 /** A loss as model.json stores it: a built-in config, or the name of a registered loss. */
 export type SavedLoss = LossConfig | { name: string };
 
-export type LossSpec = LossName | LossConfig | LossFunction | SavedLoss;
+/** A loss as compile takes it; a string that is not a built-in name must be registered (registerLoss). */
+export type LossSpec = LossName | LossConfig | LossFunction | SavedLoss | (string & {});
 
 /** A user loss, optionally naming itself with a `className` property. */
 export type RegisteredLoss = LossFunction & { readonly className?: unknown };

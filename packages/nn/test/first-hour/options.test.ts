@@ -98,7 +98,7 @@ describe('unknown options name the nearest valid one', () => {
 
   test("a user's layer subclass with options of its own is not refused", () => {
     class Scale extends Layer {
-      readonly className = 'Scale';
+      override readonly className = 'Scale';
       readonly factor: number;
       constructor(args: { factor: number; name?: string }) {
         super(args as never);

@@ -2,7 +2,7 @@ import { Tensor, tensor } from '@zen/autograd-core';
 import { CallOptions, Dense, Layer, LayerConfig, registerLayer, registeredLayers, Sequential } from '@zen/nn';
 
 class Scale extends Layer {
-  readonly className = 'Scale';
+  override readonly className = 'Scale';
   factor: number;
   constructor(args: { factor: number; name?: string }) {
     super(args);

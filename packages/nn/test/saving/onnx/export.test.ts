@@ -84,7 +84,7 @@ describe('the exported graph', () => {
 });
 
 class Doubling extends Layer {
-  readonly className = 'Doubling';
+  override readonly className = 'Doubling';
   call(x: Tensor, _options: CallOptions): Tensor {
     return x.mul(2);
   }
