@@ -3,6 +3,7 @@
  * under the weight budget the weights file can fill, checks the weights file's size and
  * CRC-32, restores every weight exactly, and then the optimiser state and random stream.
  */
+import { FormatError } from '@zen/autograd-core';
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import { Sequential } from '../models/sequential';
@@ -57,7 +58,7 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
 
 /** Builds the model modelConfig describes; every malformed field is named with the file and layer. */
 function buildModel(file: ModelFile, modelPath: string): Sequential {
-  const fail = (problem: string) => new Error(`loadModel: ${modelPath}: ${problem}`);
+  const fail = (problem: string) => new FormatError(`loadModel: ${modelPath}: ${problem}`);
   const { className, config } = file.modelConfig;
   if (className !== 'Sequential')
     throw fail(`modelConfig.className '${className}' is not a known model class`);
@@ -101,7 +102,7 @@ function compileFrom(model: Sequential, file: ModelFile, modelPath: string): voi
   if (!training || !training.loss || !training.optimizer) return;
   const optimizer = training.optimizer as { className?: unknown; config?: unknown };
   if (!isObject(optimizer) || typeof optimizer.className !== 'string' || !isObject(optimizer.config))
-    throw new Error(
+    throw new FormatError(
       `loadModel: ${modelPath}: trainingConfig.optimizer must be an object { className, config }`,
     );
   try {
@@ -111,7 +112,9 @@ function compileFrom(model: Sequential, file: ModelFile, modelPath: string): voi
       metrics: (training.metrics as string[] | undefined) ?? [],
     });
   } catch (error) {
-    throw new Error(`loadModel: ${modelPath}: trainingConfig: ${(error as Error).message}`, { cause: error });
+    throw new FormatError(`loadModel: ${modelPath}: trainingConfig: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }
 
@@ -121,7 +124,7 @@ function checkOrder(names: readonly string[], byName: Map<string, WeightEntry>, 
     const a = byName.get(names[k - 1])!;
     const b = byName.get(names[k])!;
     if (a.byteOffset > b.byteOffset) {
-      throw new Error(
+      throw new FormatError(
         `loadModel: ${modelPath}: weights '${a.name}' and '${b.name}' are stored out of the model's order ` +
           `(byte offsets ${a.byteOffset} and ${b.byteOffset}); the manifest's names do not match the weights file`,
       );
@@ -143,7 +146,7 @@ export async function loadModel(source: string): Promise<Sequential> {
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new Error(`loadModel: ${modelPath} is not valid JSON (${(error as Error).message})`, {
+    throw new FormatError(`loadModel: ${modelPath} is not valid JSON (${(error as Error).message})`, {
       cause: error,
     });
   }
@@ -157,7 +160,7 @@ export async function loadModel(source: string): Promise<Sequential> {
     throw explain(error, weightsPath, 'weights file');
   }
   if (size !== manifest.byteLength) {
-    throw new Error(
+    throw new FormatError(
       `loadModel: ${weightsPath} is ${size < manifest.byteLength ? 'truncated' : 'too long'}: ` +
         `${size} bytes, but ${modelPath} describes ${manifest.byteLength}`,
     );
@@ -189,10 +192,10 @@ export async function loadModel(source: string): Promise<Sequential> {
 
   const bytes = await readOrExplain(weightsPath, 'weights file');
   if (bytes.length !== manifest.byteLength)
-    throw new Error(`loadModel: ${weightsPath} changed size while it was read`);
+    throw new FormatError(`loadModel: ${weightsPath} changed size while it was read`);
   const actual = formatCrc(crc32(bytes));
   if (actual !== manifest.checksum.value) {
-    throw new Error(
+    throw new FormatError(
       `loadModel: ${weightsPath} is corrupted: its CRC-32 is ${actual} but ${modelPath} records ${manifest.checksum.value}`,
     );
   }

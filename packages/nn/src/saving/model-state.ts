@@ -3,7 +3,7 @@
  * 'optimizer') the optimiser's update count and per-parameter arrays and the model's random
  * stream, so training resumes exactly where it stopped.
  */
-import { RANDOM_STREAM_STATE_SIZE } from '@zen/autograd-core';
+import { FormatError, RANDOM_STREAM_STATE_SIZE } from '@zen/autograd-core';
 import type { RandomStream, Tensor } from '@zen/autograd-core';
 import type { LayerWeight } from '../layers/layer';
 import type { Optimizer, OptimizerState } from '../optimizers/optimizer';
@@ -108,7 +108,7 @@ export function restoreOptimizerState(
   file: string,
 ): void {
   const fail = (entry: WeightEntry, problem: string) =>
-    new Error(`loadModel: ${file}: optimizer entry '${entry.name}' ${problem}`);
+    new FormatError(`loadModel: ${file}: optimizer entry '${entry.name}' ${problem}`);
   const params = model.parameters();
   const byName = new Map(namedWeights(model).map(({ name, weight }) => [name, weight.value]));
   const optimizer = model.optimizer;
@@ -156,7 +156,7 @@ export function restoreOptimizerState(
   }
   if (optimizer && (sawIterations || state.slots.length > 0)) {
     if (!sawIterations)
-      throw new Error(`loadModel: ${file}: the optimizer state has no '${ITERATIONS_ENTRY}' entry`);
+      throw new FormatError(`loadModel: ${file}: the optimizer state has no '${ITERATIONS_ENTRY}' entry`);
     optimizer.setState(params, state);
   }
 }

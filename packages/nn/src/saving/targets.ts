@@ -4,6 +4,7 @@
  * name rather than taken for a folder called 'scheme:'. Browser handlers (IndexedDB, http)
  * plug in here.
  */
+import { ValueError } from '@zen/autograd-core';
 import { fileURLToPath } from 'url';
 import * as path from 'path';
 import { MODEL_FILE } from './format';
@@ -27,25 +28,25 @@ const SUPPORTED = 'a directory path, the path of a model.json, or a file:// URL'
 /** The local path a `file://` URL or plain path denotes; refuses other schemes by name. */
 function localPath(target: unknown, where: string): string {
   if (typeof target !== 'string' || target === '') {
-    throw new Error(
+    throw new ValueError(
       `${where}: expected ${SUPPORTED}, got ${target === '' ? 'an empty string' : typeof target}`,
     );
   }
   const scheme = SCHEME.exec(target)?.[1];
   if (scheme === undefined) return target;
   if (scheme.toLowerCase() !== 'file') {
-    throw new Error(
+    throw new ValueError(
       `${where}: '${scheme}://' targets are not supported here ('${target}'); use ${SUPPORTED}`,
     );
   }
   // tfjs-node's relative form 'file://./dir' (or 'file://dir') names a path relative to the cwd.
   const rest = target.slice('file://'.length);
-  if (rest === '') throw new Error(`${where}: '${target}' names no path`);
+  if (rest === '') throw new ValueError(`${where}: '${target}' names no path`);
   if (!rest.startsWith('/')) return rest;
   try {
     return fileURLToPath(target);
   } catch (error) {
-    throw new Error(`${where}: '${target}' is not a valid file:// URL (${(error as Error).message})`, {
+    throw new ValueError(`${where}: '${target}' is not a valid file:// URL (${(error as Error).message})`, {
       cause: error,
     });
   }

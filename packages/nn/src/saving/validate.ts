@@ -4,6 +4,7 @@
  * without gap or overlap), and that the model's weights each appear exactly once with
  * their shape and dtype. Every message names the file and the field.
  */
+import { FormatError } from '@zen/autograd-core';
 import { FORMAT_NAME, FORMAT_VERSION, ModelFile, OPTIMIZER_GROUP, WeightEntry, bytesPer } from './format';
 
 /** Every array starts on a multiple of 4 bytes (the file is a sequence of float32 and float64 arrays). */
@@ -16,10 +17,12 @@ const show = (v: unknown): string => (typeof v === 'string' ? `'${v}'` : (JSON.s
 
 /** Parses and checks the container fields of model.json (not the topology, which its builder checks). */
 export function validateModelFile(parsed: unknown, file: string): ModelFile {
-  const fail = (problem: string) => new Error(`loadModel: ${file}: ${problem}`);
+  const fail = (problem: string) => new FormatError(`loadModel: ${file}: ${problem}`);
   if (!isObject(parsed)) throw fail('is not a JSON object');
   if (parsed.format !== FORMAT_NAME)
-    throw new Error(`loadModel: ${file} is not a Zen-TS model file (format '${String(parsed.format)}')`);
+    throw new FormatError(
+      `loadModel: ${file} is not a Zen-TS model file (format '${String(parsed.format)}')`,
+    );
   const version = parsed.formatVersion;
   if (!Number.isInteger(version) || (version as number) < 1 || (version as number) > FORMAT_VERSION) {
     throw fail(
@@ -41,8 +44,9 @@ export function validateModelFile(parsed: unknown, file: string): ModelFile {
 
 function validateManifest(manifest: unknown, version: number, file: string): void {
   const fail = (field: string, problem: string) =>
-    new Error(`loadModel: ${file}: weightsManifest.${field} ${problem}`);
-  if (!isObject(manifest)) throw new Error(`loadModel: ${file}: weightsManifest is missing or not an object`);
+    new FormatError(`loadModel: ${file}: weightsManifest.${field} ${problem}`);
+  if (!isObject(manifest))
+    throw new FormatError(`loadModel: ${file}: weightsManifest is missing or not an object`);
   const { path: weightsPath, byteLength, byteOrder, checksum, weights } = manifest;
   if (
     typeof weightsPath !== 'string' ||
@@ -139,7 +143,7 @@ export function matchModelWeights(
   expected: readonly ExpectedWeight[],
   file: string,
 ): Map<string, WeightEntry> {
-  const fail = (problem: string) => new Error(`loadModel: ${file}: ${problem}`);
+  const fail = (problem: string) => new FormatError(`loadModel: ${file}: ${problem}`);
   const model = entries.filter((e) => e.group === undefined);
   const byName = new Map(model.map((e) => [e.name, e]));
   for (const { name, shape, dtype } of expected) {

@@ -8,17 +8,13 @@ import { promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as ts from 'typescript';
-import { Tensor, makeGenerator, setSeed, tensor } from '@zen/autograd-core';
+import { makeGenerator, setSeed, tensor } from '@zen/autograd-core';
 import { Adam, Dense, Sequential, loadModel } from '@zen/nn';
 import { testValues } from '../helpers';
+import { bits, useTempDir } from './temp-dir';
 
 let dir: string;
-beforeEach(async () => {
-  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'zen-crash-'));
-});
-afterEach(async () => {
-  await fs.rm(dir, { recursive: true, force: true });
-});
+useTempDir('zen-crash-', (d) => (dir = d));
 
 const x = tensor(testValues(8, 5), { shape: [2, 4] });
 const y = tensor([
@@ -34,8 +30,6 @@ function tinyModel(seed: number): Sequential {
   model.trainOnBatch(x, y);
   return model;
 }
-
-const bits = (t: Tensor) => Array.from(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength));
 
 /** Which of `candidates` the model in `dir` equals (its index), or -1. */
 async function whichModel(at: string, candidates: readonly Sequential[]): Promise<number> {

@@ -1,7 +1,6 @@
 import { promises as fs } from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { Tensor, setSeed, tensor } from '@zen/autograd-core';
+import { setSeed, tensor } from '@zen/autograd-core';
 import {
   Adam,
   BatchNormalization,
@@ -19,14 +18,10 @@ import {
   loadModel,
 } from '@zen/nn';
 import { testValues } from '../helpers';
+import { bits, useTempDir } from './temp-dir';
 
 let dir: string;
-beforeEach(async () => {
-  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'zen-save-'));
-});
-afterEach(async () => {
-  await fs.rm(dir, { recursive: true, force: true });
-});
+useTempDir('zen-save-', (d) => (dir = d));
 
 const images = tensor(
   testValues(6 * 8 * 8, 2).map((v) => (v + 1) / 2),
@@ -58,8 +53,6 @@ async function weightsFile(at: string): Promise<string> {
   const json = JSON.parse(await fs.readFile(path.join(at, 'model.json'), 'utf8'));
   return path.join(at, json.weightsManifest.path);
 }
-
-const bits = (t: Tensor) => Array.from(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength));
 
 describe('save → loadModel', () => {
   test('a trained CNN with batch norm round-trips: bit-identical predictions, weights, training config', async () => {
