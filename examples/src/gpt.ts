@@ -8,6 +8,7 @@
  *   npm run gpt -- --steps 300 --layers 2         # a quicker run
  *   npm run gpt -- --text my.txt --minutes 10     # your own text, for at most 10 minutes
  *   npm run gpt -- --generate "Call me" --model models/gpt-moby
+ *   npm run gpt -- --export-onnx                  # also write <out>/model.onnx (docs/deploy.md)
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -21,6 +22,7 @@ import {
   TokenAndPositionEmbedding,
   TransformerDecoder,
   cosineDecay,
+  exportOnnx,
   generate,
   loadModel,
 } from '@zen/nn';
@@ -35,6 +37,8 @@ export interface GptResult {
   tokensPerSecond: number;
   sample: string;
   modelDir: string | null;
+  /** The ONNX file, with --export-onnx. */
+  onnxFile?: string;
 }
 
 /** The model of the reference script: pre-norm GELU decoders, 4·width feed-forward. */
@@ -105,6 +109,10 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<GptR
       length: { type: 'string', description: 'characters to sample', default: '300' },
       temperature: { type: 'string', description: 'sampling temperature (0: greedy)', default: '0.8' },
       verbose: { type: 'string', description: '0 quiet, 1 progress', default: '1' },
+      'export-onnx': {
+        type: 'boolean',
+        description: 'also write <out>/model.onnx (token ids [batch, context])',
+      },
     },
     argv,
   );
@@ -228,7 +236,13 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<GptR
   log(
     `saved the model and ${TOKENIZER_FILE} to ${outDir}/ (sample again: npm run gpt -- --generate "Call me")`,
   );
-  return { steps: done, trainLoss, valLoss, tokensPerSecond, sample, modelDir: outDir };
+  let onnxFile: string | undefined;
+  if (options['export-onnx']) {
+    onnxFile = path.join(outDir, 'model.onnx');
+    await exportOnnx(model, onnxFile);
+    log(`exported ${onnxFile} (ONNX opset 17: int32 token ids [batch, ${context}] → logits)`);
+  }
+  return { steps: done, trainLoss, valLoss, tokensPerSecond, sample, modelDir: outDir, onnxFile };
 }
 
 if (require.main === module) runMain(() => main());
