@@ -7,6 +7,7 @@ import * as path from 'path';
 import type { Sequential } from '../../models/sequential';
 import { writeFileAtomic } from '@zen/datasets';
 import { TFJS_SHARD_FILE, TfjsModelJson, TfjsWeightSpec } from './format';
+import { toSnakeCase } from './keys';
 import { layerToTfjs } from './layers-to-tfjs';
 import { trainingConfigToTfjs } from './training';
 
@@ -16,7 +17,11 @@ function packWeights(model: Sequential): { bytes: Uint8Array; specs: TfjsWeightS
   const parts: Float32Array[] = [];
   for (const layer of model.layers) {
     for (const w of layer.weights) {
-      specs.push({ name: `${layer.name}/${w.name}`, shape: [...w.value.shape], dtype: 'float32' });
+      specs.push({
+        name: `${layer.name}/${toSnakeCase(w.name)}`,
+        shape: [...w.value.shape],
+        dtype: 'float32',
+      });
       parts.push(Float32Array.from(w.value.data));
     }
   }

@@ -118,6 +118,31 @@ function recurrent(kind: 'SimpleRNN' | 'LSTM' | 'GRU'): Converter {
   };
 }
 
+/** 3 from `3` or `[3]` (Keras writes one-dimensional sizes as lists). */
+const single = (v: unknown): unknown => (Array.isArray(v) && v.length === 1 ? v[0] : v);
+
+function pooling1d(className: string): Converter {
+  return (o) => {
+    const poolSize = single(o.get('poolSize') ?? 2);
+    o.requireDefault('dataFormat', 'channels_last', 'channelsLast');
+    return [className, { poolSize, strides: single(o.get('strides') ?? poolSize), padding: padding(o) }];
+  };
+}
+
+/** Options shared by the 2-D convolution variants (bias, activation, padding, strides). */
+function convCommon(o: OptionReader, source: SourceInfo, ...weights: string[]): Args {
+  ignoreInitializers(o, ...weights, 'bias');
+  noPenalties(o, ...weights, 'bias');
+  o.requireDefault('dataFormat', 'channels_last', 'channelsLast');
+  return {
+    kernelSize: o.get('kernelSize'),
+    strides: o.get('strides') ?? 1,
+    padding: padding(o),
+    activation: activation(o, 'activation', source),
+    useBias: o.boolean('useBias', true),
+  };
+}
+
 const CONVERTERS: Record<string, Converter> = {
   Dense: (o, source) => {
     ignoreInitializers(o, 'kernel', 'bias');
@@ -208,6 +233,49 @@ const CONVERTERS: Record<string, Converter> = {
   SimpleRNN: recurrent('SimpleRNN'),
   LSTM: recurrent('LSTM'),
   GRU: recurrent('GRU'),
+  Conv1D: (o, source) => {
+    const common = convCommon(o, source, 'kernel');
+    o.requireDefault('groups', 1);
+    const sizes = { kernelSize: single(common.kernelSize), strides: single(common.strides) };
+    const dilationRate = single(o.get('dilationRate') ?? 1);
+    return ['Conv1D', { ...common, ...sizes, dilationRate, filters: o.get('filters') }];
+  },
+  Conv2DTranspose: (o, source) => {
+    const common = convCommon(o, source, 'kernel');
+    o.requireDefault('outputPadding');
+    o.requireDefault('dilationRate', 1, [1, 1]);
+    return ['Conv2DTranspose', { ...common, filters: o.get('filters') }];
+  },
+  DepthwiseConv2D: (o, source) => {
+    const common = convCommon(o, source, 'depthwise');
+    o.requireDefault('dilationRate', 1, [1, 1]);
+    return ['DepthwiseConv2D', { ...common, depthMultiplier: o.number('depthMultiplier', 1) }];
+  },
+  SeparableConv2D: (o, source) => {
+    const common = convCommon(o, source, 'depthwise', 'pointwise');
+    o.requireDefault('dilationRate', 1, [1, 1]);
+    const depthMultiplier = o.number('depthMultiplier', 1);
+    return ['SeparableConv2D', { ...common, depthMultiplier, filters: o.get('filters') }];
+  },
+  MaxPooling1D: pooling1d('MaxPooling1D'),
+  AveragePooling1D: pooling1d('AveragePooling1D'),
+  GlobalAveragePooling1D: globalPooling('GlobalAveragePooling1D'),
+  GlobalMaxPooling1D: globalPooling('GlobalMaxPooling1D'),
+  UpSampling2D: (o) => {
+    o.requireDefault('dataFormat', 'channels_last', 'channelsLast');
+    o.requireDefault('interpolation', 'nearest');
+    return ['UpSampling2D', { size: o.get('size') ?? 2 }];
+  },
+  ZeroPadding2D: (o) => {
+    o.requireDefault('dataFormat', 'channels_last', 'channelsLast');
+    return ['ZeroPadding2D', { padding: o.get('padding') ?? 1 }];
+  },
+  Cropping2D: (o) => {
+    o.requireDefault('dataFormat', 'channels_last', 'channelsLast');
+    return ['Cropping2D', { cropping: o.get('cropping') ?? 0 }];
+  },
+  RepeatVector: (o) => ['RepeatVector', { n: o.get('n') }],
+  Permute: (o) => ['Permute', { dims: o.get('dims') }],
   Activation: (o, source) => ['Activation', { activation: activation(o, 'activation', source) }],
   ReLU: (o) => {
     o.requireDefault('negativeSlope', 0);
@@ -227,6 +295,12 @@ CONVERTERS.MaxPool2D = CONVERTERS.MaxPooling2D;
 CONVERTERS.AvgPool2D = CONVERTERS.AveragePooling2D;
 CONVERTERS.GlobalAvgPool2D = CONVERTERS.GlobalAveragePooling2D;
 CONVERTERS.GlobalMaxPool2D = CONVERTERS.GlobalMaxPooling2D;
+CONVERTERS.MaxPool1D = CONVERTERS.MaxPooling1D;
+CONVERTERS.AvgPool1D = CONVERTERS.AveragePooling1D;
+CONVERTERS.GlobalAvgPool1D = CONVERTERS.GlobalAveragePooling1D;
+CONVERTERS.GlobalMaxPool1D = CONVERTERS.GlobalMaxPooling1D;
+CONVERTERS.Convolution1D = CONVERTERS.Conv1D;
+CONVERTERS.Convolution2D = CONVERTERS.Conv2D;
 
 /** Layer classes this reader converts. */
 export const SUPPORTED_TFJS_LAYERS = Object.keys(CONVERTERS).sort();

@@ -38,6 +38,22 @@ function recurrent(className: 'SimpleRNN' | 'LSTM' | 'GRU'): Picker {
 
 const channelsLast = { dataFormat: 'channels_last' };
 
+/** The options every convolution variant shares, plus the variant's own. */
+function conv(className: string, ...keys: string[]): Picker {
+  return (c, p) => [
+    className,
+    {
+      ...pick(c, 'kernelSize', 'strides', 'padding', 'useBias', ...keys),
+      activation: activation(c, 'activation', p),
+      ...channelsLast,
+    },
+  ];
+}
+
+const pooling1d =
+  (className: string): Picker =>
+  (c) => [className, pick(c, 'poolSize', 'strides', 'padding')];
+
 const PICKERS: Record<string, Picker> = {
   Dense: (c, p) => ['Dense', { ...pick(c, 'units', 'useBias'), activation: activation(c, 'activation', p) }],
   Conv2D: (c, p) => [
@@ -55,6 +71,19 @@ const PICKERS: Record<string, Picker> = {
   ],
   GlobalAveragePooling2D: () => ['GlobalAveragePooling2D', channelsLast],
   GlobalMaxPooling2D: () => ['GlobalMaxPooling2D', channelsLast],
+  Conv1D: conv('Conv1D', 'filters', 'dilationRate'),
+  Conv2DTranspose: conv('Conv2DTranspose', 'filters'),
+  DepthwiseConv2D: conv('DepthwiseConv2D', 'depthMultiplier'),
+  SeparableConv2D: conv('SeparableConv2D', 'depthMultiplier', 'filters'),
+  MaxPooling1D: pooling1d('MaxPooling1D'),
+  AveragePooling1D: pooling1d('AveragePooling1D'),
+  GlobalAveragePooling1D: () => ['GlobalAveragePooling1D', {}],
+  GlobalMaxPooling1D: () => ['GlobalMaxPooling1D', {}],
+  UpSampling2D: (c) => ['UpSampling2D', { size: c.size, interpolation: 'nearest', ...channelsLast }],
+  ZeroPadding2D: (c) => ['ZeroPadding2D', { padding: c.padding, ...channelsLast }],
+  Cropping2D: (c) => ['Cropping2D', { cropping: c.cropping, ...channelsLast }],
+  RepeatVector: (c) => ['RepeatVector', pick(c, 'n')],
+  Permute: (c) => ['Permute', pick(c, 'dims')],
   Flatten: () => ['Flatten', {}],
   Reshape: (c) => ['Reshape', pick(c, 'targetShape')],
   Dropout: (c) => ['Dropout', pick(c, 'rate')],

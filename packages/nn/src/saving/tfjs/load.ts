@@ -62,6 +62,9 @@ function inputBatchShape(entry: KerasObject, file: string): BatchShape {
   return shape as BatchShape;
 }
 
+/** A weight's name without ':0' and spelling: 'depthwise_kernel:0' and 'depthwiseKernel' match. */
+const weightKey = (name: string): string => name.replace(/:\d+$/, '').replace(/_/g, '').toLowerCase();
+
 /** Weight names → (layer name, weight name): 'dense_Dense1/kernel', 'lstm/lstm_cell/kernel:0'. */
 function weightsByLayer(
   weights: Map<string, TfjsWeight>,
@@ -69,13 +72,13 @@ function weightsByLayer(
   const index = new Map<string, TfjsWeight>();
   for (const [name, w] of weights) {
     const parts = name.split('/');
-    const weight = parts[parts.length - 1].replace(/:\d+$/, '');
+    const weight = weightKey(parts[parts.length - 1]);
     for (const part of parts.slice(0, -1)) {
       const key = `${part}/${weight}`;
       if (!index.has(key)) index.set(key, w);
     }
   }
-  return (layer, weight) => index.get(`${layer}/${weight}`) ?? null;
+  return (layer, weight) => index.get(`${layer}/${weightKey(weight)}`) ?? null;
 }
 
 function assignWeights(layers: readonly Layer[], weights: Map<string, TfjsWeight>, file: string): void {

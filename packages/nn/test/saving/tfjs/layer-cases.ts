@@ -170,6 +170,83 @@ export const LAYER_CASES: LayerCase[] = [
     input: normal([2, 12]),
   },
   {
+    name: 'Conv1D (same, strides; dilated) + MaxPooling1D + AveragePooling1D',
+    build: () =>
+      sequential([
+        tf.layers.conv1d({
+          filters: 4,
+          kernelSize: 3,
+          strides: 2,
+          padding: 'same',
+          activation: 'tanh',
+          inputShape: [9, 2],
+        }),
+        tf.layers.conv1d({ filters: 3, kernelSize: 2, dilationRate: 2 }),
+        tf.layers.maxPooling1d({ poolSize: 2, strides: 1 }),
+        tf.layers.averagePooling1d({ poolSize: 2 }),
+      ]),
+    input: normal([2, 9, 2]),
+  },
+  {
+    name: 'GlobalAveragePooling1D',
+    build: () => sequential([tf.layers.globalAveragePooling1d({ inputShape: [5, 3] })]),
+    input: normal([2, 5, 3]),
+  },
+  {
+    name: 'GlobalMaxPooling1D',
+    build: () => sequential([tf.layers.globalMaxPooling1d({ inputShape: [5, 3] })]),
+    input: normal([2, 5, 3]),
+  },
+  {
+    name: 'DepthwiseConv2D and SeparableConv2D',
+    build: () =>
+      sequential([
+        tf.layers.depthwiseConv2d({
+          kernelSize: 3,
+          depthMultiplier: 2,
+          padding: 'same',
+          inputShape: [6, 6, 2],
+        }),
+        tf.layers.separableConv2d({ filters: 3, kernelSize: 2, strides: 2, activation: 'relu' }),
+      ]),
+    input: normal([2, 6, 6, 2]),
+  },
+  {
+    name: 'Conv2DTranspose (valid and same with strides)',
+    build: () =>
+      sequential([
+        tf.layers.conv2dTranspose({ filters: 3, kernelSize: 3, inputShape: [4, 4, 2] }),
+        tf.layers.conv2dTranspose({ filters: 2, kernelSize: 2, strides: 2, padding: 'same' }),
+      ]),
+    input: normal([2, 4, 4, 2]),
+  },
+  {
+    name: 'UpSampling2D, ZeroPadding2D, Cropping2D',
+    build: () =>
+      sequential([
+        tf.layers.upSampling2d({ size: [2, 3], inputShape: [3, 2, 2] }),
+        tf.layers.zeroPadding2d({
+          padding: [
+            [1, 0],
+            [2, 1],
+          ],
+        }),
+        tf.layers.cropping2D({
+          cropping: [
+            [0, 1],
+            [1, 2],
+          ],
+        }),
+      ]),
+    input: normal([2, 3, 2, 2]),
+  },
+  {
+    name: 'RepeatVector and Permute',
+    build: () =>
+      sequential([tf.layers.repeatVector({ n: 3, inputShape: [4] }), tf.layers.permute({ dims: [2, 1] })]),
+    input: normal([2, 4]),
+  },
+  {
     name: 'Activation, ReLU (maxValue), LeakyReLU, Softmax layers',
     build: () =>
       sequential([
