@@ -48,7 +48,7 @@ export class Conv2DTranspose extends Layer {
     'kernelInitializer',
     'biasInitializer',
   ]);
-  readonly className = 'Conv2DTranspose';
+  override readonly className = 'Conv2DTranspose';
   readonly filters: number;
   readonly kernelSize: [number, number];
   readonly strides: [number, number];
@@ -203,7 +203,7 @@ export class DepthwiseConv2D extends DepthwiseBase {
     'depthwiseInitializer',
     'biasInitializer',
   ]);
-  readonly className = 'DepthwiseConv2D';
+  override readonly className = 'DepthwiseConv2D';
 
   constructor(args: DepthwiseConv2DArgs) {
     super('DepthwiseConv2D', args);
@@ -250,7 +250,7 @@ export class SeparableConv2D extends DepthwiseBase {
     'pointwiseInitializer',
     'biasInitializer',
   ]);
-  readonly className = 'SeparableConv2D';
+  override readonly className = 'SeparableConv2D';
   readonly filters: number;
   private readonly pointwiseInitializer: Initializer;
   pointwiseKernel: LayerWeight | null = null;

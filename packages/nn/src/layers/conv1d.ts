@@ -33,7 +33,7 @@ export class Conv1D extends Layer {
     'kernelInitializer',
     'biasInitializer',
   ]);
-  readonly className = 'Conv1D';
+  override readonly className = 'Conv1D';
   readonly filters: number;
   readonly kernelSize: number;
   readonly strides: number;

@@ -48,14 +48,14 @@ abstract class SpatialDropout extends Layer {
 /** SpatialDropout for sequences [batch, steps, channels]. */
 export class SpatialDropout1D extends SpatialDropout {
   static readonly optionNames = optionNames<SpatialDropoutArgs, LayerArgs>()(['rate']);
-  readonly className = 'SpatialDropout1D';
+  override readonly className = 'SpatialDropout1D';
   protected readonly rank = 3;
 }
 
 /** SpatialDropout for NHWC images. */
 export class SpatialDropout2D extends SpatialDropout {
   static readonly optionNames = optionNames<SpatialDropoutArgs, LayerArgs>()(['rate']);
-  readonly className = 'SpatialDropout2D';
+  override readonly className = 'SpatialDropout2D';
   protected readonly rank = 4;
 }
 
@@ -67,7 +67,7 @@ export interface GaussianNoiseArgs extends LayerArgs {
 /** Adds N(0, stddev²) noise in training (a regulariser); the identity at inference. */
 export class GaussianNoise extends Layer {
   static readonly optionNames = optionNames<GaussianNoiseArgs, LayerArgs>()(['stddev']);
-  readonly className = 'GaussianNoise';
+  override readonly className = 'GaussianNoise';
   readonly stddev: number;
 
   constructor(args: GaussianNoiseArgs) {

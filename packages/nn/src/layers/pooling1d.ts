@@ -57,21 +57,21 @@ abstract class Pooling1D extends Layer {
 /** The maximum of each window of steps. */
 export class MaxPooling1D extends Pooling1D {
   static readonly optionNames = optionNames<Pooling1DArgs, LayerArgs>()(['poolSize', 'strides', 'padding']);
-  readonly className = 'MaxPooling1D';
+  override readonly className = 'MaxPooling1D';
   protected readonly pool = maxPool2d;
 }
 
 /** The mean of each window of steps. */
 export class AveragePooling1D extends Pooling1D {
   static readonly optionNames = optionNames<Pooling1DArgs, LayerArgs>()(['poolSize', 'strides', 'padding']);
-  readonly className = 'AveragePooling1D';
+  override readonly className = 'AveragePooling1D';
   protected readonly pool = avgPool2d;
 }
 
 /** The mean over all steps: [batch, steps, channels] → [batch, channels]. */
 export class GlobalAveragePooling1D extends Layer {
   static readonly optionNames = optionNames<LayerArgs, LayerArgs>()([]);
-  readonly className: string = 'GlobalAveragePooling1D';
+  override readonly className: string = 'GlobalAveragePooling1D';
 
   override build(): void {
     this.inputSpec = { ndim: 3 };

@@ -15,7 +15,7 @@ export interface RescalingArgs extends LayerArgs {
 /** x·scale + offset (e.g. pixels from [0, 255] to [0, 1] with scale 1/255). */
 export class Rescaling extends Layer {
   static readonly optionNames = optionNames<RescalingArgs, LayerArgs>()(['scale', 'offset']);
-  readonly className = 'Rescaling';
+  override readonly className = 'Rescaling';
   readonly scale: number;
   readonly offset: number;
 
@@ -57,7 +57,7 @@ export class Normalization extends Layer {
     'mean',
     'variance',
   ]);
-  readonly className = 'Normalization';
+  override readonly className = 'Normalization';
   readonly axis: number;
   private readonly given: { mean: number[]; variance: number[] } | null;
   mean: LayerWeight | null = null;

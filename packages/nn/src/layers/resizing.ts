@@ -46,7 +46,7 @@ export interface UpSampling2DArgs extends LayerArgs {
 /** Repeats each pixel size[0] × size[1] times (nearest-neighbour upsampling), by reshape and broadcast. */
 export class UpSampling2D extends Layer {
   static readonly optionNames = optionNames<UpSampling2DArgs, LayerArgs>()(['size', 'interpolation']);
-  readonly className = 'UpSampling2D';
+  override readonly className = 'UpSampling2D';
   readonly size: [number, number];
 
   constructor(args: UpSampling2DArgs = {}) {
@@ -89,7 +89,7 @@ export interface ZeroPadding2DArgs extends LayerArgs {
 /** Adds rows and columns of zeros around each image. */
 export class ZeroPadding2D extends Layer {
   static readonly optionNames = optionNames<ZeroPadding2DArgs, LayerArgs>()(['padding']);
-  readonly className = 'ZeroPadding2D';
+  override readonly className = 'ZeroPadding2D';
   readonly padding: [[number, number], [number, number]];
 
   constructor(args: ZeroPadding2DArgs = {}) {
@@ -123,7 +123,7 @@ export interface Cropping2DArgs extends LayerArgs {
 /** Removes rows and columns at the edges of each image. */
 export class Cropping2D extends Layer {
   static readonly optionNames = optionNames<Cropping2DArgs, LayerArgs>()(['cropping']);
-  readonly className = 'Cropping2D';
+  override readonly className = 'Cropping2D';
   readonly cropping: [[number, number], [number, number]];
 
   constructor(args: Cropping2DArgs = {}) {

@@ -14,7 +14,7 @@ export interface RepeatVectorArgs extends LayerArgs {
 /** Repeats a [batch, features] input n times: [batch, n, features] (a broadcast; gradients sum). */
 export class RepeatVector extends Layer {
   static readonly optionNames = optionNames<RepeatVectorArgs, LayerArgs>()(['n']);
-  readonly className = 'RepeatVector';
+  override readonly className = 'RepeatVector';
   readonly n: number;
 
   constructor(args: RepeatVectorArgs) {
@@ -48,7 +48,7 @@ export interface PermuteArgs extends LayerArgs {
 /** Reorders the axes after the batch axis. */
 export class Permute extends Layer {
   static readonly optionNames = optionNames<PermuteArgs, LayerArgs>()(['dims']);
-  readonly className = 'Permute';
+  override readonly className = 'Permute';
   readonly dims: number[];
 
   constructor(args: PermuteArgs) {

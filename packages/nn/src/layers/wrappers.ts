@@ -96,7 +96,7 @@ export interface TimeDistributedArgs extends LayerArgs {
 /** Applies `layer` to every step of [batch, steps, …]: the steps are folded into the batch axis. */
 export class TimeDistributed extends Wrapper {
   static readonly optionNames = optionNames<TimeDistributedArgs, LayerArgs>()(['layer']);
-  readonly className = 'TimeDistributed';
+  override readonly className = 'TimeDistributed';
   readonly layer: Layer;
 
   constructor(args: TimeDistributedArgs) {
@@ -161,7 +161,7 @@ function reverseTime(x: Tensor): Tensor {
  */
 export class Bidirectional extends Wrapper {
   static readonly optionNames = optionNames<BidirectionalArgs, LayerArgs>()(['layer', 'mergeMode']);
-  readonly className = 'Bidirectional';
+  override readonly className = 'Bidirectional';
   readonly forwardLayer: Layer;
   readonly backwardLayer: Layer;
   readonly mergeMode: MergeMode;
