@@ -58,7 +58,7 @@ export function randomizeWeights(model: Sequential): void {
     for (const layer of model.layers) {
       layer.setWeights(
         layer.weights.map((w) =>
-          w.name === 'moving_variance'
+          w.name.endsWith('variance')
             ? rand([...w.value.shape]).add(0.5)
             : randn([...w.value.shape]).mul(0.5),
         ),

@@ -8,3 +8,4 @@ import './pooling';
 import './recurrent';
 import './attention';
 import './transformer';
+import './more-layers';

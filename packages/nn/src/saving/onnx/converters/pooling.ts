@@ -12,7 +12,13 @@ for (const [className, opType] of [
   registerOnnxConverter<MaxPooling2D | AveragePooling2D>(className, {
     convert: (g, layer, [input]) => {
       const x = channelsFirst(g, input);
-      const attrs = windowAttributes(input, layer.poolSize, layer.strides, [1, 1], layer.padding);
+      const attrs = windowAttributes(
+        input.shape.slice(1, 3),
+        layer.poolSize,
+        layer.strides,
+        [1, 1],
+        layer.padding,
+      );
       // Averages count only the non-padding elements, as Zen-TS does ('same').
       if (opType === 'AveragePool') attrs.count_include_pad = 0;
       return { name: g.op(opType, [x.name], attrs), channelsFirst: true };

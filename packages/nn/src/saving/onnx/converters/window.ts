@@ -1,6 +1,5 @@
 /** Window attributes shared by Conv and the pooling ops: TensorFlow's 'same'/'valid' padding in ONNX terms. */
 import type { AttrValue } from '../proto';
-import type { OnnxValue } from '../graph';
 
 /**
  * 'valid' is no padding. 'same' pads (out − 1)·stride + span − in in total, the extra
@@ -8,19 +7,18 @@ import type { OnnxValue } from '../graph';
  * known, else auto_pad SAME_UPPER, which is the same rule computed at run time.
  */
 export function windowAttributes(
-  input: OnnxValue,
-  kernel: readonly [number, number],
-  strides: readonly [number, number],
-  dilations: readonly [number, number],
+  spatial: readonly (number | null)[],
+  kernel: readonly number[],
+  strides: readonly number[],
+  dilations: readonly number[],
   padding: 'valid' | 'same',
 ): Record<string, AttrValue> {
   const attrs: Record<string, AttrValue> = { kernel_shape: kernel, strides };
-  if (padding === 'valid') return { ...attrs, pads: [0, 0, 0, 0] };
-  const [, h, w] = input.shape; // NHWC
-  if (h === null || w === null) return { ...attrs, auto_pad: 'SAME_UPPER' };
+  if (padding === 'valid') return { ...attrs, pads: spatial.flatMap(() => [0, 0]) };
+  if (spatial.some((d) => d === null)) return { ...attrs, auto_pad: 'SAME_UPPER' };
   const begin: number[] = [];
   const end: number[] = [];
-  [h, w].forEach((size, i) => {
+  (spatial as number[]).forEach((size, i) => {
     const out = Math.ceil(size / strides[i]);
     const span = (kernel[i] - 1) * dilations[i] + 1;
     const total = Math.max((out - 1) * strides[i] + span - size, 0);
