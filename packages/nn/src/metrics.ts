@@ -6,6 +6,9 @@
 import { Tensor, noGrad } from '@zen/autograd-core';
 import { meanAbsoluteError, meanSquaredError } from './losses';
 import { formatSymbolicShape } from './shapes';
+import { Metric, STATEFUL_BY_NAME, statefulFunction } from './stateful-metrics';
+export { Metric, AUC, Precision, Recall, TopKCategoricalAccuracy, MeanIoU } from './stateful-metrics';
+export type { AUCArgs, ThresholdMetricArgs, TopKArgs, MeanIoUArgs } from './stateful-metrics';
 
 /** A metric: the batch value of some quality from (yTrue, yPred). */
 export type MetricFunction = (yTrue: Tensor, yPred: Tensor) => number;
@@ -94,7 +97,7 @@ const BY_NAME: Record<string, MetricFunction> = {
 export type CustomMetric = (yTrue: Tensor, yPred: Tensor) => number | Tensor;
 
 /** A metric as compile takes it: a name or a function (its log key is the name, or the function's name). */
-export type MetricSpec = string | MetricFunction | CustomMetric;
+export type MetricSpec = string | MetricFunction | CustomMetric | Metric;
 
 /** A custom metric's value as a number: numbers and one-element tensors are accepted. */
 function metricNumber(key: string, value: unknown): number {
@@ -111,6 +114,10 @@ function metricNumber(key: string, value: unknown): number {
 
 /** Resolves a metric name or function to [log key, function]. */
 export function getMetric(spec: MetricSpec): [string, MetricFunction] {
+  if (spec instanceof Metric) return [spec.name, statefulFunction(spec)];
+  if (typeof spec === 'string' && STATEFUL_BY_NAME[spec]) {
+    return [spec, statefulFunction(STATEFUL_BY_NAME[spec]())];
+  }
   if (typeof spec === 'function') {
     const key = spec.name || 'metric';
     return [key, (yTrue, yPred) => metricNumber(key, (spec as CustomMetric)(yTrue, yPred))];

@@ -18,6 +18,7 @@ import { checkSamples } from '../training/data';
 import { summarize } from './summary';
 import { SaveOptions, saveModel } from '../saving/save';
 import { checkCompileArgs } from '../training/options';
+import { metricState, uniqueKeys } from '../stateful-metrics';
 
 export interface CompileArgs {
   /** An Optimizer, or a name with default options ('adam', 'sgd', 'rmsprop', …). */
@@ -215,7 +216,8 @@ export class Sequential {
     const metricSpecs = args.metrics ?? [];
     if (!Array.isArray(metricSpecs))
       throw new Error('compile: metrics must be an array of names or functions');
-    this.compiled = { loss: resolveLoss(args.loss), metrics: metricSpecs.map(getMetric), metricSpecs };
+    const metrics = uniqueKeys(metricSpecs.map(getMetric));
+    this.compiled = { loss: resolveLoss(args.loss), metrics, metricSpecs };
     this.optimizer = getOptimizer(args.optimizer);
     this.optimizer.attach(() => this.parameters());
   }
@@ -264,6 +266,19 @@ export class Sequential {
     }
     const out = last.apply(h, options);
     return { loss: loss.compute(y, out), predictions: () => out };
+  }
+
+  /** @internal Starts the stateful metrics afresh (each epoch and evaluation); returns their log keys. */
+  resetMetricStates(): Set<string> {
+    const keys = new Set<string>();
+    for (const [key, fn] of this.compiled?.metrics ?? []) {
+      const state = metricState(fn);
+      if (state) {
+        state.resetState();
+        keys.add(key);
+      }
+    }
+    return keys;
   }
 
   /** @internal Metric values for one batch. */

@@ -67,15 +67,23 @@ export function checkPositiveInteger(where: string, name: string, value: number)
 export class LogAverager {
   private sums = new Map<string, number>();
   private weight = 0;
+  private latest = new Map<string, number>();
+
+  /** `exact`: keys of stateful metrics, whose latest value already covers every batch. */
+  constructor(private readonly exact: ReadonlySet<string> = new Set()) {}
 
   add(values: Record<string, number>, weight: number): void {
-    for (const [key, v] of Object.entries(values)) this.sums.set(key, (this.sums.get(key) ?? 0) + v * weight);
+    for (const [key, v] of Object.entries(values)) {
+      if (this.exact.has(key)) this.latest.set(key, v);
+      else this.sums.set(key, (this.sums.get(key) ?? 0) + v * weight);
+    }
     this.weight += weight;
   }
 
   means(): Record<string, number> {
     const out: Record<string, number> = {};
     for (const [key, total] of this.sums) out[key] = total / this.weight;
+    for (const [key, value] of this.latest) out[key] = value;
     return out;
   }
 }

@@ -35,7 +35,7 @@ export function evaluateModel(
     checkFinite(where, 'y', y);
   }
   const n = x.shape[0];
-  const totals = new LogAverager();
+  const totals = new LogAverager(model.resetMetricStates());
   noGrad(() => {
     for (let start = 0; start < n; start += batchSize) {
       const end = Math.min(n, start + batchSize);

@@ -101,7 +101,7 @@ export async function fitModel(model: Sequential, x: Tensor, y: Tensor, args: Fi
     await callbacks.onEpochBegin(epoch, {});
     for (let i = 0; i < samples; i++) order[i] = i;
     if (args.shuffle ?? true) shuffleInPlace(order, model.randomStream.next);
-    const running = new LogAverager();
+    const running = new LogAverager(model.resetMetricStates());
     for (let step = 0; step < steps; step++) {
       const start = step * batchSize;
       const end = Math.min(samples, start + batchSize);
