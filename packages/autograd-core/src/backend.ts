@@ -30,6 +30,7 @@ import type { GemmKernel } from './kernels/matmul';
 import type { reduceAxisKernel } from './kernels/reduce';
 import type { softmaxKernel } from './kernels/softmax';
 import type { attentionBackward, attentionForward } from './kernels/attention';
+import type { geluKernel } from './kernels/gelu';
 import { tsKernels } from './kernels';
 import { ValueError } from './errors';
 
@@ -76,6 +77,8 @@ export interface Kernels {
   /** Fused scaled dot-product attention, per head, around the gemm it is given (kernels/attention.ts). */
   attentionForward: typeof attentionForward;
   attentionBackward: typeof attentionBackward;
+  /** GELU or its derivative in one pass (kernels/gelu.ts). */
+  gelu: typeof geluKernel;
   /** Layout: `broadcastCopy`, `permuteKernel`, `copyBox`. */
   broadcast: typeof broadcastCopy;
   permute: typeof permuteKernel;

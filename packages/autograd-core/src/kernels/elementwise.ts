@@ -105,7 +105,7 @@ export type UnaryKernel =
   | 'step';
 
 /** The error function, via the Chebyshev fit of erfc in Numerical Recipes (fractional error < 1.2e-7). */
-function erf(x: number): number {
+export function erf(x: number): number {
   const z = Math.abs(x);
   const t = 1 / (1 + 0.5 * z);
   const r =

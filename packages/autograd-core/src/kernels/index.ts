@@ -19,6 +19,7 @@ import { gemmBlocked } from './matmul';
 import { reduceAxisKernel } from './reduce';
 import { softmaxKernel } from './softmax';
 import { attentionBackward, attentionForward } from './attention';
+import { geluKernel } from './gelu';
 
 export const tsKernels: Kernels = {
   gemm: gemmBlocked,
@@ -39,6 +40,7 @@ export const tsKernels: Kernels = {
   softmax: softmaxKernel,
   attentionForward,
   attentionBackward,
+  gelu: geluKernel,
   broadcast: broadcastCopy,
   permute: permuteKernel,
   copyBox,

@@ -7,6 +7,7 @@ import type { BinaryKernel, UnaryKernel } from '../kernels/elementwise';
 import { getBackend } from '../backend';
 import { asTensor, expandData, sumTangents } from './util';
 import { ValueError } from '../errors';
+import { fusedGelu } from './gelu';
 
 function binaryForward(kernel: BinaryKernel, a: Tensor, b: Tensor, dtype: DType): Tensor {
   const shape = broadcastShapes(kernel, a.shape, b.shape);
@@ -224,7 +225,7 @@ export function elu(x: Tensor, alpha = 1): Tensor {
 
 /** Gaussian error linear unit, exact form x·Φ(x) = x/2·(1 + erf(x/√2)) (Keras default). */
 export function gelu(x: Tensor): Tensor {
-  return x.mul(erf(x.mul(Math.SQRT1_2)).add(1)).mul(0.5);
+  return fusedGelu(x);
 }
 
 /** Limits values to [min, max]; the gradient is 1 inside the range and 0 outside. */
