@@ -5,6 +5,7 @@
  * other broadcasts are expanded first with `broadcastCopy`.
  */
 import type { TypedArray } from '../dtype';
+import { erf, erf32 } from './erf';
 
 export type BinaryKernel =
   | 'add'
@@ -104,33 +105,9 @@ export type UnaryKernel =
   | 'erf'
   | 'step';
 
-/** The error function, via the Chebyshev fit of erfc in Numerical Recipes (fractional error < 1.2e-7). */
-export function erf(x: number): number {
-  const z = Math.abs(x);
-  const t = 1 / (1 + 0.5 * z);
-  const r =
-    t *
-    Math.exp(
-      -z * z -
-        1.26551223 +
-        t *
-          (1.00002368 +
-            t *
-              (0.37409196 +
-                t *
-                  (0.09678418 +
-                    t *
-                      (-0.18628806 +
-                        t *
-                          (0.27886807 +
-                            t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-    );
-  return x >= 0 ? 1 - r : r - 1;
-}
-
 /**
  * max(x, 0) on float32 bits, without branches: a set sign bit clears the value, and
- * so does NaN (as x > 0 ? x : 0 would), −0 and −∞ give +0.
+ * but NaN passes through (as in PyTorch and tfjs); −0 and −∞ give +0.
  */
 function reluFloat32(a: Float32Array, out: Float32Array): void {
   const bits = new Int32Array(a.buffer, a.byteOffset, a.length);
@@ -139,7 +116,7 @@ function reluFloat32(a: Float32Array, out: Float32Array): void {
     const b = bits[i];
     const negative = b >> 31; // −1 when the sign bit is set
     const nan = (0x7f800000 - (b & 0x7fffffff)) >> 31; // −1 when the exponent is all ones and the mantissa not 0
-    outBits[i] = b & ~(negative | nan);
+    outBits[i] = b & ~(negative & ~nan); // negatives (not NaN) become +0; NaN passes through
   }
 }
 
@@ -194,7 +171,11 @@ export function unaryKernel(op: UnaryKernel, a: TypedArray, out: TypedArray): vo
       return;
     case 'relu':
       if (a instanceof Float32Array && out instanceof Float32Array) reluFloat32(a, out);
-      else for (; i < n; i++) out[i] = a[i] > 0 ? a[i] : 0;
+      else
+        for (; i < n; i++) {
+          const v = a[i];
+          out[i] = v > 0 || v !== v ? v : 0; // NaN propagates, as in PyTorch and tfjs
+        }
       return;
     case 'softplus':
       // log(1 + e^x) = max(x, 0) + log1p(e^-|x|), finite for any x.
@@ -204,7 +185,8 @@ export function unaryKernel(op: UnaryKernel, a: TypedArray, out: TypedArray): vo
       }
       return;
     case 'erf':
-      for (; i < n; i++) out[i] = erf(a[i]);
+      if (out instanceof Float32Array) for (; i < n; i++) out[i] = erf32(a[i]);
+      else for (; i < n; i++) out[i] = erf(a[i]);
       return;
     case 'step':
       for (; i < n; i++) out[i] = +(a[i] > 0);
@@ -294,7 +276,7 @@ export function biasActivationKernel(
       for (let base = 0; base < n; base += channels)
         for (let c = 0; c < channels; c++) {
           const v = z[base + c] + bias[c];
-          out[base + c] = v > 0 ? v : 0;
+          out[base + c] = v > 0 || v !== v ? v : 0; // NaN propagates
         }
       return;
     case 'sigmoid':
