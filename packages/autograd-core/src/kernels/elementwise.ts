@@ -106,8 +106,8 @@ export type UnaryKernel =
   | 'step';
 
 /**
- * max(x, 0) on float32 bits, without branches: a set sign bit clears the value, and
- * but NaN passes through (as in PyTorch and tfjs); −0 and −∞ give +0.
+ * max(x, 0) on float32 bits, without branches: a set sign bit clears the value unless
+ * the value is NaN, which passes through (as in PyTorch and tfjs); −0 and −∞ give +0.
  */
 function reluFloat32(a: Float32Array, out: Float32Array): void {
   const bits = new Int32Array(a.buffer, a.byteOffset, a.length);
