@@ -8,40 +8,11 @@
 // resolves each package once through its `exports` map. Run by `npm run build` and
 // `npm install`'s prepare step, after `tsc -b`.
 import { build } from 'esbuild';
-import { existsSync } from 'node:fs';
-import { builtinModules } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const PACKAGES = ['autograd-core', 'datasets', 'nn'];
-const NODE_BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
-
-/** Swaps `./x` for `./x.browser.ts` wherever that file exists. */
-const browserTwins = {
-  name: 'browser-twins',
-  setup(b) {
-    b.onResolve({ filter: /^\.\.?\// }, (args) => {
-      const base = resolve(args.resolveDir, args.path);
-      for (const candidate of [`${base}.browser.ts`, join(base, 'index.browser.ts')]) {
-        if (existsSync(candidate)) return { path: candidate };
-      }
-      return undefined;
-    });
-  },
-};
-
-/** The Node built-ins a build's output still imports. */
-function nodeImports(metafile) {
-  const found = new Set();
-  for (const output of Object.values(metafile.outputs)) {
-    for (const { path } of output.imports) if (NODE_BUILTINS.has(path)) found.add(path);
-  }
-  return [...found];
-}
+import { join } from 'node:path';
+import { PACKAGES, ROOT, browserTwins, nodeImports } from './esbuild-plugins.mjs';
 
 for (const name of PACKAGES) {
-  const dir = join(root, 'packages', name);
+  const dir = join(ROOT, 'packages', name);
   const common = {
     entryPoints: [join(dir, 'src', 'index.ts')],
     bundle: true,

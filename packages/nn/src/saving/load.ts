@@ -4,8 +4,6 @@
  * CRC-32, restores every weight exactly, and then the optimiser state and random stream.
  */
 import { FormatError } from '@zen/autograd-core';
-import { promises as fs } from 'fs';
-import * as path from 'path';
 import { Sequential } from '../models/sequential';
 import { layerFromConfig } from '../layers/registry';
 import { withWeightBudget } from '../layers/weight-budget';
@@ -15,42 +13,22 @@ import { LossConfig } from '../training/loss-spec';
 import { crc32, formatCrc } from './crc32';
 import { ModelFile, STAGED_WEIGHTS_FILE, WEIGHTS_FILE, WeightEntry } from './format';
 import { namedWeights, restoreOptimizerState, storedDType } from './model-state';
-import { resolveTarget } from './targets';
+import type { ModelStore } from './model-store';
+import { openStore } from './stores';
 import { matchModelWeights, validateModelFile } from './validate';
 import { decodeInto } from './weights-codec';
 import { parseTfjsLayersModel } from './tfjs/format';
 import { loadTfjsLayersModel } from './tfjs/load';
-
-async function readOrExplain(file: string, what: string): Promise<Buffer> {
-  try {
-    return await fs.readFile(file);
-  } catch (error) {
-    throw explain(error, file, what);
-  }
-}
-
-function explain(error: unknown, file: string, what: string): Error {
-  const code = (error as NodeJS.ErrnoException).code;
-  return new Error(
-    `loadModel: cannot read ${what} ${file}${code === 'ENOENT' ? ' (no such file)' : `: ${(error as Error).message}`}`,
-    { cause: error },
-  );
-}
 
 /**
  * The weights file model.json names. A version-1 save interrupted just after renaming its
  * staged weights into place left model.json naming the staged file: the same bytes are
  * then under weights.bin (the CRC check confirms it).
  */
-async function locateWeights(dir: string, named: string): Promise<string> {
-  const file = path.join(dir, named);
-  if (named !== STAGED_WEIGHTS_FILE) return file;
-  try {
-    await fs.access(file);
-    return file;
-  } catch {
-    return path.join(dir, WEIGHTS_FILE);
-  }
+async function locateWeights(store: ModelStore, named: string): Promise<string> {
+  const file = store.locate(named);
+  if (named !== STAGED_WEIGHTS_FILE || (await store.exists(file))) return file;
+  return store.locate(WEIGHTS_FILE);
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
@@ -133,15 +111,17 @@ function checkOrder(names: readonly string[], byName: Map<string, WeightEntry>, 
 }
 
 /**
- * Loads a model saved with `model.save(dir)` from a directory, the path of its model.json,
- * or a `file://` URL of either; compiled again when it was compiled with built-in losses,
+ * Loads a model saved with `model.save(target)` from a directory, the path of its model.json,
+ * a `file://` URL of either, `indexeddb://name` (browsers) or the http(s) URL of a
+ * model.json (weights fetched beside it); compiled again when it was compiled with built-in losses,
  * with the optimiser state restored when it was saved.
  */
 export async function loadModel(source: string): Promise<Sequential> {
-  const { dir, modelPath } = resolveTarget(source, 'loadModel');
-  const text = (await readOrExplain(modelPath, 'model file')).toString('utf8');
+  const store = openStore(source, 'loadModel');
+  const { modelPath } = store;
+  const text = new TextDecoder().decode(await store.read(modelPath, 'model file'));
   const tfjs = parseTfjsLayersModel(text);
-  if (tfjs) return loadTfjsLayersModel(tfjs, modelPath);
+  if (tfjs) return loadTfjsLayersModel(tfjs, modelPath, store);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -152,13 +132,9 @@ export async function loadModel(source: string): Promise<Sequential> {
   }
   const file = validateModelFile(parsed, modelPath);
   const manifest = file.weightsManifest;
-  const weightsPath = await locateWeights(dir, manifest.path);
-  let size: number;
-  try {
-    size = (await fs.stat(weightsPath)).size;
-  } catch (error) {
-    throw explain(error, weightsPath, 'weights file');
-  }
+  const weightsPath = await locateWeights(store, manifest.path);
+  const bytes = await store.read(weightsPath, 'weights file');
+  const size = bytes.length;
   if (size !== manifest.byteLength) {
     throw new FormatError(
       `loadModel: ${weightsPath} is ${size < manifest.byteLength ? 'truncated' : 'too long'}: ` +
@@ -190,9 +166,6 @@ export async function loadModel(source: string): Promise<Sequential> {
   );
   compileFrom(model, file, modelPath);
 
-  const bytes = await readOrExplain(weightsPath, 'weights file');
-  if (bytes.length !== manifest.byteLength)
-    throw new FormatError(`loadModel: ${weightsPath} changed size while it was read`);
   const actual = formatCrc(crc32(bytes));
   if (actual !== manifest.checksum.value) {
     throw new FormatError(

@@ -5,10 +5,9 @@
  * model or the new one loadable, never a mix.
  */
 import { crc32, formatCrc } from './crc32';
-import { commitModelFiles } from './commit';
 import { FORMAT_NAME, FORMAT_VERSION, ModelFile } from './format';
 import { SavableModel, optimizerArrays, weightArrays } from './model-state';
-import { resolveTarget } from './targets';
+import { openStore } from './stores';
 import { encodeArrays } from './weights-codec';
 
 export interface SaveOptions {
@@ -16,13 +15,13 @@ export interface SaveOptions {
   includeOptimizer?: boolean;
 }
 
-/** Saves `model` to `target`: a directory path (created if needed), or a `file://` URL of one. */
+/** Saves `model` to `target`: a directory path (created if needed), a `file://` URL of one, or `indexeddb://name` in browsers. */
 export async function saveModel(
   model: SavableModel,
   target: string,
   options: SaveOptions = {},
 ): Promise<void> {
-  const { dir } = resolveTarget(target, 'save');
+  const store = openStore(target, 'save');
   const includeOptimizer = options.includeOptimizer ?? true;
   if (typeof includeOptimizer !== 'boolean')
     throw new Error(`save: includeOptimizer must be true or false, got ${String(includeOptimizer)}`);
@@ -36,7 +35,7 @@ export async function saveModel(
   const { bytes, entries } = encodeArrays(arrays);
   const trainingConfig = model.getTrainingConfig();
   const checksum = { algorithm: 'crc32' as const, value: formatCrc(crc32(bytes)) };
-  await commitModelFiles(dir, bytes, (weightsPath) => {
+  await store.commit(bytes, (weightsPath) => {
     const file: ModelFile = {
       format: FORMAT_NAME,
       formatVersion: FORMAT_VERSION,

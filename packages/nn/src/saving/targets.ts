@@ -1,8 +1,8 @@
 /**
- * Where `model.save(target)` writes and `loadModel(source)` reads: a directory path, the
- * path of a model.json, or a `file://` URL of either. Any other `scheme://` is refused by
- * name rather than taken for a folder called 'scheme:'. Browser handlers (IndexedDB, http)
- * plug in here.
+ * Local save and load targets (Node.js): a directory path, the path of a model.json, or a
+ * `file://` URL of either. Any other `scheme://` is refused by name rather than taken for a
+ * folder called 'scheme:'. `indexeddb://` and `http(s)://` are dispatched before this
+ * (stores.ts).
  */
 import { ValueError } from '@zen/autograd-core';
 import { fileURLToPath } from 'url';
@@ -23,7 +23,8 @@ export type ModelTarget = FileTarget;
 const SCHEME = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//;
 
 /** Schemes understood here, for error messages. */
-const SUPPORTED = 'a directory path, the path of a model.json, or a file:// URL';
+const SUPPORTED =
+  'a directory path, the path of a model.json, a file:// URL, indexeddb://<name> (browsers) or an http(s):// URL (loading)';
 
 /** The local path a `file://` URL or plain path denotes; refuses other schemes by name. */
 function localPath(target: unknown, where: string): string {

@@ -2,14 +2,12 @@
  * exportTfjs: writes a Zen-TS Sequential in the tfjs-layers format (model.json +
  * group1-shard1of1.bin) that `tf.loadLayersModel` reads, weights as float32.
  */
-import { promises as fs } from 'fs';
-import * as path from 'path';
 import type { Sequential } from '../../models/sequential';
-import { writeFileAtomic } from '@zen/datasets';
 import { TFJS_SHARD_FILE, TfjsModelJson, TfjsWeightSpec } from './format';
 import { toSnakeCase } from './keys';
 import { layerToTfjs } from './layers-to-tfjs';
 import { trainingConfigToTfjs } from './training';
+import { writeTfjsFiles } from './write-files';
 
 /** Every weight as float32, back to back, with its manifest entry `layer/weight`. */
 function packWeights(model: Sequential): { bytes: Uint8Array; specs: TfjsWeightSpec[] } {
@@ -76,8 +74,5 @@ export async function exportTfjs(model: Sequential, dir: string): Promise<void> 
   };
   const training = trainingConfigToTfjs(model.getTrainingConfig());
   if (training) json.trainingConfig = training;
-  await fs.mkdir(dir, { recursive: true });
-  // The shard first, model.json last: a reader never finds model.json naming missing weights.
-  await writeFileAtomic(path.join(dir, TFJS_SHARD_FILE), bytes);
-  await writeFileAtomic(path.join(dir, 'model.json'), JSON.stringify(json, null, 2) + '\n');
+  await writeTfjsFiles(dir, bytes, JSON.stringify(json, null, 2) + '\n');
 }

@@ -12,6 +12,7 @@ import { KerasObject, TfjsModelJson, classNameOf } from './format';
 import { LayerPlan, SourceInfo, planLayer } from './layers-from-tfjs';
 import { compileArgsFromTfjs } from './training';
 import { TfjsWeight, readTfjsWeights } from './weights';
+import type { ModelStore } from '../model-store';
 
 type BatchShape = (number | null)[];
 
@@ -106,7 +107,11 @@ function assignWeights(layers: readonly Layer[], weights: Map<string, TfjsWeight
 }
 
 /** Builds the Zen-TS model a parsed tfjs-layers model.json (at `file`) describes, with its weights. */
-export async function loadTfjsLayersModel(json: TfjsModelJson, file: string): Promise<Sequential> {
+export async function loadTfjsLayersModel(
+  json: TfjsModelJson,
+  file: string,
+  store: ModelStore,
+): Promise<Sequential> {
   const source = sourceOf(json);
   const { name, entries } = sequentialLayers(json, file);
   let batchShape: BatchShape | null = null;
@@ -137,7 +142,7 @@ export async function loadTfjsLayersModel(json: TfjsModelJson, file: string): Pr
   });
   const model = new Sequential(layers, name ? { name } : {});
   model.build(batchShape);
-  assignWeights(model.layers, await readTfjsWeights(json.weightsManifest, file), file);
+  assignWeights(model.layers, await readTfjsWeights(json.weightsManifest, file, store), file);
   const training = compileArgsFromTfjs(
     (json.trainingConfig ?? json.modelTopology.training_config) as Record<string, unknown> | undefined,
   );

@@ -2,9 +2,8 @@
  * Reads the weights a tfjs-layers manifest describes: each group's shards are concatenated
  * and its weights decoded back to back (float32, int32, or quantised uint8/uint16/float16).
  */
-import { promises as fs } from 'fs';
-import * as path from 'path';
 import type { TfjsManifestGroup, TfjsWeightSpec } from './format';
+import type { ModelStore } from '../model-store';
 
 /** A decoded weight: its values as float32 and its shape. */
 export interface TfjsWeight {
@@ -52,16 +51,15 @@ function decode(spec: TfjsWeightSpec, view: DataView, offset: number, size: numb
   return out;
 }
 
-async function readShard(file: string, modelFile: string): Promise<Buffer> {
-  try {
-    return await fs.readFile(file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new Error(
-      `loadModel: cannot read weights shard ${file} named by ${modelFile}${code === 'ENOENT' ? ' (no such file)' : `: ${(error as Error).message}`}`,
-      { cause: error },
-    );
+/** Concatenates byte arrays. */
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
   }
+  return out;
 }
 
 function checkSpec(spec: TfjsWeightSpec, modelFile: string): void {
@@ -79,15 +77,17 @@ function checkSpec(spec: TfjsWeightSpec, modelFile: string): void {
 export async function readTfjsWeights(
   groups: readonly TfjsManifestGroup[],
   modelFile: string,
+  store: ModelStore,
 ): Promise<Map<string, TfjsWeight>> {
-  const dir = path.dirname(modelFile);
   const weights = new Map<string, TfjsWeight>();
   for (const [g, group] of groups.entries()) {
     if (!group || !Array.isArray(group.paths) || !Array.isArray(group.weights)) {
       throw new Error(`loadModel: ${modelFile}: weightsManifest[${g}] needs 'paths' and 'weights' lists`);
     }
-    const shards = await Promise.all(group.paths.map((p) => readShard(path.join(dir, p), modelFile)));
-    const bytes = Buffer.concat(shards);
+    const shards = await Promise.all(
+      group.paths.map((p) => store.read(store.locate(p), 'weights shard', modelFile)),
+    );
+    const bytes = concat(shards);
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     let offset = 0;
     for (const spec of group.weights) {
