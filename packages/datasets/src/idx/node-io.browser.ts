@@ -12,7 +12,7 @@ export function fileError(error: unknown, file: string, where: string): Error {
 
 const NO_ZLIB = "gzip needs Node's zlib; in a browser decompress first (DecompressionStream('gzip'))";
 
-export function gunzip(_bytes: Uint8Array): Uint8Array {
+export function gunzip(_bytes: Uint8Array, _maxBytes?: number): Uint8Array {
   throw new Error(NO_ZLIB);
 }
 

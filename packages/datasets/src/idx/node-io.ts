@@ -18,8 +18,9 @@ export function fileError(error: unknown, file: string, where: string): Error {
   return new Error(`${where}: ${file}: cannot read (${(error as Error).message})`, { cause: error });
 }
 
-export function gunzip(bytes: Uint8Array): Uint8Array {
-  return gunzipSync(bytes);
+/** Inflates gzip data to at most `maxBytes` bytes (a RangeError as soon as the output would exceed it). */
+export function gunzip(bytes: Uint8Array, maxBytes?: number): Uint8Array {
+  return gunzipSync(bytes, maxBytes === undefined ? {} : { maxOutputLength: Math.max(1, maxBytes) });
 }
 
 export function gzip(bytes: Uint8Array): Uint8Array {

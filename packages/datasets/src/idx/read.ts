@@ -84,15 +84,44 @@ export function decodeIdx(input: Uint8Array, name: string = BUFFER_NAME): IdxArr
   return { shape, dtype: type.dtype, data };
 }
 
+/** The largest inflated IDX file accepted (MNIST's largest is 47 MB). */
+export const MAX_INFLATED_IDX_BYTES = 2 ** 30;
+
+/**
+ * Inflates a gzip IDX file. The gzip trailer's ISIZE (the inflated size mod 2³²) bounds the
+ * output: more than it (a bomb, or bytes after the stream) is refused as soon as it is
+ * exceeded, and so is any size above MAX_INFLATED_IDX_BYTES before inflating at all.
+ */
 function inflate(bytes: Uint8Array, name: string): Uint8Array {
+  const n = bytes.length;
+  const declared =
+    n >= 18 ? (bytes[n - 4] | (bytes[n - 3] << 8) | (bytes[n - 2] << 16) | (bytes[n - 1] << 24)) >>> 0 : 0;
+  if (declared > MAX_INFLATED_IDX_BYTES) {
+    throw new FormatError(
+      `readIdx: ${name}: gzip data failed to inflate (its trailer declares ${declared} bytes, more than the ${MAX_INFLATED_IDX_BYTES} accepted: a truncated download, a gzip bomb, or bytes after the gzip stream)`,
+    );
+  }
+  let out: Uint8Array;
   try {
-    return gunzip(bytes);
+    out = gunzip(bytes, declared);
   } catch (error) {
+    if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new FormatError(
+        `readIdx: ${name}: the gzip data inflates past the ${declared} bytes its trailer declares (bytes after the gzip stream, or a corrupt file)`,
+        { cause: error },
+      );
+    }
     throw new FormatError(
       `readIdx: ${name}: gzip data failed to inflate (${(error as Error).message}; truncated or corrupt download?)`,
       { cause: error },
     );
   }
+  if (out.length !== declared) {
+    throw new FormatError(
+      `readIdx: ${name}: the gzip data inflates to ${out.length} bytes but its trailer declares ${declared} (bytes after the gzip stream?)`,
+    );
+  }
+  return out;
 }
 
 /**
