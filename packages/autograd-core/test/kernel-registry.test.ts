@@ -24,6 +24,8 @@ test('the TypeScript backend registers every kernel the ops use', () => {
   expect(KERNELS.sort()).toEqual(
     [
       'activation',
+      'attentionBackward',
+      'attentionForward',
       'biasActivation',
       'binary',
       'broadcast',
@@ -33,6 +35,7 @@ test('the TypeScript backend registers every kernel the ops use', () => {
       'conv2dBackpropInput',
       'copyBox',
       'gatherAxis',
+      'gelu',
       'gemm',
       'im2col',
       'maxPool2d',
