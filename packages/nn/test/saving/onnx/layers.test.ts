@@ -9,6 +9,9 @@
 import { Tensor, randint, randn, setSeed } from '@zen/autograd-core';
 import {
   Activation,
+  Cropping2D,
+  UpSampling2D,
+  ZeroPadding2D,
   AveragePooling1D,
   AveragePooling2D,
   GaussianNoise,
@@ -303,6 +306,26 @@ const CASES: Case[] = [
   },
   { name: 'GlobalAveragePooling1D', layers: () => [new GlobalAveragePooling1D()], sample: sequence },
   { name: 'GlobalMaxPooling1D', layers: () => [new GlobalMaxPooling1D()], sample: sequence },
+  { name: 'UpSampling2D [2, 3]', layers: () => [new UpSampling2D({ size: [2, 3] })], sample: image },
+  {
+    name: 'Conv2D → ZeroPadding2D → Cropping2D (NCHW)',
+    layers: () => [
+      new Conv2D({ filters: 2, kernelSize: 3 }),
+      new ZeroPadding2D({
+        padding: [
+          [1, 2],
+          [0, 3],
+        ],
+      }),
+      new Cropping2D({
+        cropping: [
+          [2, 0],
+          [1, 1],
+        ],
+      }),
+    ],
+    sample: image,
+  },
   { name: 'ReLU', layers: () => [new ReLU()], sample: [8] },
   { name: 'ReLU maxValue 0.5', layers: () => [new ReLU({ maxValue: 0.5 })], sample: [8] },
   { name: 'LeakyReLU alpha 0.1', layers: () => [new LeakyReLU({ alpha: 0.1 })], sample: [8] },

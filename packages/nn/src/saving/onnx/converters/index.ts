@@ -9,3 +9,4 @@ import './recurrent';
 import './attention';
 import './transformer';
 import './more-layers';
+import './resizing';
