@@ -76,6 +76,11 @@ export async function fitModel(model: Sequential, x: Tensor, y: Tensor, args: Fi
   if (!Number.isInteger(initialEpoch) || initialEpoch < 0) {
     throw new Error(`fit: initialEpoch must be a non-negative integer, got ${initialEpoch}`);
   }
+  if (initialEpoch > 0 && initialEpoch >= epochs) {
+    throw new Error(
+      `fit: initialEpoch (${initialEpoch}) must be less than epochs (${epochs}): as in Keras, epochs is the index of the last epoch + 1, so resuming after epoch ${initialEpoch} for 2 more is { initialEpoch: ${initialEpoch}, epochs: ${initialEpoch + 2} }`,
+    );
+  }
   checkPositiveInteger('fit', 'batchSize', batchSize);
   if (args.callbacks !== undefined && !Array.isArray(args.callbacks))
     throw new Error('fit: callbacks must be an array');

@@ -143,3 +143,12 @@ describe('per-model random streams', () => {
     expect(weightBits(c)).toEqual(weightBits(a));
   });
 });
+
+describe('fit refuses an initialEpoch past the end', () => {
+  test('initialEpoch ≥ epochs says how epochs counts', async () => {
+    const m = model(new SGD({ learningRate: 0.1 }));
+    await expect(m.fit(x, y, { ...fitArgs, epochs: 2, initialEpoch: 2 })).rejects.toThrow(
+      'fit: initialEpoch (2) must be less than epochs (2): as in Keras, epochs is the index of the last epoch + 1',
+    );
+  });
+});
