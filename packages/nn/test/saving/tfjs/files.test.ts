@@ -214,7 +214,7 @@ describe('errors name the file and the layer', () => {
     const json = await readJson(dir);
     const layers = (json.modelTopology as { config: { layers: unknown[] } }).config.layers;
     layers.push(
-      { class_name: 'Conv1D', config: { name: 'conv1d_Conv1D1', filters: 2 } },
+      { class_name: 'Conv3D', config: { name: 'conv3d_Conv3D1', filters: 2 } },
       {
         class_name: 'LSTM',
         config: { name: 'lstm_LSTM1', units: 2, go_backwards: true, dropout: 0.1, kernel_constraint: null },
@@ -230,7 +230,7 @@ describe('errors name the file and the layer', () => {
       `loadModel: ${file}: this TensorFlow.js model uses what Zen-TS does not support:`,
     );
     expect(message).toMatch(/layer 'dense_Dense\d+' \(Dense\): kernel_regularizer = \{"class_name":"L1L2"/);
-    expect(message).toContain("layer 'conv1d_Conv1D1' (Conv1D): this layer kind is not supported");
+    expect(message).toContain("layer 'conv3d_Conv3D1' (Conv3D): this layer kind is not supported");
     expect(message).toContain("layer 'lstm_LSTM1' (LSTM): dropout = 0.1; go_backwards = true");
     expect(message).toContain(
       `layer 'dense_Dense9' (Dense): activation = "hard_tanh" (no such activation in Zen-TS)`,
