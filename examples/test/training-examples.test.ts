@@ -34,9 +34,12 @@ describe('the main job (mnist)', () => {
     const result = await mnist(['--epochs', '1', '--limit', '600', '--out', out, '--verbose', '0']);
     expect(printed[printed.length - 1]).toMatch(/^test accuracy: \d\.\d{4}$/);
     expect(result.testAccuracy).toBeGreaterThan(0.3); // one epoch on 480 digits: far above chance (0.1)
-    for (const file of ['model.json', 'weights.bin', 'training-curves.svg']) {
+    for (const file of ['model.json', 'training-curves.svg']) {
       expect(fs.existsSync(path.join(out, file))).toBe(true);
     }
+    // Format version 2 stores the weights under a fresh name per save, recorded in model.json.
+    const manifest = JSON.parse(fs.readFileSync(path.join(out, 'model.json'), 'utf8'));
+    expect(fs.existsSync(path.join(out, manifest.weightsManifest.path))).toBe(true);
     expect(fs.readFileSync(path.join(out, 'training-curves.svg'), 'utf8')).toContain('<polyline');
     expect(Object.keys(result.history)).toEqual(
       expect.arrayContaining(['loss', 'accuracy', 'val_loss', 'val_accuracy']),
