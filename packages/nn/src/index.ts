@@ -4,9 +4,10 @@
  * This file is the package's whole public surface.
  */
 export * from './layers';
-export { Sequential } from './models/sequential';
-export type { CompileArgs, SequentialConfig } from './models/sequential';
+export * from './models';
 export type { FitArgs } from './training/fit';
+export type { ModelData, TrainableModel, NamedWeight } from './training/trainable';
+export type { LossSpecs, LossWeights, MetricSpecs } from './training/outputs';
 export type { YieldEvery } from './training/event-loop';
 export type { EvaluateArgs, PredictArgs } from './training/evaluate';
 export type { LossSpec, LossConfig, LossName } from './training/loss-spec';

@@ -41,3 +41,11 @@ export function toPair(v: number | readonly number[], what: string): [number, nu
   }
   return pair;
 }
+
+/** One shape, or a list of them (the inputs of a layer with several inputs). */
+export type ShapeOrShapes = SymbolicShape | SymbolicShape[];
+
+/** Whether `shape` is a list of shapes rather than one shape. */
+export function isShapeList(shape: ShapeOrShapes): shape is SymbolicShape[] {
+  return shape.length > 0 && Array.isArray(shape[0]);
+}

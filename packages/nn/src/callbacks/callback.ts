@@ -2,7 +2,7 @@
  * Training callbacks (Keras style): hooks called by `fit` at the start and end of
  * training, of each epoch and of each batch. Hooks may be async; fit awaits them.
  */
-import type { Sequential } from '../models/sequential';
+import type { TrainableModel } from '../training/trainable';
 
 /** Numbers reported to callbacks: 'loss', metric names, their 'val_' versions, 'batch', 'size'. */
 export type Logs = Record<string, number>;
@@ -12,7 +12,7 @@ type Hook = void | Promise<void>;
 
 /** Any object with some of the hooks (a `Callback` subclass, or a plain object). */
 export interface CallbackLike {
-  setModel?(model: Sequential): void;
+  setModel?(model: TrainableModel): void;
   onTrainBegin?(logs: Logs): Hook;
   onTrainEnd?(logs: Logs): Hook;
   onEpochBegin?(epoch: number, logs: Logs): Hook;
@@ -23,8 +23,8 @@ export interface CallbackLike {
 
 /** Base class for callbacks: every hook is a no-op; `model` is set by fit. */
 export class Callback implements CallbackLike {
-  model: Sequential | null = null;
-  setModel(model: Sequential): void {
+  model: TrainableModel | null = null;
+  setModel(model: TrainableModel): void {
     this.model = model;
   }
   onTrainBegin(_logs: Logs): Hook {}
@@ -35,7 +35,7 @@ export class Callback implements CallbackLike {
   onBatchEnd(_batch: number, _logs: Logs): Hook {}
 
   /** The model, or an error naming the callback when it is used outside fit. */
-  protected requireModel(): Sequential {
+  protected requireModel(): TrainableModel {
     if (!this.model)
       throw new Error(`${this.constructor.name}: not attached to a model (use it in fit's callbacks)`);
     return this.model;
@@ -46,7 +46,7 @@ export class Callback implements CallbackLike {
 export class CallbackList {
   constructor(readonly callbacks: readonly CallbackLike[]) {}
 
-  setModel(model: Sequential): void {
+  setModel(model: TrainableModel): void {
     for (const c of this.callbacks) c.setModel?.(model);
   }
   async onTrainBegin(logs: Logs): Promise<void> {

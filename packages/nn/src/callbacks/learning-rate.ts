@@ -1,12 +1,12 @@
 /** Callbacks that change the optimiser's learning rate: LearningRateScheduler and ReduceLROnPlateau. */
 import { logStream } from '../log';
-import type { Sequential } from '../models/sequential';
+import type { TrainableModel } from '../training/trainable';
 import { Callback, Logs } from './callback';
 import { BestTracker, MonitorMode } from './monitor';
 import { checkClassOptions, optionNames } from '../options';
 
 /** The compiled optimizer's numeric learning rate (schedules cannot be overridden by callbacks). */
-function numericRate(model: Sequential, who: string): number {
+function numericRate(model: TrainableModel, who: string): number {
   const optimizer = model.optimizer;
   if (!optimizer) throw new Error(`${who}: the model is not compiled with an optimizer`);
   if (typeof optimizer.learningRate !== 'number') {

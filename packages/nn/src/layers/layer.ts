@@ -6,10 +6,14 @@
 import { DType, noGrad, ShapeError, Tensor } from '@zen/autograd-core';
 import { FusableActivation } from '../activations';
 import { Initializer, InitializerSpec, getInitializer } from '../initializers';
-import { SymbolicShape, formatSymbolicShape } from '../shapes';
+import { ShapeOrShapes, SymbolicShape, formatSymbolicShape, isShapeList } from '../shapes';
+import { describeValue } from '../describe';
 import { checkClassOptions, optionNames } from '../options';
 import { chargeWeight } from './weight-budget';
 import { staticClassName } from '../registry';
+import { SymbolicTensor, applySymbolic, containsSymbolic } from '../models/symbolic';
+import type { Node } from '../models/symbolic';
+import { uniqueName } from '../models/names';
 
 /** Float element type of a layer's weights and computations. */
 export type LayerDType = 'float32' | 'float64';
@@ -32,10 +36,20 @@ export interface LayerArgs {
 /** The options every layer takes (each layer class lists its own in `static optionNames`). */
 export const LAYER_OPTIONS = optionNames<LayerArgs>()(['name', 'trainable', 'inputShape', 'dtype']);
 
+/** What `apply` passes on to `call`: `training` and any keyword arguments a layer takes (a mask, an encoder sequence). */
 export interface CallOptions {
   /** Training mode: dropout drops, batch normalisation uses batch statistics. Default false. */
   training?: boolean;
+  [kwarg: string]: unknown;
 }
+
+/** `apply`'s keyword arguments (symbolic tensors among them become graph edges). */
+export type CallKwargs = CallOptions;
+
+/** A layer's input: one tensor, or a list for layers with several inputs (merge layers, models). */
+export type LayerInput = Tensor | Tensor[];
+/** A layer's output: one tensor, or a list for layers with several outputs. */
+export type LayerOutput = Tensor | Tensor[];
 
 /** A layer's config as saved in model.json: constructor arguments as JSON. */
 export type LayerConfig = Record<string, unknown> & { name: string };
@@ -83,6 +97,8 @@ export abstract class Layer {
   builtInputShape: SymbolicShape | null = null;
   /** Whether `name` was chosen by the user (a model then refuses duplicates instead of renaming). */
   readonly nameGiven: boolean;
+  /** The symbolic calls of this layer (one per `apply` on symbolic tensors), in order. */
+  readonly inboundNodes: Node[] = [];
   /** What `build` learned the input must look like; checked on every call. */
   protected inputSpec: InputSpec | null = null;
   /** Whether float inputs of another dtype (and int inputs) are cast to the layer's dtype. */
@@ -96,7 +112,8 @@ export abstract class Layer {
   constructor(args: LayerArgs = {}) {
     checkClassOptions(new.target, args, LAYER_OPTIONS);
     this.nameGiven = args.name !== undefined;
-    this.givenName = args.name ?? '';
+    // Keras's rule: default names are unique in the process ('dense', 'dense_1', …).
+    this.givenName = args.name ?? uniqueName(defaultLayerName(classNameOf(new.target)));
     this.isTrainable = args.trainable ?? true;
     this.dtype = args.dtype ?? 'float32';
     if (this.dtype !== 'float32' && this.dtype !== 'float64') {
@@ -114,7 +131,7 @@ export abstract class Layer {
 
   /** The layer's name: given, assigned by a model to keep names unique, or derived from the class ('conv2d'). */
   get name(): string {
-    return this.givenName || defaultLayerName(this.className);
+    return this.givenName;
   }
 
   set name(value: string) {
@@ -126,14 +143,17 @@ export abstract class Layer {
     return `${this.className} layer '${this.name}'`;
   }
 
-  /** Creates the weights for inputs of `inputShape` (batch axis null). Called once, by `maybeBuild`. */
-  build(_inputShape: SymbolicShape): void {}
+  /**
+   * Creates the weights for inputs of `inputShape` (batch axis null; a list of shapes for
+   * layers with several inputs). Called once, by `maybeBuild`.
+   */
+  build(_inputShape: ShapeOrShapes): void {}
 
   /** Computes the output. Called by `apply`, which builds, checks and casts first. */
-  abstract call(x: Tensor, options: CallOptions): Tensor;
+  abstract call(x: LayerInput, options: CallOptions): LayerOutput;
 
   /** The output shape for an input shape (batch axis null). Default: unchanged. */
-  computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
+  computeOutputShape(inputShape: ShapeOrShapes): ShapeOrShapes {
     return inputShape;
   }
 
@@ -145,28 +165,49 @@ export abstract class Layer {
     return null;
   }
 
-  /** Builds on first use, checks the input against what the layer was built for, and calls it. */
-  apply(x: Tensor, options: CallOptions = {}): Tensor {
-    return this.call(this.prepareInput(x), options);
+  /**
+   * Calls the layer. On tensors: builds on first use, checks the input against what the
+   * layer was built for, and computes. On symbolic tensors (from `input()` or another
+   * layer's `apply`): records the call in the graph and returns symbolic output(s);
+   * symbolic tensors inside `kwargs` (a mask, say) become graph edges too. A layer with
+   * several outputs returns a list: `apply<SymbolicTensor[]>(…)` (on tensors, cast the result).
+   */
+  apply<T extends SymbolicTensor | SymbolicTensor[] = SymbolicTensor>(
+    x: SymbolicTensor | SymbolicTensor[],
+    kwargs?: CallKwargs,
+  ): T;
+  apply(x: Tensor | readonly Tensor[], kwargs?: CallKwargs): Tensor;
+  apply(x: unknown, kwargs: CallKwargs = {}): unknown {
+    if (containsSymbolic(x) || containsSymbolic(kwargs)) return applySymbolic(this, x, kwargs);
+    return this.call(this.prepareInput(x), kwargs);
   }
 
-  /** Like `apply`, but returns the logits before a final softmax/sigmoid (null when there is none). */
+  /** Like `apply` on one tensor, but returns the logits before a final softmax/sigmoid (null when there is none). */
   applyLogits(x: Tensor, options: CallOptions = {}): Logits | null {
-    return this.callLogits(this.prepareInput(x), options);
+    return this.callLogits(this.prepareInput(x) as Tensor, options);
   }
 
   /** Builds the layer for `inputShape` unless it already is; checks the shape against the spec. */
-  maybeBuild(inputShape: SymbolicShape): void {
+  maybeBuild(inputShape: ShapeOrShapes): void {
     if (!this.built) {
       this.build(inputShape);
       this.built = true;
-      this.builtInputShape = [null, ...inputShape.slice(1)];
+      if (!isShapeList(inputShape)) this.builtInputShape = [null, ...inputShape.slice(1)];
     }
-    this.checkInputShape(inputShape);
+    if (!isShapeList(inputShape)) this.checkInputShape(inputShape);
   }
 
-  private prepareInput(x: Tensor): Tensor {
-    if (!(x instanceof Tensor)) throw new Error(`${this.label}: input must be a Tensor, got ${typeof x}`);
+  private prepareInput(x: unknown): LayerInput {
+    if (Array.isArray(x)) {
+      if (x.length === 0 || !x.every((t) => t instanceof Tensor))
+        throw new Error(
+          `${this.label}: input must be a Tensor or a list of Tensors, got ${describeValue(x)}`,
+        );
+      this.maybeBuild(x.map((t: Tensor) => t.shape));
+      return this.castsInput ? x.map((t: Tensor) => (t.dtype !== this.dtype ? t.astype(this.dtype) : t)) : x;
+    }
+    if (!(x instanceof Tensor))
+      throw new Error(`${this.label}: input must be a Tensor, got ${describeValue(x)}`);
     this.maybeBuild(x.shape);
     if (this.castsInput && x.dtype !== this.dtype) return x.astype(this.dtype);
     return x;
@@ -254,6 +295,11 @@ export abstract class Layer {
     ];
   }
 
+  /** The dtype of the layer's outputs for inputs of `inputDTypes` (default: the layer's dtype). */
+  outputDType(_inputDTypes: readonly DType[]): DType {
+    return this.dtype;
+  }
+
   /** The tensors the optimiser updates (PyTorch's `parameters()`). */
   parameters(): Tensor[] {
     return this.trainableWeights.map((w) => w.value);
@@ -294,6 +340,12 @@ export function copyInto(target: Tensor, source: Tensor, what: string): void {
     );
   }
   noGrad(() => target.data.set(source.data));
+}
+
+/** The registry name of a layer class: its `static className` when it has one, else the class's name. */
+function classNameOf(ctor: abstract new (...args: never[]) => unknown): string {
+  const declared = (ctor as unknown as { className?: unknown }).className;
+  return typeof declared === 'string' ? declared : ctor.name;
 }
 
 /** 'Conv2D' → 'conv2d', 'BatchNormalization' → 'batch_normalization' (Keras's default names). */

@@ -7,7 +7,8 @@
  */
 import { DType, Tensor, concat, dropout, ones, scaledDotProductAttention, softmax } from '@zen/autograd-core';
 import { Initializer, InitializerSpec, getInitializer, serializeInitializer } from '../initializers';
-import { SymbolicShape, formatSymbolicShape } from '../shapes';
+import { ShapeOrShapes, SymbolicShape, formatSymbolicShape, isShapeList } from '../shapes';
+import { SymbolicTensor, containsSymbolic } from '../models/symbolic';
 import { CallOptions, Layer, LayerArgs, LayerConfig, LayerWeight } from './layer';
 import { registerLayer } from './registry';
 import { optionNames } from '../options';
@@ -122,8 +123,12 @@ export class MultiHeadAttention extends Layer {
    * Builds for a query of `queryShape` ([batch, Tq, dim]); value and key widths default
    * to the query's (self-attention). Call `buildFor` to give them explicitly.
    */
-  override build(queryShape: SymbolicShape): void {
-    this.buildFor(queryShape, queryShape, queryShape);
+  override build(queryShape: ShapeOrShapes): void {
+    // A list is [query, value, key?] (a symbolic call on several inputs).
+    if (isShapeList(queryShape)) {
+      const [q, v = q, k = v] = queryShape;
+      this.buildFor(q, v, k);
+    } else this.buildFor(queryShape, queryShape, queryShape);
   }
 
   /** Creates the projections for query, value and key inputs of these shapes. */
@@ -282,6 +287,10 @@ export class MultiHeadAttention extends Layer {
    * `mha.apply([query, value, key?], { attentionMask, useCausalMask, training })`, or one
    * tensor for self-attention. With `returnAttentionScores` it returns [output, scores].
    */
+  override apply<T extends SymbolicTensor | SymbolicTensor[] = SymbolicTensor>(
+    x: SymbolicTensor | SymbolicTensor[],
+    options?: AttentionCallOptions,
+  ): T;
   override apply(
     x: Tensor | readonly Tensor[],
     options?: AttentionCallOptions & { returnAttentionScores?: false },
@@ -291,8 +300,16 @@ export class MultiHeadAttention extends Layer {
     options: AttentionCallOptions & { returnAttentionScores: true },
   ): [Tensor, Tensor];
   override apply(
-    x: Tensor | readonly Tensor[],
+    x: Tensor | readonly Tensor[] | SymbolicTensor | SymbolicTensor[],
     options: AttentionCallOptions = {},
+  ): Tensor | [Tensor, Tensor] | SymbolicTensor | SymbolicTensor[] {
+    if (containsSymbolic(x) || containsSymbolic(options)) return super.apply(x as SymbolicTensor[], options);
+    return this.applyTensors(x as Tensor | readonly Tensor[], options);
+  }
+
+  private applyTensors(
+    x: Tensor | readonly Tensor[],
+    options: AttentionCallOptions,
   ): Tensor | [Tensor, Tensor] {
     const [query, value, key] = x instanceof Tensor ? [x, x, x] : [x[0], x[1] ?? x[0], x[2] ?? x[1] ?? x[0]];
     if (!(x instanceof Tensor) && (!Array.isArray(x) || x.length < 2 || x.length > 3)) {
@@ -302,7 +319,8 @@ export class MultiHeadAttention extends Layer {
     return options.returnAttentionScores ? [result.output, result.scores!] : result.output;
   }
 
-  override computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
+  override computeOutputShape(shape: ShapeOrShapes): SymbolicShape {
+    const inputShape = isShapeList(shape) ? shape[0] : shape;
     return [...inputShape.slice(0, -1), this.outputShape ?? inputShape[inputShape.length - 1]];
   }
 

@@ -125,7 +125,7 @@ export class TimeDistributed extends Wrapper {
   }
 
   override computeOutputShape([b, steps, ...rest]: SymbolicShape): SymbolicShape {
-    return [b, steps, ...this.layer.computeOutputShape([null, ...rest]).slice(1)];
+    return [b, steps, ...(this.layer.computeOutputShape([null, ...rest]) as SymbolicShape).slice(1)];
   }
 
   override getConfig(): LayerConfig {
@@ -215,7 +215,7 @@ export class Bidirectional extends Wrapper {
   }
 
   override computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
-    const out = this.forwardLayer.computeOutputShape(inputShape);
+    const out = this.forwardLayer.computeOutputShape(inputShape) as SymbolicShape;
     if (this.mergeMode !== 'concat') return out;
     const last = out[out.length - 1];
     return [...out.slice(0, -1), last === null ? null : 2 * last];

@@ -4,12 +4,14 @@
  * CRC-32, restores every weight exactly, and then the optimiser state and random stream.
  */
 import { FormatError } from '@zen/autograd-core';
-import { Sequential } from '../models/sequential';
-import { layerFromConfig } from '../layers/registry';
+import type { Model } from '../models/model';
+import { modelFromConfig } from '../models/serialize';
+import { registeredModels } from '../models/registry';
+import '../models';
 import { withWeightBudget } from '../layers/weight-budget';
 import '../layers';
 import { optimizerFromConfig } from '../optimizers/registry';
-import { LossConfig } from '../training/loss-spec';
+import type { LossSpecs, LossWeights, MetricSpecs } from '../training/outputs';
 import { crc32, formatCrc } from './crc32';
 import { ModelFile, STAGED_WEIGHTS_FILE, WEIGHTS_FILE, WeightEntry } from './format';
 import { namedWeights, restoreOptimizerState, storedDType } from './model-state';
@@ -34,25 +36,24 @@ async function locateWeights(store: ModelStore, named: string): Promise<string> 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Builds the model modelConfig describes; every malformed field is named with the file and layer. */
-function buildModel(file: ModelFile, modelPath: string): Sequential {
+/**
+ * Builds the model modelConfig describes, through the model registry (Sequential,
+ * functional, or a registered custom kind); every malformed field is named with the file
+ * and layer.
+ */
+function buildModel(file: ModelFile, modelPath: string): Model {
   const fail = (problem: string) => new FormatError(`loadModel: ${modelPath}: ${problem}`);
   const { className, config } = file.modelConfig;
-  if (className !== 'Sequential')
-    throw fail(`modelConfig.className '${className}' is not a known model class`);
+  if (!registeredModels().includes(className))
+    throw fail(
+      `modelConfig.className '${className}' is not a known model class (known: ${registeredModels().join(', ')})`,
+    );
   if (!Array.isArray(config.layers)) throw fail('modelConfig.config.layers must be an array');
   if (config.name !== undefined && typeof config.name !== 'string')
     throw fail(`modelConfig.config.name must be a string, got ${JSON.stringify(config.name)}`);
-  const layers = (config.layers as unknown[]).map((entry, i) => {
-    const where = `modelConfig.config.layers[${i}]`;
+  (config.layers as unknown[]).forEach((entry, i) => {
     if (!isObject(entry) || typeof entry.className !== 'string' || !isObject(entry.config))
-      throw fail(`${where} must be an object { className, config }`);
-    const layerName = typeof entry.config.name === 'string' ? `'${entry.config.name}' ` : '';
-    try {
-      return layerFromConfig(entry.className, entry.config as never);
-    } catch (error) {
-      throw fail(`${where} (${entry.className} ${layerName}): ${(error as Error).message}`);
-    }
+      throw fail(`modelConfig.config.layers[${i}] must be an object { className, config }`);
   });
   const shape = config.buildInputShape;
   const validShape =
@@ -65,19 +66,24 @@ function buildModel(file: ModelFile, modelPath: string): Sequential {
       `modelConfig.config.buildInputShape must be null or [null, …sizes], got ${JSON.stringify(shape)}`,
     );
   try {
-    const model = new Sequential(layers, { name: config.name as string | undefined });
-    if (shape) model.build(shape as (number | null)[]);
-    else if (model.inputShape) model.build();
-    return model;
+    return modelFromConfig(file.modelConfig);
   } catch (error) {
     throw fail(`modelConfig: ${(error as Error).message}`);
   }
 }
 
 /** Compiles the model as trainingConfig says (built-in losses and optimisers only). */
-function compileFrom(model: Sequential, file: ModelFile, modelPath: string): void {
+function compileFrom(model: Model, file: ModelFile, modelPath: string): void {
   const training = file.trainingConfig;
   if (!training || !training.loss || !training.optimizer) return;
+  // A custom loss function is saved as null: such a model comes back uncompiled.
+  const losses = training.loss;
+  const list = Array.isArray(losses)
+    ? losses
+    : isObject(losses) && !('name' in losses)
+      ? Object.values(losses)
+      : [losses];
+  if (list.some((l) => l === null)) return;
   const optimizer = training.optimizer as { className?: unknown; config?: unknown };
   if (!isObject(optimizer) || typeof optimizer.className !== 'string' || !isObject(optimizer.config))
     throw new FormatError(
@@ -86,8 +92,9 @@ function compileFrom(model: Sequential, file: ModelFile, modelPath: string): voi
   try {
     model.compile({
       optimizer: optimizerFromConfig(optimizer as { className: string; config: Record<string, unknown> }),
-      loss: training.loss as LossConfig,
-      metrics: (training.metrics as string[] | undefined) ?? [],
+      loss: training.loss as LossSpecs,
+      lossWeights: training.lossWeights as LossWeights | undefined,
+      metrics: (training.metrics as MetricSpecs | undefined) ?? [],
     });
   } catch (error) {
     throw new FormatError(`loadModel: ${modelPath}: trainingConfig: ${(error as Error).message}`, {
@@ -116,12 +123,12 @@ function checkOrder(names: readonly string[], byName: Map<string, WeightEntry>, 
  * model.json (weights fetched beside it); compiled again when it was compiled with built-in losses,
  * with the optimiser state restored when it was saved.
  */
-export async function loadModel(source: string): Promise<Sequential> {
+export async function loadModel<T extends Model = Model>(source: string): Promise<T> {
   const store = openStore(source, 'loadModel');
   const { modelPath } = store;
   const text = new TextDecoder().decode(await store.read(modelPath, 'model file'));
   const tfjs = parseTfjsLayersModel(text);
-  if (tfjs) return loadTfjsLayersModel(tfjs, modelPath, store);
+  if (tfjs) return (await loadTfjsLayersModel(tfjs, modelPath, store)) as unknown as T;
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -180,5 +187,5 @@ export async function loadModel(source: string): Promise<Sequential> {
     view,
     modelPath,
   );
-  return model;
+  return model as T;
 }

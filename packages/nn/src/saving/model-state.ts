@@ -16,11 +16,13 @@ export interface SavableModel {
   readonly className: string;
   name: string;
   readonly built: boolean;
-  readonly layers: readonly { name: string; weights: LayerWeight[] }[];
+  /** Every weight once, under a unique path ('dense/kernel', 'encoder/dense/kernel'), in a fixed order. */
+  namedWeights(): { name: string; weight: LayerWeight }[];
+  /** `{ className, config }` for modelConfig (rebuilt through the model registry); throws for models that cannot be described. */
+  modelConfig(): { className: string; config: Record<string, unknown> };
   readonly optimizer: Optimizer | null;
   readonly randomStream: RandomStream;
   parameters(): Tensor[];
-  getConfig(): unknown;
   getTrainingConfig(): Record<string, unknown> | null;
 }
 
@@ -34,9 +36,7 @@ export function storedDType(t: Tensor): StoredDType {
 
 /** Every weight of the model as 'layer/weight', in order. */
 export function namedWeights(model: SavableModel): { name: string; weight: LayerWeight }[] {
-  return model.layers.flatMap((layer) =>
-    layer.weights.map((weight) => ({ name: `${layer.name}/${weight.name}`, weight })),
-  );
+  return model.namedWeights();
 }
 
 /** The model's weights as arrays to store. */

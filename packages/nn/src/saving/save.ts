@@ -30,6 +30,7 @@ export async function saveModel(
       `save: model '${model.name}' is not built yet; build it (or call it on data) before saving`,
     );
   }
+  const modelConfig = model.modelConfig();
   const arrays = weightArrays(model);
   if (includeOptimizer) arrays.push(...optimizerArrays(model));
   const { bytes, entries } = encodeArrays(arrays);
@@ -39,7 +40,7 @@ export async function saveModel(
     const file: ModelFile = {
       format: FORMAT_NAME,
       formatVersion: FORMAT_VERSION,
-      modelConfig: { className: model.className, config: model.getConfig() as Record<string, unknown> },
+      modelConfig,
       trainingConfig,
       weightsManifest: {
         path: weightsPath,

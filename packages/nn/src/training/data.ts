@@ -1,12 +1,103 @@
 /** Checking and slicing training data: sample counts, non-finite values, batches of rows. */
 import { Tensor, zeros } from '@zen/autograd-core';
 import { formatSymbolicShape } from '../shapes';
+import { describeValue } from '../describe';
+import type { TrainableModel } from './trainable';
 
 /** Throws unless `t` is a Tensor with a batch axis. */
 export function checkTensor(where: string, name: string, t: unknown): asserts t is Tensor {
   if (!(t instanceof Tensor))
     throw new Error(`${where}: ${name} must be a Tensor, got ${t === null ? 'null' : typeof t}`);
   if (t.ndim === 0) throw new Error(`${where}: ${name} must have a batch (sample) axis, got a scalar`);
+}
+
+/**
+ * x or y as a list of tensors in input/output order: from one tensor, an array, or an
+ * object keyed by the `names` (empty `names`: any count, no object form).
+ */
+export function toTensorList(
+  where: string,
+  what: string,
+  value: unknown,
+  names: readonly string[],
+): Tensor[] {
+  const kind = what === 'x' ? 'input' : 'output';
+  let list: unknown[];
+  if (value instanceof Tensor) list = [value];
+  else if (Array.isArray(value) && value.every((t) => t instanceof Tensor)) list = value;
+  else if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    if (names.length === 0)
+      throw new Error(`${where}: ${what} given by name, but the model's ${kind}s have no names`);
+    const record = value as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
+      if (!names.includes(key))
+        throw new Error(
+          `${where}: ${what} has an entry '${key}' that is not an ${kind} (${kind}s: ${names.join(', ')})`,
+        );
+    }
+    list = names.map((n) => {
+      if (!(n in record))
+        throw new Error(`${where}: ${what} has no entry for ${kind} '${n}' (${kind}s: ${names.join(', ')})`);
+      return record[n];
+    });
+  } else {
+    throw new Error(
+      `${where}: ${what} must be a Tensor, an array of Tensors or an object of Tensors, got ${describeValue(value)}`,
+    );
+  }
+  if (names.length > 0 && list.length !== names.length) {
+    throw new Error(
+      `${where}: the model has ${names.length} ${kind}s (${names.join(', ')}) but ${what} holds ${list.length} tensor${list.length === 1 ? '' : 's'}`,
+    );
+  }
+  list.forEach((t, i) =>
+    checkTensor(where, list.length > 1 || names.length > 1 ? `${what}['${names[i] ?? i}']` : what, t),
+  );
+  return list as Tensor[];
+}
+
+/** Throws unless every tensor of xs and ys has the same (non-zero) number of samples. */
+export function checkSampleLists(
+  where: string,
+  xs: readonly Tensor[],
+  ys: readonly Tensor[],
+  xName = 'x',
+  yName = 'y',
+): void {
+  const named = [
+    ...xs.map((t, i) => [xs.length > 1 ? `${xName}[${i}]` : xName, t] as const),
+    ...ys.map((t, i) => [ys.length > 1 ? `${yName}[${i}]` : yName, t] as const),
+  ];
+  const [firstName, first] = named[0];
+  for (const [name, t] of named.slice(1)) checkSamples(where, first, t, firstName, name);
+  if (named.length === 1) checkSamples(where, first, first, firstName, firstName);
+}
+
+/** Inputs and targets as lists in input/output order. */
+export interface DataLists {
+  x: Tensor[];
+  y: Tensor[];
+}
+
+/** Reads x and y (a tensor, a list or an object by name) into lists, checking counts and values. */
+export function readData(
+  model: TrainableModel,
+  where: string,
+  x: unknown,
+  y: unknown,
+  names = ['x', 'y'],
+): DataLists {
+  const xs = toTensorList(where, names[0], x, model.inputNames);
+  const ys = toTensorList(where, names[1], y, model.outputNames);
+  checkSampleLists(where, xs, ys, names[0], names[1]);
+  xs.forEach((t, i) => checkFinite(where, xs.length > 1 ? `${names[0]}[${i}]` : names[0], t));
+  ys.forEach((t, i) => checkFinite(where, ys.length > 1 ? `${names[1]}[${i}]` : names[1], t));
+  return { x: xs, y: ys };
+}
+
+/** Rows [start, end) of every tensor. */
+export function sliceLists(data: DataLists, start: number, end: number): DataLists {
+  return { x: data.x.map((t) => sliceRows(t, start, end)), y: data.y.map((t) => sliceRows(t, start, end)) };
 }
 
 /** Throws unless x and y are tensors with the same (non-zero) number of samples. */

@@ -1,10 +1,20 @@
 /** evaluate and predict: batched inference-mode passes without a graph. */
 import { Tensor, noGrad, zeros } from '@zen/autograd-core';
-import type { Sequential } from '../models/sequential';
-import { Logs } from '../callbacks/callback';
+import type { Logs } from '../callbacks/callback';
+import type { TrainableModel } from './trainable';
 import { checkEvaluateArgs, checkPredictArgs } from './options';
 import { withDataShapes } from './errors';
-import { LogAverager, checkFinite, checkPositiveInteger, checkSamples, checkTensor, sliceRows } from './data';
+import {
+  DataLists,
+  LogAverager,
+  checkFinite,
+  checkPositiveInteger,
+  checkSampleLists,
+  readData,
+  sliceLists,
+  sliceRows,
+  toTensorList,
+} from './data';
 
 export interface EvaluateArgs {
   /** Samples per forward pass; default 32. */
@@ -16,60 +26,66 @@ export interface PredictArgs {
   batchSize?: number;
 }
 
-/** Mean loss and metrics over (x, y), weighted by batch size. */
+/** Mean loss and metrics over (x, y) as evaluate takes them, weighted by batch size. */
 export function evaluateModel(
-  model: Sequential,
-  x: Tensor,
-  y: Tensor,
+  model: TrainableModel,
+  x: unknown,
+  y: unknown,
   args: EvaluateArgs,
   where: string,
-  checkData = true,
 ): Logs {
   checkEvaluateArgs(args);
-  model.requireCompiled(where);
+  model.checkCompiled(where);
   const batchSize = args.batchSize ?? 32;
   checkPositiveInteger(where, 'batchSize', batchSize);
-  if (checkData) {
-    checkSamples(where, x, y);
-    checkFinite(where, 'x', x);
-    checkFinite(where, 'y', y);
-  }
-  const n = x.shape[0];
+  return evaluateLists(model, readData(model, where, x, y), batchSize, where);
+}
+
+/** Mean loss and metrics over checked lists of inputs and targets. */
+export function evaluateLists(
+  model: TrainableModel,
+  data: DataLists,
+  batchSize: number,
+  where: string,
+): Logs {
+  const n = data.x[0].shape[0];
   const totals = new LogAverager(model.resetMetricStates());
   noGrad(() => {
     for (let start = 0; start < n; start += batchSize) {
       const end = Math.min(n, start + batchSize);
-      const xb = sliceRows(x, start, end);
-      const yb = sliceRows(y, start, end);
-      withDataShapes(where, x, y, () => {
-        const { loss, predictions } = model.computeLoss(xb, yb, false, where);
-        totals.add({ loss: loss.item(), ...model.computeMetrics(yb, predictions) }, end - start);
-      });
+      const batch = sliceLists(data, start, end);
+      totals.add(
+        withDataShapes(where, data.x, data.y, () => model.testStep(batch.x, batch.y, where)),
+        end - start,
+      );
     }
   });
   return totals.means();
 }
 
-/** The model's outputs for every row of x, computed batch by batch into one tensor. */
-export function predictModel(model: Sequential, x: Tensor, args: PredictArgs): Tensor {
+/** The model's outputs for every row of x, computed batch by batch: one tensor per output. */
+export function predictModel(model: TrainableModel, x: unknown, args: PredictArgs): Tensor[] {
   checkPredictArgs(args);
-  checkTensor('predict', 'x', x);
+  const xs = toTensorList('predict', 'x', x, model.inputNames);
   const batchSize = args.batchSize ?? 32;
   checkPositiveInteger('predict', 'batchSize', batchSize);
-  checkFinite('predict', 'x', x);
-  const n = x.shape[0];
+  if (xs.length > 1) checkSampleLists('predict', xs.slice(0, 1), xs.slice(1), 'x[0]', 'x[1..]');
+  xs.forEach((t, i) => checkFinite('predict', xs.length > 1 ? `x[${i}]` : 'x', t));
+  const n = xs[0].shape[0];
   return noGrad(() => {
-    let out: Tensor | null = null;
-    let rowSize = 0;
+    let outs: Tensor[] | null = null;
     for (let start = 0; start < Math.max(n, 1); start += batchSize) {
       const end = Math.min(n, start + batchSize);
-      const batch = model.call(sliceRows(x, start, end), { training: false });
-      if (!out) {
-        rowSize = end > start ? batch.size / (end - start) : 0;
-        out = zeros([n, ...batch.shape.slice(1)], { dtype: batch.dtype });
-      }
-      out.data.set(batch.data, start * rowSize);
+      const batch = model.predictStep(
+        xs.map((t) => sliceRows(t, start, end)),
+        'predict',
+      );
+      outs ??= batch.map((b) => zeros([n, ...b.shape.slice(1)], { dtype: b.dtype }));
+      batch.forEach((b, i) => {
+        const rowSize = end > start ? b.size / (end - start) : 0;
+        outs![i].data.set(b.data, start * rowSize);
+      });
     }
-    return out!;
+    return outs!;
   });
 }

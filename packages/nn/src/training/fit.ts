@@ -1,12 +1,12 @@
 /** The fit loop: epochs of shuffled mini-batches, validation, callbacks and History. */
-import { Tensor, shuffleInPlace } from '@zen/autograd-core';
-import type { Sequential } from '../models/sequential';
+import { shuffleInPlace } from '@zen/autograd-core';
+import type { ModelData, TrainableModel } from './trainable';
 import { CallbackLike, CallbackList, Logs } from '../callbacks/callback';
 import { History } from '../callbacks/history';
 import { TerminateOnNaN } from '../callbacks/terminate-on-nan';
 import { ProgressLogger } from './progress';
-import { LogAverager, checkFinite, checkPositiveInteger, checkSamples, sliceRows, takeRows } from './data';
-import { evaluateModel } from './evaluate';
+import { DataLists, LogAverager, checkPositiveInteger, readData, sliceLists, takeRows } from './data';
+import { evaluateLists } from './evaluate';
 import { EventLoopYielder, YieldEvery } from './event-loop';
 import { checkFitArgs } from './options';
 import { withDataShapes } from './errors';
@@ -20,8 +20,8 @@ export interface FitArgs {
   shuffle?: boolean;
   /** Fraction of the samples, taken from the END before shuffling (as Keras), held out for validation. */
   validationSplit?: number;
-  /** Explicit validation data [x, y] (takes precedence over validationSplit). */
-  validationData?: readonly [Tensor, Tensor];
+  /** Explicit validation data [x, y] (takes precedence over validationSplit); x and y as fit takes them. */
+  validationData?: readonly [ModelData, ModelData];
   callbacks?: CallbackLike[];
   /** 0 silent, 1 progress bar (one line per epoch when stderr is not a terminal), 2 one line per epoch. Default 1. */
   verbose?: 0 | 1 | 2;
@@ -31,42 +31,69 @@ export interface FitArgs {
   yieldEvery?: YieldEvery;
 }
 
+/** One mini-batch as the model's train step takes it. */
+export interface Batch extends DataLists {
+  /** Number of samples in the batch. */
+  size: number;
+}
+
 /** Splits off validation data and checks everything fit is given. */
 function prepareData(
-  x: Tensor,
-  y: Tensor,
+  model: TrainableModel,
+  x: unknown,
+  y: unknown,
   args: FitArgs,
-): { train: [Tensor, Tensor]; val: [Tensor, Tensor] | null } {
-  checkSamples('fit', x, y);
-  checkFinite('fit', 'x', x);
-  checkFinite('fit', 'y', y);
+): { train: DataLists; val: DataLists | null } {
+  const train = readData(model, 'fit', x, y);
   if (args.validationData) {
     const [xv, yv] = args.validationData;
-    checkSamples('fit', xv, yv, 'validationData[0]', 'validationData[1]');
-    checkFinite('fit', 'validationData[0]', xv);
-    checkFinite('fit', 'validationData[1]', yv);
-    return { train: [x, y], val: [xv, yv] };
+    return { train, val: readData(model, 'fit', xv, yv, ['validationData[0]', 'validationData[1]']) };
   }
   const split = args.validationSplit ?? 0;
   if (!(split >= 0 && split < 1)) throw new Error(`fit: validationSplit must be in [0, 1), got ${split}`);
-  if (split === 0) return { train: [x, y], val: null };
-  const n = x.shape[0];
+  if (split === 0) return { train, val: null };
+  const n = train.x[0].shape[0];
   const splitAt = Math.floor(n * (1 - split));
   if (splitAt === 0 || splitAt === n) {
     throw new Error(
       `fit: validationSplit ${split} of ${n} samples leaves ${splitAt === 0 ? 'no training' : 'no validation'} samples`,
     );
   }
-  return {
-    train: [sliceRows(x, 0, splitAt), sliceRows(y, 0, splitAt)],
-    val: [sliceRows(x, splitAt, n), sliceRows(y, splitAt, n)],
-  };
+  return { train: sliceLists(train, 0, splitAt), val: sliceLists(train, splitAt, n) };
 }
 
-/** Runs Sequential.fit (see FitArgs). */
-export async function fitModel(model: Sequential, x: Tensor, y: Tensor, args: FitArgs): Promise<History> {
+/**
+ * Where fit's batches come from: in-memory tensors, reshuffled each epoch with the seeded
+ * generator. (A dataset-fed source yields `Batch`es the same way.)
+ */
+function* tensorBatches(
+  data: DataLists,
+  batchSize: number,
+  shuffle: (() => number) | null,
+  order: Int32Array,
+): Generator<Batch> {
+  const samples = order.length;
+  for (let i = 0; i < samples; i++) order[i] = i;
+  if (shuffle) shuffleInPlace(order, shuffle);
+  for (let start = 0; start < samples; start += batchSize) {
+    const end = Math.min(samples, start + batchSize);
+    yield {
+      x: data.x.map((t) => takeRows(t, order, start, end)),
+      y: data.y.map((t) => takeRows(t, order, start, end)),
+      size: end - start,
+    };
+  }
+}
+
+/** Runs model.fit (see FitArgs). */
+export async function fitModel(
+  model: TrainableModel,
+  x: unknown,
+  y: unknown,
+  args: FitArgs,
+): Promise<History> {
   checkFitArgs(args);
-  model.requireCompiled('fit');
+  model.checkCompiled('fit');
   const epochs = args.epochs ?? 1;
   const batchSize = args.batchSize ?? 32;
   const initialEpoch = args.initialEpoch ?? 0;
@@ -84,9 +111,8 @@ export async function fitModel(model: Sequential, x: Tensor, y: Tensor, args: Fi
   checkPositiveInteger('fit', 'batchSize', batchSize);
   if (args.callbacks !== undefined && !Array.isArray(args.callbacks))
     throw new Error('fit: callbacks must be an array');
-  const { train, val } = prepareData(x, y, args);
-  const [xTrain, yTrain] = train;
-  const samples = xTrain.shape[0];
+  const { train, val } = prepareData(model, x, y, args);
+  const samples = train.x[0].shape[0];
   const steps = Math.ceil(samples / batchSize);
 
   const history = new History();
@@ -104,17 +130,13 @@ export async function fitModel(model: Sequential, x: Tensor, y: Tensor, args: Fi
   await callbacks.onTrainBegin({});
   for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
     await callbacks.onEpochBegin(epoch, {});
-    for (let i = 0; i < samples; i++) order[i] = i;
-    if (args.shuffle ?? true) shuffleInPlace(order, model.randomStream.next);
     const running = new LogAverager(model.resetMetricStates());
-    for (let step = 0; step < steps; step++) {
-      const start = step * batchSize;
-      const end = Math.min(samples, start + batchSize);
-      await callbacks.onBatchBegin(step, { batch: step, size: end - start });
-      const xb = takeRows(xTrain, order, start, end);
-      const yb = takeRows(yTrain, order, start, end);
-      const batchLogs = withDataShapes('fit', xTrain, yTrain, () =>
-        model.randomStream.run(() => model.trainStep(xb, yb, 'fit')),
+    let step = 0;
+    const shuffle = (args.shuffle ?? true) ? model.randomStream.next : null;
+    for (const batch of tensorBatches(train, batchSize, shuffle, order)) {
+      await callbacks.onBatchBegin(step, { batch: step, size: batch.size });
+      const batchLogs = withDataShapes('fit', train.x, train.y, () =>
+        model.randomStream.run(() => model.trainStep(batch.x, batch.y, 'fit')),
       );
       if (!Number.isFinite(batchLogs.loss) && !stopsOnNaN) {
         throw new Error(
@@ -123,14 +145,15 @@ export async function fitModel(model: Sequential, x: Tensor, y: Tensor, args: Fi
             'Add a TerminateOnNaN callback to stop training instead of throwing',
         );
       }
-      running.add(batchLogs, end - start);
-      await callbacks.onBatchEnd(step, { batch: step, size: end - start, ...running.means() });
+      running.add(batchLogs, batch.size);
+      await callbacks.onBatchEnd(step, { batch: step, size: batch.size, ...running.means() });
+      step++;
       if (model.stopTraining) break;
       await yielder.afterBatch();
     }
     const epochLogs: Logs = running.means();
     if (val) {
-      const valLogs = evaluateModel(model, val[0], val[1], { batchSize }, 'fit (validation)', false);
+      const valLogs = evaluateLists(model, val, batchSize, 'fit (validation)');
       for (const [key, value] of Object.entries(valLogs)) epochLogs[`val_${key}`] = value;
     }
     await callbacks.onEpochEnd(epoch, epochLogs);

@@ -1,12 +1,12 @@
 /** Option names of compile, fit, evaluate and predict (checked on every call: unknown keys are errors). */
 import { checkOptions } from '@zen/autograd-core';
 import { optionNames } from '../options';
-import type { CompileArgs } from '../models/sequential';
+import type { CompileArgs } from '../models/model';
 import type { FitArgs } from './fit';
 import type { EvaluateArgs, PredictArgs } from './evaluate';
 import type { LossConfig } from './loss-spec';
 
-const COMPILE = optionNames<CompileArgs>()(['optimizer', 'loss', 'metrics']);
+const COMPILE = optionNames<CompileArgs>()(['optimizer', 'loss', 'lossWeights', 'metrics']);
 const FIT = optionNames<FitArgs>()([
   'epochs',
   'batchSize',

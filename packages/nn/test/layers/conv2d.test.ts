@@ -1,5 +1,5 @@
 import { setSeed, tensor, Tensor } from '@zen/autograd-core';
-import { Conv2D, initializers } from '@zen/nn';
+import { Conv2D, initializers, resetNameCounters } from '@zen/nn';
 import { expectClose, gradcheckLayer, testValues } from '../helpers';
 
 type Image = number[][][]; // [h][w][c]
@@ -61,6 +61,8 @@ function images(n: number, h: number, w: number, c: number, seed: number): Tenso
 }
 
 describe('Conv2D', () => {
+  // Default layer names count up across the process (Keras); start each test from 'dense'.
+  beforeEach(() => resetNameCounters());
   test.each([
     ['valid', 1, 1, [2, 6, 5, 2], [2, 4, 3, 3]],
     ['same', 1, 1, [2, 6, 5, 2], [2, 6, 5, 3]],

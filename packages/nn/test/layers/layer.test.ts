@@ -1,5 +1,14 @@
 import { Tensor, tensor } from '@zen/autograd-core';
-import { CallOptions, Dense, Layer, LayerConfig, registerLayer, registeredLayers, Sequential } from '@zen/nn';
+import {
+  CallOptions,
+  Dense,
+  Layer,
+  LayerConfig,
+  registerLayer,
+  registeredLayers,
+  Sequential,
+  resetNameCounters,
+} from '@zen/nn';
 
 class Scale extends Layer {
   override readonly className = 'Scale';
@@ -17,6 +26,8 @@ class Scale extends Layer {
 }
 
 describe('Layer base class', () => {
+  // Default layer names count up across the process (Keras); start each test from 'dense'.
+  beforeEach(() => resetNameCounters());
   test('default names follow Keras and models keep them unique', () => {
     const model = new Sequential([new Dense({ units: 2 }), new Dense({ units: 2 }), new Dense({ units: 1 })]);
     expect(model.layers.map((l) => l.name)).toEqual(['dense', 'dense_1', 'dense_2']);
@@ -81,7 +92,7 @@ describe('Layer base class', () => {
       "layer dtype must be 'float32' or 'float64'",
     );
     expect(() => new Dense({ units: 1 }).apply([[1]] as never)).toThrow(
-      "Dense layer 'dense': input must be a Tensor",
+      "Dense layer 'dense_2': input must be a Tensor",
     );
   });
 });

@@ -11,6 +11,7 @@ import {
   SimpleRNN,
   Softmax,
   losses,
+  resetNameCounters,
 } from '@zen/nn';
 import { expectClose, softmaxRef, testValues } from '../helpers';
 
@@ -25,6 +26,8 @@ const x = tensor(testValues(15, 2), { shape: [5, 3] });
 const labels = tensor([0, 1, 1, 0, 1], { dtype: 'int32' });
 
 describe('Sequential', () => {
+  // Default layer names count up across the process (Keras); start each test from 'dense'.
+  beforeEach(() => resetNameCounters());
   test('builds from the first layer’s inputShape and chains the layers', () => {
     setSeed(1);
     const model = mlp();
@@ -65,7 +68,7 @@ describe('Sequential', () => {
     lazy.call(tensor(testValues(4), { shape: [1, 2, 2] }));
     expect(lazy.call(tensor(testValues(6), { shape: [1, 3, 2] })).shape).toEqual([1, 3]);
     expect(() => lazy.call(tensor(testValues(3), { shape: [1, 1, 3] }))).toThrow(
-      "SimpleRNN layer 'simple_rnn': expected input with axis -1 of length 2, got shape [1,1,3]",
+      "SimpleRNN layer 'simple_rnn_1': expected input with axis -1 of length 2, got shape [1,1,3]",
     );
   });
 

@@ -71,14 +71,14 @@ describe('save + load resumes training exactly', () => {
     const first = model(makeOptimizer());
     await first.fit(x, y, { ...fitArgs, epochs: 2 });
     await first.save(dir);
-    const resumed = await loadModel(dir);
+    const resumed = await loadModel<Sequential>(dir);
     await resumed.fit(x, y, { ...fitArgs, epochs: 4, initialEpoch: 2 });
 
     expect(resumed.optimizer!.iterations).toBe(whole.optimizer!.iterations);
     expect(weightBits(resumed)).toEqual(weightBits(whole));
     // Without the optimiser state the continuation differs: the test can fail.
     await first.save(dir, { includeOptimizer: false });
-    const fresh = await loadModel(dir);
+    const fresh = await loadModel<Sequential>(dir);
     await fresh.fit(x, y, { ...fitArgs, epochs: 4, initialEpoch: 2 });
     expect(weightBits(fresh)).not.toEqual(weightBits(whole));
   });
@@ -87,7 +87,7 @@ describe('save + load resumes training exactly', () => {
     const whole = model(new Adam({ learningRate: schedule() }));
     const filepath = path.join(dir, 'epoch-{epoch}');
     await whole.fit(x, y, { ...fitArgs, epochs: 4, callbacks: [new ModelCheckpoint({ filepath })] });
-    const resumed = await loadModel(path.join(dir, 'epoch-2'));
+    const resumed = await loadModel<Sequential>(path.join(dir, 'epoch-2'));
     await resumed.fit(x, y, { ...fitArgs, epochs: 4, initialEpoch: 2 });
     expect(weightBits(resumed)).toEqual(weightBits(whole));
   });

@@ -1,6 +1,17 @@
 import { Tensor, setSeed, tensor } from '@zen/autograd-core';
 import { fizzBuzz } from '@zen/datasets';
-import { Adam, Callback, CallbackLike, Dense, Dropout, Logs, SGD, Sequential, TerminateOnNaN } from '@zen/nn';
+import {
+  Adam,
+  Callback,
+  CallbackLike,
+  Dense,
+  Dropout,
+  Logs,
+  SGD,
+  Sequential,
+  TerminateOnNaN,
+  resetNameCounters,
+} from '@zen/nn';
 import { testValues } from '../helpers';
 
 const { x, y } = fizzBuzz({ from: 1, to: 120 }); // x [120, 10], y int32 [120]
@@ -23,6 +34,8 @@ function classifier(seed: number): Sequential {
 const weightsOf = (model: Sequential) => model.getWeights().map((t) => Array.from(t.data));
 
 describe('fit', () => {
+  // Default layer names count up across the process (Keras); start each test from 'dense'.
+  beforeEach(() => resetNameCounters());
   test('History has Keras keys, one entry per epoch, and the loss goes down', async () => {
     const model = classifier(1);
     const history = await model.fit(x, y, { epochs: 4, batchSize: 16, validationSplit: 0.25, verbose: 0 });
@@ -223,6 +236,8 @@ describe('fit', () => {
 });
 
 describe('fit: bad input gives errors naming the argument', () => {
+  // Default layer names count up across the process (Keras); start each test from 'dense'.
+  beforeEach(() => resetNameCounters());
   const model = classifier(9);
 
   test('x and y sample counts differ', async () => {

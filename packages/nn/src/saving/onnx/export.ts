@@ -27,7 +27,8 @@ const BATCH = 'batch';
 /** A stack of layers, each feeding the next. */
 function convertStack(g: OnnxGraph, layers: readonly Layer[], input: OnnxValue): OnnxValue {
   let v = input;
-  for (const layer of layers) v = convertLayer(g, layer, [v], layer.computeOutputShape(v.shape));
+  for (const layer of layers)
+    v = convertLayer(g, layer, [v], layer.computeOutputShape(v.shape) as SymbolicShape);
   return v;
 }
 
@@ -52,7 +53,7 @@ export function toOnnx(model: Sequential, options: OnnxExportOptions = {}): Uint
         : `toOnnx: expected a model, got ${kind}`,
     );
   }
-  if (!model.built || !model.inputShape) {
+  if (!model.built || !model.builtInputShape) {
     throw new OnnxExportError(
       `toOnnx: model '${model.name}' is not built yet; give its first layer an inputShape or call it on data first`,
     );
@@ -61,7 +62,7 @@ export function toOnnx(model: Sequential, options: OnnxExportOptions = {}): Uint
   const first = model.layers[0];
   const converter = getOnnxConverter(first);
   const inputType = converter.inputType ?? 'float32';
-  const built: SymbolicShape = [null, ...model.inputShape.slice(1)];
+  const built: SymbolicShape = [null, ...model.builtInputShape.slice(1)];
   const inputShape = converter.inputShape ? converter.inputShape(first, built) : built;
   const input: OnnxValue = {
     name: g.claim(`${first.name}_input`),

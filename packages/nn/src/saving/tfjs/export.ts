@@ -45,7 +45,7 @@ export async function exportTfjs(model: Sequential, dir: string): Promise<void> 
       `exportTfjs: model '${model.name}' is not built yet; build it (or call it on data) first`,
     );
   }
-  const inputShape = model.inputShape ? [...model.inputShape] : null;
+  const inputShape = model.builtInputShape ? [...model.builtInputShape] : null;
   const entries = model.layers.map((layer, i) => ({
     layer,
     ...layerToTfjs(layer, i === 0 ? inputShape : null),

@@ -3,7 +3,7 @@
  * back by `tf.loadLayersModel` (through `tf.io.fromMemory`) predicts what Zen-TS predicts.
  */
 import * as tf from '@tensorflow/tfjs';
-import { exportTfjs, loadModel } from '@zen/nn';
+import { Sequential, exportTfjs, loadModel } from '@zen/nn';
 import { LAYER_CASES } from './layer-cases';
 import * as files from './tfjs-files';
 
@@ -14,7 +14,7 @@ describe.each(LAYER_CASES.map((c) => [c.name, c] as const))('Zen-TS → tfjs: %s
   test('tf.loadLayersModel reads the export and predicts the same', async () => {
     const source = await files.tempDir('source');
     await files.saveTfjsModel(c.build(), source);
-    const zen = await loadModel(source);
+    const zen = await loadModel<Sequential>(source);
     const target = await files.tempDir('export');
     await exportTfjs(zen, target);
     const back = await files.loadTfjsModel(target);
