@@ -172,7 +172,17 @@ export class Sequential extends Model {
   static fromConfig(config: SequentialConfig): Sequential {
     if (!Array.isArray(config?.layers))
       throw new Error('Sequential.fromConfig: config.layers must be an array');
-    const model = new Sequential(config.layers.map(deserializeLayer), { name: config.name });
+    const layers = config.layers.map((entry, i) => {
+      try {
+        return deserializeLayer(entry);
+      } catch (error) {
+        const name = typeof entry?.config?.name === 'string' ? `'${entry.config.name}' ` : '';
+        throw new Error(`layers[${i}] (${entry?.className} ${name}): ${(error as Error).message}`, {
+          cause: error,
+        });
+      }
+    });
+    const model = new Sequential(layers, { name: config.name });
     if (config.buildInputShape) model.build(config.buildInputShape);
     else if (model.declaredInputShape()) model.build();
     return model;

@@ -68,7 +68,8 @@ function buildModel(file: ModelFile, modelPath: string): Model {
   try {
     return modelFromConfig(file.modelConfig);
   } catch (error) {
-    throw fail(`modelConfig: ${(error as Error).message}`);
+    const message = (error as Error).message;
+    throw fail(message.startsWith('layers[') ? `modelConfig.config.${message}` : `modelConfig: ${message}`);
   }
 }
 

@@ -7,7 +7,7 @@ import { promises as fs } from 'fs';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { FormatError, setSeed, tensor } from '@zen/autograd-core';
-import { Adam, Dense, Sequential, loadModel } from '@zen/nn';
+import { Adam, Dense, Sequential, loadModel, resetNameCounters } from '@zen/nn';
 import { testValues } from '../helpers';
 import { bits, useTempDir } from './temp-dir';
 
@@ -59,6 +59,8 @@ async function refuses(edit: (json: Json) => void, message: string | RegExp): Pr
 }
 
 describe('manifest validation', () => {
+  // Default layer names count up across the process (Keras); start each test from 'dense'.
+  beforeEach(() => resetNameCounters());
   test('offsets: misaligned, overlapping, non-integer, missing, gaps, out of range', async () => {
     await savedModel();
     const w = (json: Json) => json.weightsManifest.weights;
@@ -183,6 +185,8 @@ describe('manifest validation', () => {
 });
 
 describe('configs naming file, layer and field', () => {
+  // Default layer names count up across the process (Keras); start each test from 'dense'.
+  beforeEach(() => resetNameCounters());
   test('malformed layer entries and fields are refused with the file and the layer', async () => {
     await savedModel();
     const layers = (j: Json) => j.modelConfig.config.layers;
@@ -227,6 +231,8 @@ describe('configs naming file, layer and field', () => {
 });
 
 describe('save and load targets', () => {
+  // Default layer names count up across the process (Keras); start each test from 'dense'.
+  beforeEach(() => resetNameCounters());
   test('a directory, a model.json path and file:// URLs (absolute and relative) all work', async () => {
     const model = await savedModel();
     const want = bits(model.predict(x));
@@ -284,6 +290,8 @@ describe('save and load targets', () => {
 });
 
 describe('format version 1', () => {
+  // Default layer names count up across the process (Keras); start each test from 'dense'.
+  beforeEach(() => resetNameCounters());
   test('a committed version-1 file loads, its weights exactly as stored', async () => {
     const fixture = path.join(__dirname, 'fixtures/v1-dense');
     const json = JSON.parse(await fs.readFile(path.join(fixture, 'model.json'), 'utf8'));
