@@ -88,7 +88,7 @@ async function start(options: StartOptions): Promise<void> {
   model = null;
   if (!options.retrain) {
     try {
-      model = await loadModel(MODEL_URL);
+      model = await loadModel<Sequential>(MODEL_URL);
       source = 'indexeddb';
     } catch {
       model = null; // nothing saved yet (or from an incompatible version): train
