@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { getBackend } from '@zen/autograd-core';
 import { describeMachine } from './machine';
-import { ResultRow, ratio, targetMet } from './results';
+import { type ResultRow, ratio, targetMet } from './results';
 import { formatTable } from './table';
 import { tfjsVersion } from './tfjs';
 import type { SuiteOptions } from './suites/suite';
@@ -16,7 +16,7 @@ import { runMatmul } from './suites/matmul';
 import { runTraining } from './suites/training';
 import { runInference } from './suites/inference';
 import { runMemory } from './suites/memory';
-import { TorchModel, measureTorch } from './torch';
+import { type TorchModel, measureTorch } from './torch';
 
 const SUITES: Record<string, (options: SuiteOptions) => Promise<ResultRow[]>> = {
   matmul: runMatmul,

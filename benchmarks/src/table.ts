@@ -1,5 +1,5 @@
 /** Prints result rows as a fixed-width table with ratios and target verdicts. */
-import { ResultRow, Figure, ratio, targetMet } from './results';
+import { type ResultRow, type Figure, ratio, targetMet } from './results';
 
 function formatNumber(v: number): string {
   if (Math.abs(v) < 0.01) return v === 0 ? '0' : v.toExponential(0);

@@ -6,7 +6,7 @@
  * fit (noted in the table) for slow contenders. The timed runs of all contenders are
  * then interleaved round by round, so a change in machine load hits them alike.
  */
-import { Figure, value } from './results';
+import { type Figure, value } from './results';
 import { median, timeOnce } from './timing';
 
 /** Trains one epoch over the first `samples` samples (a multiple of the batch size or all). */

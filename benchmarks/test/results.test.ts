@@ -1,5 +1,5 @@
 /** The benchmark table's verdicts: ratios against a peer, absolute limits, unsupported peers. */
-import { ResultRow, ratio, targetMet, value } from '../src/results';
+import { type ResultRow, ratio, targetMet, value } from '../src/results';
 import { formatTable } from '../src/table';
 import { median } from '../src/timing';
 

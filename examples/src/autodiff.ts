@@ -5,7 +5,7 @@
  * printed beside mathjs's symbolic derivative.
  */
 import { derivative } from 'mathjs';
-import { Tensor, fromExpression, grad, jvp, scalar } from '@zen/autograd-core';
+import { type Tensor, fromExpression, grad, jvp, scalar } from '@zen/autograd-core';
 import { runMain } from './lib/cli';
 
 const EXPRESSION = '(2*x^2 + 2*y)/4';

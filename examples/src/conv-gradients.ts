@@ -3,7 +3,7 @@
  * summed output with respect to the image and the filter — compared with a hand
  * calculation written as explicit loops.
  */
-import { Tensor, conv2d, tensor } from '@zen/autograd-core';
+import { type Tensor, conv2d, tensor } from '@zen/autograd-core';
 import { runMain } from './lib/cli';
 
 const IMAGE = [

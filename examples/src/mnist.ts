@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { setSeed } from '@zen/autograd-core';
 import { loadBundledMnist, loadMnist } from '@zen/datasets';
-import { Adam, RMSProp, Sequential, exportOnnx } from '@zen/nn';
+import { Adam, RMSProp, type Sequential, exportOnnx } from '@zen/nn';
 import { UsageError, parseOptions, positiveInt, runMain } from './lib/cli';
 import { smallCnn, zenMlp } from './lib/mnist-models';
 import { historySvg, writeSvg } from './lib/svg-chart';

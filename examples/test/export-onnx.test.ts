@@ -9,7 +9,7 @@ import * as ort from 'onnxruntime-node';
 import { loadBundledMnist } from '@zen/datasets';
 import { randint } from '@zen/autograd-core';
 import { loadModel } from '@zen/nn';
-import { GptResult, main as gpt } from '../src/gpt';
+import { type GptResult, main as gpt } from '../src/gpt';
 import { main as mnist } from '../src/mnist';
 
 /** Runs a model file on one input in ONNX Runtime and checks it against `expected` within float32 tolerance. */

@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { GptResult, main } from '../src/gpt';
+import { type GptResult, main } from '../src/gpt';
 import { UsageError } from '../src/lib/cli';
 
 test('npm run gpt trains, saves model and tokenizer, and --generate reproduces the sample', async () => {

@@ -5,7 +5,7 @@
  * trains briefly, classifies a held-out digit drawn on the canvas, reloads the model from
  * IndexedDB, and runs the single-thread path (/plain/, no isolation headers).
  */
-import { ChildProcess, execFileSync, spawn } from 'child_process';
+import { type ChildProcess, execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';

@@ -7,7 +7,7 @@
 import { Tensor } from '@zen/autograd-core';
 import { bundledDigits } from '../data';
 import { tfjsModel, zenModel } from '../models';
-import { Contender, Figure, ResultRow, value } from '../results';
+import { type Contender, type Figure, type ResultRow, value } from '../results';
 import { useTfjs } from '../tfjs';
 import { median, timeOnce } from '../timing';
 import type { SuiteOptions } from './suite';

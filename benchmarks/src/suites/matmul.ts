@@ -4,9 +4,9 @@
  * machine load hits all three alike; the figure is the median over all timed runs.
  */
 import { matmul, noGrad, tensor } from '@zen/autograd-core';
-import { ResultRow, value } from '../results';
+import { type ResultRow, value } from '../results';
 import { median, timeRepeated } from '../timing';
-import { useTfjs, TfjsBackend } from '../tfjs';
+import { useTfjs, type TfjsBackend } from '../tfjs';
 import type { SuiteOptions } from './suite';
 
 function randomMatrix(n: number, seed: number): Float32Array {

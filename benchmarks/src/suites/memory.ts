@@ -6,7 +6,7 @@
 import { spawnSync } from 'child_process';
 import * as path from 'path';
 import type { MemoryReport } from '../memory-child';
-import { CONTENDERS, Contender, Figure, ResultRow, value } from '../results';
+import { CONTENDERS, type Contender, type Figure, type ResultRow, value } from '../results';
 import type { SuiteOptions } from './suite';
 
 const EPOCHS = 10;

@@ -4,11 +4,11 @@
  * same data, same batch size, one epoch (or a timed part of one for slow contenders).
  */
 import { Tensor } from '@zen/autograd-core';
-import { Mnist, Sequences, bundledDigits, sineWindows } from '../data';
-import { ModelName, tfjsModel, zenModel } from '../models';
-import { Contender, Figure, ResultRow } from '../results';
+import { type Mnist, type Sequences, bundledDigits, sineWindows } from '../data';
+import { type ModelName, tfjsModel, zenModel } from '../models';
+import { type Contender, type Figure, type ResultRow } from '../results';
 import { useTfjs } from '../tfjs';
-import { Contestant, measureTrainingSideBySide, unlessUnsupported } from '../training';
+import { type Contestant, measureTrainingSideBySide, unlessUnsupported } from '../training';
 import type { SuiteOptions } from './suite';
 
 interface TrainingData {

@@ -1,7 +1,7 @@
 /** Functions that make new tensors: from data, constants, ranges and random draws. */
-import { DType, TypedArray, allocate, checkDType, dtypeOf } from './dtype';
-import { Shape, checkShape, formatShape, sizeOf } from './shape';
-import { Tensor, NestedArray } from './tensor';
+import { type DType, type TypedArray, allocate, checkDType, dtypeOf } from './dtype';
+import { type Shape, checkShape, formatShape, sizeOf } from './shape';
+import { Tensor, type NestedArray } from './tensor';
 import { random, randomNormal } from './random';
 import { checkOptions } from './options';
 import { ShapeError, ValueError } from './errors';

@@ -6,9 +6,9 @@
  * vjp/jvp rules written with Tensor ops. Because the rules are ordinary ops, running
  * them with recording on (`createGraph`) makes gradients differentiable again.
  */
-import { Tensor, emptyTensor } from './tensor';
+import { type Tensor, emptyTensor } from './tensor';
 import { getBackend } from './backend';
-import { Shape, formatShape, shapesEqual } from './shape';
+import { type Shape, formatShape, shapesEqual } from './shape';
 import { isFloat } from './dtype';
 import { ShapeError, ZenError } from './errors';
 

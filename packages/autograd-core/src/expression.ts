@@ -5,7 +5,7 @@
 import type { MathNode } from 'mathjs';
 import { mathjs } from './mathjs-loader';
 import { Tensor } from './tensor';
-import { DType } from './dtype';
+import { type DType } from './dtype';
 import { scalar } from './creation';
 import * as ew from './ops/elementwise';
 import { ValueError } from './errors';

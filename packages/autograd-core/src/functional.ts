@@ -4,7 +4,7 @@
  */
 import { Tensor } from './tensor';
 import {
-  Op,
+  type Op,
   defineOp,
   isForwardModeActive,
   isGradEnabled,

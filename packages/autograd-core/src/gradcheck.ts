@@ -3,7 +3,7 @@
  * f'(x) ≈ (f(x + ε) − f(x − ε)) / 2ε, in float64. Non-scalar outputs are reduced to a
  * scalar by a fixed random projection ⟨w, f(x)⟩, which checks the VJP in direction w.
  */
-import { Tensor } from './tensor';
+import { type Tensor } from './tensor';
 import { grad } from './functional';
 import { noGrad } from './engine';
 import { formatShape } from './shape';

@@ -2,10 +2,10 @@
  * Chainable Tensor methods (`x.mul(2).add(1).sum()`). Each forwards to the free
  * function of the same name, so there is one implementation of every op.
  */
-import { Axis, Tensor, TensorLike } from './tensor';
-import { DType } from './dtype';
-import { Shape } from './shape';
-import { BackwardOptions, backward } from './engine';
+import { type Axis, Tensor, type TensorLike } from './tensor';
+import { type DType } from './dtype';
+import { type Shape } from './shape';
+import { type BackwardOptions, backward } from './engine';
 import * as ew from './ops/elementwise';
 import * as red from './ops/reduce';
 import * as sh from './ops/shape';

@@ -1,5 +1,5 @@
-import { DType, TypedArray, allocate, dtypeOf } from './dtype';
-import { Shape, sizeOf, formatShape } from './shape';
+import { type DType, type TypedArray, allocate, dtypeOf } from './dtype';
+import { type Shape, sizeOf, formatShape } from './shape';
 import type { GraphNode } from './engine';
 import { formatTensor } from './format';
 import { ShapeError } from './errors';

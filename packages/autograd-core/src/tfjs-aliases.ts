@@ -3,9 +3,9 @@
  * `data`, `arraySync()` is `toArray()`, `print()` logs `toString()`, and
  * `tensor1d`…`tensor4d` are `tensor` with a rank check.
  */
-import { DType, TypedArray } from './dtype';
-import { Shape, formatShape } from './shape';
-import { NestedArray, Tensor } from './tensor';
+import { type DType, type TypedArray } from './dtype';
+import { type Shape, formatShape } from './shape';
+import { type NestedArray, Tensor } from './tensor';
 import { tensor } from './creation';
 
 declare module './tensor' {

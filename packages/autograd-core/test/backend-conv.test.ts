@@ -4,8 +4,8 @@
  * first and second derivatives (finite differences in float64) and its forward mode.
  */
 import {
-  Backend,
-  Tensor,
+  type Backend,
+  type Tensor,
   conv2d,
   getBackend,
   gradcheck,
@@ -17,7 +17,7 @@ import {
   setBackend,
   tensor,
 } from '@zen/autograd-core';
-import { WindowGeometry, windowGeometry } from '../src/kernels/conv';
+import { type WindowGeometry, windowGeometry } from '../src/kernels/conv';
 
 afterEach(() => setBackend('wasm'));
 

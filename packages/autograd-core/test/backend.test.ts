@@ -3,7 +3,7 @@
  * matmul/conv2d values and gradients agreeing between the 'ts' and 'wasm' backends.
  */
 import {
-  Tensor,
+  type Tensor,
   conv2d,
   getBackend,
   listBackends,

@@ -1,6 +1,6 @@
 /** The reverse-mode engine: accumulation, graph walking, graph lifetime, grad modes. */
 import {
-  Tensor,
+  type Tensor,
   argmax,
   defineOp,
   gather,

@@ -1,6 +1,6 @@
 /** The functional API: grad, valueAndGrad, vjp, jvp, jacobian, hessian, and the seed's worked example. */
 import {
-  Tensor,
+  type Tensor,
   fromExpression,
   grad,
   hessian,

@@ -1,5 +1,5 @@
 /** gradcheck and gradgradcheck must pass correct rules and catch wrong ones. */
-import { Tensor, defineOp, gradcheck, gradgradcheck, tensor } from '@zen/autograd-core';
+import { type Tensor, defineOp, gradcheck, gradgradcheck, tensor } from '@zen/autograd-core';
 
 const input = (values: number[]) => tensor(values, { dtype: 'float64', requiresGrad: true });
 

@@ -3,7 +3,7 @@
  * subset and gets the 'ts' kernel for the rest, and ops dispatch through it.
  */
 import {
-  Kernels,
+  type Kernels,
   getBackend,
   getKernel,
   listBackends,

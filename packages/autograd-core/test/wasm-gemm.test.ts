@@ -4,7 +4,7 @@
  * rows, 1024 columns), operands at offsets, memory growth, and products split
  * between threads.
  */
-import { GemmJob, WasmBackend, createWasmBackend, rowBands, splitJob } from '../src/wasm/backend';
+import { type GemmJob, type WasmBackend, createWasmBackend, rowBands, splitJob } from '../src/wasm/backend';
 import { EDGE_SIZES, TRANSPOSES, checkGemm } from './helpers/gemm';
 
 /** Float32 error bound relative to Σ|a·b| (k·ε with room for any summation order). */

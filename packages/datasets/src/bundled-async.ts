@@ -1,6 +1,6 @@
 /** The bundled digits, loaded without blocking: in browsers (over fetch) and in Node.js alike. */
 import type { MnistData } from './mnist';
-import { BundledMnistOptions, checkBundledOptions, splitBundledDigits } from './bundled-split';
+import { type BundledMnistOptions, checkBundledOptions, splitBundledDigits } from './bundled-split';
 import { readPackedDigits } from './digits-source';
 
 export interface BundledMnistAsyncOptions extends BundledMnistOptions {

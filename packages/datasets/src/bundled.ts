@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { maxDigitJsonValues, parseDigitJson } from './digit-json';
 import type { MnistData } from './mnist';
-import { BundledMnistOptions, checkBundledOptions, splitBundledDigits } from './bundled-split';
+import { type BundledMnistOptions, checkBundledOptions, splitBundledDigits } from './bundled-split';
 
 export type { BundledMnistOptions };
 

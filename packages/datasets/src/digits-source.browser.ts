@@ -3,7 +3,7 @@
  * mnist-digits.bin.gz beside the page (or the worker's script). Copy it there from
  * @zen/datasets/dist/ when building a site (examples/web does).
  */
-import { DigitArrays, unpackDigits } from './digits-pack';
+import { type DigitArrays, unpackDigits } from './digits-pack';
 
 export const PACKED_DIGITS_FILE = 'mnist-digits.bin.gz';
 

@@ -7,7 +7,7 @@ import { promises as fs } from 'fs';
 import * as path from 'path';
 import { gunzipSync } from 'zlib';
 import { readBundledDigits } from './bundled';
-import { DigitArrays, unpackDigits } from './digits-pack';
+import { type DigitArrays, unpackDigits } from './digits-pack';
 
 /** The packed digits' file name (in the package's dist/ folder, and beside a web page). */
 export const PACKED_DIGITS_FILE = 'mnist-digits.bin.gz';

@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { FormatError, Tensor } from '@zen/autograd-core';
-import { IdxArray, formatShape } from './idx/format';
+import { type IdxArray, formatShape } from './idx/format';
 import { decodeIdx, fileError } from './idx/read';
 
 /** Images and their labels. */

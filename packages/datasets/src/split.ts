@@ -1,5 +1,5 @@
 /** Seeded train/test splitting, plain or stratified by class. */
-import { Tensor, makeGenerator, shuffleInPlace } from '@zen/autograd-core';
+import { type Tensor, makeGenerator, shuffleInPlace } from '@zen/autograd-core';
 import { checkSameRows, classLabels, identityOrder, takeRows } from './rows';
 
 export interface TrainTestSplitOptions {

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Tensor } from '@zen/autograd-core';
-import { loadBundledMnist, MnistData } from '@zen/datasets';
+import { loadBundledMnist, type MnistData } from '@zen/datasets';
 
 /** Independent oracle: the digit files read with JSON.parse. */
 const digitsDir = path.join(path.dirname(require.resolve('mnist/package.json')), 'src', 'digits');

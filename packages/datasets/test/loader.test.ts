@@ -1,4 +1,4 @@
-import { setSeed, tensor, Tensor } from '@zen/autograd-core';
+import { setSeed, tensor, type Tensor } from '@zen/autograd-core';
 import { DataLoader } from '@zen/datasets';
 
 /** x row i is the 2×2 block [[i, i+0.25], [i+0.5, i+0.75]]; y row i is i. */

@@ -1,4 +1,4 @@
-import { tensor, Tensor } from '@zen/autograd-core';
+import { tensor, type Tensor } from '@zen/autograd-core';
 import { trainTestSplit } from '@zen/datasets';
 
 /** x row i is [i, 10·i]; y row i is i, so pairing can be checked row by row. */

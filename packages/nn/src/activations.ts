@@ -1,6 +1,6 @@
 /** Activation functions by name, as layers' `activation` option takes them. */
 import {
-  Tensor,
+  type Tensor,
   biasActivation,
   elu,
   exp,

@@ -3,8 +3,8 @@
  * seeded generator, so `setSeed` makes model initialisation reproducible.
  */
 import {
-  DType,
-  Tensor,
+  type DType,
+  type Tensor,
   full,
   random,
   randomNormal as normalDraw,

@@ -2,7 +2,7 @@
  * More of Keras's losses, with Keras's semantics: a value per sample (over the last
  * axis), averaged over the batch. Built from Tensor ops, so autograd differentiates them.
  */
-import { Tensor, softplus } from '@zen/autograd-core';
+import { type Tensor, softplus } from '@zen/autograd-core';
 import { alignTargets } from './loss-targets';
 
 /** Clipping used by Keras's probabilistic losses. */

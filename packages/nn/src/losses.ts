@@ -5,7 +5,7 @@
  * never appears) or logits with `fromLogits: true` (then log-softmax / softplus keep
  * them finite for logits of any size).
  */
-import { Tensor, logSoftmax, oneHot, softplus } from '@zen/autograd-core';
+import { type Tensor, logSoftmax, oneHot, softplus } from '@zen/autograd-core';
 import { formatSymbolicShape } from './shapes';
 import { alignTargets, checkTensors } from './loss-targets';
 

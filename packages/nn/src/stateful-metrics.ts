@@ -4,7 +4,7 @@
  * exact rather than averages of batch values. fit and evaluate reset them at the start
  * of every epoch and evaluation.
  */
-import { Tensor } from '@zen/autograd-core';
+import { type Tensor } from '@zen/autograd-core';
 import { formatSymbolicShape } from './shapes';
 
 export abstract class Metric {

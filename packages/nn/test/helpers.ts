@@ -2,8 +2,8 @@
  * Test helpers: plain-JavaScript reference computations (independent of the library's
  * ops), tolerance comparisons, and gradient checks of a layer's parameters.
  */
-import { NestedArray, Tensor, gradcheck, GradcheckReport } from '@zen/autograd-core';
-import { Layer } from '@zen/nn';
+import { type NestedArray, Tensor, gradcheck, type GradcheckReport } from '@zen/autograd-core';
+import { type Layer } from '@zen/nn';
 
 export type Matrix = number[][];
 

@@ -1,5 +1,5 @@
 /** Keras's extra losses: values against per-sample formulas in plain JavaScript, float64 gradchecks, names in compile. */
-import { Tensor, gradcheck, tensor } from '@zen/autograd-core';
+import { type Tensor, gradcheck, tensor } from '@zen/autograd-core';
 import { Dense, Sequential, losses } from '@zen/nn';
 
 const yTrue = [

@@ -1,4 +1,4 @@
-import { Tensor, gradcheck, tensor } from '@zen/autograd-core';
+import { type Tensor, gradcheck, tensor } from '@zen/autograd-core';
 import { losses } from '@zen/nn';
 import { softmaxRef, sigmoidRef, testValues } from './helpers';
 

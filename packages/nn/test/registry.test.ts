@@ -6,13 +6,13 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Tensor, TypedArray, ValueError, setSeed, tensor } from '@zen/autograd-core';
+import { type Tensor, type TypedArray, ValueError, setSeed, tensor } from '@zen/autograd-core';
 import {
   ConfiguredSchedule,
   Dense,
   Layer,
   Optimizer,
-  OptimizerArgs,
+  type OptimizerArgs,
   Sequential,
   getOptimizer,
   loadModel,

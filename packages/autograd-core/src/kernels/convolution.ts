@@ -4,8 +4,8 @@
  * gradient). Shapes: x [N, H, W, C], filters [kh·kw·C, F] row-major (= [kh, kw, C, F]),
  * dy and the output [N·outH·outW, F] (= [N, outH, outW, F]).
  */
-import { TypedArray, allocate, dtypeOf } from '../dtype';
-import { WindowGeometry, col2im, im2col } from './conv';
+import { type TypedArray, allocate, dtypeOf } from '../dtype';
+import { type WindowGeometry, col2im, im2col } from './conv';
 import type { GemmKernel } from './matmul';
 
 /** Rows (output pixels) and depth (kernel taps × channels) of the column matrix. */

@@ -5,8 +5,8 @@
  */
 import { defineOp } from '../engine';
 import { floatDType } from '../dtype';
-import { Tensor, emptyTensor } from '../tensor';
-import { ActivationKernel, SELU_ALPHA, SELU_SCALE } from '../kernels/activations';
+import { type Tensor, emptyTensor } from '../tensor';
+import { type ActivationKernel, SELU_ALPHA, SELU_SCALE } from '../kernels/activations';
 import { getBackend } from '../backend';
 import { sigmoid, softplus, where } from './elementwise';
 import { ValueError } from '../errors';

@@ -6,13 +6,13 @@
  * is not recorded. Recorded passes (createGraph, forward mode) use the same rules written
  * with Tensor ops, so gradients of gradients work.
  */
-import { Op, defineOp, isGradEnabled } from '../engine';
-import { DType, allocate, isFloat } from '../dtype';
+import { type Op, defineOp, isGradEnabled } from '../engine';
+import { type DType, allocate, isFloat } from '../dtype';
 import { broadcastShapes, formatShape, shapesEqual, sizeOf } from '../shape';
 import { Tensor, emptyTensor } from '../tensor';
 import { getBackend } from '../backend';
 import { random } from '../random';
-import { AttentionGeometry, attends } from '../kernels/attention';
+import { type AttentionGeometry, attends } from '../kernels/attention';
 import { expandData, sumTangents } from './util';
 import { matmulT } from './matmul';
 import { softmax } from './nn';

@@ -3,7 +3,7 @@
  * as numpy and PyTorch. Both multiply by a constant 0/1 mask, so their gradients are
  * the same masks (no rules of their own).
  */
-import { Tensor, emptyTensor } from '../tensor';
+import { type Tensor, emptyTensor } from '../tensor';
 import { formatShape } from '../shape';
 
 /** A [rows, cols] mask of the entries with (j − i ≥ k) when `upper`, or (j − i ≤ k) otherwise. */

@@ -3,10 +3,10 @@
  * pass and one allocation instead of three (broadcast, add, activation); the rules
  * need only the output, since each supported activation's derivative is a function of it.
  */
-import { Op, defineOp } from '../engine';
+import { type Op, defineOp } from '../engine';
 import { floatDType, promote } from '../dtype';
 import { formatShape } from '../shape';
-import { Tensor, emptyTensor } from '../tensor';
+import { type Tensor, emptyTensor } from '../tensor';
 import type { BiasActivationKernel } from '../kernels/elementwise';
 import { getBackend } from '../backend';
 import { reluGrad } from './elementwise';

@@ -3,7 +3,7 @@
  * conv2d used as a forward op, so it upsamples by the stride. Differentiable to any
  * order through the conv2d primitives (ops/convolution.ts).
  */
-import { Tensor } from '../tensor';
+import { type Tensor } from '../tensor';
 import { windowGeometry } from '../kernels/conv';
 import { formatShape } from '../shape';
 import { ShapeError } from '../errors';

@@ -6,7 +6,7 @@
  * one's derivatives are the other two (as TensorFlow's Conv2D, Conv2DBackpropInput
  * and Conv2DBackpropFilter), and gradients of any order follow.
  */
-import { Op, defineOp } from '../engine';
+import { type Op, defineOp } from '../engine';
 import { promote } from '../dtype';
 import { Tensor, emptyTensor } from '../tensor';
 import { getBackend } from '../backend';

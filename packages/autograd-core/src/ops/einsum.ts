@@ -4,7 +4,7 @@
  * masking, sums, broadcasts, permutes and one batched matmul per pair of operands), so
  * it is differentiable in both modes and to any order with no rules of its own.
  */
-import { Tensor, emptyTensor } from '../tensor';
+import { type Tensor, emptyTensor } from '../tensor';
 import { formatShape, sizeOf } from '../shape';
 import { matmul } from './matmul';
 import { broadcastTo, transpose } from './shape';

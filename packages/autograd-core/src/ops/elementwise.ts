@@ -1,8 +1,8 @@
 /** Elementwise ops with numpy broadcasting, and their derivative rules. */
-import { Op, defineOp } from '../engine';
-import { DType, floatDType, isFloat, promote } from '../dtype';
+import { type Op, defineOp } from '../engine';
+import { type DType, floatDType, isFloat, promote } from '../dtype';
 import { broadcastShapes } from '../shape';
-import { Tensor, TensorLike, emptyTensor } from '../tensor';
+import { Tensor, type TensorLike, emptyTensor } from '../tensor';
 import type { BinaryKernel, UnaryKernel } from '../kernels/elementwise';
 import { getBackend } from '../backend';
 import { asTensor, expandData, sumTangents } from './util';

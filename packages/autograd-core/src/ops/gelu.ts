@@ -3,9 +3,9 @@
  * derivative, instead of six elementwise ops. The derivative is an op too, with its own
  * rule φ(x)·(2 − x²) written with Tensor ops, so higher derivatives work.
  */
-import { Op, defineOp } from '../engine';
+import { type Op, defineOp } from '../engine';
 import { floatDType } from '../dtype';
-import { Tensor, emptyTensor } from '../tensor';
+import { type Tensor, emptyTensor } from '../tensor';
 import { getBackend } from '../backend';
 
 function geluForward(x: Tensor, derivative: boolean): Tensor {

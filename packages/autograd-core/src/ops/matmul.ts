@@ -1,8 +1,8 @@
 /** Matrix multiplication (2-D and batched with broadcast batch axes) and its rules. */
-import { Op, defineOp } from '../engine';
+import { type Op, defineOp } from '../engine';
 import { promote } from '../dtype';
 import { broadcastShapes, formatShape, sizeOf, stridesOf } from '../shape';
-import { Tensor, emptyTensor } from '../tensor';
+import { type Tensor, emptyTensor } from '../tensor';
 import { getBackend } from '../backend';
 import { sumTangents } from './util';
 import { ShapeError } from '../errors';

@@ -1,10 +1,10 @@
 /** Neural-network ops: softmax, logSoftmax, conv2d, pooling, dropout. Images are NHWC. */
-import { Op, defineOp } from '../engine';
+import { type Op, defineOp } from '../engine';
 import { floatDType } from '../dtype';
 import { formatShape, normalizeAxis, sizeOf } from '../shape';
-import { Tensor, emptyTensor } from '../tensor';
+import { type Tensor, emptyTensor } from '../tensor';
 import { random } from '../random';
-import { WindowGeometry, windowGeometry } from '../kernels/conv';
+import { type WindowGeometry, windowGeometry } from '../kernels/conv';
 import { convolve } from './convolution';
 import { getBackend } from '../backend';
 import { ShapeError, ValueError } from '../errors';

@@ -1,7 +1,7 @@
 /** Reductions along axes (sum, mean, max, min, variance, logSumExp, argmax) and their rules. */
-import { Op, defineOp } from '../engine';
+import { type Op, defineOp } from '../engine';
 import { normalizeAxes, normalizeAxis, sizeOf } from '../shape';
-import { Axis, Tensor, emptyTensor } from '../tensor';
+import { type Axis, type Tensor, emptyTensor } from '../tensor';
 import type { ReduceKernel } from '../kernels/reduce';
 import { getBackend } from '../backend';
 import { ShapeError } from '../errors';

@@ -1,7 +1,7 @@
 /** Shape and layout ops: reshape, transpose, broadcast, slice, pad, concat, stack, split, gather. */
-import { BoxGradient, Op, defineOp } from '../engine';
-import { DType, allocate, promote } from '../dtype';
-import { Shape, broadcastShapes, formatShape, normalizeAxis, shapesEqual, sizeOf } from '../shape';
+import { BoxGradient, type Op, defineOp } from '../engine';
+import { type DType, allocate, promote } from '../dtype';
+import { type Shape, broadcastShapes, formatShape, normalizeAxis, shapesEqual, sizeOf } from '../shape';
 import { Tensor, emptyTensor } from '../tensor';
 import { getBackend } from '../backend';
 import { castData } from '../creation';

@@ -1,7 +1,7 @@
 /** Small helpers shared by op definitions. */
-import { DType, TypedArray, allocate } from '../dtype';
-import { Shape, shapesEqual, sizeOf } from '../shape';
-import { Tensor, TensorLike } from '../tensor';
+import { type DType, type TypedArray, allocate } from '../dtype';
+import { type Shape, shapesEqual, sizeOf } from '../shape';
+import { Tensor, type TensorLike } from '../tensor';
 import { getBackend } from '../backend';
 import { ValueError } from '../errors';
 

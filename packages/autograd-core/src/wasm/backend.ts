@@ -17,8 +17,8 @@ import {
 } from '../kernels/convolution';
 import type { GemmKernel } from '../kernels/matmul';
 import { WasmHeap } from './heap';
-import { LoadedKernels, loadKernels } from './runtime';
-import { Block, GemmThreads, MAX_BLOCKS, defaultHelperCount } from './threads';
+import { type LoadedKernels, loadKernels } from './runtime';
+import { type Block, GemmThreads, MAX_BLOCKS, defaultHelperCount } from './threads';
 
 /** A block of C = op(A)·op(B) with every operand already in wasm memory (byte pointers). */
 export interface GemmJob {

@@ -5,7 +5,7 @@
  * reused by every call and grows (never shrinks) to the largest call so far.
  */
 import type { WindowGeometry } from '../kernels/conv';
-import { LoadedKernels, MAXIMUM_PAGES, PAGE_BYTES } from './runtime';
+import { type LoadedKernels, MAXIMUM_PAGES, PAGE_BYTES } from './runtime';
 
 /** Alignment of every region: a cache line. */
 const ALIGN = 64;

@@ -2,8 +2,8 @@
  * Registers the 'wasm' backend (the default where WebAssembly SIMD and shared memory
  * exist). Registration does no work: the module is compiled on first use or by `ready()`.
  */
-import { BackendInit, registerBackend } from '../backend';
-import { WasmBackend, createWasmBackend } from './backend';
+import { type BackendInit, registerBackend } from '../backend';
+import { type WasmBackend, createWasmBackend } from './backend';
 import { loadKernelsAsync } from './runtime';
 import { defaultHelperCount } from './threads';
 

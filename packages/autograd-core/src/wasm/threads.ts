@@ -14,7 +14,7 @@
  * seconds. Where helper threads cannot run, everything stays on the calling thread.
  */
 import type { LoadedKernels } from './runtime';
-import { HelperWorker, helperCapacity, startHelper } from './helper-workers';
+import { type HelperWorker, helperCapacity, startHelper } from './helper-workers';
 
 /**
  * A block of work on data already in wasm memory: a `gemm` call (transA, transB, m, n,

@@ -1,6 +1,6 @@
 /** Assertions on tensors and plain arrays with a clear message naming the first mismatch. */
 import type { Tensor } from '@zen/autograd-core';
-import { Arr, fromTensor } from './reference';
+import { type Arr, fromTensor } from './reference';
 
 /** |actual − expected| ≤ tol·(1 + |expected|) everywhere, same shape, no NaN where a number is expected. */
 export function expectClose(actual: Tensor | Arr, expected: Tensor | Arr, tol = 1e-10): void {

@@ -5,7 +5,7 @@
  */
 import type { TypedArray } from '@zen/autograd-core';
 import { makeGenerator } from '@zen/autograd-core';
-import { GemmKernel, gemmReference } from '../../src/kernels/matmul';
+import { type GemmKernel, gemmReference } from '../../src/kernels/matmul';
 
 export type Gemm = GemmKernel;
 

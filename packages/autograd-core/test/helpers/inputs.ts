@@ -1,5 +1,5 @@
 /** Deterministic test inputs described by small specs (shape, value range, constraints). */
-import { DType, Tensor, makeGenerator, tensor } from '@zen/autograd-core';
+import { type DType, type Tensor, makeGenerator, tensor } from '@zen/autograd-core';
 
 export interface InputSpec {
   shape: number[];

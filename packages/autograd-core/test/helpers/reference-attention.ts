@@ -2,7 +2,7 @@
  * Plain-loop oracles for attention and einsum: written from the definitions, on number
  * arrays, independently of the library's kernels and of its op compositions.
  */
-import { Arr, sizeOf, unravel } from './reference';
+import { type Arr, sizeOf, unravel } from './reference';
 
 export interface AttentionReferenceOptions {
   scale?: number;

@@ -1,6 +1,6 @@
 /** matmul: random shapes against the reference, the seed's gradient rule, error messages. */
 import fc from 'fast-check';
-import { Tensor, matmul, ones, scalar, tensor, zeros } from '@zen/autograd-core';
+import { type Tensor, matmul, ones, scalar, tensor, zeros } from '@zen/autograd-core';
 import * as R from '../helpers/reference';
 import { tensorOf } from '../helpers/arbitraries';
 import { expectClose } from '../helpers/assert';

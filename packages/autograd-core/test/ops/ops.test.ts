@@ -4,7 +4,7 @@
  * and the adjoint identity ⟨u, J·v⟩ = ⟨Jᵀ·u, v⟩ between jvp and vjp.
  */
 import { Tensor, gradcheck, gradgradcheck, jvp, noGrad, vjp } from '@zen/autograd-core';
-import { OP_CASES, OpCase } from './op-cases';
+import { OP_CASES, type OpCase } from './op-cases';
 import { makeInput, randomLike } from '../helpers/inputs';
 import { fromTensor } from '../helpers/reference';
 import { dot, expectClose } from '../helpers/assert';

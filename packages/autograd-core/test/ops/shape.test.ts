@@ -1,7 +1,7 @@
 /** Shape ops: round-trip properties and error messages. */
 import fc from 'fast-check';
 import {
-  Tensor,
+  type Tensor,
   arange,
   broadcastTo,
   concat,

@@ -3,7 +3,7 @@ import { FormatError, Tensor } from '@zen/autograd-core';
 import type { DType } from '@zen/autograd-core';
 import {
   BUFFER_NAME,
-  IdxArray,
+  type IdxArray,
   MAX_IDX_DIMS,
   describeTypeCodes,
   formatShape,

@@ -1,9 +1,9 @@
 /** Writing IDX files, optionally gzip-compressed. */
 import { writeFileAtomicSync } from '../atomic-write';
 import {
-  IdxArrayLike,
-  IdxType,
-  IdxTypedArray,
+  type IdxArrayLike,
+  type IdxType,
+  type IdxTypedArray,
   MAX_IDX_DIMS,
   MAX_IDX_DIM_SIZE,
   BUFFER_NAME,

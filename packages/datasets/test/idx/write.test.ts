@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { gunzipSync } from 'zlib';
 import { tensor } from '@zen/autograd-core';
-import { IdxDType, encodeIdx, readIdx, writeIdx } from '@zen/datasets';
+import { type IdxDType, encodeIdx, readIdx, writeIdx } from '@zen/datasets';
 import { useTempDir } from '../temp-dir';
 
 /** Values each type holds exactly, including both ends of the integer ranges. */

@@ -1,8 +1,8 @@
 /** EarlyStopping: stop when a monitored quantity stops improving; optionally restore the best weights. */
 import { logStream } from '../log';
-import { Tensor } from '@zen/autograd-core';
-import { Callback, Logs } from './callback';
-import { BestTracker, MonitorMode } from './monitor';
+import { type Tensor } from '@zen/autograd-core';
+import { Callback, type Logs } from './callback';
+import { BestTracker, type MonitorMode } from './monitor';
 import { checkClassOptions, optionNames } from '../options';
 
 export interface EarlyStoppingArgs {

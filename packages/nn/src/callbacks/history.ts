@@ -1,5 +1,5 @@
 /** History: what fit returns — the per-epoch logs under Keras's keys. */
-import { Callback, Logs } from './callback';
+import { Callback, type Logs } from './callback';
 
 export class History extends Callback {
   /** Epoch indices that ran. */

@@ -1,8 +1,8 @@
 /** Callbacks that change the optimiser's learning rate: LearningRateScheduler and ReduceLROnPlateau. */
 import { logStream } from '../log';
 import type { TrainableModel } from '../training/trainable';
-import { Callback, Logs } from './callback';
-import { BestTracker, MonitorMode } from './monitor';
+import { Callback, type Logs } from './callback';
+import { BestTracker, type MonitorMode } from './monitor';
 import { checkClassOptions, optionNames } from '../options';
 
 /** The compiled optimizer's numeric learning rate (schedules cannot be overridden by callbacks). */

@@ -1,7 +1,7 @@
 /** ModelCheckpoint: save the model after epochs (every one, or only when the monitored value improves). */
 import { logStream } from '../log';
-import { Callback, Logs } from './callback';
-import { BestTracker, MonitorMode } from './monitor';
+import { Callback, type Logs } from './callback';
+import { BestTracker, type MonitorMode } from './monitor';
 import { checkClassOptions, optionNames } from '../options';
 
 export interface ModelCheckpointArgs {

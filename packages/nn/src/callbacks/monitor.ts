@@ -1,5 +1,5 @@
 /** Tracking the best value of a monitored log entry ('val_loss', 'accuracy', …). */
-import { Logs } from './callback';
+import { type Logs } from './callback';
 
 export type MonitorMode = 'auto' | 'min' | 'max';
 

@@ -1,6 +1,6 @@
 /** TerminateOnNaN: stop training as soon as a batch's loss is NaN or infinite. */
 import { logStream } from '../log';
-import { Callback, Logs } from './callback';
+import { Callback, type Logs } from './callback';
 
 export class TerminateOnNaN extends Callback {
   /** The batch whose loss was not finite, or null. */

@@ -10,9 +10,9 @@ import { Tensor, makeGenerator, noGrad, random } from '@zen/autograd-core';
 import type { Sequential } from '../models/sequential';
 import { TokenAndPositionEmbedding } from '../layers/position-embedding';
 import { TransformerDecoder, TransformerEncoder } from '../layers/transformer';
-import { MultiHeadAttention, AttentionCache } from '../layers/multi-head-attention';
-import { Layer } from '../layers/layer';
-import { SamplingOptions, checkSamplingOptions, sampleToken } from './sampling';
+import { MultiHeadAttention, type AttentionCache } from '../layers/multi-head-attention';
+import { type Layer } from '../layers/layer';
+import { type SamplingOptions, checkSamplingOptions, sampleToken } from './sampling';
 
 export interface GenerateOptions extends SamplingOptions {
   /** How many tokens to append. */

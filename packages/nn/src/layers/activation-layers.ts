@@ -1,7 +1,7 @@
 /** Activations as layers: Activation('name'), and Zen's ReLU, LeakyReLU, Sigmoid, Tanh, Softmax. */
-import { Tensor, leakyRelu, minimum, relu, sigmoid, softmax, tanh } from '@zen/autograd-core';
-import { ActivationName, LEAKY_RELU_ALPHA, getActivation, isFusable } from '../activations';
-import { CallOptions, Layer, LayerArgs, LayerConfig, Logits } from './layer';
+import { type Tensor, leakyRelu, minimum, relu, sigmoid, softmax, tanh } from '@zen/autograd-core';
+import { type ActivationName, LEAKY_RELU_ALPHA, getActivation, isFusable } from '../activations';
+import { type CallOptions, Layer, type LayerArgs, type LayerConfig, type Logits } from './layer';
 import { registerLayer } from './registry';
 import { optionNames } from '../options';
 

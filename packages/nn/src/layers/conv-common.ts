@@ -1,7 +1,12 @@
 /** What the convolution layers added beside Conv2D share: options, checks, bias + activation, config. */
-import { Tensor } from '@zen/autograd-core';
-import { ActivationName, addBiasAndActivate, getActivation } from '../activations';
-import { Initializer, InitializerSpec, getInitializer, serializeInitializer } from '../initializers';
+import { type Tensor } from '@zen/autograd-core';
+import { type ActivationName, addBiasAndActivate, getActivation } from '../activations';
+import {
+  type Initializer,
+  type InitializerSpec,
+  getInitializer,
+  serializeInitializer,
+} from '../initializers';
 
 export interface ConvCommonArgs {
   /** 'valid' (default) or 'same'. */

@@ -2,13 +2,18 @@
  * Conv2DTranspose, DepthwiseConv2D and SeparableConv2D over NHWC images, composed
  * from autograd ops (conv2dTranspose, conv2d, reshape, mul): no gradient code here.
  */
-import { Tensor, conv2d, conv2dTranspose, eye } from '@zen/autograd-core';
-import { Initializer, InitializerSpec, getInitializer, serializeInitializer } from '../initializers';
-import { SymbolicShape, toPair, windowOutputLength } from '../shapes';
+import { type Tensor, conv2d, conv2dTranspose, eye } from '@zen/autograd-core';
+import {
+  type Initializer,
+  type InitializerSpec,
+  getInitializer,
+  serializeInitializer,
+} from '../initializers';
+import { type SymbolicShape, toPair, windowOutputLength } from '../shapes';
 import { optionNames } from '../options';
-import { CallOptions, Layer, LayerArgs, LayerConfig, LayerWeight } from './layer';
+import { type CallOptions, Layer, type LayerArgs, type LayerConfig, type LayerWeight } from './layer';
 import { registerLayer } from './registry';
-import { ConvCommon, ConvCommonArgs, positiveInteger } from './conv-common';
+import { ConvCommon, type ConvCommonArgs, positiveInteger } from './conv-common';
 
 type Pair = number | readonly [number, number];
 

@@ -1,11 +1,16 @@
 /** Conv1D: convolution along the time axis of [batch, steps, channels] sequences (a conv2d of height 1). */
-import { Tensor, conv2d } from '@zen/autograd-core';
-import { Initializer, InitializerSpec, getInitializer, serializeInitializer } from '../initializers';
-import { SymbolicShape, windowOutputLength } from '../shapes';
+import { type Tensor, conv2d } from '@zen/autograd-core';
+import {
+  type Initializer,
+  type InitializerSpec,
+  getInitializer,
+  serializeInitializer,
+} from '../initializers';
+import { type SymbolicShape, windowOutputLength } from '../shapes';
 import { optionNames } from '../options';
-import { CallOptions, Layer, LayerArgs, LayerConfig, LayerWeight } from './layer';
+import { type CallOptions, Layer, type LayerArgs, type LayerConfig, type LayerWeight } from './layer';
 import { registerLayer } from './registry';
-import { ConvCommon, ConvCommonArgs, positiveInteger } from './conv-common';
+import { ConvCommon, type ConvCommonArgs, positiveInteger } from './conv-common';
 
 export interface Conv1DArgs extends LayerArgs, ConvCommonArgs {
   /** Number of output channels. */

@@ -1,9 +1,21 @@
 /** Dense (fully connected): activation(x · kernel + bias) on the last axis. */
-import { ShapeError, Tensor } from '@zen/autograd-core';
-import { ActivationName, addBiasAndActivate, getActivation, isFusable } from '../activations';
-import { Initializer, InitializerSpec, getInitializer, serializeInitializer } from '../initializers';
-import { SymbolicShape, formatSymbolicShape } from '../shapes';
-import { CallOptions, Layer, LayerArgs, LayerConfig, LayerWeight, Logits } from './layer';
+import { ShapeError, type Tensor } from '@zen/autograd-core';
+import { type ActivationName, addBiasAndActivate, getActivation, isFusable } from '../activations';
+import {
+  type Initializer,
+  type InitializerSpec,
+  getInitializer,
+  serializeInitializer,
+} from '../initializers';
+import { type SymbolicShape, formatSymbolicShape } from '../shapes';
+import {
+  type CallOptions,
+  Layer,
+  type LayerArgs,
+  type LayerConfig,
+  type LayerWeight,
+  type Logits,
+} from './layer';
 import { registerLayer } from './registry';
 import { optionNames } from '../options';
 

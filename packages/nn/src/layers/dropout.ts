@@ -1,6 +1,6 @@
 /** Dropout: zeroes a random fraction of the inputs during training only. */
-import { Tensor, dropout } from '@zen/autograd-core';
-import { CallOptions, Layer, LayerArgs, LayerConfig } from './layer';
+import { type Tensor, dropout } from '@zen/autograd-core';
+import { type CallOptions, Layer, type LayerArgs, type LayerConfig } from './layer';
 import { registerLayer } from './registry';
 import { optionNames } from '../options';
 

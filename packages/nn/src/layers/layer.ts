@@ -3,15 +3,15 @@
  * first input's shape, `call` computes the output with Tensor ops (autograd supplies
  * every gradient), and `getConfig` describes the layer so `loadModel` can rebuild it.
  */
-import { DType, noGrad, ShapeError, Tensor } from '@zen/autograd-core';
-import { FusableActivation } from '../activations';
-import { Initializer, InitializerSpec, getInitializer } from '../initializers';
-import { ShapeOrShapes, SymbolicShape, formatSymbolicShape, isShapeList } from '../shapes';
+import { type DType, noGrad, ShapeError, Tensor } from '@zen/autograd-core';
+import { type FusableActivation } from '../activations';
+import { type Initializer, type InitializerSpec, getInitializer } from '../initializers';
+import { type ShapeOrShapes, type SymbolicShape, formatSymbolicShape, isShapeList } from '../shapes';
 import { describeValue } from '../describe';
 import { checkClassOptions, optionNames } from '../options';
 import { chargeWeight } from './weight-budget';
 import { staticClassName } from '../registry';
-import { SymbolicTensor, applySymbolic, containsSymbolic } from '../models/symbolic';
+import { type SymbolicTensor, applySymbolic, containsSymbolic } from '../models/symbolic';
 import type { Node } from '../models/symbolic';
 import { uniqueName } from '../models/names';
 

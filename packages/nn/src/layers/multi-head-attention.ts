@@ -5,11 +5,24 @@
  * valueDim) with biases [heads, keyDim], output kernel [heads, valueDim, outDim] with
  * bias [outDim].
  */
-import { DType, Tensor, concat, dropout, ones, scaledDotProductAttention, softmax } from '@zen/autograd-core';
-import { Initializer, InitializerSpec, getInitializer, serializeInitializer } from '../initializers';
-import { ShapeOrShapes, SymbolicShape, formatSymbolicShape, isShapeList } from '../shapes';
-import { SymbolicTensor, containsSymbolic } from '../models/symbolic';
-import { CallOptions, Layer, LayerArgs, LayerConfig, LayerWeight } from './layer';
+import {
+  type DType,
+  Tensor,
+  concat,
+  dropout,
+  ones,
+  scaledDotProductAttention,
+  softmax,
+} from '@zen/autograd-core';
+import {
+  type Initializer,
+  type InitializerSpec,
+  getInitializer,
+  serializeInitializer,
+} from '../initializers';
+import { type ShapeOrShapes, type SymbolicShape, formatSymbolicShape, isShapeList } from '../shapes';
+import { type SymbolicTensor, containsSymbolic } from '../models/symbolic';
+import { type CallOptions, Layer, type LayerArgs, type LayerConfig, type LayerWeight } from './layer';
 import { registerLayer } from './registry';
 import { optionNames } from '../options';
 

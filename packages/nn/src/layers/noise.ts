@@ -2,9 +2,9 @@
  * Training-only noise: SpatialDropout1D/2D (drop whole channels) and GaussianNoise.
  * At inference they are the identity. Draws come from the seeded generator.
  */
-import { Tensor, random, randn, zeros } from '@zen/autograd-core';
+import { type Tensor, random, randn, zeros } from '@zen/autograd-core';
 import { optionNames } from '../options';
-import { CallOptions, Layer, LayerArgs, LayerConfig } from './layer';
+import { type CallOptions, Layer, type LayerArgs, type LayerConfig } from './layer';
 import { registerLayer } from './registry';
 
 export interface SpatialDropoutArgs extends LayerArgs {

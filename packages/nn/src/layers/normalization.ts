@@ -1,8 +1,13 @@
 /** BatchNormalization and LayerNormalization. */
-import { noGrad, ShapeError, Tensor } from '@zen/autograd-core';
-import { Initializer, InitializerSpec, getInitializer, serializeInitializer } from '../initializers';
-import { SymbolicShape, formatSymbolicShape } from '../shapes';
-import { CallOptions, Layer, LayerArgs, LayerConfig, LayerWeight } from './layer';
+import { noGrad, ShapeError, type Tensor } from '@zen/autograd-core';
+import {
+  type Initializer,
+  type InitializerSpec,
+  getInitializer,
+  serializeInitializer,
+} from '../initializers';
+import { type SymbolicShape, formatSymbolicShape } from '../shapes';
+import { type CallOptions, Layer, type LayerArgs, type LayerConfig, type LayerWeight } from './layer';
 import { registerLayer } from './registry';
 import { optionNames } from '../options';
 

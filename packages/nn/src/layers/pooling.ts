@@ -1,7 +1,7 @@
 /** Pooling layers over NHWC images: MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D. */
-import { Tensor, avgPool2d, maxPool2d } from '@zen/autograd-core';
-import { SymbolicShape, toPair, windowOutputLength } from '../shapes';
-import { CallOptions, Layer, LayerArgs, LayerConfig } from './layer';
+import { type Tensor, avgPool2d, maxPool2d } from '@zen/autograd-core';
+import { type SymbolicShape, toPair, windowOutputLength } from '../shapes';
+import { type CallOptions, Layer, type LayerArgs, type LayerConfig } from './layer';
 import { registerLayer } from './registry';
 import { optionNames } from '../options';
 

@@ -1,8 +1,8 @@
 /** Pooling over the time axis of [batch, steps, channels]: MaxPooling1D, AveragePooling1D (2-D pooling of height 1) and the global ones. */
-import { Tensor, avgPool2d, maxPool2d } from '@zen/autograd-core';
-import { SymbolicShape, windowOutputLength } from '../shapes';
+import { type Tensor, avgPool2d, maxPool2d } from '@zen/autograd-core';
+import { type SymbolicShape, windowOutputLength } from '../shapes';
 import { optionNames } from '../options';
-import { CallOptions, Layer, LayerArgs, LayerConfig } from './layer';
+import { type CallOptions, Layer, type LayerArgs, type LayerConfig } from './layer';
 import { registerLayer } from './registry';
 import { positiveInteger } from './conv-common';
 

@@ -4,11 +4,16 @@
  * embeddings of integer ids [batch, T]. Positions start at `startIndex` when decoding
  * with a cache.
  */
-import { Tensor } from '@zen/autograd-core';
-import { Initializer, InitializerSpec, getInitializer, serializeInitializer } from '../initializers';
-import { SymbolicShape, formatSymbolicShape } from '../shapes';
+import { type Tensor } from '@zen/autograd-core';
+import {
+  type Initializer,
+  type InitializerSpec,
+  getInitializer,
+  serializeInitializer,
+} from '../initializers';
+import { type SymbolicShape, formatSymbolicShape } from '../shapes';
 import { Embedding } from './embedding';
-import { CallOptions, Layer, LayerArgs, LayerConfig, LayerWeight } from './layer';
+import { type CallOptions, Layer, type LayerArgs, type LayerConfig, type LayerWeight } from './layer';
 import { registerLayer } from './registry';
 import { optionNames } from '../options';
 

@@ -1,8 +1,8 @@
 /** Preprocessing layers: Rescaling (x·scale + offset) and Normalization (adapted to data). */
 import { Tensor, noGrad } from '@zen/autograd-core';
-import { SymbolicShape, formatSymbolicShape } from '../shapes';
+import { type SymbolicShape, formatSymbolicShape } from '../shapes';
 import { optionNames } from '../options';
-import { CallOptions, Layer, LayerArgs, LayerConfig, LayerWeight } from './layer';
+import { type CallOptions, Layer, type LayerArgs, type LayerConfig, type LayerWeight } from './layer';
 import { registerLayer } from './registry';
 
 export interface RescalingArgs extends LayerArgs {

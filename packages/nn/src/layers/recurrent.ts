@@ -3,11 +3,16 @@
  * tanh cell), LSTM and GRU. The input projection x·W for all time steps is one
  * matmul; each step then adds h·U and applies the cell. Autograd unrolls through time.
  */
-import { ShapeError, stack, Tensor, zeros } from '@zen/autograd-core';
-import { ActivationName, getActivation } from '../activations';
-import { Initializer, InitializerSpec, getInitializer, serializeInitializer } from '../initializers';
-import { SymbolicShape, formatSymbolicShape } from '../shapes';
-import { CallOptions, Layer, LayerArgs, LayerConfig, LayerWeight } from './layer';
+import { ShapeError, stack, type Tensor, zeros } from '@zen/autograd-core';
+import { type ActivationName, getActivation } from '../activations';
+import {
+  type Initializer,
+  type InitializerSpec,
+  getInitializer,
+  serializeInitializer,
+} from '../initializers';
+import { type SymbolicShape, formatSymbolicShape } from '../shapes';
+import { type CallOptions, Layer, type LayerArgs, type LayerConfig, type LayerWeight } from './layer';
 import { registerLayer } from './registry';
 import { optionNames } from '../options';
 

@@ -1,6 +1,6 @@
 /** Layer classes by name, so `loadModel` can rebuild layers from their configs. */
 import { Registry } from '../registry';
-import { Layer, LayerConfig } from './layer';
+import { type Layer, type LayerConfig } from './layer';
 
 /** A layer class (constructed from its config), optionally naming itself with `static className`. */
 export type LayerConstructor = (new (config: never) => Layer) & { readonly className?: unknown };

@@ -1,7 +1,7 @@
 /** Layers that only rearrange: Flatten and Reshape. */
-import { ShapeError, Tensor } from '@zen/autograd-core';
-import { SymbolicShape, formatSymbolicShape, sampleSize } from '../shapes';
-import { CallOptions, Layer, LayerArgs, LayerConfig } from './layer';
+import { ShapeError, type Tensor } from '@zen/autograd-core';
+import { type SymbolicShape, formatSymbolicShape, sampleSize } from '../shapes';
+import { type CallOptions, Layer, type LayerArgs, type LayerConfig } from './layer';
 import { registerLayer } from './registry';
 import { optionNames } from '../options';
 

@@ -1,8 +1,8 @@
 /** Image-size layers over NHWC: UpSampling2D (nearest), ZeroPadding2D, Cropping2D. */
-import { Tensor } from '@zen/autograd-core';
-import { SymbolicShape, toPair } from '../shapes';
+import { type Tensor } from '@zen/autograd-core';
+import { type SymbolicShape, toPair } from '../shapes';
 import { optionNames } from '../options';
-import { CallOptions, Layer, LayerArgs, LayerConfig } from './layer';
+import { type CallOptions, Layer, type LayerArgs, type LayerConfig } from './layer';
 import { registerLayer } from './registry';
 
 /** [[top, bottom], [left, right]] from a number, [h, w] or the nested form (Keras's three spellings). */

@@ -1,8 +1,8 @@
 /** Axis-moving layers: RepeatVector ([b, f] → [b, n, f]) and Permute (reorders the non-batch axes). */
-import { Tensor } from '@zen/autograd-core';
-import { SymbolicShape } from '../shapes';
+import { type Tensor } from '@zen/autograd-core';
+import { type SymbolicShape } from '../shapes';
 import { optionNames } from '../options';
-import { CallOptions, Layer, LayerArgs, LayerConfig } from './layer';
+import { type CallOptions, Layer, type LayerArgs, type LayerConfig } from './layer';
 import { registerLayer } from './registry';
 import { positiveInteger } from './conv-common';
 

@@ -4,13 +4,13 @@
  * layer norm before (normalizeFirst) or after the residual sum, and dropout on the
  * block's output.
  */
-import { Tensor, dropout } from '@zen/autograd-core';
-import { ActivationName, getActivation } from '../activations';
-import { InitializerSpec, getInitializer, serializeInitializer } from '../initializers';
-import { SymbolicShape, formatSymbolicShape } from '../shapes';
+import { type Tensor, dropout } from '@zen/autograd-core';
+import { type ActivationName, getActivation } from '../activations';
+import { type InitializerSpec, getInitializer, serializeInitializer } from '../initializers';
+import { type SymbolicShape, formatSymbolicShape } from '../shapes';
 import { Dense } from './dense';
-import { Layer, LayerArgs } from './layer';
-import { AttentionCache, AttentionCallOptions, MultiHeadAttention } from './multi-head-attention';
+import { type Layer, type LayerArgs } from './layer';
+import { type AttentionCache, type AttentionCallOptions, MultiHeadAttention } from './multi-head-attention';
 import { LayerNormalization } from './normalization';
 
 export interface TransformerArgs extends LayerArgs {

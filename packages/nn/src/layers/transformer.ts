@@ -5,17 +5,17 @@
  * `encoderSequence` it also cross-attends to it. A decoder keeps keys and values of
  * earlier steps in a cache for generation (`callCached`).
  */
-import { Tensor } from '@zen/autograd-core';
-import { SymbolicShape } from '../shapes';
-import { CallOptions, Layer, LayerArgs, LayerConfig } from './layer';
-import { AttentionCache } from './multi-head-attention';
+import { type Tensor } from '@zen/autograd-core';
+import { type SymbolicShape } from '../shapes';
+import { type CallOptions, Layer, type LayerArgs, type LayerConfig } from './layer';
+import { type AttentionCache } from './multi-head-attention';
 import { registerLayer } from './registry';
 import { optionNames } from '../options';
 import {
   AttentionBlock,
   FeedForwardBlock,
-  TransformerArgs,
-  TransformerOptions,
+  type TransformerArgs,
+  type TransformerOptions,
   modelWidth,
   transformerOptions,
 } from './transformer-block';

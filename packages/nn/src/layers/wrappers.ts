@@ -3,10 +3,10 @@
  * Bidirectional (a recurrent layer run forwards and backwards in time). The wrapped
  * layers' weights are the wrapper's (named 'forward/kernel', …, so saving sees them).
  */
-import { Tensor, concat } from '@zen/autograd-core';
-import { SymbolicShape, formatSymbolicShape } from '../shapes';
+import { type Tensor, concat } from '@zen/autograd-core';
+import { type SymbolicShape, formatSymbolicShape } from '../shapes';
 import { optionNames } from '../options';
-import { CallOptions, Layer, LayerArgs, LayerConfig, LayerWeight } from './layer';
+import { type CallOptions, Layer, type LayerArgs, type LayerConfig, LayerWeight } from './layer';
 import { layerFromConfig, registerLayer } from './registry';
 
 /** A layer as a wrapper takes it: an instance, or its saved `{ className, config }`. */

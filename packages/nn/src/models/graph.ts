@@ -5,11 +5,11 @@
  * real tensors.
  */
 import { Tensor } from '@zen/autograd-core';
-import { FusableActivation, getActivation } from '../activations';
+import { type FusableActivation, getActivation } from '../activations';
 import type { CallOptions, Layer, LayerConfig, Logits } from '../layers/layer';
 import { describeValue } from '../describe';
 import { InputLayer } from './input-layer';
-import { Node, SymbolicTensor, substituteSymbolic } from './symbolic';
+import { type Node, SymbolicTensor, substituteSymbolic } from './symbolic';
 
 /** Where a tensor comes from, as saved: [layer name, node index within the model, output index]. */
 export type TensorRef = [string, number, number];

@@ -1,10 +1,10 @@
 /** `input()`: the entry points of a functional model, as Keras's Input / InputLayer. */
-import { DType, Tensor } from '@zen/autograd-core';
-import { CallOptions, Layer, LayerConfig } from '../layers/layer';
+import { type DType, type Tensor } from '@zen/autograd-core';
+import { type CallOptions, Layer, type LayerConfig } from '../layers/layer';
 import { registerLayer } from '../layers/registry';
 import { optionNames } from '../options';
-import { SymbolicShape, formatSymbolicShape } from '../shapes';
-import { Node, SymbolicTensor } from './symbolic';
+import { type SymbolicShape, formatSymbolicShape } from '../shapes';
+import { type Node, SymbolicTensor } from './symbolic';
 
 export interface InputArgs {
   /** Shape of one sample, without the batch axis; null marks an axis of any length. */

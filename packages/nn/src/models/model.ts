@@ -8,34 +8,40 @@
  *     found in its fields.
  */
 import { RandomStream, Tensor, noGrad } from '@zen/autograd-core';
-import { FusableActivation, getActivation } from '../activations';
+import { type FusableActivation, getActivation } from '../activations';
 import {
-  CallOptions,
+  type CallOptions,
   Layer,
-  LayerConfig,
-  LayerInput,
-  LayerOutput,
-  LayerWeight,
-  Logits,
+  type LayerConfig,
+  type LayerInput,
+  type LayerOutput,
+  type LayerWeight,
+  type Logits,
   copyInto,
 } from '../layers/layer';
-import { Optimizer } from '../optimizers/optimizer';
-import { OptimizerSpec, getOptimizer } from '../optimizers/registry';
-import { ShapeOrShapes } from '../shapes';
+import { type Optimizer } from '../optimizers/optimizer';
+import { type OptimizerSpec, getOptimizer } from '../optimizers/registry';
+import { type ShapeOrShapes } from '../shapes';
 import type { History } from '../callbacks/history';
 import type { Logs } from '../callbacks/callback';
-import { CompiledOutputs, LossSpecs, LossWeights, MetricSpecs, OutputSpec } from '../training/outputs';
-import { FitArgs, fitModel } from '../training/fit';
-import { EvaluateArgs, PredictArgs, evaluateModel, predictModel } from '../training/evaluate';
+import {
+  CompiledOutputs,
+  type LossSpecs,
+  type LossWeights,
+  type MetricSpecs,
+  type OutputSpec,
+} from '../training/outputs';
+import { type FitArgs, fitModel } from '../training/fit';
+import { type EvaluateArgs, type PredictArgs, evaluateModel, predictModel } from '../training/evaluate';
 import { readData } from '../training/data';
 import type { ModelData, NamedWeight, TrainableModel } from '../training/trainable';
 import type { SavableModel } from '../saving/model-state';
 import { Graph } from './graph';
-import { SymbolicTensor } from './symbolic';
+import { type SymbolicTensor } from './symbolic';
 import { trackedLayers } from './tracking';
 import { metricState } from '../stateful-metrics';
 import { summarize } from './summary';
-import { SaveOptions, saveModel } from '../saving/save';
+import { type SaveOptions, saveModel } from '../saving/save';
 import { checkCompileArgs } from '../training/options';
 
 export interface CompileArgs {

@@ -3,11 +3,11 @@
  * Keras's training API and PyTorch's (call, parameters) come from the Model base.
  */
 import { Tensor } from '@zen/autograd-core';
-import { FusableActivation, getActivation } from '../activations';
-import { CallOptions, Layer, LayerConfig } from '../layers/layer';
-import { SymbolicShape, ShapeOrShapes, formatSymbolicShape, isShapeList } from '../shapes';
+import { type FusableActivation, getActivation } from '../activations';
+import { type CallOptions, Layer, type LayerConfig } from '../layers/layer';
+import { type SymbolicShape, type ShapeOrShapes, formatSymbolicShape, isShapeList } from '../shapes';
 import { describeValue } from '../describe';
-import { ForwardOutput, Model } from './model';
+import { type ForwardOutput, Model } from './model';
 
 export type { CompileArgs } from './model';
 import { registerModel } from './registry';

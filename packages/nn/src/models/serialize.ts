@@ -4,7 +4,7 @@
  */
 import type { Layer, LayerConfig } from '../layers/layer';
 import { layerFromConfig } from '../layers/registry';
-import { GraphConfig, TensorRef } from './graph';
+import { type GraphConfig, type TensorRef } from './graph';
 import { InputLayer } from './input-layer';
 import { Model } from './model';
 import { getModelFactory, registerModel, registeredModels } from './registry';

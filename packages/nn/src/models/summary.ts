@@ -3,7 +3,7 @@
  * counts. Graph models get Keras's "Connected to" column; a shared layer counts once.
  */
 import type { Model } from './model';
-import { SymbolicShape, ShapeOrShapes, formatSymbolicShape, isShapeList } from '../shapes';
+import { type SymbolicShape, type ShapeOrShapes, formatSymbolicShape, isShapeList } from '../shapes';
 
 /** Pads the cells into columns of the given widths (the last cell unpadded). */
 function row(cells: string[], widths: number[]): string {

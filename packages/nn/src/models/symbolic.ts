@@ -5,7 +5,7 @@
  */
 import type { DType } from '@zen/autograd-core';
 import type { CallKwargs, Layer } from '../layers/layer';
-import { ShapeOrShapes, SymbolicShape, formatSymbolicShape, isShapeList } from '../shapes';
+import { type ShapeOrShapes, type SymbolicShape, formatSymbolicShape, isShapeList } from '../shapes';
 import { describeValue } from '../describe';
 
 let nextId = 0;

@@ -1,6 +1,6 @@
 /** Optimisers with per-element adaptive steps: RMSProp, Adagrad, Adam, AdamW. */
-import { Tensor, TypedArray } from '@zen/autograd-core';
-import { Optimizer, OptimizerArgs } from './optimizer';
+import { type Tensor, type TypedArray } from '@zen/autograd-core';
+import { Optimizer, type OptimizerArgs } from './optimizer';
 import { optionNames } from '../options';
 
 export interface RMSPropArgs extends OptimizerArgs {

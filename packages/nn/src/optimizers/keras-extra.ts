@@ -1,6 +1,6 @@
 /** More of Keras's optimisers, with Keras's defaults and update rules: Nadam, Adadelta, Adamax, Lion. */
-import { Tensor, TypedArray } from '@zen/autograd-core';
-import { Optimizer, OptimizerArgs } from './optimizer';
+import { type Tensor, type TypedArray } from '@zen/autograd-core';
+import { Optimizer, type OptimizerArgs } from './optimizer';
 import { optionNames } from '../options';
 
 export interface AdamaxArgs extends OptimizerArgs {

@@ -4,8 +4,8 @@
  * `zeroGrad` clears the gradients. Per-parameter state (momentum, moments) is kept in
  * typed arrays keyed by the parameter tensor.
  */
-import { Tensor, TypedArray, noGrad } from '@zen/autograd-core';
-import { LearningRateSchedule, scheduleFromConfig } from './schedules';
+import { type Tensor, type TypedArray, noGrad } from '@zen/autograd-core';
+import { type LearningRateSchedule, scheduleFromConfig } from './schedules';
 import { staticClassName } from '../registry';
 import { checkClassOptions, optionNames } from '../options';
 

@@ -1,6 +1,6 @@
 /** SGD (with optional momentum and Nesterov) and Zen's Momentum. */
-import { Tensor, TypedArray } from '@zen/autograd-core';
-import { Optimizer, OptimizerArgs } from './optimizer';
+import { type Tensor, type TypedArray } from '@zen/autograd-core';
+import { Optimizer, type OptimizerArgs } from './optimizer';
 import { optionNames } from '../options';
 
 export interface SGDArgs extends OptimizerArgs {

@@ -13,7 +13,7 @@ import '../layers';
 import { optimizerFromConfig } from '../optimizers/registry';
 import type { LossSpecs, LossWeights, MetricSpecs } from '../training/outputs';
 import { crc32, formatCrc } from './crc32';
-import { ModelFile, STAGED_WEIGHTS_FILE, WEIGHTS_FILE, WeightEntry } from './format';
+import { type ModelFile, STAGED_WEIGHTS_FILE, WEIGHTS_FILE, type WeightEntry } from './format';
 import { namedWeights, restoreOptimizerState, storedDType } from './model-state';
 import type { ModelStore } from './model-store';
 import { openStore } from './stores';

@@ -7,7 +7,7 @@ import { FormatError, RANDOM_STREAM_STATE_SIZE } from '@zen/autograd-core';
 import type { RandomStream, Tensor } from '@zen/autograd-core';
 import type { LayerWeight } from '../layers/layer';
 import type { Optimizer, OptimizerState } from '../optimizers/optimizer';
-import { OPTIMIZER_GROUP, StoredDType, WeightEntry } from './format';
+import { OPTIMIZER_GROUP, type StoredDType, type WeightEntry } from './format';
 import type { NamedArray } from './weights-codec';
 import { decodeInto } from './weights-codec';
 

@@ -5,8 +5,8 @@
  * model or the new one loadable, never a mix.
  */
 import { crc32, formatCrc } from './crc32';
-import { FORMAT_NAME, FORMAT_VERSION, ModelFile } from './format';
-import { SavableModel, optimizerArrays, weightArrays } from './model-state';
+import { FORMAT_NAME, FORMAT_VERSION, type ModelFile } from './format';
+import { type SavableModel, optimizerArrays, weightArrays } from './model-state';
 import { openStore } from './stores';
 import { encodeArrays } from './weights-codec';
 

@@ -5,7 +5,14 @@
  * their shape and dtype. Every message names the file and the field.
  */
 import { FormatError } from '@zen/autograd-core';
-import { FORMAT_NAME, FORMAT_VERSION, ModelFile, OPTIMIZER_GROUP, WeightEntry, bytesPer } from './format';
+import {
+  FORMAT_NAME,
+  FORMAT_VERSION,
+  type ModelFile,
+  OPTIMIZER_GROUP,
+  type WeightEntry,
+  bytesPer,
+} from './format';
 
 /** Every array starts on a multiple of 4 bytes (the file is a sequence of float32 and float64 arrays). */
 const ALIGNMENT = 4;

@@ -1,6 +1,6 @@
 /** Packing named float arrays into one little-endian buffer, and reading them back. */
 import type { TypedArray } from '@zen/autograd-core';
-import { StoredDType, WeightEntry, bytesPer } from './format';
+import { type StoredDType, type WeightEntry, bytesPer } from './format';
 
 /** An array to store: its manifest fields and its values. */
 export interface NamedArray {

@@ -1,11 +1,11 @@
 /** evaluate and predict: batched inference-mode passes without a graph. */
-import { Tensor, noGrad, zeros } from '@zen/autograd-core';
+import { type Tensor, noGrad, zeros } from '@zen/autograd-core';
 import type { Logs } from '../callbacks/callback';
 import type { TrainableModel } from './trainable';
 import { checkEvaluateArgs, checkPredictArgs } from './options';
 import { withDataShapes } from './errors';
 import {
-  DataLists,
+  type DataLists,
   LogAverager,
   checkFinite,
   checkPositiveInteger,

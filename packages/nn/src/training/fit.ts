@@ -1,13 +1,13 @@
 /** The fit loop: epochs of shuffled mini-batches, validation, callbacks and History. */
 import { shuffleInPlace } from '@zen/autograd-core';
 import type { ModelData, TrainableModel } from './trainable';
-import { CallbackLike, CallbackList, Logs } from '../callbacks/callback';
+import { type CallbackLike, CallbackList, type Logs } from '../callbacks/callback';
 import { History } from '../callbacks/history';
 import { TerminateOnNaN } from '../callbacks/terminate-on-nan';
 import { ProgressLogger } from './progress';
-import { DataLists, LogAverager, checkPositiveInteger, readData, sliceLists, takeRows } from './data';
+import { type DataLists, LogAverager, checkPositiveInteger, readData, sliceLists, takeRows } from './data';
 import { evaluateLists } from './evaluate';
-import { EventLoopYielder, YieldEvery } from './event-loop';
+import { EventLoopYielder, type YieldEvery } from './event-loop';
 import { checkFitArgs } from './options';
 import { withDataShapes } from './errors';
 

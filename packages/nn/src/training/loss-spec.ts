@@ -1,8 +1,8 @@
 /** Resolves compile's `loss` (a name, a config object or a function) and knows which losses fuse with softmax/sigmoid. */
-import { Tensor } from '@zen/autograd-core';
-import { FusableActivation } from '../activations';
+import { type Tensor } from '@zen/autograd-core';
+import { type FusableActivation } from '../activations';
 import * as losses from '../losses';
-import { LossFunction } from '../losses';
+import { type LossFunction } from '../losses';
 import { checkLossConfig } from './options';
 import { Registry } from '../registry';
 

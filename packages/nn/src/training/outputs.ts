@@ -3,9 +3,9 @@
  * spec for every output, an array in output order, or an object keyed by output name
  * (Keras). Resolved per output, with Keras's log keys ('loss', 'cls_loss', 'cls_accuracy').
  */
-import { MetricFunction, MetricSpec, getMetric } from '../metrics';
+import { type MetricFunction, type MetricSpec, getMetric } from '../metrics';
 import { uniqueKeys } from '../stateful-metrics';
-import { LossSpec, ResolvedLoss, SavedLoss, resolveLoss } from './loss-spec';
+import { type LossSpec, type ResolvedLoss, type SavedLoss, resolveLoss } from './loss-spec';
 
 /** compile's `loss`: one for all outputs, one per output in order, or by output name. */
 export type LossSpecs = LossSpec | (LossSpec | null)[] | Record<string, LossSpec | null>;

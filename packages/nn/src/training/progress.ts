@@ -4,7 +4,7 @@
  * verbose 1 elsewhere (logs, CI) and verbose 2: one line per epoch. Written to stderr.
  */
 import { logStream } from '../log';
-import { Callback, Logs } from '../callbacks/callback';
+import { Callback, type Logs } from '../callbacks/callback';
 
 export interface ProgressOptions {
   verbose: number;

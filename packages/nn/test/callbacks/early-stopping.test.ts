@@ -1,5 +1,5 @@
 import { setSeed, tensor } from '@zen/autograd-core';
-import { Callback, Dense, EarlyStopping, Logs, SGD, Sequential } from '@zen/nn';
+import { Callback, Dense, EarlyStopping, type Logs, SGD, Sequential } from '@zen/nn';
 import { testValues } from '../helpers';
 
 function regression(seed: number): Sequential {

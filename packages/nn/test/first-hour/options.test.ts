@@ -2,7 +2,7 @@
  * Options objects are checked once per public call: unknown keys name the nearest valid
  * option, positional values say how to write the call. Each case here was once ignored.
  */
-import { Tensor, setSeed, tensor } from '@zen/autograd-core';
+import { type Tensor, setSeed, tensor } from '@zen/autograd-core';
 import * as nn from '@zen/nn';
 import {
   Adam,

@@ -1,5 +1,5 @@
 /** Mistakes a Keras user makes in the first hour end in a clear error or the right number, never NaN. */
-import { Tensor, setSeed, tensor } from '@zen/autograd-core';
+import { type Tensor, setSeed, tensor } from '@zen/autograd-core';
 import { Dense, Sequential } from '@zen/nn';
 
 const x = tensor([

@@ -1,7 +1,7 @@
 import { ShapeError, setSeed, tensor } from '@zen/autograd-core';
 import { Dense, initializers } from '@zen/nn';
 import {
-  Matrix,
+  type Matrix,
   expectClose,
   gradcheckLayer,
   matmulRef,

@@ -2,7 +2,7 @@
  * The everyday Keras layers: output shapes and values against plain-JS computations,
  * and float64 gradchecks of every layer's output with respect to its input and weights.
  */
-import { Tensor, conv2d, setSeed, tensor } from '@zen/autograd-core';
+import { type Tensor, conv2d, setSeed, tensor } from '@zen/autograd-core';
 import {
   AveragePooling1D,
   Bidirectional,
@@ -13,7 +13,7 @@ import {
   DepthwiseConv2D,
   GaussianNoise,
   GlobalAveragePooling1D,
-  Layer,
+  type Layer,
   LSTM,
   MaxPooling1D,
   Normalization,

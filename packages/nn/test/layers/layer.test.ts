@@ -1,9 +1,9 @@
-import { Tensor, tensor } from '@zen/autograd-core';
+import { type Tensor, tensor } from '@zen/autograd-core';
 import {
-  CallOptions,
+  type CallOptions,
   Dense,
   Layer,
-  LayerConfig,
+  type LayerConfig,
   registerLayer,
   registeredLayers,
   Sequential,

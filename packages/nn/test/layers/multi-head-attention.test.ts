@@ -2,7 +2,7 @@
  * MultiHeadAttention against a plain-loop reference with the same (Keras-layout) weights,
  * masks, returned scores, and float64 gradient checks.
  */
-import { Tensor, setSeed, tensor } from '@zen/autograd-core';
+import { type Tensor, setSeed, tensor } from '@zen/autograd-core';
 import { MultiHeadAttention } from '@zen/nn';
 import { expectClose, gradcheckLayer, testValues } from '../helpers';
 

@@ -1,4 +1,4 @@
-import { setSeed, tensor, Tensor } from '@zen/autograd-core';
+import { setSeed, tensor, type Tensor } from '@zen/autograd-core';
 import { BatchNormalization, LayerNormalization, initializers } from '@zen/nn';
 import { expectClose, gradcheckLayer, testValues } from '../helpers';
 

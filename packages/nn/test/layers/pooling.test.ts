@@ -1,4 +1,4 @@
-import { tensor, Tensor } from '@zen/autograd-core';
+import { tensor, type Tensor } from '@zen/autograd-core';
 import { AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D } from '@zen/nn';
 import { expectClose, testValues } from '../helpers';
 

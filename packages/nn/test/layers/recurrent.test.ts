@@ -1,6 +1,6 @@
-import { setSeed, tensor, Tensor } from '@zen/autograd-core';
+import { setSeed, tensor, type Tensor } from '@zen/autograd-core';
 import { GRU, LSTM, SimpleRNN, initializers } from '@zen/nn';
-import { Matrix, expectClose, gradcheckLayer, matmulRef, sigmoidRef, testValues } from '../helpers';
+import { type Matrix, expectClose, gradcheckLayer, matmulRef, sigmoidRef, testValues } from '../helpers';
 
 type Sequence = number[][]; // [time][features]
 

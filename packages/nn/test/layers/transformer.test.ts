@@ -3,7 +3,7 @@
  * float64 gradient checks, causality, the decoder's cache, generation with and
  * without the cache, and fit on [batch, T] token ids with [batch, T] targets.
  */
-import { Tensor, concat, setSeed, tensor } from '@zen/autograd-core';
+import { type Tensor, concat, setSeed, tensor } from '@zen/autograd-core';
 import {
   AdamW,
   Dense,

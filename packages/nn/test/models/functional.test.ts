@@ -1,7 +1,7 @@
 import * as os from 'os';
 import * as path from 'path';
 import { promises as fs } from 'fs';
-import { Tensor, setSeed, tensor } from '@zen/autograd-core';
+import { type Tensor, setSeed, tensor } from '@zen/autograd-core';
 import { Dense, Model, Sequential, input, loadModel, resetNameCounters } from '@zen/nn';
 import { testValues } from '../helpers';
 

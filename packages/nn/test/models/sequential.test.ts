@@ -1,4 +1,4 @@
-import { Tensor, setSeed, tensor } from '@zen/autograd-core';
+import { type Tensor, setSeed, tensor } from '@zen/autograd-core';
 import {
   BatchNormalization,
   Conv2D,

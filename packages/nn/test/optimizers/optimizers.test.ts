@@ -1,4 +1,4 @@
-import { Tensor, tensor } from '@zen/autograd-core';
+import { type Tensor, tensor } from '@zen/autograd-core';
 import { Adagrad, Adam, AdamW, Momentum, RMSProp, SGD, getOptimizer } from '@zen/nn';
 import { expectTrajectory, reference, run } from './trajectory';
 const start = [1, -2, 0.5];

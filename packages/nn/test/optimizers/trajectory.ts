@@ -1,6 +1,6 @@
 /** Optimiser tests: a trajectory from autograd and the same from a scalar update rule written by hand. */
 import { tensor } from '@zen/autograd-core';
-import { Optimizer } from '@zen/nn';
+import { type Optimizer } from '@zen/nn';
 
 /**
  * Runs `steps` updates on p (float64) for the loss ½Σ(p − target)², whose gradient is

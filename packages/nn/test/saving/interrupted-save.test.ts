@@ -3,7 +3,7 @@
  * the new one: failures injected at every file-system step of one or two consecutive
  * saves, and a real child process killed with SIGKILL at random moments while saving.
  */
-import { ChildProcess, spawn } from 'child_process';
+import { type ChildProcess, spawn } from 'child_process';
 import { promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';

@@ -13,7 +13,7 @@ import {
   Dense,
   Dropout,
   ModelCheckpoint,
-  Optimizer,
+  type Optimizer,
   RMSProp,
   SGD,
   Sequential,

@@ -3,10 +3,10 @@ import { fizzBuzz } from '@zen/datasets';
 import {
   Adam,
   Callback,
-  CallbackLike,
+  type CallbackLike,
   Dense,
   Dropout,
-  Logs,
+  type Logs,
   SGD,
   Sequential,
   TerminateOnNaN,

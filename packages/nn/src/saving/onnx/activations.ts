@@ -2,7 +2,7 @@
 import { SELU_ALPHA, SELU_SCALE } from '@zen/autograd-core';
 import { LEAKY_RELU_ALPHA } from '../../activations';
 import type { Layer } from '../../layers/layer';
-import { OnnxGraph, OnnxValue } from './graph';
+import { type OnnxGraph, type OnnxValue } from './graph';
 import { storedAxis } from './layout';
 import { float } from './proto';
 import { refuse } from './registry';

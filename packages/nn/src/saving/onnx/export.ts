@@ -8,7 +8,7 @@ import type { Layer } from '../../layers/layer';
 import { Sequential } from '../../models/sequential';
 import type { SymbolicShape } from '../../shapes';
 import './converters';
-import { OnnxExportError, OnnxGraph, OnnxValue } from './graph';
+import { OnnxExportError, OnnxGraph, type OnnxValue } from './graph';
 import { channelsLast } from './layout';
 import { IR_VERSION_FOR_OPSET, encodeModel, valueInfo } from './proto';
 import { convertLayer } from './convert';

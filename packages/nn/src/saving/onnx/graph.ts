@@ -6,10 +6,10 @@
 import { type Tensor, ZenError } from '@zen/autograd-core';
 import type { SymbolicShape } from '../../shapes';
 import {
-  AttrValue,
-  ElemTypeName,
-  NodeProto,
-  TensorProto,
+  type AttrValue,
+  type ElemTypeName,
+  type NodeProto,
+  type TensorProto,
   attribute,
   floatTensor,
   int64Tensor,

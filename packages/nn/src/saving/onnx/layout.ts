@@ -5,7 +5,7 @@
  * batch normalisation and activations carries one transpose in and one out.
  */
 import type { SymbolicShape } from '../../shapes';
-import { OnnxGraph, OnnxValue } from './graph';
+import { type OnnxGraph, type OnnxValue } from './graph';
 
 const TO_NCHW = [0, 3, 1, 2];
 const TO_NHWC = [0, 2, 3, 1];

@@ -3,7 +3,7 @@
  * layers). Adding a layer to ONNX export is one `registerOnnxConverter` call.
  */
 import type { Layer } from '../../layers/layer';
-import { OnnxExportError, OnnxGraph, OnnxValue } from './graph';
+import { OnnxExportError, type OnnxGraph, type OnnxValue } from './graph';
 import type { ElemTypeName } from './proto';
 import type { SymbolicShape } from '../../shapes';
 

@@ -4,7 +4,7 @@ import { ValueError } from '@zen/autograd-core';
 import * as path from 'path';
 import type { Sequential } from '../../models/sequential';
 import { writeFileAtomic } from '@zen/datasets';
-import { OnnxExportOptions, toOnnx } from './export';
+import { type OnnxExportOptions, toOnnx } from './export';
 
 /**
  * Writes `model` as an ONNX file at `file` (directories are created). The model is

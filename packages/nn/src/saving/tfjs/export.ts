@@ -3,7 +3,7 @@
  * group1-shard1of1.bin) that `tf.loadLayersModel` reads, weights as float32.
  */
 import type { Sequential } from '../../models/sequential';
-import { TFJS_SHARD_FILE, TfjsModelJson, TfjsWeightSpec } from './format';
+import { TFJS_SHARD_FILE, type TfjsModelJson, type TfjsWeightSpec } from './format';
 import { toSnakeCase } from './keys';
 import { layerToTfjs } from './layers-to-tfjs';
 import { trainingConfigToTfjs } from './training';

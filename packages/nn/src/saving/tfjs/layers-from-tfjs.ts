@@ -5,7 +5,7 @@
  */
 import type { LayerConfig } from '../../layers/layer';
 import { activationFromConfig } from './activations';
-import { KerasObject, classNameOf } from './format';
+import { type KerasObject, classNameOf } from './format';
 import { OptionReader } from './options';
 
 /** What the file says about its origin. */

@@ -8,10 +8,10 @@ import { Sequential } from '../../models/sequential';
 import type { Layer } from '../../layers/layer';
 import { layerFromConfig } from '../../layers/registry';
 import '../../layers';
-import { KerasObject, TfjsModelJson, classNameOf } from './format';
-import { LayerPlan, SourceInfo, planLayer } from './layers-from-tfjs';
+import { type KerasObject, type TfjsModelJson, classNameOf } from './format';
+import { type LayerPlan, type SourceInfo, planLayer } from './layers-from-tfjs';
 import { compileArgsFromTfjs } from './training';
-import { TfjsWeight, readTfjsWeights } from './weights';
+import { type TfjsWeight, readTfjsWeights } from './weights';
 import type { ModelStore } from '../model-store';
 
 type BatchShape = (number | null)[];

@@ -9,7 +9,7 @@ import type { Optimizer } from '../../optimizers/optimizer';
 import { optimizerFromConfig } from '../../optimizers/registry';
 import type { LossConfig, SavedLoss } from '../../training/loss-spec';
 import { resolveLoss } from '../../training/loss-spec';
-import { KerasObject, classNameOf } from './format';
+import { type KerasObject, classNameOf } from './format';
 import { camelKeys, toSnakeCase } from './keys';
 
 /** Optimiser classes by lower-cased Keras/TensorFlow.js name, with the options each reads. */

@@ -9,10 +9,10 @@ import { promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { onnx } from 'onnx-proto';
-import { Tensor, randn, setSeed } from '@zen/autograd-core';
+import { type Tensor, randn, setSeed } from '@zen/autograd-core';
 import {
   BatchNormalization,
-  CallOptions,
+  type CallOptions,
   Conv2D,
   Dense,
   Flatten,

@@ -6,7 +6,7 @@
  * `model.predict` on the same inputs, at two batch sizes (the graph's batch axis is
  * dynamic). Weights are randomised, biases and moving statistics included.
  */
-import { Tensor, randint, randn, setSeed } from '@zen/autograd-core';
+import { type Tensor, randint, randn, setSeed } from '@zen/autograd-core';
 import {
   Activation,
   Cropping2D,
@@ -34,7 +34,7 @@ import {
   GlobalAveragePooling2D,
   GlobalMaxPooling2D,
   LSTM,
-  Layer,
+  type Layer,
   LayerNormalization,
   LeakyReLU,
   MaxPooling2D,

@@ -3,8 +3,8 @@
  * `model.predict` on the same input.
  */
 import * as ort from 'onnxruntime-node';
-import { Tensor, noGrad, rand, randn } from '@zen/autograd-core';
-import { Sequential, toOnnx } from '@zen/nn';
+import { type Tensor, noGrad, rand, randn } from '@zen/autograd-core';
+import { type Sequential, toOnnx } from '@zen/nn';
 import type { OnnxExportOptions } from '@zen/nn';
 
 /** The float32 tolerance: |ort − zen| ≤ 1e-5 · max(1, |zen|). */

@@ -6,7 +6,7 @@
  * run in ONNX Runtime against `predict`: causal masks baked in, learned positions with
  * a fixed sequence axis, batch sizes other than the export's.
  */
-import { Tensor, randint, randn, setSeed } from '@zen/autograd-core';
+import { type Tensor, randint, randn, setSeed } from '@zen/autograd-core';
 import {
   Dense,
   LayerNormalization,

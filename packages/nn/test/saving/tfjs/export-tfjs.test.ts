@@ -2,8 +2,8 @@
  * Zen-TS → tfjs: a model loaded from TensorFlow.js, exported again with exportTfjs and read
  * back by `tf.loadLayersModel` (through `tf.io.fromMemory`) predicts what Zen-TS predicts.
  */
-import * as tf from '@tensorflow/tfjs';
-import { Sequential, exportTfjs, loadModel } from '@zen/nn';
+import type * as tf from '@tensorflow/tfjs';
+import { type Sequential, exportTfjs, loadModel } from '@zen/nn';
 import { LAYER_CASES } from './layer-cases';
 import * as files from './tfjs-files';
 

@@ -2,7 +2,7 @@
  * tfjs → Zen-TS: a model built and saved by TensorFlow.js, loaded with loadModel,
  * predicts what TensorFlow.js predicts (≤ 1e-5 · max(1, |value|)), for every layer kind.
  */
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { loadModel } from '@zen/nn';
 import * as files from './tfjs-files';
 import { LAYER_CASES } from './layer-cases';

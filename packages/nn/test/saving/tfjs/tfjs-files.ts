@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Tensor, tensor } from '@zen/autograd-core';
+import { type Tensor, tensor } from '@zen/autograd-core';
 
 let backendReady: Promise<boolean> | null = null;
 

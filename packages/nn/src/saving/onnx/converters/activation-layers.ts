@@ -5,7 +5,7 @@ import { onnxActivation } from '../activations';
 import type { OnnxValue } from '../graph';
 import { storedAxis } from '../layout';
 import { float } from '../proto';
-import { Emitted, registerOnnxConverter } from '../registry';
+import { type Emitted, registerOnnxConverter } from '../registry';
 
 /** Elementwise ops keep the input's layout. */
 const same = (input: OnnxValue, name: string): Emitted => ({ name, channelsFirst: input.channelsFirst });

@@ -1,5 +1,5 @@
 /** ONNX converters for BatchNormalization (moving statistics) and LayerNormalization. */
-import { Tensor, noGrad, ones, zeros } from '@zen/autograd-core';
+import { type Tensor, noGrad, ones, zeros } from '@zen/autograd-core';
 import type { BatchNormalization, LayerNormalization } from '../../../layers/normalization';
 import type { OnnxGraph, OnnxValue } from '../graph';
 import { channelsLast, storedAxis } from '../layout';

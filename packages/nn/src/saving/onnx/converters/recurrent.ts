@@ -9,14 +9,14 @@
  * resetAfter false (TensorFlow.js's GRU) is linear_before_reset = 0 with no recurrent bias.
  * Cell activations without an ONNX recurrent-op counterpart (gelu, softmax, …) are refused.
  */
-import { Tensor, concat, noGrad, zeros } from '@zen/autograd-core';
+import { type Tensor, concat, noGrad, zeros } from '@zen/autograd-core';
 import type { Layer } from '../../../layers/layer';
 import type { GRU, LSTM, SimpleRNN } from '../../../layers/recurrent';
 import { LEAKY_RELU_ALPHA } from '../../../activations';
 import type { OnnxGraph, OnnxValue } from '../graph';
 import { channelsLast } from '../layout';
-import { AttrValue, floats } from '../proto';
-import { Emitted, registerOnnxConverter, refuse } from '../registry';
+import { type AttrValue, floats } from '../proto';
+import { type Emitted, registerOnnxConverter, refuse } from '../registry';
 
 /** ONNX's form of a cell activation: its name in ONNX's recurrent ops and its alpha/beta, if any. */
 interface CellActivation {
