@@ -76,7 +76,8 @@ describe('the main job (mnist)', () => {
 
 describe('the other examples', () => {
   it('mnist-mlp and mnist-cnn train and report a test accuracy', async () => {
-    expect((await mnistMlp(['--epochs', '1', '--limit', '400'])).testAccuracy).toBeGreaterThanOrEqual(0);
+    // One epoch on a 400-digit slice gives 0.60 with the example's seed; chance is 0.1.
+    expect((await mnistMlp(['--epochs', '1', '--limit', '400'])).testAccuracy).toBeGreaterThan(0.3);
     expect((await mnistCnn(['--epochs', '1', '--limit', '400'])).testAccuracy).toBeGreaterThan(0.15);
     expect(printed.filter((l) => /^test accuracy: \d\.\d{4}$/.test(l))).toHaveLength(2);
   }, 60_000);
