@@ -25,6 +25,7 @@ function checkBetas(owner: string, betas: Record<string, number>): void {
 export class Adamax extends Optimizer {
   static readonly optionNames = optionNames<AdamaxArgs, OptimizerArgs>()(['beta1', 'beta2', 'epsilon']);
   override readonly className = 'Adamax';
+  override readonly slotNames = ['m', 'u'];
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;
@@ -67,6 +68,7 @@ export type NadamArgs = AdamaxArgs;
 export class Nadam extends Optimizer {
   static readonly optionNames = optionNames<NadamArgs, OptimizerArgs>()(['beta1', 'beta2', 'epsilon']);
   override readonly className = 'Nadam';
+  override readonly slotNames = ['m', 'v'];
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;
@@ -139,6 +141,7 @@ export interface AdadeltaArgs extends OptimizerArgs {
 export class Adadelta extends Optimizer {
   static readonly optionNames = optionNames<AdadeltaArgs, OptimizerArgs>()(['rho', 'epsilon']);
   override readonly className = 'Adadelta';
+  override readonly slotNames = ['accumulatedGrad', 'accumulatedDelta'];
   readonly rho: number;
   readonly epsilon: number;
 
@@ -181,6 +184,7 @@ export interface LionArgs extends OptimizerArgs {
 export class Lion extends Optimizer {
   static readonly optionNames = optionNames<LionArgs, OptimizerArgs>()(['beta1', 'beta2']);
   override readonly className = 'Lion';
+  override readonly slotNames = ['m'];
   readonly beta1: number;
   readonly beta2: number;
 

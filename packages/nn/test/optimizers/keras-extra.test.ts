@@ -3,6 +3,7 @@
  * autograd) against the update rules written out by hand, scalar by scalar, with Keras's defaults.
  */
 import { Adadelta, Adamax, Lion, Nadam, Sequential, Dense, getOptimizer } from '@zen/nn';
+import { tensor } from '@zen/autograd-core';
 import { expectTrajectory, reference, run } from './trajectory';
 
 const start = [1, -2, 0.5];
@@ -84,5 +85,24 @@ describe('Keras optimisers: first steps against hand-written updates', () => {
     expect(() => model.compile({ optimizer: 'lion', loss: 'mse' })).not.toThrow();
     expect(() => new Lion({ beta_1: 0.5 } as never)).toThrow("did you mean 'beta1'?");
     expect(() => new Nadam({ beta2: 1 })).toThrow('Nadam: beta2 must be in [0, 1), got 1');
+  });
+});
+
+describe('Keras optimisers: the state they keep is declared, so a saved file naming other state is refused', () => {
+  test.each([
+    ['Adamax', () => new Adamax(), ['m', 'u']],
+    ['Nadam', () => new Nadam(), ['m', 'v']],
+    ['Adadelta', () => new Adadelta(), ['accumulatedGrad', 'accumulatedDelta']],
+    ['Lion', () => new Lion(), ['m']],
+  ])('%s', (name, make, slots) => {
+    const optimizer = make();
+    const param = tensor([1, -2, 0.5], { requiresGrad: true });
+    param.square().sum().backward();
+    optimizer.step([param]);
+    const state = optimizer.getState([param]);
+    expect(state.slots.map((s) => s.name).sort()).toEqual([...slots].sort());
+    expect(optimizer.slotNames).toEqual(slots);
+    const foreign = { ...state, slots: [{ ...state.slots[0], name: 'velocity' }] };
+    expect(() => make().setState([param], foreign)).toThrow(`${name}.setState: unknown state 'velocity'`);
   });
 });
