@@ -1,55 +1,19 @@
-/** What the convolution layers added beside Conv2D share: options, checks, bias + activation, config. */
-import { type Tensor } from '@zen/autograd-core';
-import { type ActivationName, addBiasAndActivate, getActivation } from '../activations';
-import {
-  type Initializer,
-  type InitializerSpec,
-  getInitializer,
-  serializeInitializer,
-} from '../initializers';
+/** Option checks the convolution and pooling layers share. */
+import type { BiasedLayerArgs } from './biased-layer';
 
-export interface ConvCommonArgs {
+/** The options every convolution layer takes besides its sizes. */
+export interface ConvCommonArgs extends BiasedLayerArgs {
   /** 'valid' (default) or 'same'. */
   padding?: 'valid' | 'same';
-  /** Default 'linear'. */
-  activation?: ActivationName;
-  /** Default true. */
-  useBias?: boolean;
-  /** Default 'zeros'. */
-  biasInitializer?: InitializerSpec;
 }
 
-/** The resolved common options. */
-export class ConvCommon {
-  readonly padding: 'valid' | 'same';
-  readonly activation: ActivationName;
-  readonly useBias: boolean;
-  readonly biasInitializer: Initializer;
-
-  constructor(owner: string, args: ConvCommonArgs) {
-    this.padding = args.padding ?? 'valid';
-    if (this.padding !== 'valid' && this.padding !== 'same') {
-      throw new Error(`${owner}: padding must be 'valid' or 'same', got '${this.padding as string}'`);
-    }
-    this.activation = args.activation ?? 'linear';
-    getActivation(this.activation);
-    this.useBias = args.useBias ?? true;
-    this.biasInitializer = getInitializer(args.biasInitializer ?? 'zeros');
+/** The `padding` option: 'valid' (default) or 'same'. */
+export function paddingOption(owner: string, padding: unknown): 'valid' | 'same' {
+  const value = padding ?? 'valid';
+  if (value !== 'valid' && value !== 'same') {
+    throw new Error(`${owner}: padding must be 'valid' or 'same', got '${String(value)}'`);
   }
-
-  /** z + bias, then the activation. */
-  finish(z: Tensor, bias: Tensor | null): Tensor {
-    return addBiasAndActivate(z, bias, this.activation);
-  }
-
-  config(): Record<string, unknown> {
-    return {
-      padding: this.padding,
-      activation: this.activation,
-      useBias: this.useBias,
-      biasInitializer: serializeInitializer(this.biasInitializer),
-    };
-  }
+  return value;
 }
 
 /** A positive integer option. */

@@ -11,9 +11,10 @@ import {
 } from '../initializers';
 import { type SymbolicShape, toPair, windowOutputLength } from '../shapes';
 import { optionNames } from '../options';
-import { type CallOptions, Layer, type LayerArgs, type LayerConfig, type LayerWeight } from './layer';
+import type { LayerArgs, LayerConfig, LayerWeight } from './layer';
 import { registerLayer } from './registry';
-import { ConvCommon, type ConvCommonArgs, positiveInteger } from './conv-common';
+import { BiasedLayer, KernelLayer, type KernelLayerArgs } from './biased-layer';
+import { type ConvCommonArgs, paddingOption, positiveInteger } from './conv-common';
 
 type Pair = number | readonly [number, number];
 
@@ -28,21 +29,19 @@ function imageChannels(label: string, inputShape: SymbolicShape): number {
   return channels;
 }
 
-export interface Conv2DTransposeArgs extends LayerArgs, ConvCommonArgs {
+export interface Conv2DTransposeArgs extends KernelLayerArgs, ConvCommonArgs {
   /** Number of output channels. */
   filters: number;
   kernelSize: Pair;
   /** Upsampling factor; default 1. */
   strides?: Pair;
-  /** Default 'glorotUniform'. */
-  kernelInitializer?: InitializerSpec;
 }
 
 /**
  * Transposed convolution ("deconvolution"): kernel [kh, kw, filters, inChannels] (Keras's
  * layout), output (in − 1)·stride + kernel ('valid') or in·stride ('same').
  */
-export class Conv2DTranspose extends Layer {
+export class Conv2DTranspose extends KernelLayer {
   static readonly optionNames = optionNames<Conv2DTransposeArgs, LayerArgs>()([
     'filters',
     'kernelSize',
@@ -57,38 +56,32 @@ export class Conv2DTranspose extends Layer {
   readonly filters: number;
   readonly kernelSize: [number, number];
   readonly strides: [number, number];
-  readonly common: ConvCommon;
-  private readonly kernelInitializer: Initializer;
-  kernel: LayerWeight | null = null;
-  bias: LayerWeight | null = null;
+  readonly padding: 'valid' | 'same';
 
   constructor(args: Conv2DTransposeArgs) {
     super(args);
     this.filters = positiveInteger('Conv2DTranspose', 'filters', args.filters);
     this.kernelSize = toPair(args.kernelSize, 'Conv2DTranspose: kernelSize');
     this.strides = toPair(args.strides ?? 1, 'Conv2DTranspose: strides');
-    this.common = new ConvCommon('Conv2DTranspose', args);
-    this.kernelInitializer = getInitializer(args.kernelInitializer ?? 'glorotUniform');
+    this.padding = paddingOption('Conv2DTranspose', args.padding);
   }
 
   override build(inputShape: SymbolicShape): void {
     const channels = imageChannels(this.label, inputShape);
     const [kh, kw] = this.kernelSize;
-    this.kernel = this.addWeight('kernel', [kh, kw, this.filters, channels], this.kernelInitializer);
-    if (this.common.useBias) this.bias = this.addWeight('bias', [this.filters], this.common.biasInitializer);
+    this.buildKernel([kh, kw, this.filters, channels], this.filters);
     this.inputSpec = { ndim: 4, axes: { [-1]: channels } };
   }
 
-  call(x: Tensor, _options: CallOptions): Tensor {
-    const z = conv2dTranspose(x, this.kernel!.value, { strides: this.strides, padding: this.common.padding });
-    return this.common.finish(z, this.bias?.value ?? null);
+  protected transform(x: Tensor): Tensor {
+    return conv2dTranspose(x, this.kernel!.value, { strides: this.strides, padding: this.padding });
   }
 
   override computeOutputShape([batch, h, w]: SymbolicShape): SymbolicShape {
     const size = (length: number | null, i: 0 | 1) =>
       length === null
         ? null
-        : this.common.padding === 'same'
+        : this.padding === 'same'
           ? length * this.strides[i]
           : (length - 1) * this.strides[i] + this.kernelSize[i];
     return [batch, size(h, 0), size(w, 1), this.filters];
@@ -97,11 +90,10 @@ export class Conv2DTranspose extends Layer {
   override getConfig(): LayerConfig {
     return {
       ...super.getConfig(),
-      ...this.common.config(),
+      padding: this.padding,
       filters: this.filters,
       kernelSize: this.kernelSize,
       strides: this.strides,
-      kernelInitializer: serializeInitializer(this.kernelInitializer),
     };
   }
 }
@@ -139,21 +131,20 @@ interface DepthwiseCommonArgs extends ConvCommonArgs {
 export type DepthwiseConv2DArgs = LayerArgs & DepthwiseCommonArgs;
 
 /** Shared by DepthwiseConv2D and SeparableConv2D: the depthwise stage and its config. */
-abstract class DepthwiseBase extends Layer {
+abstract class DepthwiseBase extends BiasedLayer {
   readonly kernelSize: [number, number];
   readonly strides: [number, number];
   readonly depthMultiplier: number;
-  readonly common: ConvCommon;
+  readonly padding: 'valid' | 'same';
   protected readonly depthwiseInitializer: Initializer;
   depthwiseKernel: LayerWeight | null = null;
-  bias: LayerWeight | null = null;
 
   constructor(owner: string, args: LayerArgs & DepthwiseCommonArgs) {
     super(args);
     this.kernelSize = toPair(args.kernelSize, `${owner}: kernelSize`);
     this.strides = toPair(args.strides ?? 1, `${owner}: strides`);
     this.depthMultiplier = positiveInteger(owner, 'depthMultiplier', args.depthMultiplier ?? 1);
-    this.common = new ConvCommon(owner, args);
+    this.padding = paddingOption(owner, args.padding);
     this.depthwiseInitializer = getInitializer(args.depthwiseInitializer ?? 'glorotUniform');
   }
 
@@ -171,11 +162,11 @@ abstract class DepthwiseBase extends Layer {
   }
 
   protected depthwise(x: Tensor): Tensor {
-    return depthwiseConv(x, this.depthwiseKernel!.value, this.strides, this.common.padding);
+    return depthwiseConv(x, this.depthwiseKernel!.value, this.strides, this.padding);
   }
 
   protected spatialShape([batch, h, w]: SymbolicShape, channels: number | null): SymbolicShape {
-    const p = this.common.padding;
+    const p = this.padding;
     return [
       batch,
       windowOutputLength(h, this.kernelSize[0], this.strides[0], 1, p),
@@ -187,7 +178,7 @@ abstract class DepthwiseBase extends Layer {
   override getConfig(): LayerConfig {
     return {
       ...super.getConfig(),
-      ...this.common.config(),
+      padding: this.padding,
       kernelSize: this.kernelSize,
       strides: this.strides,
       depthMultiplier: this.depthMultiplier,
@@ -216,13 +207,11 @@ export class DepthwiseConv2D extends DepthwiseBase {
 
   override build(inputShape: SymbolicShape): void {
     const channels = this.buildDepthwise(inputShape);
-    if (this.common.useBias) {
-      this.bias = this.addWeight('bias', [channels * this.depthMultiplier], this.common.biasInitializer);
-    }
+    this.buildBias(channels * this.depthMultiplier);
   }
 
-  call(x: Tensor, _options: CallOptions): Tensor {
-    return this.common.finish(this.depthwise(x), this.bias?.value ?? null);
+  protected transform(x: Tensor): Tensor {
+    return this.depthwise(x);
   }
 
   override computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
@@ -273,12 +262,11 @@ export class SeparableConv2D extends DepthwiseBase {
       [1, 1, channels * this.depthMultiplier, this.filters],
       this.pointwiseInitializer,
     );
-    if (this.common.useBias) this.bias = this.addWeight('bias', [this.filters], this.common.biasInitializer);
+    this.buildBias(this.filters);
   }
 
-  call(x: Tensor, _options: CallOptions): Tensor {
-    const z = conv2d(this.depthwise(x), this.pointwiseKernel!.value);
-    return this.common.finish(z, this.bias?.value ?? null);
+  protected transform(x: Tensor): Tensor {
+    return conv2d(this.depthwise(x), this.pointwiseKernel!.value);
   }
 
   override computeOutputShape(inputShape: SymbolicShape): SymbolicShape {

@@ -1,18 +1,13 @@
 /** Conv1D: convolution along the time axis of [batch, steps, channels] sequences (a conv2d of height 1). */
 import { type Tensor, conv2d } from '@zen/autograd-core';
-import {
-  type Initializer,
-  type InitializerSpec,
-  getInitializer,
-  serializeInitializer,
-} from '../initializers';
 import { type SymbolicShape, windowOutputLength } from '../shapes';
 import { optionNames } from '../options';
-import { type CallOptions, Layer, type LayerArgs, type LayerConfig, type LayerWeight } from './layer';
+import type { LayerArgs, LayerConfig } from './layer';
 import { registerLayer } from './registry';
-import { ConvCommon, type ConvCommonArgs, positiveInteger } from './conv-common';
+import { KernelLayer, type KernelLayerArgs } from './biased-layer';
+import { type ConvCommonArgs, paddingOption, positiveInteger } from './conv-common';
 
-export interface Conv1DArgs extends LayerArgs, ConvCommonArgs {
+export interface Conv1DArgs extends KernelLayerArgs, ConvCommonArgs {
   /** Number of output channels. */
   filters: number;
   /** Window length. */
@@ -21,12 +16,10 @@ export interface Conv1DArgs extends LayerArgs, ConvCommonArgs {
   strides?: number;
   /** Spacing between kernel taps; default 1. */
   dilationRate?: number;
-  /** Default 'glorotUniform'. */
-  kernelInitializer?: InitializerSpec;
 }
 
 /** Kernel [kernelSize, inChannels, filters] (Keras's layout), bias [filters]. */
-export class Conv1D extends Layer {
+export class Conv1D extends KernelLayer {
   static readonly optionNames = optionNames<Conv1DArgs, LayerArgs>()([
     'filters',
     'kernelSize',
@@ -43,10 +36,7 @@ export class Conv1D extends Layer {
   readonly kernelSize: number;
   readonly strides: number;
   readonly dilationRate: number;
-  readonly common: ConvCommon;
-  private readonly kernelInitializer: Initializer;
-  kernel: LayerWeight | null = null;
-  bias: LayerWeight | null = null;
+  readonly padding: 'valid' | 'same';
 
   constructor(args: Conv1DArgs) {
     super(args);
@@ -54,8 +44,7 @@ export class Conv1D extends Layer {
     this.kernelSize = positiveInteger('Conv1D', 'kernelSize', args.kernelSize);
     this.strides = positiveInteger('Conv1D', 'strides', args.strides ?? 1);
     this.dilationRate = positiveInteger('Conv1D', 'dilationRate', args.dilationRate ?? 1);
-    this.common = new ConvCommon('Conv1D', args);
-    this.kernelInitializer = getInitializer(args.kernelInitializer ?? 'glorotUniform');
+    this.padding = paddingOption('Conv1D', args.padding);
   }
 
   override build(inputShape: SymbolicShape): void {
@@ -65,26 +54,25 @@ export class Conv1D extends Layer {
         `${this.label}: expects sequences [batch, steps, channels], got rank ${inputShape.length}`,
       );
     }
-    this.kernel = this.addWeight('kernel', [this.kernelSize, channels, this.filters], this.kernelInitializer);
-    if (this.common.useBias) this.bias = this.addWeight('bias', [this.filters], this.common.biasInitializer);
+    this.buildKernel([this.kernelSize, channels, this.filters], this.filters);
     this.inputSpec = { ndim: 3, axes: { [-1]: channels } };
   }
 
-  call(x: Tensor, _options: CallOptions): Tensor {
+  protected transform(x: Tensor): Tensor {
     const [n, steps, channels] = x.shape;
     const kernel = this.kernel!.value;
     const z = conv2d(x.reshape([n, 1, steps, channels]), kernel.reshape([1, ...kernel.shape]), {
       strides: [1, this.strides],
-      padding: this.common.padding,
+      padding: this.padding,
       dilation: [1, this.dilationRate],
     });
-    return this.common.finish(z.reshape([n, z.shape[2], this.filters]), this.bias?.value ?? null);
+    return z.reshape([n, z.shape[2], this.filters]);
   }
 
   override computeOutputShape([batch, steps]: SymbolicShape): SymbolicShape {
     return [
       batch,
-      windowOutputLength(steps, this.kernelSize, this.strides, this.dilationRate, this.common.padding),
+      windowOutputLength(steps, this.kernelSize, this.strides, this.dilationRate, this.padding),
       this.filters,
     ];
   }
@@ -92,12 +80,11 @@ export class Conv1D extends Layer {
   override getConfig(): LayerConfig {
     return {
       ...super.getConfig(),
-      ...this.common.config(),
+      padding: this.padding,
       filters: this.filters,
       kernelSize: this.kernelSize,
       strides: this.strides,
       dilationRate: this.dilationRate,
-      kernelInitializer: serializeInitializer(this.kernelInitializer),
     };
   }
 }
