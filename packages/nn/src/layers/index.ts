@@ -58,3 +58,6 @@ export { Rescaling, Normalization } from './preprocessing';
 export type { RescalingArgs, NormalizationLayerArgs } from './preprocessing';
 export { TimeDistributed, Bidirectional } from './wrappers';
 export type { TimeDistributedArgs, BidirectionalArgs, MergeMode, WrappedLayer } from './wrappers';
+export { Merge, Add, Subtract, Multiply, Average, Maximum, Minimum } from './merge';
+export { Concatenate, Dot } from './merge-axes';
+export type { ConcatenateArgs, DotArgs } from './merge-axes';
