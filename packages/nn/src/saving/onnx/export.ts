@@ -1,17 +1,17 @@
 /**
  * toOnnx: a built model → ONNX bytes (opset 17 by default). Inference mode throughout;
- * the graph takes the same input as `predict` (NHWC images), with a dynamic batch axis,
- * the input named after the model's input (`<first layer>_input` for a Sequential, as
- * Keras) and the output after its last layer.
+ * the graph takes the same inputs as `predict` (NHWC images), with a dynamic batch axis.
+ * A Sequential's input is named `<first layer>_input` (as Keras) and its output after its
+ * last layer; a functional model's inputs and outputs carry its input and output names.
  */
-import type { Layer } from '../../layers/layer';
+import { Model } from '../../models/model';
 import { Sequential } from '../../models/sequential';
 import type { SymbolicShape } from '../../shapes';
 import './converters';
 import { OnnxExportError, OnnxGraph, type OnnxValue } from './graph';
 import { channelsLast } from './layout';
 import { IR_VERSION_FOR_OPSET, encodeModel, valueInfo } from './proto';
-import { convertLayer } from './convert';
+import { convertModel, graphInputs, walkable } from './model-graph';
 import { getOnnxConverter } from './registry';
 
 export interface OnnxExportOptions {
@@ -24,67 +24,56 @@ export const DEFAULT_OPSET = 17;
 /** Name of the symbolic batch dimension of inputs and outputs. */
 const BATCH = 'batch';
 
-/** A stack of layers, each feeding the next. */
-function convertStack(g: OnnxGraph, layers: readonly Layer[], input: OnnxValue): OnnxValue {
-  let v = input;
-  for (const layer of layers)
-    v = convertLayer(g, layer, [v], layer.computeOutputShape(v.shape) as SymbolicShape);
-  return v;
-}
-
 /** The graph's dimensions for a shape: the batch axis symbolic, other unknown axes left open. */
 function graphDims(shape: SymbolicShape): (number | string | null)[] {
   return shape.map((d, i) => (i === 0 ? BATCH : d));
 }
 
-/** The ONNX bytes of `model` (a built Sequential), ready for ONNX Runtime. */
-export function toOnnx(model: Sequential, options: OnnxExportOptions = {}): Uint8Array {
+/** Throws unless `model` is a built Sequential or functional model. */
+function checkExportable(model: unknown): asserts model is Model {
+  if (!(model instanceof Model))
+    throw new OnnxExportError(`toOnnx: expected a model, got ${describe(model)}`);
+  if (!walkable(model)) getOnnxConverter(model); // throws, saying why
+  if (model instanceof Sequential && (!model.built || !model.builtInputShape)) {
+    throw new OnnxExportError(
+      `toOnnx: model '${model.name}' is not built yet; give its first layer an inputShape or call it on data first`,
+    );
+  }
+}
+
+/** The ONNX bytes of `model` (a built Sequential or functional model), ready for ONNX Runtime. */
+export function toOnnx(model: Model, options: OnnxExportOptions = {}): Uint8Array {
   const opset = options.opset ?? DEFAULT_OPSET;
   if (!(opset in IR_VERSION_FOR_OPSET)) {
     throw new OnnxExportError(
       `toOnnx: opset ${opset} is not supported (supported: ${Object.keys(IR_VERSION_FOR_OPSET).join(', ')})`,
     );
   }
-  if (!(model instanceof Sequential)) {
-    const kind = describe(model);
-    throw new OnnxExportError(
-      (model as { className?: unknown })?.className
-        ? `toOnnx: only Sequential models export to ONNX so far; got a ${kind}`
-        : `toOnnx: expected a model, got ${kind}`,
-    );
-  }
-  if (!model.built || !model.builtInputShape) {
-    throw new OnnxExportError(
-      `toOnnx: model '${model.name}' is not built yet; give its first layer an inputShape or call it on data first`,
-    );
-  }
+  checkExportable(model);
   const g = new OnnxGraph(opset);
-  const first = model.layers[0];
-  const converter = getOnnxConverter(first);
-  const inputType = converter.inputType ?? 'float32';
-  const built: SymbolicShape = [null, ...model.builtInputShape.slice(1)];
-  const inputShape = converter.inputShape ? converter.inputShape(first, built) : built;
-  const input: OnnxValue = {
-    name: g.claim(`${first.name}_input`),
-    shape: inputShape,
+  const inputs: OnnxValue[] = graphInputs(model).map((i) => ({
+    name: g.claim(i.name),
+    shape: i.shape,
     channelsFirst: false,
-    elemType: inputType,
-  };
-  const result = channelsLast(g, convertStack(g, model.layers, input));
-  const outputName = g.claim(model.layers[model.layers.length - 1].name);
-  g.nodes.push({
-    name: `${outputName}/output`,
-    opType: 'Identity',
-    input: [result.name],
-    output: [outputName],
-  });
+    elemType: i.elemType,
+  }));
+  const outputNames = model.outputNames.map((name) => g.claim(name));
+  const results = convertModel(g, model, inputs).map((v) => channelsLast(g, v));
+  results.forEach((v, i) =>
+    g.nodes.push({
+      name: `${outputNames[i]}/output`,
+      opType: 'Identity',
+      input: [v.name],
+      output: [outputNames[i]],
+    }),
+  );
   return encodeModel({
     opset,
     graphName: model.name,
     nodes: g.nodes,
     initializers: g.initializers,
-    inputs: [valueInfo(input.name, inputType, graphDims(inputShape))],
-    outputs: [valueInfo(outputName, 'float32', graphDims(result.shape))],
+    inputs: inputs.map((v) => valueInfo(v.name, v.elemType ?? 'float32', graphDims(v.shape))),
+    outputs: results.map((v, i) => valueInfo(outputNames[i], v.elemType ?? 'float32', graphDims(v.shape))),
     docString: `Zen-TS model '${model.name}', exported for inference`,
   });
 }

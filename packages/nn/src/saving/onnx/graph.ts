@@ -38,6 +38,11 @@ export class OnnxGraph {
   private readonly taken = new Set<string>();
   /** Prefix of new names: the layer being converted. */
   scope = '';
+  /** The layer whose nodes are being added, and the weights each converted layer has made. */
+  private owner: object | null = null;
+  /** How many of the owner's weights come from its earlier calls (only those are reused). */
+  private reusable = 0;
+  private readonly ownWeights = new Map<object, TensorProto[]>();
 
   constructor(readonly opset: number) {}
 
@@ -58,6 +63,21 @@ export class OnnxGraph {
       return build();
     } finally {
       this.scope = outer;
+    }
+  }
+
+  /**
+   * Runs `build` as the conversion of one call of `layer`: names under its name, and a
+   * weight equal to one the layer made in an earlier call (a shared layer) is reused.
+   */
+  withinLayer<T>(layer: object & { name: string }, build: () => T): T {
+    const [outer, outerReusable] = [this.owner, this.reusable];
+    this.owner = layer;
+    this.reusable = this.ownWeights.get(layer)?.length ?? 0;
+    try {
+      return this.within(layer.name, build);
+    } finally {
+      [this.owner, this.reusable] = [outer, outerReusable];
     }
   }
 
@@ -95,9 +115,17 @@ export class OnnxGraph {
 
   /** A float32 weight (any float data is rounded to float32). */
   weight(base: string, data: ArrayLike<number>, dims: readonly number[]): string {
-    const name = this.uniqueName(base);
-    this.initializers.push(floatTensor(name, data, dims));
-    return name;
+    const made = this.owner ? this.ownWeights.get(this.owner) : undefined;
+    const candidate = floatTensor('', data, dims);
+    const same = made?.slice(0, this.reusable).find((t) => sameTensor(t, candidate));
+    if (same) return same.name!;
+    const tensor = { ...candidate, name: this.uniqueName(base) };
+    this.initializers.push(tensor);
+    if (this.owner) {
+      if (made) made.push(tensor);
+      else this.ownWeights.set(this.owner, [tensor]);
+    }
+    return tensor.name;
   }
 
   /** A float32 weight holding a tensor's values (transposes and concatenations done with Tensor ops beforehand). */
@@ -124,4 +152,16 @@ export class OnnxGraph {
     }
     return this.op(opType, [x], { axes, keepdims: keepdims ? 1 : 0 });
   }
+}
+
+/** Whether two float32 initialisers hold the same dims and bytes. */
+function sameTensor(a: TensorProto, b: TensorProto): boolean {
+  const da = a.dims!;
+  const db = b.dims!;
+  if (da.length !== db.length || da.some((d, i) => Number(d) !== Number(db[i]))) return false;
+  const ra = a.rawData!;
+  const rb = b.rawData!;
+  if (ra.length !== rb.length) return false;
+  for (let i = 0; i < ra.length; i++) if (ra[i] !== rb[i]) return false;
+  return true;
 }

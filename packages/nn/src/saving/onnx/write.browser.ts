@@ -1,9 +1,9 @@
 /** exportOnnx in browsers: there is no file system; toOnnx gives the bytes to download or upload. */
-import type { Sequential } from '../../models/sequential';
+import type { Model } from '../../models/model';
 import type { OnnxExportOptions } from './export';
 
 export async function exportOnnx(
-  _model: Sequential,
+  _model: Model,
   file: string,
   _options: OnnxExportOptions = {},
 ): Promise<void> {

@@ -2,7 +2,7 @@
 import { promises as fs } from 'fs';
 import { ValueError } from '@zen/autograd-core';
 import * as path from 'path';
-import type { Sequential } from '../../models/sequential';
+import type { Model } from '../../models/model';
 import { writeFileAtomic } from '@zen/datasets';
 import { type OnnxExportOptions, toOnnx } from './export';
 
@@ -11,11 +11,7 @@ import { type OnnxExportOptions, toOnnx } from './export';
  * converted completely before anything is written, and the file appears by a rename,
  * so a refused layer or a crash never leaves a half-written file at `file`.
  */
-export async function exportOnnx(
-  model: Sequential,
-  file: string,
-  options: OnnxExportOptions = {},
-): Promise<void> {
+export async function exportOnnx(model: Model, file: string, options: OnnxExportOptions = {}): Promise<void> {
   if (typeof file !== 'string' || file === '') throw new ValueError('exportOnnx: a file path is required');
   const bytes = toOnnx(model, options);
   await fs.mkdir(path.dirname(path.resolve(file)), { recursive: true });

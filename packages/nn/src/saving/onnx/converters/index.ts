@@ -10,3 +10,4 @@ import './attention';
 import './transformer';
 import './more-layers';
 import './resizing';
+import './models';
