@@ -74,7 +74,7 @@ describe('functional models in ONNX Runtime', () => {
     randomizeWeights(model);
     const graph = graphOf(toOnnx(model));
     expect(graph.initializer.map((t) => t.name).sort()).toEqual(['shared/bias', 'shared/kernel']);
-    const readers = graph.node.filter((n) => n.input.includes('shared/kernel'));
+    const readers = graph.node.filter((n) => n.input!.includes('shared/kernel'));
     expect(readers.map((n) => n.opType)).toEqual(['MatMul', 'MatMul', 'MatMul']);
     report.set('functional: shared layer (3 calls)', await expectOrtMatches(model, batches([4], [4])));
   });
@@ -95,7 +95,7 @@ describe('functional models in ONNX Runtime', () => {
     const out = stack.apply(inner.apply(x));
     const model = new Model({ inputs: x, outputs: out });
     randomizeWeights(model);
-    const names = graphOf(toOnnx(model)).initializer.map((t) => t.name);
+    const names = graphOf(toOnnx(model)).initializer.map((t) => t.name!);
     expect(names.filter((n) => n.startsWith('inner/'))).toHaveLength(4);
     expect(names.filter((n) => n.startsWith('stack/'))).toHaveLength(4);
     report.set('functional: Model and Sequential nested', await expectOrtMatches(model, batches([6])));
@@ -197,7 +197,10 @@ describe('functional refusals', () => {
     const seq = input({ shape: [4, 6] });
     const mask = input({ shape: [4, 4] });
     const attention = new MultiHeadAttention({ numHeads: 2, keyDim: 3, name: 'mha' });
-    const masked = new Model({ inputs: [seq, mask], outputs: attention.apply(seq, { attentionMask: mask }) });
+    const masked = new Model({
+      inputs: [seq, mask],
+      outputs: attention.apply(seq, { attentionMask: mask as unknown as Tensor }),
+    });
     expect(() => toOnnx(masked)).toThrow(
       /layer 'mha' \(MultiHeadAttention\) was called with 'attentionMask', which its ONNX export does not handle/,
     );
