@@ -1,25 +1,39 @@
 /**
- * exportTfjs: writes a Zen-TS Sequential in the tfjs-layers format (model.json +
- * group1-shard1of1.bin) that `tf.loadLayersModel` reads, weights as float32.
+ * exportTfjs: writes a Zen-TS model (Sequential or functional, nested models included) in
+ * the tfjs-layers format (model.json + group1-shard1of1.bin) that `tf.loadLayersModel`
+ * reads, weights as float32 under the names TensorFlow.js gives them.
  */
-import type { Sequential } from '../../models/sequential';
+import type { Layer } from '../../layers/layer';
+import type { Model } from '../../models/model';
+import { Bidirectional } from '../../layers/wrappers';
 import { TFJS_SHARD_FILE, type TfjsModelJson, type TfjsWeightSpec } from './format';
 import { toSnakeCase } from './keys';
-import { layerToTfjs } from './layers-to-tfjs';
+import { leafLayers } from './leaf-layers';
+import { type Refusal, modelToTfjs } from './topology-to-tfjs';
 import { trainingConfigToTfjs } from './training';
 import { writeTfjsFiles } from './write-files';
 
-/** Every weight as float32, back to back, with its manifest entry `layer/weight`. */
-function packWeights(model: Sequential): { bytes: Uint8Array; specs: TfjsWeightSpec[] } {
+/**
+ * The name TensorFlow.js gives a weight: 'dense_1/kernel'; a wrapped layer's weights are
+ * the wrapper's ('time_distributed/kernel'), a Bidirectional's sit under
+ * 'forward_<layer>' and 'backward_<layer>'.
+ */
+function tfjsWeightName(layer: Layer, weightName: string): string {
+  const segments = weightName.split('/');
+  const leaf = toSnakeCase(segments[segments.length - 1]);
+  if (layer instanceof Bidirectional)
+    return `${layer.name}/${segments[0]}_${layer.forwardLayer.name}/${leaf}`;
+  if (layer.className === 'TimeDistributed') return `${layer.name}/${leaf}`;
+  return `${layer.name}/${segments.map(toSnakeCase).join('/')}`;
+}
+
+/** Every weight as float32, back to back, with its manifest entry. */
+function packWeights(model: Model): { bytes: Uint8Array; specs: TfjsWeightSpec[] } {
   const specs: TfjsWeightSpec[] = [];
   const parts: Float32Array[] = [];
-  for (const layer of model.layers) {
+  for (const layer of leafLayers(model)) {
     for (const w of layer.weights) {
-      specs.push({
-        name: `${layer.name}/${toSnakeCase(w.name)}`,
-        shape: [...w.value.shape],
-        dtype: 'float32',
-      });
+      specs.push({ name: tfjsWeightName(layer, w.name), shape: [...w.value.shape], dtype: 'float32' });
       parts.push(Float32Array.from(w.value.data));
     }
   }
@@ -38,23 +52,17 @@ function packWeights(model: Sequential): { bytes: Uint8Array; specs: TfjsWeightS
  * shard), for `tf.loadLayersModel`. Layers or options TensorFlow.js lacks are all listed,
  * by layer, before anything is written.
  */
-export async function exportTfjs(model: Sequential, dir: string): Promise<void> {
+export async function exportTfjs(model: Model, dir: string): Promise<void> {
   if (typeof dir !== 'string' || dir === '') throw new Error('exportTfjs: a directory path is required');
   if (!model.built) {
     throw new Error(
       `exportTfjs: model '${model.name}' is not built yet; build it (or call it on data) first`,
     );
   }
-  const inputShape = model.builtInputShape ? [...model.builtInputShape] : null;
-  const entries = model.layers.map((layer, i) => ({
-    layer,
-    ...layerToTfjs(layer, i === 0 ? inputShape : null),
-  }));
-  const bad = entries.filter((e) => e.problems.length > 0);
-  if (bad.length > 0) {
-    const lines = bad.map(
-      (e) => `  - layer '${e.layer.name}' (${e.layer.className}): ${e.problems.join('; ')}`,
-    );
+  const refusals: Refusal[] = [];
+  const topology = modelToTfjs(model, '', refusals);
+  if (refusals.length > 0) {
+    const lines = refusals.map((r) => `  - layer '${r.path}' (${r.className}): ${r.problems.join('; ')}`);
     throw new Error(
       `exportTfjs: model '${model.name}' uses what TensorFlow.js does not support:\n${lines.join('\n')}`,
     );
@@ -62,8 +70,7 @@ export async function exportTfjs(model: Sequential, dir: string): Promise<void> 
   const { bytes, specs } = packWeights(model);
   const json: TfjsModelJson = {
     modelTopology: {
-      class_name: 'Sequential',
-      config: { name: model.name, layers: entries.map((e) => e.entry) },
+      ...topology,
       keras_version: 'tfjs-layers (written by Zen-TS)',
       backend: 'tensor_flow.js',
     },

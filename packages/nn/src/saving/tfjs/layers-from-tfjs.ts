@@ -7,6 +7,7 @@ import type { LayerConfig } from '../../layers/layer';
 import { activationFromConfig } from './activations';
 import { type KerasObject, classNameOf } from './format';
 import { OptionReader } from './options';
+import { wrapperConverters } from './wrappers-from-tfjs';
 
 /** What the file says about its origin. */
 export interface SourceInfo {
@@ -29,8 +30,8 @@ export interface LayerPlan {
   problems: string[];
 }
 
-type Args = Record<string, unknown>;
-type Converter = (o: OptionReader, source: SourceInfo) => [className: string, args: Args];
+export type Args = Record<string, unknown>;
+export type Converter = (o: OptionReader, source: SourceInfo) => [className: string, args: Args];
 
 /** Initialisers and seeds: the loaded weights replace whatever they would have drawn. */
 function ignoreInitializers(o: OptionReader, ...names: string[]): void {
@@ -140,6 +141,15 @@ function convCommon(o: OptionReader, source: SourceInfo, ...weights: string[]): 
     padding: padding(o),
     activation: activation(o, 'activation', source),
     useBias: o.boolean('useBias', true),
+  };
+}
+
+/** Dropout of whole channels; the identity at inference. */
+function spatialDropout(className: string): Converter {
+  return (o) => {
+    o.ignore('seed');
+    o.requireDefault('dataFormat', 'channels_last', 'channelsLast');
+    return [className, { rate: o.number('rate', 0) }];
   };
 }
 
@@ -288,6 +298,14 @@ const CONVERTERS: Record<string, Converter> = {
     return ['LeakyReLU', { alpha }];
   },
   Softmax: (o) => ['Softmax', { axis: singleAxis(o, 'axis') }],
+  GaussianNoise: (o) => {
+    o.ignore('seed');
+    return ['GaussianNoise', { stddev: o.get('stddev') }];
+  },
+  SpatialDropout1D: spatialDropout('SpatialDropout1D'),
+  SpatialDropout2D: spatialDropout('SpatialDropout2D'),
+  Rescaling: (o) => ['Rescaling', { scale: o.get('scale'), offset: o.number('offset', 0) }],
+  ...wrapperConverters((entry, source) => planLayer(entry, 0, source)),
 };
 
 // Keras's alternative class names.

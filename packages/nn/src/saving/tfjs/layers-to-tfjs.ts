@@ -4,6 +4,7 @@
  */
 import type { ActivationName } from '../../activations';
 import type { Layer, LayerConfig } from '../../layers/layer';
+import type { Bidirectional, TimeDistributed } from '../../layers/wrappers';
 import { activationToTfjs } from './activations';
 import type { KerasObject } from './format';
 import { snakeKeys } from './keys';
@@ -11,7 +12,11 @@ import { snakeKeys } from './keys';
 /** A layer's tfjs entry, or what prevents one. */
 export type TfjsLayerEntry = { entry: KerasObject; problems: string[] };
 
-type Picker = (c: LayerConfig, problems: string[]) => [className: string, config: Record<string, unknown>];
+type Picker = (
+  c: LayerConfig,
+  problems: string[],
+  layer: Layer,
+) => [className: string, config: Record<string, unknown>];
 
 function activation(c: LayerConfig, key: string, problems: string[]): string {
   const name = activationToTfjs(c[key] as ActivationName);
@@ -102,7 +107,25 @@ const PICKERS: Record<string, Picker> = {
   ReLU: (c) => ['ReLU', { maxValue: c.maxValue ?? null }],
   LeakyReLU: (c) => ['LeakyReLU', pick(c, 'alpha')],
   Softmax: (c) => ['Softmax', pick(c, 'axis')],
+  GaussianNoise: (c) => ['GaussianNoise', pick(c, 'stddev')],
+  SpatialDropout1D: (c) => ['SpatialDropout1D', pick(c, 'rate')],
+  Rescaling: (c) => ['Rescaling', pick(c, 'scale', 'offset')],
+  TimeDistributed: (_c, p, layer) => [
+    'TimeDistributed',
+    { layer: wrapped((layer as TimeDistributed).layer, p) },
+  ],
+  Bidirectional: (c, p, layer) => [
+    'Bidirectional',
+    { layer: wrapped((layer as Bidirectional).forwardLayer, p), mergeMode: c.mergeMode },
+  ],
 };
+
+/** A wrapped layer's entry; its problems are the wrapper's. */
+function wrapped(inner: Layer, problems: string[]): KerasObject {
+  const { entry, problems: innerProblems } = layerToTfjs(inner, null);
+  problems.push(...innerProblems.map((p) => `wrapped ${inner.className} '${inner.name}': ${p}`));
+  return entry;
+}
 
 /** The tfjs-layers entry of one layer; `batchInputShape` for the model's first layer. */
 export function layerToTfjs(layer: Layer, batchInputShape: (number | null)[] | null): TfjsLayerEntry {
@@ -114,7 +137,7 @@ export function layerToTfjs(layer: Layer, batchInputShape: (number | null)[] | n
       problems: ['TensorFlow.js has no such layer'],
     };
   const config = layer.getConfig();
-  const [className, options] = picker(config, problems);
+  const [className, options] = picker(config, problems, layer);
   const out: Record<string, unknown> = {
     ...options,
     name: layer.name,

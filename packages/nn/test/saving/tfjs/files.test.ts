@@ -10,7 +10,10 @@ import { tensor } from '@zen/autograd-core';
 import { Adam, Dense, GRU, Sequential, exportTfjs, loadModel } from '@zen/nn';
 import { randomizeWeights } from './layer-cases';
 import {
+  camelTree,
   fromTfjs,
+  readJson,
+  writeJson,
   loadTfjsModel,
   maxScaledDifference,
   saveTfjsModel,
@@ -36,31 +39,11 @@ function smallModel(): tf.Sequential {
 
 const x = () => tf.randomNormal([4, 5], 0, 1, 'float32', 11);
 
-async function readJson(dir: string): Promise<Record<string, unknown>> {
-  return JSON.parse(await fs.readFile(path.join(dir, 'model.json'), 'utf8'));
-}
-
-async function writeJson(dir: string, json: unknown): Promise<void> {
-  await fs.writeFile(path.join(dir, 'model.json'), JSON.stringify(json));
-}
-
 async function expectSamePredictions(tfModel: tf.LayersModel, dir: string): Promise<void> {
   const zen = await loadModel(dir);
   expect(
     maxScaledDifference(zen.predict(fromTfjs(x())), tfModel.predict(x()) as tf.Tensor),
   ).toBeLessThanOrEqual(1e-5);
-}
-
-/** Turns every key of a config tree into camelCase (as TensorFlow.js holds configs in memory). */
-function camelTree(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(camelTree);
-  if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(
-    Object.entries(value).map(([k, v]) => [
-      k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()),
-      camelTree(v),
-    ]),
-  );
 }
 
 describe('tfjs-layers files', () => {
@@ -273,17 +256,20 @@ describe('errors name the file and the layer', () => {
     );
   });
 
-  test('malformed files: no layer list, a functional topology, a bad manifest entry', async () => {
+  test('malformed files: no layer list, an unknown model class, a bad manifest entry', async () => {
     const dir = await tempDir('malformed');
     const file = path.join(dir, 'model.json');
     await writeJson(dir, { modelTopology: { class_name: 'Sequential', config: {} }, weightsManifest: [] });
     await expect(loadModel(dir)).rejects.toThrow(
       `loadModel: ${file}: the Sequential topology has no layer list`,
     );
-    await writeJson(dir, { modelTopology: { class_name: 'Functional', config: {} }, weightsManifest: [] });
-    await expect(loadModel(dir)).rejects.toThrow(
-      `loadModel: ${file}: model class 'Functional' is not supported`,
-    );
+    await writeJson(dir, {
+      modelTopology: { class_name: 'Functional', config: { name: 'f' } },
+      weightsManifest: [],
+    });
+    await expect(loadModel(dir)).rejects.toThrow(`loadModel: ${file}: Functional 'f' has no 'layers' list`);
+    await writeJson(dir, { modelTopology: { class_name: 'Graph', config: {} }, weightsManifest: [] });
+    await expect(loadModel(dir)).rejects.toThrow(`loadModel: ${file}: model class 'Graph' is not supported`);
     await saveTfjsModel(smallModel(), dir);
     const json = await readJson(dir);
     (json.weightsManifest as { weights: unknown[] }[])[0].weights[0] = { name: 'x', shape: 'big' };

@@ -7,8 +7,9 @@ import * as tf from '@tensorflow/tfjs';
 
 export interface LayerCase {
   name: string;
-  build: () => tf.Sequential;
-  input: () => tf.Tensor;
+  build: () => tf.LayersModel;
+  /** One tensor per model input. */
+  input: () => tf.Tensor | tf.Tensor[];
 }
 
 /** Replaces every weight by seeded random values (variances positive), so zero biases hide nothing. */
@@ -22,13 +23,13 @@ export function randomizeWeights(model: tf.LayersModel, seed = 7): void {
   );
 }
 
-function sequential(layers: tf.layers.Layer[]): tf.Sequential {
+export function sequential(layers: tf.layers.Layer[]): tf.Sequential {
   const model = tf.sequential({ layers });
   randomizeWeights(model);
   return model;
 }
 
-const normal =
+export const normal =
   (shape: number[], seed = 3) =>
   () =>
     tf.randomNormal(shape, 0, 1, 'float32', seed);
@@ -258,5 +259,42 @@ export const LAYER_CASES: LayerCase[] = [
         tf.layers.softmax(),
       ]),
     input: normal([3, 4]),
+  },
+  {
+    name: 'TimeDistributed (Dense) and Bidirectional (LSTM, concat)',
+    build: () =>
+      sequential([
+        tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 4 }), inputShape: [5, 3] }),
+        tf.layers.bidirectional({ layer: tf.layers.lstm({ units: 3 }) as tf.RNN }),
+      ]),
+    input: normal([2, 5, 3]),
+  },
+  {
+    name: 'Bidirectional (GRU sequences, sum; SimpleRNN, ave and mul)',
+    build: () =>
+      sequential([
+        tf.layers.bidirectional({
+          layer: tf.layers.gru({ units: 4, returnSequences: true }) as tf.RNN,
+          mergeMode: 'sum',
+          inputShape: [5, 3],
+        }),
+        tf.layers.bidirectional({
+          layer: tf.layers.simpleRNN({ units: 3, returnSequences: true }) as tf.RNN,
+          mergeMode: 'ave',
+        }),
+        tf.layers.bidirectional({ layer: tf.layers.simpleRNN({ units: 2 }) as tf.RNN, mergeMode: 'mul' }),
+      ]),
+    input: normal([2, 5, 3]),
+  },
+  {
+    name: 'GaussianNoise, SpatialDropout1D, Rescaling (identity or affine at inference)',
+    build: () =>
+      sequential([
+        tf.layers.conv1d({ filters: 3, kernelSize: 2, inputShape: [6, 2] }),
+        tf.layers.gaussianNoise({ stddev: 0.5 }),
+        tf.layers.spatialDropout1d({ rate: 0.4 }),
+        tf.layers.rescaling({ scale: 0.5, offset: -0.25 }),
+      ]),
+    input: normal([2, 6, 2]),
   },
 ];

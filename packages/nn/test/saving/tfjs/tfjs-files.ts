@@ -133,3 +133,38 @@ export function maxScaledDifference(a: Tensor, b: tf.Tensor): number {
     worst = Math.max(worst, Math.abs(a.data[i] - bd[i]) / Math.max(1, Math.abs(bd[i])));
   return worst;
 }
+
+/** Zen-TS inputs for a tfjs input (one tensor or one per model input). */
+export function inputsFromTfjs(x: tf.Tensor | tf.Tensor[]): Tensor | Tensor[] {
+  return Array.isArray(x) ? x.map(fromTfjs) : fromTfjs(x);
+}
+
+/** Largest scaled difference over every output of two models' predictions. */
+export function maxOutputDifference(zen: Tensor | Tensor[], tfjs: tf.Tensor | tf.Tensor[]): number {
+  const a = Array.isArray(zen) ? zen : [zen];
+  const b = Array.isArray(tfjs) ? tfjs : [tfjs];
+  expect(a.length).toBe(b.length);
+  return Math.max(...a.map((t, i) => maxScaledDifference(t, b[i])));
+}
+
+/** A directory's model.json, parsed. */
+export async function readJson(dir: string): Promise<Record<string, unknown>> {
+  return JSON.parse(await fs.readFile(path.join(dir, 'model.json'), 'utf8'));
+}
+
+/** Replaces a directory's model.json. */
+export async function writeJson(dir: string, json: unknown): Promise<void> {
+  await fs.writeFile(path.join(dir, 'model.json'), JSON.stringify(json));
+}
+
+/** Every key of a config tree in camelCase (as TensorFlow.js holds configs in memory). */
+export function camelTree(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(camelTree);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [
+      k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()),
+      camelTree(v),
+    ]),
+  );
+}

@@ -1,0 +1,78 @@
+/**
+ * Functional TensorFlow.js models (`tf.input`, `tf.model`): several inputs and outputs, a
+ * layer shared between two calls, nested Sequential and functional models. Both directions
+ * of the round-trip tests run over them.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { type LayerCase, normal, randomizeWeights } from './layer-cases';
+
+type Sym = tf.SymbolicTensor;
+const apply = (layer: tf.layers.Layer, x: Sym | Sym[]) => layer.apply(x) as Sym;
+
+function model(inputs: Sym[], outputs: Sym[]): tf.LayersModel {
+  const m = tf.model({ inputs, outputs });
+  randomizeWeights(m);
+  return m;
+}
+
+export const FUNCTIONAL_CASES: LayerCase[] = [
+  {
+    name: 'functional: one input, a branch, two outputs',
+    build: () => {
+      const x = tf.input({ shape: [6] });
+      const h = apply(tf.layers.dense({ units: 5, activation: 'relu' }), x);
+      const a = apply(tf.layers.dense({ units: 3, activation: 'softmax' }), h);
+      const b = apply(tf.layers.dense({ units: 2 }), apply(tf.layers.batchNormalization(), h));
+      return model([x], [a, b]);
+    },
+    input: normal([4, 6]),
+  },
+  {
+    name: 'functional: two inputs through one shared layer, three outputs',
+    build: () => {
+      const left = tf.input({ shape: [4], name: 'left' });
+      const right = tf.input({ shape: [4], name: 'right' });
+      const shared = tf.layers.dense({ units: 3, activation: 'tanh' });
+      const l = apply(shared, left);
+      const r = apply(shared, right);
+      const again = apply(shared, apply(tf.layers.dense({ units: 4 }), l));
+      return model([left, right], [l, r, again]);
+    },
+    input: () => [normal([3, 4], 1)(), normal([3, 4], 2)()],
+  },
+  {
+    name: 'functional: nested Sequential and nested functional model, called twice',
+    build: () => {
+      const inner = tf.sequential({
+        layers: [
+          tf.layers.dense({ units: 4, activation: 'relu', inputShape: [5] }),
+          tf.layers.dense({ units: 5 }),
+        ],
+      });
+      const ix = tf.input({ shape: [5] });
+      const encoder = tf.model({
+        inputs: ix,
+        outputs: apply(tf.layers.dense({ units: 2, activation: 'sigmoid' }), ix),
+      });
+      const x = tf.input({ shape: [5] });
+      const once = apply(inner, x);
+      const twice = apply(inner, once);
+      return model([x], [apply(encoder, twice), apply(encoder, x)]);
+    },
+    input: normal([3, 5]),
+  },
+  {
+    name: 'functional: sequences and images (LSTM, Conv2D, pooling) side by side',
+    build: () => {
+      const seq = tf.input({ shape: [5, 3], name: 'seq' });
+      const img = tf.input({ shape: [6, 6, 2], name: 'img' });
+      const s = apply(tf.layers.lstm({ units: 3 }), seq);
+      const c = apply(
+        tf.layers.globalAveragePooling2d({}),
+        apply(tf.layers.conv2d({ filters: 3, kernelSize: 3 }), img),
+      );
+      return model([seq, img], [s, c]);
+    },
+    input: () => [normal([2, 5, 3], 4)(), normal([2, 6, 6, 2], 5)()],
+  },
+];
