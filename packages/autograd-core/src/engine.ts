@@ -13,7 +13,22 @@ import { isFloat } from './dtype';
 import { ShapeError, ZenError } from './errors';
 
 let gradEnabled = true;
-let forwardModeDepth = 0; // > 0 while a jvp() is running and tangents propagate
+
+/*
+ * Forward mode, one level per running jvp (JAX's tagged interpreters): each jvp call gets
+ * a fresh level number and a tensor keeps its tangents keyed by level. A tangent of level
+ * L may itself carry tangents of the levels outside L (those started before it), which is
+ * how jvp(jvp(f)) holds the mixed second-order terms. An op computes the tangent of each
+ * level L its inputs carry, with only the levels outside L visible, so the rule's own ops
+ * propagate those outer tangents (and never L's own second order, which is zero).
+ * Tangents of a level whose jvp has returned are ignored: backward through a graph
+ * recorded inside a jvp (grad of jvp) meets them, and there they are constants.
+ */
+let nextLevel = 1;
+/** The running jvp levels, outermost first. */
+const runningLevels: number[] = [];
+/** How many of `runningLevels` ops see now (fewer while an inner level's rule runs). */
+let visibleLevels = 0;
 
 /** Whether ops currently record the graph. */
 export function isGradEnabled(): boolean {
@@ -36,29 +51,49 @@ export function noGrad<T>(fn: () => T): T {
   return withGradMode(false, fn);
 }
 
-/** @internal Runs `fn` with forward-mode tangent propagation on. */
-export function withForwardMode<T>(fn: () => T): T {
-  forwardModeDepth++;
+/** @internal Runs `fn(level)` as a new forward-mode level, inside the running ones. */
+export function withForwardLevel<T>(fn: (level: number) => T): T {
+  const level = nextLevel++;
+  const previousVisible = visibleLevels;
+  const previousLength = runningLevels.length;
+  runningLevels.push(level);
+  visibleLevels = runningLevels.length;
   try {
-    return fn();
+    return fn(level);
   } finally {
-    forwardModeDepth--;
+    runningLevels.length = previousLength;
+    visibleLevels = previousVisible;
   }
 }
 
-/** @internal Whether a jvp() is running (tangents propagate through ops). */
-export function isForwardModeActive(): boolean {
-  return forwardModeDepth > 0;
-}
-
-function withoutForwardMode<T>(fn: () => T): T {
-  const previous = forwardModeDepth;
-  forwardModeDepth = 0;
+/** Runs `fn` seeing only the levels outside the visible level at `index`. */
+function withLevelsOutside<T>(index: number, fn: () => T): T {
+  const previous = visibleLevels;
+  visibleLevels = index;
   try {
     return fn();
   } finally {
-    forwardModeDepth = previous;
+    visibleLevels = previous;
   }
+}
+
+/** The output tangents of one op: for each visible level its inputs carry, the op's jvp rule. */
+function propagateTangents<A>(def: OpDef<A>, inputs: readonly Tensor[], output: Tensor, attrs: A): void {
+  for (let index = 0; index < visibleLevels; index++) {
+    const level = runningLevels[index];
+    const tangents = inputs.map((t) => t.tangents?.get(level) ?? null);
+    if (tangents.every((t) => t === null)) continue;
+    const tangent = withLevelsOutside(index, () => {
+      const t = def.jvp!(tangents, inputs, output, attrs);
+      return shapesEqual(t.shape, output.shape) ? t : shapeOps!.broadcastTo(t, output.shape);
+    });
+    setTangent(output, level, tangent);
+  }
+}
+
+/** @internal Sets the tangent of `t` at forward-mode level `level`. */
+export function setTangent(t: Tensor, level: number, tangent: Tensor): void {
+  (t.tangents ??= new Map()).set(level, tangent);
 }
 
 /**
@@ -119,12 +154,8 @@ export function defineOp<A = undefined>(def: OpDef<A>): Op<A> {
       output.requiresGrad = true;
       output.node = { op: def as OpDef<unknown>, inputs, attrs, freed: false };
     }
-    if (forwardModeDepth > 0 && def.jvp && inputs.some((t) => t.tangent !== null)) {
-      const tangents = inputs.map((t) => t.tangent);
-      const tangent = withoutForwardMode(() => def.jvp!(tangents, inputs, output, attrs));
-      output.tangent = shapesEqual(tangent.shape, output.shape)
-        ? tangent
-        : broadcastTangent(tangent, output.shape);
+    if (visibleLevels > 0 && def.jvp && inputs.some((t) => t.tangents !== null)) {
+      propagateTangents(def, inputs, output, attrs);
     }
     return output;
   };
@@ -145,10 +176,6 @@ let shapeOps: ShapeOps | null = null;
 /** @internal Called once by the ops module. */
 export function registerShapeOps(ops: ShapeOps): void {
   shapeOps = ops;
-}
-
-function broadcastTangent(t: Tensor, shape: Shape): Tensor {
-  return withoutForwardMode(() => shapeOps!.broadcastTo(t, shape));
 }
 
 export interface BackwardOptions {
@@ -218,15 +245,17 @@ export function runBackward(
   // (an RNN's input projection receives one per time step). Contributions themselves may
   // be shared with other entries, so they are never written to.
   const ownSums = new Map<Tensor, Tensor>();
+  // In-place sums would drop the contributions' forward-mode tangents (jvp of grad).
+  const inPlace = !options.createGraph && visibleLevels === 0;
   const accumulate = (t: Tensor, g: Tensor) => {
     const previous = grads.get(t);
     if (!previous) {
       grads.set(t, g);
-    } else if (!options.createGraph && ownSums.get(t) === previous) {
+    } else if (inPlace && ownSums.get(t) === previous) {
       getBackend().binary('add', previous.data, 1, g.data, 1, previous.data);
     } else {
       const sum = ops.add(previous, g);
-      if (!options.createGraph) ownSums.set(t, sum);
+      if (inPlace) ownSums.set(t, sum);
       grads.set(t, sum);
     }
   };
@@ -265,7 +294,7 @@ export function runBackward(
         let gx = inputGrads[j];
         if (!needs[j] || !gx) return;
         if (gx instanceof BoxGradient) {
-          if (!options.createGraph) return accumulateBox(x, gx);
+          if (inPlace) return accumulateBox(x, gx);
           gx = ops.padInto(gx.value, gx.begin, x.shape);
         }
         let reduced = shapesEqual(gx.shape, x.shape) ? gx : ops.sumToShape(gx, x.shape);

@@ -6,10 +6,10 @@ import { Tensor } from './tensor';
 import {
   type Op,
   defineOp,
-  isForwardModeActive,
   isGradEnabled,
   runBackward,
-  withForwardMode,
+  setTangent,
+  withForwardLevel,
   withGradMode,
 } from './engine';
 import { formatShape, shapesEqual } from './shape';
@@ -40,7 +40,7 @@ function targetsFor(args: readonly Tensor[], outer: boolean): Tensor[] {
     if (outer && a.requiresGrad) return identityOp([a], undefined);
     const leaf = a.detach();
     leaf.requiresGrad = isFloat(a.dtype);
-    leaf.tangent = a.tangent; // keeps forward-over-reverse (jvp of grad) working
+    if (a.tangents) leaf.tangents = new Map(a.tangents); // keeps jvp of grad working
     return leaf;
   });
 }
@@ -133,6 +133,8 @@ export function vjp(
 /**
  * Forward mode: runs `f` on dual tensors (value + tangent·ε, the dual numbers a + bε)
  * and returns [output, output tangent] — the directional derivative J·tangent.
+ * Each call is its own level with its own ε, so jvp nests (jvp of jvp gives higher
+ * derivatives) and composes with grad either way round.
  */
 export function jvp(
   f: TensorFunction,
@@ -142,28 +144,26 @@ export function jvp(
   if (primals.length !== tangents.length) {
     throw new ValueError(`jvp: ${primals.length} primals but ${tangents.length} tangents`);
   }
-  // Tensors carry one tangent, so an inner jvp would silently drop the outer one.
-  if (isForwardModeActive()) {
-    throw new Error(
-      'jvp: nested forward mode (jvp inside jvp) is not supported; ' +
-        'for second derivatives use jvp of grad, grad of grad, or hessian',
-    );
-  }
-  const duals = primals.map((p, i) => {
+  primals.forEach((p, i) => {
     const t = tangents[i];
     if (!shapesEqual(p.shape, t.shape)) {
       throw new ShapeError(
         `jvp: tangent ${i} has shape ${formatShape(t.shape)}, primal has ${formatShape(p.shape)}`,
       );
     }
-    const dual = isOuterRecording([p]) ? identityOp([p], undefined) : p.detach();
-    dual.tangent = t;
-    return dual;
   });
-  const out = withForwardMode(() => f(...duals));
-  const tangent = out.tangent ?? zerosLike(out);
-  out.tangent = null;
-  return [out, tangent];
+  return withForwardLevel((level) => {
+    // The identity keeps what the primal carries: its graph and the tangents of outer jvps.
+    const duals = primals.map((p, i) => {
+      const dual = identityOp([p], undefined);
+      setTangent(dual, level, tangents[i]);
+      return dual;
+    });
+    const out = f(...duals);
+    const tangent = out.tangents?.get(level) ?? zerosLike(out);
+    out.tangents?.delete(level);
+    return [out, tangent];
+  });
 }
 
 /** The Jacobian of `f` at `x` (one argument), shape [...out.shape, ...x.shape]; for small inputs. */

@@ -27,8 +27,8 @@ export class Tensor {
   grad: Tensor | null = null;
   /** @internal The op that produced this tensor, when recorded for autograd. */
   node: GraphNode | null = null;
-  /** @internal Forward-mode tangent while a `jvp` is running. */
-  tangent: Tensor | null = null;
+  /** @internal Forward-mode tangents by jvp level (see engine.ts), or null when there are none. */
+  tangents: Map<number, Tensor> | null = null;
 
   constructor(data: TypedArray, shape: Shape, requiresGrad = false) {
     const size = sizeOf(shape);
