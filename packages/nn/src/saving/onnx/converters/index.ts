@@ -11,3 +11,4 @@ import './transformer';
 import './more-layers';
 import './resizing';
 import './models';
+import './merge';
