@@ -47,7 +47,7 @@ beforeEach(() => {
 });
 afterAll(printReport);
 
-describe('elementwise merges', () => {
+describe('merge layers', () => {
   it.each([
     ['Add (3 inputs)', () => new Add(), [[4], [4], [4]]],
     [
@@ -94,29 +94,6 @@ describe('elementwise merges', () => {
       ],
     ],
     ['Maximum, rank 3 with rank 2', () => new Maximum(), [[2, 3, 4], [4]]],
-  ] as const)('%s', async (name, make, samples) => {
-    await check(
-      name,
-      make(),
-      samples.map((s) => [...s]),
-    );
-  });
-
-  it('a residual block (Conv → ReLU → Conv, Add) stays NCHW', async () => {
-    const x = input({ shape: [6, 6, 3] });
-    const h = new Conv2D({ filters: 3, kernelSize: 3, padding: 'same' }).apply(x);
-    const r = new Conv2D({ filters: 3, kernelSize: 3, padding: 'same' }).apply(new ReLU().apply(h));
-    const out = new Dense({ units: 2 }).apply(new Flatten().apply(new ReLU().apply(new Add().apply([h, r]))));
-    const model = new Model({ inputs: x, outputs: out });
-    randomizeWeights(model);
-    expect(opsOf(toOnnx(model)).filter((op) => op === 'Transpose')).toHaveLength(2);
-    const feeds = [1, 2, 5].map((n) => randn([n, 6, 6, 3]));
-    report.set('Add: residual conv block (NCHW)', await expectOrtMatches(model, feeds));
-  });
-});
-
-describe('Concatenate and Dot', () => {
-  it.each([
     ['Concatenate axis -1', () => new Concatenate(), [[3], [5], [2]]],
     [
       'Concatenate axis 1 (rank 3)',
@@ -157,6 +134,18 @@ describe('Concatenate and Dot', () => {
       make(),
       samples.map((s) => [...s]),
     );
+  });
+
+  it('a residual block (Conv → ReLU → Conv, Add) stays NCHW', async () => {
+    const x = input({ shape: [6, 6, 3] });
+    const h = new Conv2D({ filters: 3, kernelSize: 3, padding: 'same' }).apply(x);
+    const r = new Conv2D({ filters: 3, kernelSize: 3, padding: 'same' }).apply(new ReLU().apply(h));
+    const out = new Dense({ units: 2 }).apply(new Flatten().apply(new ReLU().apply(new Add().apply([h, r]))));
+    const model = new Model({ inputs: x, outputs: out });
+    randomizeWeights(model);
+    expect(opsOf(toOnnx(model)).filter((op) => op === 'Transpose')).toHaveLength(2);
+    const feeds = [1, 2, 5].map((n) => randn([n, 6, 6, 3]));
+    report.set('Add: residual conv block (NCHW)', await expectOrtMatches(model, feeds));
   });
 
   it('concatenates images held NCHW along their channel axis (and axis 2)', async () => {
