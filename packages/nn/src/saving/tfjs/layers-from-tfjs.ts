@@ -7,6 +7,7 @@ import type { LayerConfig } from '../../layers/layer';
 import { activationFromConfig } from './activations';
 import { type KerasObject, classNameOf } from './format';
 import { OptionReader } from './options';
+import { MERGE_CONVERTERS } from './merge-from-tfjs';
 import { wrapperConverters } from './wrappers-from-tfjs';
 
 /** What the file says about its origin. */
@@ -305,6 +306,7 @@ const CONVERTERS: Record<string, Converter> = {
   SpatialDropout1D: spatialDropout('SpatialDropout1D'),
   SpatialDropout2D: spatialDropout('SpatialDropout2D'),
   Rescaling: (o) => ['Rescaling', { scale: o.get('scale'), offset: o.number('offset', 0) }],
+  ...MERGE_CONVERTERS,
   ...wrapperConverters((entry, source) => planLayer(entry, 0, source)),
 };
 

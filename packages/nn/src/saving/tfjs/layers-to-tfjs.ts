@@ -6,6 +6,7 @@ import type { ActivationName } from '../../activations';
 import type { Layer, LayerConfig } from '../../layers/layer';
 import type { Bidirectional, TimeDistributed } from '../../layers/wrappers';
 import { activationToTfjs } from './activations';
+import { ELEMENTWISE_MERGES } from './merge-from-tfjs';
 import type { KerasObject } from './format';
 import { snakeKeys } from './keys';
 
@@ -110,6 +111,15 @@ const PICKERS: Record<string, Picker> = {
   GaussianNoise: (c) => ['GaussianNoise', pick(c, 'stddev')],
   SpatialDropout1D: (c) => ['SpatialDropout1D', pick(c, 'rate')],
   Rescaling: (c) => ['Rescaling', pick(c, 'scale', 'offset')],
+  // TensorFlow.js has no Subtract layer.
+  ...Object.fromEntries(
+    ELEMENTWISE_MERGES.filter((name) => name !== 'Subtract').map((name): [string, Picker] => [
+      name,
+      () => [name, {}],
+    ]),
+  ),
+  Concatenate: (c) => ['Concatenate', pick(c, 'axis')],
+  Dot: (c) => ['Dot', pick(c, 'axes', 'normalize')],
   TimeDistributed: (_c, p, layer) => [
     'TimeDistributed',
     { layer: wrapped((layer as TimeDistributed).layer, p) },

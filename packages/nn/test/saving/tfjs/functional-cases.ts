@@ -75,4 +75,45 @@ export const FUNCTIONAL_CASES: LayerCase[] = [
     },
     input: () => [normal([2, 5, 3], 4)(), normal([2, 6, 6, 2], 5)()],
   },
+  {
+    name: 'functional: Add, Multiply, Average, Maximum, Minimum, Concatenate',
+    build: () => {
+      const a = tf.input({ shape: [4] });
+      const b = tf.input({ shape: [4] });
+      const da = apply(tf.layers.dense({ units: 3 }), a);
+      const db = apply(tf.layers.dense({ units: 3 }), b);
+      const dc = apply(tf.layers.dense({ units: 3, activation: 'relu' }), a);
+      const merges = [
+        tf.layers.add(),
+        tf.layers.multiply(),
+        tf.layers.average(),
+        tf.layers.maximum(),
+        tf.layers.minimum(),
+      ];
+      const parts = merges.map((m) => apply(m, [da, db, dc]));
+      return model([a, b], [apply(tf.layers.concatenate(), parts), apply(tf.layers.add(), [da, db])]);
+    },
+    input: () => [normal([3, 4], 6)(), normal([3, 4], 7)()],
+  },
+  {
+    name: 'functional: Concatenate (axis 1), Dot (last axes; axes [2, 2]; normalized)',
+    build: () => {
+      const a = tf.input({ shape: [3, 4] });
+      const b = tf.input({ shape: [5, 4] });
+      const joined = apply(tf.layers.concatenate({ axis: 1 }), [a, b]);
+      const flat = (x: Sym) => apply(tf.layers.flatten(), x);
+      const va = apply(tf.layers.dense({ units: 4 }), flat(a));
+      const vb = apply(tf.layers.dense({ units: 4 }), flat(b));
+      return model(
+        [a, b],
+        [
+          joined,
+          apply(tf.layers.dot({ axes: -1 }), [va, vb]),
+          apply(tf.layers.dot({ axes: [2, 2] }), [a, b]),
+          apply(tf.layers.dot({ axes: 1, normalize: true }), [va, vb]),
+        ],
+      );
+    },
+    input: () => [normal([2, 3, 4], 8)(), normal([2, 5, 4], 9)()],
+  },
 ];

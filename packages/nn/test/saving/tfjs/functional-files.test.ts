@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { type Tensor, randn, setSeed } from '@zen/autograd-core';
 import { Dense, Model, Sequential, exportTfjs, input, loadModel } from '@zen/nn';
 import { FUNCTIONAL_CASES } from './functional-cases';
+import { randomizeWeights } from './layer-cases';
 import {
   camelTree,
   inputsFromTfjs,
@@ -25,9 +26,11 @@ afterAll(() => removeTempDirs());
 
 type Json = Record<string, unknown>;
 
-/** The two-input, shared-layer case, saved by TensorFlow.js. */
-async function savedSharedCase(): Promise<{ tfModel: tf.LayersModel; dir: string; x: tf.Tensor[] }> {
-  const c = FUNCTIONAL_CASES.find((k) => k.name.includes('shared'))!;
+/** A two-input functional case (by default the shared-layer one), saved by TensorFlow.js. */
+async function savedSharedCase(
+  name = 'shared',
+): Promise<{ tfModel: tf.LayersModel; dir: string; x: tf.Tensor[] }> {
+  const c = FUNCTIONAL_CASES.find((k) => k.name.includes(name))!;
   const tfModel = c.build();
   const dir = await tempDir('functional');
   await saveTfjsModel(tfModel, dir);
@@ -85,22 +88,58 @@ describe('functional tfjs-layers files', () => {
     ).toBeLessThanOrEqual(1e-5);
   });
 
-  test("Keras 3's call format ({ args, kwargs } with keras tensors, class 'Functional') loads", async () => {
-    const { tfModel, dir, x } = await savedSharedCase();
-    const json = await readJson(dir);
-    const topology = json.modelTopology as Json;
-    topology.class_name = 'Functional';
-    topology.keras_version = '3.6.0';
-    toKeras3Calls((topology.config as Json).layers as Json[]);
-    await writeJson(dir, json);
-    await expectSame(dir, tfModel, x);
-  });
+  test.each(['shared', 'Minimum'])(
+    "Keras 3's call format ({ args, kwargs } with keras tensors, class 'Functional') loads: %s case",
+    async (name) => {
+      const { tfModel, dir, x } = await savedSharedCase(name);
+      const json = await readJson(dir);
+      const topology = json.modelTopology as Json;
+      topology.class_name = 'Functional';
+      topology.keras_version = '3.6.0';
+      toKeras3Calls((topology.config as Json).layers as Json[]);
+      await writeJson(dir, json);
+      await expectSame(dir, tfModel, x);
+    },
+  );
 
   test('camelCase topologies (className, inboundNodes, inputLayers, outputLayers) load', async () => {
     const { tfModel, dir, x } = await savedSharedCase();
     const json = await readJson(dir);
     await writeJson(dir, { ...json, modelTopology: camelTree(json.modelTopology) });
     await expectSame(dir, tfModel, x);
+  });
+
+  test('Keras files with a Subtract layer (TensorFlow.js has none) load; exportTfjs refuses it by name', async () => {
+    const a = tf.input({ shape: [4] });
+    const b = tf.input({ shape: [4] });
+    const da = tf.layers.dense({ units: 3, name: 'da' }).apply(a) as tf.SymbolicTensor;
+    const db = tf.layers.dense({ units: 3, name: 'db' }).apply(b) as tf.SymbolicTensor;
+    const tfModel = tf.model({ inputs: [a, b], outputs: [da, db] });
+    randomizeWeights(tfModel);
+    const dir = await tempDir('subtract');
+    await saveTfjsModel(tfModel, dir);
+    const json = await readJson(dir);
+    const config = (json.modelTopology as Json).config as Json;
+    (config.layers as Json[]).push({
+      name: 'difference',
+      class_name: 'Subtract',
+      config: { name: 'difference', trainable: true, dtype: 'float32' },
+      inbound_nodes: [
+        [
+          ['da', 0, 0, {}],
+          ['db', 0, 0, {}],
+        ],
+      ],
+    });
+    config.output_layers = [['difference', 0, 0]];
+    await writeJson(dir, json);
+    const x = [tf.randomNormal([3, 4], 0, 1, 'float32', 1), tf.randomNormal([3, 4], 0, 1, 'float32', 2)];
+    const [ya, yb] = tfModel.predict(x) as tf.Tensor[];
+    const zen = await loadModel(dir);
+    expect(maxOutputDifference(zen.predict(inputsFromTfjs(x)), tf.sub(ya, yb))).toBeLessThanOrEqual(1e-5);
+    await expect(exportTfjs(zen, await tempDir('subtract-export'))).rejects.toThrow(
+      "- layer 'difference' (Subtract): TensorFlow.js has no such layer",
+    );
   });
 
   test('a tensor no layer produces is named, with the model and the layer', async () => {
