@@ -1,6 +1,6 @@
 /** GELU and its derivative in one pass each (the fused form of x/2·erfc(−x/√2), which keeps the tail). */
 import type { TypedArray } from '../dtype';
-import { erf, erf32, gelu, gelu32 } from './erf';
+import { erf32, gelu, gelu32, normalCdf } from './erf';
 
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
@@ -12,9 +12,15 @@ export function geluKernel(x: TypedArray, out: TypedArray, derivative: boolean):
     else for (let i = 0; i < n; i++) out[i] = gelu(x[i]);
     return;
   }
-  const erfOf = out instanceof Float32Array ? erf32 : erf;
+  if (out instanceof Float32Array) {
+    for (let i = 0; i < n; i++) {
+      const v = x[i];
+      out[i] = 0.5 * (1 + erf32(v * Math.SQRT1_2)) + v * INV_SQRT_2PI * Math.exp(-0.5 * v * v);
+    }
+    return;
+  }
   for (let i = 0; i < n; i++) {
     const v = x[i];
-    out[i] = 0.5 * (1 + erfOf(v * Math.SQRT1_2)) + v * INV_SQRT_2PI * Math.exp(-0.5 * v * v);
+    out[i] = normalCdf(v) + v * INV_SQRT_2PI * Math.exp(-0.5 * v * v);
   }
 }

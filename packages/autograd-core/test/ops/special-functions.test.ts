@@ -1,49 +1,53 @@
 /**
- * erf and gelu against 100-digit references (mathjs BigNumbers, the Maclaurin series
- * summed exactly enough that cancellation does not matter), and relu's NaN propagation.
+ * erf, erfc and gelu in float64 against exact references (BigInt fixed point, see
+ * helpers/high-precision.ts), and relu's NaN propagation.
  */
-import { all, create } from 'mathjs';
-import type { BigNumber } from 'mathjs';
 import { biasActivation, erf, gelu, makeGenerator, relu, tensor } from '@zen/autograd-core';
-
-const M = create(all, { number: 'BigNumber', precision: 100 });
-type Big = BigNumber;
-const big = (x: number): Big => M.bignumber(x) as Big;
-const TWO_OVER_SQRT_PI = big(2).div((M.pi as unknown as Big).sqrt());
-
-/** erf(x) = 2/√π Σ (−1)ⁿ x^(2n+1) / (n!(2n+1)) in 100-digit arithmetic (for |x| ≤ 9). */
-function erfRef(x: number): Big {
-  const X = big(x);
-  const x2 = X.mul(X);
-  let term = X;
-  let sum = X;
-  const tiny = big(10).pow(-95);
-  for (let n = 1; n < 2000; n++) {
-    term = term.mul(x2).neg().div(n);
-    const t = term.div(2 * n + 1);
-    sum = sum.add(t);
-    if (t.abs().lt(tiny)) break;
-  }
-  return sum.mul(TWO_OVER_SQRT_PI);
-}
+import { erfc } from '../../src/kernels/erf';
+import { erfReference, geluReference } from '../helpers/high-precision';
 
 /** |got − want| / |want|. */
-const relError = (got: number, want: Big): number => big(got).sub(want).div(want).abs().toNumber();
+const relError = (got: number, want: number): number => Math.abs(got - want) / Math.abs(want);
 
 const next = makeGenerator('special-functions');
-/** Points spread over [−range, range] plus fixed ones (near 0, at the switch points). */
-const points = (range: number, count: number, fixed: number[]): number[] => [
+/** Points spread over [from, to] plus fixed ones (near 0, at the switch points). */
+const points = (from: number, to: number, count: number, fixed: number[]): number[] => [
   ...fixed,
-  ...Array.from({ length: count }, () => (2 * next() - 1) * range),
+  ...Array.from({ length: count }, () => from + (to - from) * next()),
 ];
 
-describe('erf in float64', () => {
-  test('within 1e-15 relative error of a 100-digit reference over [−6, 6]', () => {
-    const xs = points(6, 300, [1e-300, 1e-8, -1e-8, 0.1, 0.5, 1, 1.9999999, 2, 2.0000001, 3, 5.9, -4.2]);
+/** The worst relative error of `f` against `reference` at `xs`, and where. */
+function worst(xs: number[], got: ArrayLike<number>, reference: (x: number) => number): [number, number] {
+  let error = 0;
+  let at = NaN;
+  xs.forEach((x, i) => {
+    const e = relError(got[i], reference(x));
+    if (!(e <= error)) [error, at] = [e, x];
+  });
+  return [error, at];
+}
+
+test('the reference reproduces tabulated values', () => {
+  expect(erfReference(1).erf).toBe(0.8427007929497149);
+  expect(relError(erfReference(10).erfc, 2.088487583762545e-45)).toBeLessThan(1e-15);
+  expect(relError(geluReference(-10), -7.6198530241605e-23)).toBeLessThan(1e-13);
+});
+
+describe('erf and erfc in float64', () => {
+  test('erf within 1e-15 relative error over [−6, 6]', () => {
+    const xs = points(-6, 6, 120, [1e-300, 1e-8, -1e-8, 0.1, 0.5, 1, 1.9999999, 2, 2.0000001, 3, 5.9, -4.2]);
     const out = erf(tensor(xs, { dtype: 'float64' })).data;
-    let worst = 0;
-    xs.forEach((x, i) => (worst = Math.max(worst, relError(out[i], erfRef(x)))));
-    expect(worst).toBeLessThanOrEqual(1e-15);
+    const [error, at] = worst(xs, out, (x) => erfReference(x).erf);
+    if (!(error <= 1e-15)) throw new Error(`erf(${at}): relative error ${error} > 1e-15`);
+  });
+
+  test('erfc within 1e-15 relative error over [−6, 26], where 1 − erf would cancel', () => {
+    // 0.5 … 2 is the Taylor-node range; 2 is where the continued fraction takes over.
+    const fixed = [0.4999, 0.5, 0.5625, 0.56, 1, 1.3, 1.9999, 2, 2.0001, 5, 10, 25.9, -0.3, -1.5, -3];
+    const xs = [...points(0.4, 2.1, 80, fixed), ...points(-6, 26, 60, [])];
+    const out = xs.map(erfc);
+    const [error, at] = worst(xs, out, (x) => erfReference(x).erfc);
+    if (!(error <= 1e-15)) throw new Error(`erfc(${at}): relative error ${error} > 1e-15`);
   });
 
   test('erf(0) is 0, small arguments keep their sign, large ones give ±1', () => {
@@ -56,39 +60,27 @@ describe('erf in float64', () => {
   });
 
   test('float32 erf is float32-accurate, with erf(0) = 0', () => {
-    const xs = points(4, 200, [0, 1e-8, -1e-6, 0.4999, 0.5]);
+    const xs = points(-4, 4, 200, [0, 1e-8, -1e-6, 0.4999, 0.5]);
     const out = erf(tensor(xs)).data;
     xs.forEach((x, i) => {
-      const want = erfRef(x);
-      if (x !== 0) expect(relError(out[i], want)).toBeLessThan(4e-7);
+      if (x !== 0) expect(relError(out[i], erfReference(x).erf)).toBeLessThan(4e-7);
     });
     expect(out[0]).toBe(0);
   });
 });
 
 describe('gelu keeps its tail', () => {
-  /** gelu(x) = x/2 · (1 + erf(x/√2)) in 100 digits. */
-  const geluRef = (x: number): Big =>
-    big(x)
-      .div(2)
-      .mul(big(1).add(erfRef(x * Math.SQRT1_2).mul(1)));
-
-  test('float64: within 1e-15 relative error except where erfc cancels (1e-13) and in the far tail (1e-14)', () => {
-    // x/√2 is rounded before erf in the reference too, so compare against the reference at the same point.
-    const xs = points(12, 300, [-10, -12, -3, -1, 1, 3, 10, 1e-8, -1e-8]);
+  test('float64: within 1e-15 relative error of x·Φ(x) from −37 (before subnormals) to 8', () => {
+    // −0.7 … −2.83 is where erfc(−x/√2) = 1 − erf would cancel; below, the tail.
+    const fixed = [-37, -30, -12, -10, -3, -2.83, -2, -1, -0.7, -1e-8, 1e-8, 1, 3, 8];
+    const xs = [...points(-3, -0.6, 80, fixed), ...points(-37, 8, 80, [])];
     const out = gelu(tensor(xs, { dtype: 'float64' })).data;
-    xs.forEach((x, i) => {
-      const want = geluRef(x);
-      // erfc(v) for v ≥ 2 multiplies two exps and a continued fraction: a few ulps more.
-      const bound = x < -0.7 && x > -2.83 ? 1e-13 : x <= -2.83 ? 1e-14 : 1e-15;
-      const error = relError(out[i], want);
-      if (!(error <= bound)) throw new Error(`gelu(${x}) = ${out[i]}: relative error ${error} > ${bound}`);
-    });
+    const [error, at] = worst(xs, out, geluReference);
+    if (!(error <= 1e-15)) throw new Error(`gelu(${at}): relative error ${error} > 1e-15`);
   });
 
   test('gelu(−10) is −7.6e-23, not −0, in float64 and float32', () => {
-    const want = geluRef(-10).toNumber();
-    expect(want).toBeCloseTo(-7.6198530241605e-23, 35);
+    const want = geluReference(-10);
     expect(gelu(tensor([-10], { dtype: 'float64' })).data[0] / want).toBeCloseTo(1, 14);
     expect(gelu(tensor([-10])).data[0] / want).toBeCloseTo(1, 5);
   });
