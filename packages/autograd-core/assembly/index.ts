@@ -16,3 +16,4 @@ export function heapBase(): usize {
   return __heap_base;
 }
 export { maxPool } from './pool';
+export { geluForward, geluBackward } from './gelu';

@@ -31,6 +31,8 @@ import type { reduceAxisKernel } from './kernels/reduce';
 import type { softmaxKernel } from './kernels/softmax';
 import type { attentionBackward, attentionForward } from './kernels/attention';
 import type { geluKernel } from './kernels/gelu';
+import type { geluBackwardKernel } from './kernels/gelu-backward';
+import type { layerNormBackward, layerNormForward } from './kernels/layer-norm';
 import { tsKernels } from './kernels';
 import { ValueError } from './errors';
 
@@ -79,6 +81,11 @@ export interface Kernels {
   attentionBackward: typeof attentionBackward;
   /** GELU or its derivative in one pass (kernels/gelu.ts). */
   gelu: typeof geluKernel;
+  /** g ⊙ gelu′(x) in one pass (kernels/gelu-backward.ts). */
+  geluBackward: typeof geluBackwardKernel;
+  /** Layer normalisation over the last axis and its backward pass (kernels/layer-norm.ts). */
+  layerNorm: typeof layerNormForward;
+  layerNormBackward: typeof layerNormBackward;
   /** Layout: `broadcastCopy`, `permuteKernel`, `copyBox`. */
   broadcast: typeof broadcastCopy;
   permute: typeof permuteKernel;

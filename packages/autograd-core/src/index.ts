@@ -120,5 +120,7 @@ export type { OptionsOwner } from './options';
 export type { Conv2DOptions, Pool2DOptions, DropoutOptions } from './ops/nn';
 export { scaledDotProductAttention } from './ops/attention';
 export type { AttentionOptions } from './ops/attention';
+export { layerNorm } from './ops/layer-norm';
+export type { LayerNormOptions } from './ops/layer-norm';
 export { einsum } from './ops/einsum';
 export { triu, tril } from './ops/band';

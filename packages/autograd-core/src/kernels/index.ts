@@ -20,6 +20,8 @@ import { reduceAxisKernel } from './reduce';
 import { softmaxKernel } from './softmax';
 import { attentionBackward, attentionForward } from './attention';
 import { geluKernel } from './gelu';
+import { geluBackwardKernel } from './gelu-backward';
+import { layerNormBackward, layerNormForward } from './layer-norm';
 
 export const tsKernels: Kernels = {
   gemm: gemmBlocked,
@@ -41,6 +43,9 @@ export const tsKernels: Kernels = {
   attentionForward,
   attentionBackward,
   gelu: geluKernel,
+  geluBackward: geluBackwardKernel,
+  layerNorm: layerNormForward,
+  layerNormBackward,
   broadcast: broadcastCopy,
   permute: permuteKernel,
   copyBox,

@@ -3,7 +3,7 @@
  * derivative, instead of six elementwise ops. The derivative is an op too, with its own
  * rule φ(x)·(2 − x²) written with Tensor ops, so higher derivatives work.
  */
-import { type Op, defineOp } from '../engine';
+import { type Op, defineOp, isGradEnabled } from '../engine';
 import { floatDType } from '../dtype';
 import { type Tensor, emptyTensor } from '../tensor';
 import { getBackend } from '../backend';
@@ -32,10 +32,20 @@ const geluDerivativeOp: Op<undefined> = defineOp({
   jvp: ([t], [x]) => t!.mul(secondDerivative(x)),
 });
 
+/** g ⊙ gelu′(x) in one kernel pass (an unrecorded backward pass needs no derivative tensor). */
+function fusedBackward(g: Tensor, x: Tensor): Tensor {
+  const dtype = floatDType(x.dtype);
+  const input = x.dtype === dtype ? x : x.astype(dtype);
+  const grad = g.dtype === dtype ? g : g.astype(dtype);
+  const out = emptyTensor(x.shape, dtype);
+  getBackend().geluBackward(input.data, grad.data, out.data);
+  return out;
+}
+
 const geluOp: Op<undefined> = defineOp({
   name: 'gelu',
   forward: ([x]) => geluForward(x, false),
-  vjp: (g, [x]) => [g.mul(geluDerivativeOp([x], undefined))],
+  vjp: (g, [x]) => [isGradEnabled() ? g.mul(geluDerivativeOp([x], undefined)) : fusedBackward(g, x)],
   jvp: ([t], [x]) => t!.mul(geluDerivativeOp([x], undefined)),
 });
 

@@ -17,6 +17,7 @@ import {
 } from '../kernels/convolution';
 import type { GemmKernel } from '../kernels/matmul';
 import { WasmHeap } from './heap';
+import { type WasmElementwiseKernels, createWasmElementwise } from './elementwise';
 import { type LoadedKernels, loadKernels } from './runtime';
 import { type Block, GemmThreads, MAX_BLOCKS, defaultHelperCount } from './threads';
 
@@ -110,9 +111,10 @@ export function rowBands(m: number, count: number): [number, number][] {
 export type WasmBackend = Pick<
   Kernels,
   'gemm' | 'conv2d' | 'conv2dBackpropInput' | 'conv2dBackpropFilter' | 'maxPool2d'
-> & {
-  readonly threads: GemmThreads;
-};
+> &
+  WasmElementwiseKernels & {
+    readonly threads: GemmThreads;
+  };
 
 /**
  * The wasm backend's kernels on compiled `kernels` (compiled here by default), or the
@@ -251,6 +253,7 @@ export function createWasmBackend(
   };
 
   return {
+    ...createWasmElementwise(kernels, heap),
     gemm,
     maxPool2d,
     conv2d: (x, filters, g, outChannels, out) => {

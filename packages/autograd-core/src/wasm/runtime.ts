@@ -81,6 +81,9 @@ export interface KernelExports {
   convDirectScratchBytes(kernelH: number, kernelW: number, channels: number): number;
   /** Each window's maximum and the flat index of the first maximum. */
   maxPool(x: number, geometry: number, out: number, argmax: number): void;
+  /** out = gelu(x), and out = g ⊙ gelu′(x), over n floats (assembly/gelu.ts). */
+  geluForward(x: number, out: number, n: number): void;
+  geluBackward(x: number, g: number, out: number, n: number): void;
 }
 
 /** 64 KiB, the unit WebAssembly memory grows by. */

@@ -109,6 +109,19 @@ function reduceCases(op: string, fn: Reduction, f: Reducer, input: Partial<Input
   }));
 }
 
+/** (x − mean)/√(var + ε)·γ + β along the last axis, from the definition. */
+function layerNormReference(x: Arr, gamma: number[] | null, beta: number[] | null, epsilon: number): Arr {
+  const n = x.shape[x.shape.length - 1];
+  const out: number[] = [];
+  for (let r = 0; r < x.data.length / n; r++) {
+    const row = x.data.slice(r * n, (r + 1) * n);
+    const mean = R.average(row);
+    const sd = Math.sqrt(R.popVariance(row) + epsilon);
+    row.forEach((v, j) => out.push(((v - mean) / sd) * (gamma ? gamma[j] : 1) + (beta ? beta[j] : 0)));
+  }
+  return R.arr(x.shape, out);
+}
+
 const erfTol = 1e-6; // the erf kernel is a rational fit with error below 1.2e-7
 
 export const OP_CASES: OpCase[] = [
@@ -875,6 +888,21 @@ export const OP_CASES: OpCase[] = [
       const next = Z.makeGenerator('dropout case');
       return R.map(x, (v) => (next() >= 0.4 ? v / 0.6 : 0));
     },
+  },
+  // ---- layer normalisation ----
+  {
+    op: 'layerNorm',
+    name: 'x [2,3,4] with gamma and beta',
+    inputs: [spec([2, 3, 4]), spec([4]), spec([4])],
+    fn: (x, g, b) => Z.layerNorm(x, g, b, { epsilon: 1e-3 }),
+    reference: (x, g, b) => layerNormReference(x, g.data, b.data, 1e-3),
+  },
+  {
+    op: 'layerNorm',
+    name: 'x [3,5], no gamma or beta, default epsilon',
+    inputs: [spec([3, 5])],
+    fn: (x) => Z.layerNorm(x),
+    reference: (x) => layerNormReference(x, null, null, 1e-5),
   },
   // ---- attention, einsum, band masks ----
   {

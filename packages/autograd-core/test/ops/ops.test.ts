@@ -152,6 +152,7 @@ const DIFFERENTIABLE_OPS = [
   'mish',
   'hardSigmoid',
   'scaledDotProductAttention',
+  'layerNorm',
   'einsum',
   'triu',
   'tril',

@@ -1,5 +1,5 @@
 /** BatchNormalization and LayerNormalization. */
-import { noGrad, ShapeError, type Tensor } from '@zen/autograd-core';
+import { layerNorm, noGrad, ShapeError, type Tensor } from '@zen/autograd-core';
 import {
   type Initializer,
   type InitializerSpec,
@@ -203,6 +203,11 @@ export class LayerNormalization extends Normalization {
   }
 
   call(x: Tensor, _options: CallOptions): Tensor {
+    if (this.featureAxis === x.ndim - 1) {
+      // The last axis (the usual case): one fused op.
+      const [gamma, beta] = [this.gamma?.value ?? null, this.beta?.value ?? null];
+      return layerNorm(x, gamma, beta, { epsilon: this.epsilon });
+    }
     const mean = x.mean(this.featureAxis, true);
     const centred = x.sub(mean);
     const variance = centred.square().mean(this.featureAxis, true);

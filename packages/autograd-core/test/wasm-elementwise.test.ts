@@ -1,0 +1,82 @@
+/**
+ * The wasm backend's elementwise kernels against the TypeScript kernels (the oracle):
+ * GELU forward and the fused backward product, on lengths that are not multiples of the
+ * four SIMD lanes, over the whole line including the tails, ±∞ and NaN.
+ */
+import { tsKernels } from '../src/kernels';
+import { type WasmBackend, createWasmBackend } from '../src/wasm/backend';
+import { makeGenerator } from '@zen/autograd-core';
+
+let backend: WasmBackend;
+beforeAll(() => {
+  const created = createWasmBackend(0);
+  if ('error' in created) throw new Error(created.error);
+  backend = created;
+});
+
+function values(n: number, spread: number, seed: string): Float32Array {
+  const next = makeGenerator(seed);
+  return Float32Array.from({ length: n }, () => spread * (2 * next() - 1));
+}
+
+test.each([
+  [1, 3],
+  [7, 3],
+  [1037, 4],
+  [4096, 16],
+])('gelu of %i values in ±%i matches the TypeScript kernel to 1e-6 relative', (n, spread) => {
+  const x = values(n, spread, `gelu ${n}`);
+  const want = new Float32Array(n);
+  const got = new Float32Array(n);
+  tsKernels.gelu(x, want, false);
+  backend.gelu(x, got, false);
+  for (let i = 0; i < n; i++) {
+    const error = Math.abs(got[i] - want[i]);
+    if (!(error <= 1e-6 * Math.abs(want[i]) + 1e-37)) {
+      throw new Error(`gelu(${x[i]}) = ${got[i]}, reference ${want[i]}`);
+    }
+  }
+});
+
+test('gelu keeps ±∞, NaN and the far tails as the TypeScript kernel does', () => {
+  const x = Float32Array.from([Infinity, -Infinity, NaN, 0, -0, 30, -30, -12, 12, 1e-30]);
+  const want = new Float32Array(x.length);
+  const got = new Float32Array(x.length);
+  tsKernels.gelu(x, want, false);
+  backend.gelu(x, got, false);
+  for (let i = 0; i < x.length; i++) {
+    if (!Number.isFinite(want[i]))
+      expect(got[i]).toBe(want[i]); // Object.is: NaN is NaN
+    else expect(Math.abs(got[i] - want[i])).toBeLessThanOrEqual(1e-6 * Math.abs(want[i]) + 1e-37);
+  }
+});
+
+test.each([
+  [5, 3],
+  [1037, 4],
+  [4096, 16],
+])('g·gelu′(x) of %i values in ±%i matches the TypeScript kernel', (n, spread) => {
+  const x = values(n, spread, `gelu' ${n}`);
+  const g = values(n, 2, `g ${n}`);
+  const want = new Float32Array(n);
+  const got = new Float32Array(n);
+  tsKernels.geluBackward(x, g, want);
+  backend.geluBackward(x, g, got);
+  // gelu′ = Φ + x·φ cancels near x ≈ −0.75: bound the error by the size of its two terms.
+  for (let i = 0; i < n; i++) {
+    const v = x[i];
+    const scale = Math.abs(g[i]) * (1 + Math.abs(v) * Math.exp(-0.5 * v * v));
+    if (!(Math.abs(got[i] - want[i]) <= 1e-6 * scale + 1e-37)) {
+      throw new Error(`${g[i]}·gelu′(${v}) = ${got[i]}, reference ${want[i]}`);
+    }
+  }
+});
+
+test('float64 arrays go to the TypeScript kernels', () => {
+  const x = Float64Array.from([-1, 0.5, 2]);
+  const want = new Float64Array(3);
+  const got = new Float64Array(3);
+  tsKernels.gelu(x, want, false);
+  backend.gelu(x, got, false);
+  expect(Array.from(got)).toEqual(Array.from(want));
+});
