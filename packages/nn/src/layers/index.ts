@@ -61,3 +61,4 @@ export type { TimeDistributedArgs, BidirectionalArgs, MergeMode, WrappedLayer } 
 export { Merge, Add, Subtract, Multiply, Average, Maximum, Minimum } from './merge';
 export { Concatenate, Dot } from './merge-axes';
 export type { ConcatenateArgs, DotArgs } from './merge-axes';
+export type { LayerInput, LayerOutput } from './layer';

@@ -38,10 +38,11 @@ import type { ModelData, NamedWeight, TrainableModel } from '../training/trainab
 import type { SavableModel } from '../saving/model-state';
 import { Graph } from './graph';
 import { type SymbolicTensor } from './symbolic';
-import { trackedLayers } from './tracking';
+import { type TrackedLayer, trackedLayers } from './tracking';
 import { metricState } from '../stateful-metrics';
 import { summarize } from './summary';
 import { type SaveOptions, saveModel } from '../saving/save';
+import { loadWeightsFile, saveWeightsFile } from '../saving/weights-only';
 import { checkCompileArgs } from '../training/options';
 
 export interface CompileArgs {
@@ -115,7 +116,18 @@ export class Model extends Layer implements TrainableModel, SavableModel {
   /** The layers: graph order (inputs first) for functional models, field order for subclassed ones. */
   get layers(): Layer[] {
     if (this.graph) return this.graph.layers;
-    return trackedLayers(this, UNTRACKED);
+    return trackedLayers(this, UNTRACKED).map((e) => e.layer);
+  }
+
+  /** Whether the model is a subclass whose `call` is code (no graph, not a Sequential). */
+  get subclassed(): boolean {
+    return this.graph === null;
+  }
+
+  /** Each layer with the prefix of its weights' names: its field path in a subclassed model, else its name. */
+  private weightPrefixes(): TrackedLayer[] {
+    if (this.subclassed) return trackedLayers(this, UNTRACKED);
+    return this.layers.map((layer) => ({ path: layer.name, layer }));
   }
 
   /** Names of the inputs in order (functional models); x may be given as an object keyed by them. */
@@ -171,15 +183,18 @@ export class Model extends Layer implements TrainableModel, SavableModel {
 
   // ---- weights -------------------------------------------------------------
 
-  /** Every weight once, each under a unique path ('dense/kernel', 'encoder/dense/kernel'), in layer order. */
+  /**
+   * Every weight once, each under a unique path, in layer order: 'dense/kernel',
+   * 'encoder/dense/kernel'; in a subclassed model the fields' names: 'dense1/kernel', 'blocks/0/kernel'.
+   */
   namedWeights(): NamedWeight[] {
     const seen = new Set<LayerWeight>();
     const out: NamedWeight[] = [];
-    for (const layer of this.layers) {
+    for (const { path, layer } of this.weightPrefixes()) {
       const entries =
         layer instanceof Model
-          ? layer.namedWeights().map(({ name, weight }) => ({ name: `${layer.name}/${name}`, weight }))
-          : layer.weights.map((weight) => ({ name: `${layer.name}/${weight.name}`, weight }));
+          ? layer.namedWeights().map(({ name, weight }) => ({ name: `${path}/${name}`, weight }))
+          : layer.weights.map((weight) => ({ name: `${path}/${weight.name}`, weight }));
       for (const e of entries) {
         if (seen.has(e.weight)) continue;
         seen.add(e.weight);
@@ -350,9 +365,10 @@ export class Model extends Layer implements TrainableModel, SavableModel {
   trainStep(xs: Tensor[], ys: Tensor[], where: string): Logs {
     this.checkCompiled(where);
     const optimizer = this.optimizer!;
-    const params = this.parameters();
-    optimizer.zeroGrad(params);
+    optimizer.zeroGrad(this.parameters());
     const { loss, parts, predictions } = this.computeLoss(xs, ys, true, where);
+    // After the forward pass: a subclassed model's layers create their weights on first call.
+    const params = this.parameters();
     const value = loss.item();
     if (Number.isFinite(value) && loss.requiresGrad) {
       loss.backward();
@@ -452,5 +468,21 @@ export class Model extends Layer implements TrainableModel, SavableModel {
    */
   async save(target: string, options: SaveOptions = {}): Promise<void> {
     await saveModel(this, target, options);
+  }
+
+  /**
+   * Writes the weights alone (no architecture, no optimiser state) to `target`, a directory
+   * as for `save`: the way to save a subclassed model, whose architecture is code.
+   */
+  async saveWeights(target: string): Promise<void> {
+    await saveWeightsFile(this, target);
+  }
+
+  /**
+   * Loads weights written by `saveWeights` (or by `save`) into this model, which must be
+   * built and have exactly the saved weights, by name, shape and dtype.
+   */
+  async loadWeights(source: string): Promise<void> {
+    await loadWeightsFile(this, source);
   }
 }

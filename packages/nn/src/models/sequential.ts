@@ -35,6 +35,10 @@ export class Sequential extends Model {
     return [...this.stack];
   }
 
+  override get subclassed(): boolean {
+    return false;
+  }
+
   /** The last layer's name: y and compile's loss may be keyed by it. */
   override get outputNames(): readonly string[] {
     return this.stack.length > 0 ? [this.stack[this.stack.length - 1].name] : [];

@@ -14,7 +14,22 @@ function formatShapes(shape: ShapeOrShapes): string {
   return isShapeList(shape) ? shape.map(formatSymbolicShape).join(', ') : formatSymbolicShape(shape);
 }
 
-/** Rows of a chain (Sequential) or of a subclassed model's layers: name, output shape, params. */
+/**
+ * Rows of a subclassed model's layers, in field order: the output shape of each layer for
+ * the input it was built with ('?' before its first call, or for several inputs).
+ */
+function subclassRows(model: Model): string[][] {
+  return model.layers.map((layer) => {
+    const input = layer.builtInputShape;
+    return [
+      `${layer.name} (${layer.className})`,
+      input ? formatShapes(layer.computeOutputShape(input)) : '?',
+      String(layer.countParams()),
+    ];
+  });
+}
+
+/** Rows of a chain (Sequential): name, output shape, params. */
 function chainRows(model: Model): string[][] {
   const rows: string[][] = [];
   let shape: SymbolicShape | null = model.layers[0]?.builtInputShape ?? null;
@@ -60,7 +75,7 @@ function graphRows(model: Model): string[][] {
 /** The table for a built model. */
 export function summarize(model: Model): string {
   const graph = model.graph !== null;
-  const rows = graph ? graphRows(model) : chainRows(model);
+  const rows = graph ? graphRows(model) : model.subclassed ? subclassRows(model) : chainRows(model);
   const header = ['Layer (type)', 'Output Shape', 'Param #', ...(graph ? ['Connected to'] : [])];
   const minimum = [34, 26, 12, 20];
   const widths = header.map((_, c) => Math.max(minimum[c], ...[header, ...rows].map((r) => r[c].length + 2)));

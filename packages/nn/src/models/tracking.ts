@@ -1,27 +1,40 @@
 /**
  * The layers of a subclassed model: found in its fields (PyTorch's module tracking), also
- * inside arrays and plain objects held by fields, in field order, each once.
+ * inside arrays, Maps and plain objects held by fields, in field order, each once. Each is
+ * known by its path of field names ('dense1', 'blocks/0', 'heads/cls'), as PyTorch's
+ * state_dict keys, so weights saved by one instance load into another whose layers got
+ * other default names.
  */
 import { Layer } from '../layers/layer';
 
-/** Layers held by `owner`'s own fields (skipping `untracked` names), arrays and plain objects up to two levels deep. */
-export function trackedLayers(owner: object, untracked: ReadonlySet<string>): Layer[] {
-  const found: Layer[] = [];
+/** A tracked layer and where the model holds it. */
+export interface TrackedLayer {
+  path: string;
+  layer: Layer;
+}
+
+/** Layers held by `owner`'s own fields (skipping `untracked` names), in arrays, Maps and plain objects up to two levels deep. */
+export function trackedLayers(owner: object, untracked: ReadonlySet<string>): TrackedLayer[] {
+  const found: TrackedLayer[] = [];
   const seen = new Set<Layer>();
-  const visit = (value: unknown, depth: number): void => {
+  const visit = (value: unknown, path: string, depth: number): void => {
     if (value instanceof Layer) {
       if (value !== owner && !seen.has(value)) {
         seen.add(value);
-        found.push(value);
+        found.push({ path, layer: value });
       }
       return;
     }
     if (depth >= 3 || value === null || typeof value !== 'object') return;
-    if (Array.isArray(value)) for (const item of value) visit(item, depth + 1);
-    else if (value instanceof Map) for (const item of value.values()) visit(item, depth + 1);
-    else if (Object.getPrototypeOf(value) === Object.prototype)
-      for (const item of Object.values(value)) visit(item, depth + 1);
+    const items: [string, unknown][] = Array.isArray(value)
+      ? value.map((item, i) => [String(i), item])
+      : value instanceof Map
+        ? [...value.entries()].map(([k, item]) => [String(k), item])
+        : Object.getPrototypeOf(value) === Object.prototype
+          ? Object.entries(value)
+          : [];
+    for (const [key, item] of items) visit(item, `${path}/${key}`, depth + 1);
   };
-  for (const [key, value] of Object.entries(owner)) if (!untracked.has(key)) visit(value, 0);
+  for (const [key, value] of Object.entries(owner)) if (!untracked.has(key)) visit(value, key, 0);
   return found;
 }

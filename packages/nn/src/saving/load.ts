@@ -12,7 +12,7 @@ import { withWeightBudget } from '../layers/weight-budget';
 import '../layers';
 import { optimizerFromConfig } from '../optimizers/registry';
 import type { LossSpecs, LossWeights, MetricSpecs } from '../training/outputs';
-import { crc32, formatCrc } from './crc32';
+import { checkWeightsChecksum, checkWeightsLength } from './weights-check';
 import { type ModelFile, STAGED_WEIGHTS_FILE, WEIGHTS_FILE, type WeightEntry } from './format';
 import { namedWeights, restoreOptimizerState, storedDType } from './model-state';
 import type { ModelStore } from './model-store';
@@ -20,6 +20,7 @@ import { openStore } from './stores';
 import { matchModelWeights, validateModelFile } from './validate';
 import { decodeInto } from './weights-codec';
 import { parseTfjsLayersModel } from './tfjs/format';
+import { WEIGHTS_FORMAT_NAME } from './weights-only';
 import { loadTfjsLayersModel } from './tfjs/load';
 
 /**
@@ -138,17 +139,16 @@ export async function loadModel<T extends Model = Model>(source: string): Promis
       cause: error,
     });
   }
+  if (isObject(parsed) && parsed.format === WEIGHTS_FORMAT_NAME)
+    throw new FormatError(
+      `loadModel: ${modelPath} holds weights only (written by saveWeights), not a model: ` +
+        `construct the model in code and call model.loadWeights('${source}')`,
+    );
   const file = validateModelFile(parsed, modelPath);
   const manifest = file.weightsManifest;
   const weightsPath = await locateWeights(store, manifest.path);
   const bytes = await store.read(weightsPath, 'weights file');
-  const size = bytes.length;
-  if (size !== manifest.byteLength) {
-    throw new FormatError(
-      `loadModel: ${weightsPath} is ${size < manifest.byteLength ? 'truncated' : 'too long'}: ` +
-        `${size} bytes, but ${modelPath} describes ${manifest.byteLength}`,
-    );
-  }
+  checkWeightsLength({ bytes, manifest, weightsPath, modelPath });
   const modelEntries = manifest.weights.filter((e) => e.group === undefined);
   const stored = modelEntries.reduce((n, e) => n + e.shape.reduce((a, b) => a * b, 1), 0);
   const model = withWeightBudget(
@@ -174,12 +174,7 @@ export async function loadModel<T extends Model = Model>(source: string): Promis
   );
   compileFrom(model, file, modelPath);
 
-  const actual = formatCrc(crc32(bytes));
-  if (actual !== manifest.checksum.value) {
-    throw new FormatError(
-      `loadModel: ${weightsPath} is corrupted: its CRC-32 is ${actual} but ${modelPath} records ${manifest.checksum.value}`,
-    );
-  }
+  checkWeightsChecksum({ bytes, manifest, weightsPath, modelPath });
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (const { name, weight } of weights) decodeInto(view, byName.get(name)!, weight.value.data);
   restoreOptimizerState(

@@ -35,12 +35,14 @@ export function storedDType(t: Tensor): StoredDType {
 }
 
 /** Every weight of the model as 'layer/weight', in order. */
-export function namedWeights(model: SavableModel): { name: string; weight: LayerWeight }[] {
+export function namedWeights(
+  model: Pick<SavableModel, 'namedWeights'>,
+): { name: string; weight: LayerWeight }[] {
   return model.namedWeights();
 }
 
 /** The model's weights as arrays to store. */
-export function weightArrays(model: SavableModel): NamedArray[] {
+export function weightArrays(model: Pick<SavableModel, 'namedWeights'>): NamedArray[] {
   return namedWeights(model).map(({ name, weight }) => ({
     name,
     shape: weight.value.shape,

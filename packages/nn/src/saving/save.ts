@@ -5,10 +5,11 @@
  * model or the new one loadable, never a mix.
  */
 import { crc32, formatCrc } from './crc32';
-import { FORMAT_NAME, FORMAT_VERSION, type ModelFile } from './format';
+import { FORMAT_NAME, FORMAT_VERSION, type ModelFile, type WeightsManifest } from './format';
+import type { ModelStore } from './model-store';
 import { type SavableModel, optimizerArrays, weightArrays } from './model-state';
 import { openStore } from './stores';
-import { encodeArrays } from './weights-codec';
+import { type NamedArray, encodeArrays } from './weights-codec';
 
 export interface SaveOptions {
   /** Store the optimiser state and random stream too, so training resumes exactly (default true, as Keras). */
@@ -33,23 +34,35 @@ export async function saveModel(
   const modelConfig = model.modelConfig();
   const arrays = weightArrays(model);
   if (includeOptimizer) arrays.push(...optimizerArrays(model));
-  const { bytes, entries } = encodeArrays(arrays);
   const trainingConfig = model.getTrainingConfig();
+  await commitArrays(store, arrays, (weightsManifest): ModelFile => ({
+    format: FORMAT_NAME,
+    formatVersion: FORMAT_VERSION,
+    modelConfig,
+    trainingConfig,
+    weightsManifest,
+  }));
+}
+
+/**
+ * Packs `arrays` into one weights file and commits it with the JSON index file that
+ * `describe` makes around the weights manifest (the store's protocol: the index is the commit point).
+ */
+export async function commitArrays(
+  store: ModelStore,
+  arrays: readonly NamedArray[],
+  describe: (manifest: WeightsManifest) => object,
+): Promise<void> {
+  const { bytes, entries } = encodeArrays(arrays);
   const checksum = { algorithm: 'crc32' as const, value: formatCrc(crc32(bytes)) };
   await store.commit(bytes, (weightsPath) => {
-    const file: ModelFile = {
-      format: FORMAT_NAME,
-      formatVersion: FORMAT_VERSION,
-      modelConfig,
-      trainingConfig,
-      weightsManifest: {
-        path: weightsPath,
-        byteLength: bytes.length,
-        byteOrder: 'little-endian',
-        checksum,
-        weights: entries,
-      },
+    const manifest: WeightsManifest = {
+      path: weightsPath,
+      byteLength: bytes.length,
+      byteOrder: 'little-endian',
+      checksum,
+      weights: entries,
     };
-    return JSON.stringify(file, null, 2) + '\n';
+    return JSON.stringify(describe(manifest), null, 2) + '\n';
   });
 }

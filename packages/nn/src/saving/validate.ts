@@ -22,14 +22,15 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 const show = (v: unknown): string => (typeof v === 'string' ? `'${v}'` : (JSON.stringify(v) ?? String(v)));
 
-/** Parses and checks the container fields of model.json (not the topology, which its builder checks). */
-export function validateModelFile(parsed: unknown, file: string): ModelFile {
-  const fail = (problem: string) => new FormatError(`loadModel: ${file}: ${problem}`);
+/**
+ * Parses and checks the container fields of model.json (not the topology, which its builder
+ * checks). `where` names the caller in messages.
+ */
+export function validateModelFile(parsed: unknown, file: string, where = 'loadModel'): ModelFile {
+  const fail = (problem: string) => new FormatError(`${where}: ${file}: ${problem}`);
   if (!isObject(parsed)) throw fail('is not a JSON object');
   if (parsed.format !== FORMAT_NAME)
-    throw new FormatError(
-      `loadModel: ${file} is not a Zen-TS model file (format '${String(parsed.format)}')`,
-    );
+    throw new FormatError(`${where}: ${file} is not a Zen-TS model file (format '${String(parsed.format)}')`);
   const version = parsed.formatVersion;
   if (!Number.isInteger(version) || (version as number) < 1 || (version as number) > FORMAT_VERSION) {
     throw fail(
@@ -45,15 +46,21 @@ export function validateModelFile(parsed: unknown, file: string): ModelFile {
     !isObject(parsed.trainingConfig)
   )
     throw fail(`trainingConfig must be an object or null, got ${show(parsed.trainingConfig)}`);
-  validateManifest(parsed.weightsManifest, version as number, file);
+  validateManifest(parsed.weightsManifest, version as number, file, where);
   return parsed as unknown as ModelFile;
 }
 
-function validateManifest(manifest: unknown, version: number, file: string): void {
+/** Checks a weights manifest: its fields, every entry, and that the entries tile the weights file. */
+export function validateManifest(
+  manifest: unknown,
+  version: number,
+  file: string,
+  where = 'loadModel',
+): void {
   const fail = (field: string, problem: string) =>
-    new FormatError(`loadModel: ${file}: weightsManifest.${field} ${problem}`);
+    new FormatError(`${where}: ${file}: weightsManifest.${field} ${problem}`);
   if (!isObject(manifest))
-    throw new FormatError(`loadModel: ${file}: weightsManifest is missing or not an object`);
+    throw new FormatError(`${where}: ${file}: weightsManifest is missing or not an object`);
   const { path: weightsPath, byteLength, byteOrder, checksum, weights } = manifest;
   if (
     typeof weightsPath !== 'string' ||
@@ -149,8 +156,9 @@ export function matchModelWeights(
   entries: readonly WeightEntry[],
   expected: readonly ExpectedWeight[],
   file: string,
+  where = 'loadModel',
 ): Map<string, WeightEntry> {
-  const fail = (problem: string) => new FormatError(`loadModel: ${file}: ${problem}`);
+  const fail = (problem: string) => new FormatError(`${where}: ${file}: ${problem}`);
   const model = entries.filter((e) => e.group === undefined);
   const byName = new Map(model.map((e) => [e.name, e]));
   for (const { name, shape, dtype } of expected) {
