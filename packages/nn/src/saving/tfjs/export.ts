@@ -79,7 +79,7 @@ export async function exportTfjs(model: Model, dir: string): Promise<void> {
     convertedBy: null,
     weightsManifest: [{ paths: [TFJS_SHARD_FILE], weights: specs }],
   };
-  const training = trainingConfigToTfjs(model.getTrainingConfig());
+  const training = trainingConfigToTfjs(model.getTrainingConfig(), model.outputNames);
   if (training) json.trainingConfig = training;
   await writeTfjsFiles(dir, bytes, JSON.stringify(json, null, 2) + '\n');
 }
