@@ -11,6 +11,10 @@ import { onnx } from 'onnx-proto';
 import { type Tensor, randint, randn, setSeed } from '@zen/autograd-core';
 import {
   BatchNormalization,
+  Bidirectional,
+  Conv1D,
+  GRU,
+  TimeDistributed,
   Conv2D,
   Dense,
   Embedding,
@@ -150,6 +154,34 @@ describe('functional models in ONNX Runtime', () => {
     expect(graph.input[0].type!.tensorType!.elemType).toBe(onnx.TensorProto.DataType.INT32);
     const feeds = [1, 3].map((n) => [randint(0, 7, [n, 4], { dtype: 'int32' }), randn([n, 5, 5, 1])]);
     report.set('functional: int32 Embedding + conv branch', await expectOrtMatches(model, feeds));
+  });
+
+  it('an open time axis: Conv1D same → Bidirectional(GRU) → TimeDistributed(Dense), any sequence length', async () => {
+    const x = input({ shape: [null, 3], name: 'series' });
+    const h = new Conv1D({
+      filters: 4,
+      kernelSize: 3,
+      strides: 2,
+      padding: 'same',
+      activation: 'relu',
+    }).apply(x);
+    const r = new Bidirectional({ layer: new GRU({ units: 3, returnSequences: true }) }).apply(h);
+    const model = new Model({
+      inputs: x,
+      outputs: new TimeDistributed({ layer: new Dense({ units: 2 }) }).apply(r),
+    });
+    randomizeWeights(model);
+    // The time axis stays open (no dim value, decoded as 0).
+    expect(dims(graphOf(toOnnx(model)).input[0])).toEqual(['batch', 0, 3]);
+    const feeds = [
+      [2, 5],
+      [3, 8],
+      [1, 1],
+    ].map(([n, t]) => randn([n, t, 3]));
+    report.set(
+      'functional: open time axis (Conv1D, Bidirectional, TimeDistributed)',
+      await expectOrtMatches(model, feeds),
+    );
   });
 
   it('an output that is also read by another layer, and one layer output used as two outputs', async () => {

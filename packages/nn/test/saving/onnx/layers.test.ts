@@ -9,6 +9,12 @@
 import { type Tensor, randint, randn, setSeed } from '@zen/autograd-core';
 import {
   Activation,
+  Bidirectional,
+  TimeDistributed,
+  Conv1D,
+  Conv2DTranspose,
+  DepthwiseConv2D,
+  SeparableConv2D,
   Cropping2D,
   UpSampling2D,
   ZeroPadding2D,
@@ -325,6 +331,125 @@ const CASES: Case[] = [
       }),
     ],
     sample: image,
+  },
+  {
+    name: 'Conv1D valid, relu',
+    layers: () => [new Conv1D({ filters: 3, kernelSize: 2, activation: 'relu' })],
+    sample: [6, 4],
+  },
+  {
+    name: 'Conv1D same, stride 2, no bias',
+    layers: () => [new Conv1D({ filters: 2, kernelSize: 3, strides: 2, padding: 'same', useBias: false })],
+    sample: [7, 3],
+  },
+  {
+    name: 'Conv1D dilation 2, softmax',
+    layers: () => [new Conv1D({ filters: 4, kernelSize: 2, dilationRate: 2, activation: 'softmax' })],
+    sample: [6, 2],
+  },
+  {
+    name: 'Conv2DTranspose valid, kernel 3',
+    layers: () => [new Conv2DTranspose({ filters: 2, kernelSize: 3 })],
+    sample: image,
+  },
+  {
+    name: 'Conv2DTranspose same, kernel 3, stride 2, relu',
+    layers: () => [
+      new Conv2DTranspose({ filters: 3, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' }),
+    ],
+    sample: image,
+  },
+  {
+    name: 'Conv2DTranspose same, kernel [4, 1] < stride [2, 3]',
+    layers: () => [new Conv2DTranspose({ filters: 2, kernelSize: [4, 1], strides: [2, 3], padding: 'same' })],
+    sample: image,
+  },
+  {
+    name: 'Conv2DTranspose valid, kernel 2 < stride 3, no bias',
+    layers: () => [new Conv2DTranspose({ filters: 2, kernelSize: 2, strides: 3, useBias: false })],
+    sample: image,
+  },
+  {
+    name: 'DepthwiseConv2D valid',
+    layers: () => [new DepthwiseConv2D({ kernelSize: 3 })],
+    sample: image,
+  },
+  {
+    name: 'DepthwiseConv2D same, multiplier 2, stride 2, tanh',
+    layers: () => [
+      new DepthwiseConv2D({
+        kernelSize: [3, 2],
+        strides: 2,
+        padding: 'same',
+        depthMultiplier: 2,
+        activation: 'tanh',
+      }),
+    ],
+    sample: image,
+  },
+  {
+    name: 'SeparableConv2D same, multiplier 2, relu',
+    layers: () => [
+      new SeparableConv2D({
+        filters: 4,
+        kernelSize: 3,
+        padding: 'same',
+        depthMultiplier: 2,
+        activation: 'relu',
+      }),
+    ],
+    sample: image,
+  },
+  {
+    name: 'Conv2D → SeparableConv2D stride 2 → DepthwiseConv2D → Flatten',
+    layers: () => [
+      new Conv2D({ filters: 2, kernelSize: 1 }),
+      new SeparableConv2D({ filters: 3, kernelSize: 2, strides: 2, useBias: false }),
+      new DepthwiseConv2D({ kernelSize: 2, padding: 'same' }),
+      new Flatten(),
+    ],
+    sample: image,
+  },
+  {
+    name: 'TimeDistributed(Dense)',
+    layers: () => [new TimeDistributed({ layer: new Dense({ units: 3, activation: 'tanh' }) })],
+    sample: sequence,
+  },
+  {
+    name: 'TimeDistributed(Conv2D) → TimeDistributed(Flatten)',
+    layers: () => [
+      new TimeDistributed({ layer: new Conv2D({ filters: 2, kernelSize: 2, activation: 'relu' }) }),
+      new TimeDistributed({ layer: new Flatten() }),
+    ],
+    sample: [3, 5, 4, 2],
+  },
+  {
+    name: 'Bidirectional(LSTM) concat, last step',
+    layers: () => [new Bidirectional({ layer: new LSTM({ units: 3 }) })],
+    sample: sequence,
+  },
+  {
+    name: 'Bidirectional(GRU sequences) sum',
+    layers: () => [
+      new Bidirectional({ layer: new GRU({ units: 3, returnSequences: true }), mergeMode: 'sum' }),
+    ],
+    sample: sequence,
+  },
+  {
+    name: 'Bidirectional(SimpleRNN sequences) ave → Bidirectional(GRU) mul',
+    layers: () => [
+      new Bidirectional({ layer: new SimpleRNN({ units: 4, returnSequences: true }), mergeMode: 'ave' }),
+      new Bidirectional({ layer: new GRU({ units: 2, resetAfter: false }), mergeMode: 'mul' }),
+    ],
+    sample: sequence,
+  },
+  {
+    name: 'Bidirectional(LSTM sequences) concat → TimeDistributed(Dense)',
+    layers: () => [
+      new Bidirectional({ layer: new LSTM({ units: 3, returnSequences: true }) }),
+      new TimeDistributed({ layer: new Dense({ units: 2 }) }),
+    ],
+    sample: sequence,
   },
   { name: 'ReLU', layers: () => [new ReLU()], sample: [8] },
   { name: 'ReLU maxValue 0.5', layers: () => [new ReLU({ maxValue: 0.5 })], sample: [8] },

@@ -4,7 +4,7 @@ import type { Conv2D } from '../../../layers/conv2d';
 import { onnxActivation } from '../activations';
 import { channelsFirst } from '../layout';
 import { registerOnnxConverter } from '../registry';
-import { windowAttributes } from './window';
+import { imageWindow } from './window';
 
 registerOnnxConverter<Conv2D>('Conv2D', {
   convert: (g, layer, [input]) => {
@@ -12,13 +12,7 @@ registerOnnxConverter<Conv2D>('Conv2D', {
     const kernel = noGrad(() => layer.kernel!.value.transpose([3, 2, 0, 1]));
     const inputs = [x.name, g.tensor('kernel', kernel)];
     if (layer.bias) inputs.push(g.tensor('bias', layer.bias.value));
-    const attrs = windowAttributes(
-      input.shape.slice(1, 3),
-      layer.kernelSize,
-      layer.strides,
-      layer.dilationRate,
-      layer.padding,
-    );
+    const attrs = imageWindow(input, layer.kernelSize, layer.strides, layer.padding, layer.dilationRate);
     const z = g.op('Conv', inputs, { ...attrs, dilations: layer.dilationRate });
     return { name: onnxActivation(g, layer, layer.activation, { ...x, name: z }), channelsFirst: true };
   },

@@ -12,3 +12,5 @@ import './more-layers';
 import './resizing';
 import './models';
 import './merge';
+import './conv-variants';
+import './wrappers';

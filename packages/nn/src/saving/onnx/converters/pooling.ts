@@ -3,7 +3,7 @@ import type { Layer } from '../../../layers/layer';
 import type { AveragePooling2D, MaxPooling2D } from '../../../layers/pooling';
 import { channelsFirst } from '../layout';
 import { registerOnnxConverter } from '../registry';
-import { windowAttributes } from './window';
+import { imageWindow } from './window';
 
 for (const [className, opType] of [
   ['MaxPooling2D', 'MaxPool'],
@@ -12,13 +12,7 @@ for (const [className, opType] of [
   registerOnnxConverter<MaxPooling2D | AveragePooling2D>(className, {
     convert: (g, layer, [input]) => {
       const x = channelsFirst(g, input);
-      const attrs = windowAttributes(
-        input.shape.slice(1, 3),
-        layer.poolSize,
-        layer.strides,
-        [1, 1],
-        layer.padding,
-      );
+      const attrs = imageWindow(input, layer.poolSize, layer.strides, layer.padding);
       // Averages count only the non-padding elements, as Zen-TS does ('same').
       if (opType === 'AveragePool') attrs.count_include_pad = 0;
       return { name: g.op(opType, [x.name], attrs), channelsFirst: true };

@@ -115,38 +115,30 @@ function convertRecurrent(
   return g.op('Transpose', [steps], { perm: [1, 0, 2] });
 }
 
-registerOnnxConverter<SimpleRNN>('SimpleRNN', {
-  convert: (g, layer, [input]) =>
-    convertRecurrent(g, layer, input, {
-      opType: 'RNN',
-      order: [0],
-      inputBias: layer.bias?.value ?? null,
-      recurrentBias: null,
-      attributes: cellActivations(layer, [layer.activation]),
-    }),
-});
-
-registerOnnxConverter<LSTM>('LSTM', {
-  convert: (g, layer, [input]) => {
-    return convertRecurrent(g, layer, input, {
-      opType: 'LSTM',
-      order: [0, 3, 1, 2], // ONNX i o f c from Keras i f c o
-      inputBias: layer.bias?.value ?? null,
-      recurrentBias: null,
-      attributes: cellActivations(layer, [layer.recurrentActivation, layer.activation, layer.activation]),
-    });
-  },
-});
-
-registerOnnxConverter<GRU>('GRU', {
-  convert: (g, layer, [input]) => {
+/** How each recurrent layer class maps onto its ONNX op. */
+const CELLS: Record<string, (layer: never) => CellWeights> = {
+  SimpleRNN: (layer: SimpleRNN) => ({
+    opType: 'RNN',
+    order: [0],
+    inputBias: layer.bias?.value ?? null,
+    recurrentBias: null,
+    attributes: cellActivations(layer, [layer.activation]),
+  }),
+  LSTM: (layer: LSTM) => ({
+    opType: 'LSTM',
+    order: [0, 3, 1, 2], // ONNX i o f c from Keras i f c o
+    inputBias: layer.bias?.value ?? null,
+    recurrentBias: null,
+    attributes: cellActivations(layer, [layer.recurrentActivation, layer.activation, layer.activation]),
+  }),
+  GRU: (layer: GRU) => {
     // A GRU without resetAfter has one bias, on the input side, and resets before the matmul.
     const bias = layer.bias?.value ?? null;
     const [inputBias, recurrentBias] =
       bias && layer.resetAfter
         ? noGrad(() => bias.split(2, 0).map((row) => row.reshape([row.size])))
         : [bias, null];
-    return convertRecurrent(g, layer, input, {
+    return {
       opType: 'GRU',
       order: [0, 1, 2],
       inputBias,
@@ -155,6 +147,32 @@ registerOnnxConverter<GRU>('GRU', {
         ...cellActivations(layer, [layer.recurrentActivation, layer.activation]),
         linear_before_reset: layer.resetAfter ? 1 : 0,
       },
-    });
+    };
   },
-});
+};
+
+/** Whether `layer` is one of the recurrent layers that map onto an ONNX recurrent op. */
+export function isRecurrent(layer: Layer): layer is SimpleRNN | LSTM | GRU {
+  return layer.className in CELLS;
+}
+
+/**
+ * The layer's ONNX recurrent node; `reverse` runs it from the last step to the first
+ * (ONNX's direction 'reverse': outputs stay at their steps, the last state is step 0's).
+ */
+export function recurrentGraph(
+  g: OnnxGraph,
+  layer: SimpleRNN | LSTM | GRU,
+  input: OnnxValue,
+  reverse: boolean,
+): Emitted {
+  const cell = CELLS[layer.className](layer as never);
+  if (reverse) cell.attributes = { ...cell.attributes, direction: 'reverse' };
+  return convertRecurrent(g, layer, input, cell);
+}
+
+for (const className of Object.keys(CELLS)) {
+  registerOnnxConverter<SimpleRNN | LSTM | GRU>(className, {
+    convert: (g, layer, [input]) => recurrentGraph(g, layer, input, false),
+  });
+}

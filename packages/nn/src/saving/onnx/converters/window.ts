@@ -27,3 +27,14 @@ export function windowAttributes(
   });
   return { ...attrs, pads: [...begin, ...end] };
 }
+
+/** The window attributes for an NHWC image value (its height and width from the logical shape). */
+export function imageWindow(
+  image: { readonly shape: readonly (number | null)[] },
+  kernel: readonly number[],
+  strides: readonly number[],
+  padding: 'valid' | 'same',
+  dilations: readonly number[] = [1, 1],
+): Record<string, AttrValue> {
+  return windowAttributes(image.shape.slice(1, 3), kernel, strides, dilations, padding);
+}
