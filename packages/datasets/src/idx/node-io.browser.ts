@@ -16,6 +16,10 @@ export function gunzip(_bytes: Uint8Array, _maxBytes?: number): Uint8Array {
   throw new Error(NO_ZLIB);
 }
 
+export function gunzipPrefix(_bytes: Uint8Array, _length: number, _maxBytes: number): Uint8Array | null {
+  throw new Error(NO_ZLIB);
+}
+
 export function gzip(_bytes: Uint8Array): Uint8Array {
   throw new Error(NO_ZLIB);
 }
