@@ -62,6 +62,11 @@ const ALIASES: Record<string, string> = {
   optimiser: 'optimizer',
   metric: 'metrics',
   losses: 'loss',
+  // Keras's and tfjs's names of fit's dataset options, each pointing to the other.
+  stepsPerEpoch: 'batchesPerEpoch',
+  batchesPerEpoch: 'stepsPerEpoch',
+  validationSteps: 'validationBatches',
+  validationBatches: 'validationSteps',
 };
 
 /** The valid name a key most likely meant: snake_case → camelCase, known aliases, then edit distance. */

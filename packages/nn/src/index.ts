@@ -10,6 +10,13 @@ export type { ModelData, TrainableModel, NamedWeight } from './training/trainabl
 export type { LossSpecs, LossWeights, MetricSpecs } from './training/outputs';
 export type { YieldEvery } from './training/event-loop';
 export type { EvaluateArgs, PredictArgs } from './training/evaluate';
+export type { EvaluateDatasetArgs } from './training/evaluate';
+export type { FitDatasetArgs } from './training/fit-dataset';
+export type { ValidationData } from './training/fit-data';
+export type { Dataset, DatasetBatch, DatasetElement, TfjsDatasetBatch } from './training/dataset';
+export type { ClassWeight, SampleWeight } from './training/sample-weights';
+export type { LossOptions } from './loss-weights';
+export { TargetError } from './loss-targets';
 export type { LossSpec, LossConfig, LossName } from './training/loss-spec';
 export { loadModel } from './saving/load';
 export { exportTfjs } from './saving/tfjs/export';

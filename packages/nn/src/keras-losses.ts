@@ -4,15 +4,16 @@
  */
 import { type Tensor, softplus } from '@zen/autograd-core';
 import { alignTargets } from './loss-targets';
+import { type LossOptions, reduceLoss } from './loss-weights';
 
 /** Clipping used by Keras's probabilistic losses. */
 const EPSILON = 1e-7;
 
 /** Kullback–Leibler divergence Σ y·log(y/p) over the last axis, y and p clipped to [ε, 1]. */
-export function kld(yTrue: Tensor, yPred: Tensor): Tensor {
+export function kld(yTrue: Tensor, yPred: Tensor, options: LossOptions = {}): Tensor {
   const y = alignTargets('kld', yTrue, yPred).clip(EPSILON, 1);
   const p = yPred.clip(EPSILON, 1);
-  return y.mul(y.log().sub(p.log())).sum(-1).mean();
+  return reduceLoss('kld', y.mul(y.log().sub(p.log())).sum(-1), options.sampleWeight);
 }
 export const kullbackLeiblerDivergence = kld;
 
@@ -25,40 +26,45 @@ function signedTargets(loss: string, yTrue: Tensor, yPred: Tensor): Tensor {
 }
 
 /** Hinge loss: mean of max(1 − y·p, 0) over the last axis; y in {−1, 1} (0/1 labels are converted). */
-export function hinge(yTrue: Tensor, yPred: Tensor): Tensor {
-  return signedTargets('hinge', yTrue, yPred).mul(yPred).neg().add(1).relu().mean();
+export function hinge(yTrue: Tensor, yPred: Tensor, options: LossOptions = {}): Tensor {
+  return reduceLoss(
+    'hinge',
+    signedTargets('hinge', yTrue, yPred).mul(yPred).neg().add(1).relu(),
+    options.sampleWeight,
+  );
 }
 
 /** Squared hinge: mean of max(1 − y·p, 0)² over the last axis. */
-export function squaredHinge(yTrue: Tensor, yPred: Tensor): Tensor {
-  return signedTargets('squaredHinge', yTrue, yPred).mul(yPred).neg().add(1).relu().square().mean();
+export function squaredHinge(yTrue: Tensor, yPred: Tensor, options: LossOptions = {}): Tensor {
+  return reduceLoss(
+    'squaredHinge',
+    signedTargets('squaredHinge', yTrue, yPred).mul(yPred).neg().add(1).relu().square(),
+    options.sampleWeight,
+  );
 }
 
 /**
  * Categorical hinge for one-hot targets: max(neg − pos + 1, 0) with pos = Σ y·p and
  * neg = max((1 − y)·p) over the last axis.
  */
-export function categoricalHinge(yTrue: Tensor, yPred: Tensor): Tensor {
+export function categoricalHinge(yTrue: Tensor, yPred: Tensor, options: LossOptions = {}): Tensor {
   const y = alignTargets('categoricalHinge', yTrue, yPred);
   const pos = y.mul(yPred).sum(-1);
   const neg = y.neg().add(1).mul(yPred).max(-1);
-  return neg.sub(pos).add(1).relu().mean();
+  return reduceLoss('categoricalHinge', neg.sub(pos).add(1).relu(), options.sampleWeight);
 }
 
 /** log(cosh(p − y)), written as x + softplus(−2x) − log 2 so it stays finite for large errors. */
-export function logcosh(yTrue: Tensor, yPred: Tensor): Tensor {
+export function logcosh(yTrue: Tensor, yPred: Tensor, options: LossOptions = {}): Tensor {
   const x = yPred.sub(alignTargets('logcosh', yTrue, yPred));
-  return x
-    .add(softplus(x.mul(-2)))
-    .sub(Math.LN2)
-    .mean();
+  return reduceLoss('logcosh', x.add(softplus(x.mul(-2))).sub(Math.LN2), options.sampleWeight);
 }
 export const logCosh = logcosh;
 
 /** Poisson loss: mean of p − y·log(p + ε). */
-export function poisson(yTrue: Tensor, yPred: Tensor): Tensor {
+export function poisson(yTrue: Tensor, yPred: Tensor, options: LossOptions = {}): Tensor {
   const y = alignTargets('poisson', yTrue, yPred);
-  return yPred.sub(y.mul(yPred.add(EPSILON).log())).mean();
+  return reduceLoss('poisson', yPred.sub(y.mul(yPred.add(EPSILON).log())), options.sampleWeight);
 }
 
 /** x / ‖x‖ over the last axis, with ‖x‖² floored at 1e-12 (Keras's l2_normalize). */
@@ -67,7 +73,11 @@ function l2Normalize(x: Tensor): Tensor {
 }
 
 /** Negative cosine similarity over the last axis (−1 when the directions agree), averaged: Keras's loss. */
-export function cosineSimilarity(yTrue: Tensor, yPred: Tensor): Tensor {
+export function cosineSimilarity(yTrue: Tensor, yPred: Tensor, options: LossOptions = {}): Tensor {
   const y = alignTargets('cosineSimilarity', yTrue, yPred);
-  return l2Normalize(y).mul(l2Normalize(yPred)).sum(-1).neg().mean();
+  return reduceLoss(
+    'cosineSimilarity',
+    l2Normalize(y).mul(l2Normalize(yPred)).sum(-1).neg(),
+    options.sampleWeight,
+  );
 }

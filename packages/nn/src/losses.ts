@@ -1,13 +1,14 @@
 /**
  * Losses, called as Keras does: `loss(yTrue, yPred)` → a scalar tensor (the mean
- * over the batch). Everything is built from Tensor ops, so autograd differentiates them.
+ * over the batch; with `{ sampleWeight }` the weighted mean of loss-weights.ts). Everything is built from Tensor ops, so autograd differentiates them.
  * The cross-entropies take probabilities by default (clipped to [ε, 1 − ε] so log(0)
  * never appears) or logits with `fromLogits: true` (then log-softmax / softplus keep
  * them finite for logits of any size).
  */
 import { type Tensor, logSoftmax, oneHot, softplus } from '@zen/autograd-core';
 import { formatSymbolicShape } from './shapes';
-import { alignTargets, checkTensors } from './loss-targets';
+import { TargetError, alignTargets, checkTensors, rowOf } from './loss-targets';
+import { type LossOptions, reduceLoss } from './loss-weights';
 
 /** Clipping of probabilities in cross-entropies, as Keras's backend epsilon. */
 export const EPSILON = 1e-7;
@@ -15,7 +16,7 @@ export const EPSILON = 1e-7;
 /** Any loss: a scalar tensor from targets and predictions. */
 export type LossFunction = (yTrue: Tensor, yPred: Tensor) => Tensor;
 
-export interface CrossentropyOptions {
+export interface CrossentropyOptions extends LossOptions {
   /** `yPred` holds logits rather than probabilities. Default false. */
   fromLogits?: boolean;
 }
@@ -25,25 +26,21 @@ export interface CategoricalCrossentropyOptions extends CrossentropyOptions {
   labelSmoothing?: number;
 }
 
-export interface HuberOptions {
+export interface HuberOptions extends LossOptions {
   /** Where the loss turns from quadratic to linear; default 1. */
   delta?: number;
 }
 
 /** Mean of (yTrue − yPred)². */
-export function meanSquaredError(yTrue: Tensor, yPred: Tensor): Tensor {
-  return yPred
-    .sub(alignTargets('meanSquaredError', yTrue, yPred))
-    .square()
-    .mean();
+export function meanSquaredError(yTrue: Tensor, yPred: Tensor, options: LossOptions = {}): Tensor {
+  const squared = yPred.sub(alignTargets('meanSquaredError', yTrue, yPred)).square();
+  return reduceLoss('meanSquaredError', squared, options.sampleWeight);
 }
 
 /** Mean of |yTrue − yPred|. */
-export function meanAbsoluteError(yTrue: Tensor, yPred: Tensor): Tensor {
-  return yPred
-    .sub(alignTargets('meanAbsoluteError', yTrue, yPred))
-    .abs()
-    .mean();
+export function meanAbsoluteError(yTrue: Tensor, yPred: Tensor, options: LossOptions = {}): Tensor {
+  const absolute = yPred.sub(alignTargets('meanAbsoluteError', yTrue, yPred)).abs();
+  return reduceLoss('meanAbsoluteError', absolute, options.sampleWeight);
 }
 
 /**
@@ -55,7 +52,8 @@ export function huber(yTrue: Tensor, yPred: Tensor, options: HuberOptions = {}):
   if (!(delta > 0)) throw new Error(`huber: delta must be positive, got ${delta}`);
   const absError = yPred.sub(alignTargets('huber', yTrue, yPred)).abs();
   const quadratic = absError.minimum(delta);
-  return quadratic.square().mul(0.5).add(absError.sub(quadratic).mul(delta)).mean();
+  const values = quadratic.square().mul(0.5).add(absError.sub(quadratic).mul(delta));
+  return reduceLoss('huber', values, options.sampleWeight);
 }
 
 /**
@@ -64,11 +62,29 @@ export function huber(yTrue: Tensor, yPred: Tensor, options: HuberOptions = {}):
  */
 export function binaryCrossentropy(yTrue: Tensor, yPred: Tensor, options: CrossentropyOptions = {}): Tensor {
   const y = alignTargets('binaryCrossentropy', yTrue, yPred);
-  if (options.fromLogits) return softplus(yPred).sub(yPred.mul(y)).mean();
+  checkProbabilities(yTrue);
+  if (options.fromLogits) {
+    return reduceLoss('binaryCrossentropy', softplus(yPred).sub(yPred.mul(y)), options.sampleWeight);
+  }
   const p = yPred.clip(EPSILON, 1 - EPSILON);
   const positive = y.mul(p.log());
   const negative = y.neg().add(1).mul(p.neg().add(1).log());
-  return positive.add(negative).neg().mean();
+  return reduceLoss('binaryCrossentropy', positive.add(negative).neg(), options.sampleWeight);
+}
+
+/** Binary cross-entropy targets are probabilities of the positive class: refuse values outside [0, 1]. */
+function checkProbabilities(yTrue: Tensor): void {
+  const d = yTrue.data;
+  for (let i = 0; i < d.length; i++) {
+    if (d[i] >= 0 && d[i] <= 1) continue;
+    throw new TargetError(
+      `binaryCrossentropy: target ${d[i]}`,
+      'is outside [0, 1]: the targets are probabilities of the positive class (0/1 labels or soft labels); ' +
+        "for class indices use 'sparseCategoricalCrossentropy', for -1/+1 labels 'hinge'",
+      rowOf(yTrue, i),
+      i,
+    );
+  }
 }
 
 /**
@@ -90,11 +106,11 @@ export function categoricalCrossentropy(
     }
     y = y.mul(1 - smoothing).add(smoothing / yPred.shape[yPred.ndim - 1]);
   }
-  return y
+  const values = y
     .mul(logProbabilities(yPred, options.fromLogits ?? false))
     .sum(-1)
-    .neg()
-    .mean();
+    .neg();
+  return reduceLoss('categoricalCrossentropy', values, options.sampleWeight);
 }
 
 /** Integer labels given to categoricalCrossentropy: say which loss takes them. */
@@ -136,7 +152,7 @@ export function sparseCategoricalCrossentropy(
   const picked = oneHot(labels, classes, { dtype: yPred.dtype }).mul(
     logProbabilities(yPred, options.fromLogits ?? false),
   );
-  return picked.sum(-1).neg().mean();
+  return reduceLoss(loss, picked.sum(-1).neg(), options.sampleWeight);
 }
 
 /** Checks and reshapes integer labels for predictions with `labelShape` + [classes]. */
@@ -158,7 +174,12 @@ function sparseLabels(where: string, yTrue: Tensor, labelShape: readonly number[
   const d = yTrue.data;
   for (let i = 0; i < d.length; i++) {
     if (!(d[i] >= 0 && d[i] < classes) || !Number.isInteger(d[i])) {
-      throw new Error(`${where}: label ${d[i]} at position ${i} is not an integer class in [0, ${classes})`);
+      throw new TargetError(
+        `${where}: label ${d[i]}`,
+        `is not an integer class in [0, ${classes})`,
+        rowOf(yTrue, i),
+        i,
+      );
     }
   }
   const labels = yTrue.dtype === 'int32' ? yTrue.detach() : yTrue.detach().astype('int32');

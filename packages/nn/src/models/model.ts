@@ -32,8 +32,18 @@ import {
   type OutputSpec,
 } from '../training/outputs';
 import { type FitArgs, fitModel } from '../training/fit';
-import { type EvaluateArgs, type PredictArgs, evaluateModel, predictModel } from '../training/evaluate';
+import { type FitDatasetArgs, fitDatasetModel } from '../training/fit-dataset';
+import {
+  type EvaluateArgs,
+  type EvaluateDatasetArgs,
+  type PredictArgs,
+  evaluateDatasetModel,
+  evaluateModel,
+  predictModel,
+} from '../training/evaluate';
+import type { Dataset } from '../training/dataset';
 import { readData } from '../training/data';
+import { type StepWeights, outputWeights } from '../training/sample-weights';
 import type { ModelData, NamedWeight, TrainableModel } from '../training/trainable';
 import type { SavableModel } from '../saving/model-state';
 import { Graph } from './graph';
@@ -316,7 +326,13 @@ export class Model extends Layer implements TrainableModel, SavableModel {
    * a cross-entropy on probabilities, the loss is computed from the logits (log-softmax),
    * which is exact and never takes log(0).
    */
-  private computeLoss(xs: Tensor[], ys: Tensor[], training: boolean, where: string): LossResult {
+  private computeLoss(
+    xs: Tensor[],
+    ys: Tensor[],
+    training: boolean,
+    where: string,
+    weights?: StepWeights,
+  ): LossResult {
     this.checkCompiled(where);
     let specs = this.outputNames.length > 0 ? this.outputSpecs(this.outputNames.length) : null;
     const fuse = specs ? specs.map((s) => s.loss?.fusesWith ?? null) : [];
@@ -333,10 +349,13 @@ export class Model extends Layer implements TrainableModel, SavableModel {
       let value: Tensor | null = null;
       if (out instanceof Tensor) {
         predictions.push(() => out);
-        if (spec.loss) value = spec.loss.compute(ys[i], out);
+        if (spec.loss) value = spec.loss.compute(ys[i], out, outputWeights(weights, i, ys[i], out, where));
       } else {
         predictions.push(() => noGrad(() => getActivation(out.activation)(out.logits)));
-        if (spec.loss) value = spec.loss.computeFromLogits(ys[i], out.logits);
+        if (spec.loss) {
+          const w = outputWeights(weights, i, ys[i], out.logits, where);
+          value = spec.loss.computeFromLogits(ys[i], out.logits, w);
+        }
       }
       if (!value) return;
       if (outs.length > 1) parts[spec.lossKey] = value.item();
@@ -362,11 +381,11 @@ export class Model extends Layer implements TrainableModel, SavableModel {
    * One optimisation step: zero the gradients, forward, loss, backward, update. A
    * non-finite loss skips the update (weights stay finite) and is reported to the caller.
    */
-  trainStep(xs: Tensor[], ys: Tensor[], where: string): Logs {
+  trainStep(xs: Tensor[], ys: Tensor[], where: string, weights?: StepWeights): Logs {
     this.checkCompiled(where);
     const optimizer = this.optimizer!;
     optimizer.zeroGrad(this.parameters());
-    const { loss, parts, predictions } = this.computeLoss(xs, ys, true, where);
+    const { loss, parts, predictions } = this.computeLoss(xs, ys, true, where, weights);
     // After the forward pass: a subclassed model's layers create their weights on first call.
     const params = this.parameters();
     const value = loss.item();
@@ -378,9 +397,9 @@ export class Model extends Layer implements TrainableModel, SavableModel {
     return { loss: value, ...parts, ...noGrad(() => this.computeMetrics(ys, predictions)) };
   }
 
-  testStep(xs: Tensor[], ys: Tensor[], where: string): Logs {
+  testStep(xs: Tensor[], ys: Tensor[], where: string, weights?: StepWeights): Logs {
     return noGrad(() => {
-      const { loss, parts, predictions } = this.computeLoss(xs, ys, false, where);
+      const { loss, parts, predictions } = this.computeLoss(xs, ys, false, where, weights);
       return { loss: loss.item(), ...parts, ...this.computeMetrics(ys, predictions) };
     });
   }
@@ -410,10 +429,18 @@ export class Model extends Layer implements TrainableModel, SavableModel {
   /**
    * Trains for `epochs` over (x, y) in shuffled mini-batches and returns the History
    * (per-epoch 'loss', per-output losses and metrics, and 'val_' versions with validation
-   * data). x and y: a tensor, an array in input/output order, or an object keyed by name.
+   * data). x and y: a tensor, an array in input/output order, or an object keyed by name;
+   * or `fit(dataset, args)` on batches `{ x, y, sampleWeight? }` (training/dataset.ts).
    */
-  async fit(x: ModelData, y: ModelData, args: FitArgs = {}): Promise<History> {
+  async fit(x: ModelData, y: ModelData, args?: FitArgs): Promise<History>;
+  async fit(dataset: Dataset, args?: FitArgs): Promise<History>;
+  async fit(x: ModelData | Dataset, y?: ModelData | FitArgs, args?: FitArgs): Promise<History> {
     return fitModel(this, x, y, args);
+  }
+
+  /** tfjs's fitDataset: fit on a dataset of `{ xs, ys }` (or `{ x, y }`) batches, with tfjs's option names. */
+  async fitDataset(dataset: Dataset, args: FitDatasetArgs = {}): Promise<History> {
+    return fitDatasetModel(this, dataset, args);
   }
 
   /** One update on one batch; returns the batch's loss(es) and metrics. */
@@ -423,9 +450,16 @@ export class Model extends Layer implements TrainableModel, SavableModel {
     return this.randomStream.run(() => this.trainStep(data.x, data.y, 'trainOnBatch'));
   }
 
-  /** Loss(es) and metrics over (x, y) in inference mode: `{ loss, accuracy, … }`. */
-  evaluate(x: ModelData, y: ModelData, args: EvaluateArgs = {}): Logs {
+  /** Loss(es) and metrics over (x, y) in inference mode: `{ loss, accuracy, … }`; over a dataset, a promise of them. */
+  evaluate(x: ModelData, y: ModelData, args?: EvaluateArgs): Logs;
+  evaluate(dataset: Dataset, args?: EvaluateArgs): Promise<Logs>;
+  evaluate(x: ModelData | Dataset, y?: ModelData | EvaluateArgs, args?: EvaluateArgs): Logs | Promise<Logs> {
     return evaluateModel(this, x, y, args, 'evaluate');
+  }
+
+  /** tfjs's evaluateDataset: loss and metrics over a dataset's batches (`{ batches }` limits them). */
+  evaluateDataset(dataset: Dataset, args: EvaluateDatasetArgs = {}): Promise<Logs> {
+    return evaluateDatasetModel(this, dataset, args);
   }
 
   /** Outputs for `x` in inference mode, computed in batches: a Tensor, or one per output (`predict<Tensor[]>`). */

@@ -10,11 +10,15 @@ import type { ModelStore } from './model-store';
 import { type SavableModel, optimizerArrays, weightArrays } from './model-state';
 import { openStore } from './stores';
 import { type NamedArray, encodeArrays } from './weights-codec';
+import { checkOptions } from '@zen/autograd-core';
+import { optionNames } from '../options';
 
 export interface SaveOptions {
   /** Store the optimiser state and random stream too, so training resumes exactly (default true, as Keras). */
   includeOptimizer?: boolean;
 }
+
+const SAVE_OPTIONS = optionNames<SaveOptions>()(['includeOptimizer']);
 
 /** Saves `model` to `target`: a directory path (created if needed), a `file://` URL of one, or `indexeddb://name` in browsers. */
 export async function saveModel(
@@ -22,6 +26,11 @@ export async function saveModel(
   target: string,
   options: SaveOptions = {},
 ): Promise<void> {
+  checkOptions(
+    { call: 'model.save', positional: 'includeOptimizer', before: 'target, ' },
+    options,
+    SAVE_OPTIONS,
+  );
   const store = openStore(target, 'save');
   const includeOptimizer = options.includeOptimizer ?? true;
   if (typeof includeOptimizer !== 'boolean')

@@ -77,6 +77,8 @@ export function checkSampleLists(
 export interface DataLists {
   x: Tensor[];
   y: Tensor[];
+  /** Per-output sample weights (sample-weights.ts), or null when the losses are not weighted. */
+  sampleWeight?: (Tensor | null)[] | null;
 }
 
 /** Reads x and y (a tensor, a list or an object by name) into lists, checking counts and values. */
@@ -97,7 +99,12 @@ export function readData(
 
 /** Rows [start, end) of every tensor. */
 export function sliceLists(data: DataLists, start: number, end: number): DataLists {
-  return { x: data.x.map((t) => sliceRows(t, start, end)), y: data.y.map((t) => sliceRows(t, start, end)) };
+  const rows = (t: Tensor) => sliceRows(t, start, end);
+  return {
+    x: data.x.map(rows),
+    y: data.y.map(rows),
+    sampleWeight: data.sampleWeight?.map((w) => w && rows(w)),
+  };
 }
 
 /** Throws unless x and y are tensors with the same (non-zero) number of samples. */

@@ -1,5 +1,6 @@
 /** Resolves compile's `loss` (a name, a config object or a function) and knows which losses fuse with softmax/sigmoid. */
-import { type Tensor } from '@zen/autograd-core';
+import { type Tensor, ValueError } from '@zen/autograd-core';
+import { type LossOptions, reduceLoss } from '../loss-weights';
 import { type FusableActivation } from '../activations';
 import * as losses from '../losses';
 import { type LossFunction } from '../losses';
@@ -20,7 +21,7 @@ export type LossName =
 /** Losses without options, computed by the function of the same name in `losses`. */
 type SimpleLossName =
   'kld' | 'hinge' | 'squaredHinge' | 'categoricalHinge' | 'logcosh' | 'poisson' | 'cosineSimilarity';
-const SIMPLE: Record<SimpleLossName, LossFunction> = {
+const SIMPLE: Record<SimpleLossName, (t: Tensor, p: Tensor, o: LossOptions) => Tensor> = {
   kld: losses.kld,
   hinge: losses.hinge,
   squaredHinge: losses.squaredHinge,
@@ -65,11 +66,12 @@ export interface ResolvedLoss {
   name: string;
   /** JSON form for model.json; null for unregistered custom functions. */
   config: SavedLoss | null;
-  compute(yTrue: Tensor, yPred: Tensor): Tensor;
+  /** The batch loss; with `sampleWeight` ([N]) the weighted one (loss-weights.ts). */
+  compute(yTrue: Tensor, yPred: Tensor, sampleWeight?: Tensor): Tensor;
   /** The activation whose logits this loss can take directly (cross-entropies from probabilities). */
   fusesWith: FusableActivation | null;
   /** The same loss computed from the logits before `fusesWith`. */
-  computeFromLogits(yTrue: Tensor, logits: Tensor): Tensor;
+  computeFromLogits(yTrue: Tensor, logits: Tensor, sampleWeight?: Tensor): Tensor;
 }
 
 const CANONICAL: Record<string, LossName> = {
@@ -115,7 +117,7 @@ export function resolveLoss(spec: LossSpec | string): ResolvedLoss {
       return {
         name: spec.name || 'loss',
         config: null,
-        compute: spec,
+        compute: customCompute(spec.name || 'loss', spec),
         fusesWith: null,
         computeFromLogits: () => {
           throw new Error('internal: a custom loss has no logits form');
@@ -155,7 +157,13 @@ function registeredLoss(spec: LossSpec | string): ResolvedLoss | null {
     fn = customLosses.get(name);
   }
   if (name === undefined || fn === undefined) return null;
-  return { name, config: { name }, compute: fn, fusesWith: null, computeFromLogits: unreachable };
+  return {
+    name,
+    config: { name },
+    compute: customCompute(name, fn),
+    fusesWith: null,
+    computeFromLogits: unreachable,
+  };
 }
 
 function builtin(config: LossConfig): ResolvedLoss {
@@ -164,44 +172,80 @@ function builtin(config: LossConfig): ResolvedLoss {
   switch (config.name) {
     case 'meanSquaredError':
     case 'mse':
-      return { ...base, compute: losses.meanSquaredError, fusesWith: null, computeFromLogits: unreachable };
+      return {
+        ...base,
+        compute: (t, p, w) => losses.meanSquaredError(t, p, { sampleWeight: w }),
+        fusesWith: null,
+        computeFromLogits: unreachable,
+      };
     case 'meanAbsoluteError':
     case 'mae':
-      return { ...base, compute: losses.meanAbsoluteError, fusesWith: null, computeFromLogits: unreachable };
+      return {
+        ...base,
+        compute: (t, p, w) => losses.meanAbsoluteError(t, p, { sampleWeight: w }),
+        fusesWith: null,
+        computeFromLogits: unreachable,
+      };
     case 'huber':
       return {
         ...base,
-        compute: (t, p) => losses.huber(t, p, { delta: config.delta }),
+        compute: (t, p, w) => losses.huber(t, p, { delta: config.delta, sampleWeight: w }),
         fusesWith: null,
         computeFromLogits: unreachable,
       };
     case 'binaryCrossentropy':
       return {
         ...base,
-        compute: (t, p) => losses.binaryCrossentropy(t, p, { fromLogits }),
+        compute: (t, p, w) => losses.binaryCrossentropy(t, p, { fromLogits, sampleWeight: w }),
         fusesWith: fromLogits ? null : 'sigmoid',
-        computeFromLogits: (t, z) => losses.binaryCrossentropy(t, z, { fromLogits: true }),
+        computeFromLogits: (t, z, w) =>
+          losses.binaryCrossentropy(t, z, { fromLogits: true, sampleWeight: w }),
       };
     case 'categoricalCrossentropy': {
       const labelSmoothing = config.labelSmoothing;
       return {
         ...base,
-        compute: (t, p) => losses.categoricalCrossentropy(t, p, { fromLogits, labelSmoothing }),
+        compute: (t, p, w) =>
+          losses.categoricalCrossentropy(t, p, { fromLogits, labelSmoothing, sampleWeight: w }),
         fusesWith: fromLogits ? null : 'softmax',
-        computeFromLogits: (t, z) =>
-          losses.categoricalCrossentropy(t, z, { fromLogits: true, labelSmoothing }),
+        computeFromLogits: (t, z, w) =>
+          losses.categoricalCrossentropy(t, z, { fromLogits: true, labelSmoothing, sampleWeight: w }),
       };
     }
     case 'sparseCategoricalCrossentropy':
       return {
         ...base,
-        compute: (t, p) => losses.sparseCategoricalCrossentropy(t, p, { fromLogits }),
+        compute: (t, p, w) => losses.sparseCategoricalCrossentropy(t, p, { fromLogits, sampleWeight: w }),
         fusesWith: fromLogits ? null : 'softmax',
-        computeFromLogits: (t, z) => losses.sparseCategoricalCrossentropy(t, z, { fromLogits: true }),
+        computeFromLogits: (t, z, w) =>
+          losses.sparseCategoricalCrossentropy(t, z, { fromLogits: true, sampleWeight: w }),
       };
     default:
-      return { ...base, compute: SIMPLE[config.name], fusesWith: null, computeFromLogits: unreachable };
+      return {
+        ...base,
+        compute: (t, p, w) => SIMPLE[config.name as SimpleLossName](t, p, { sampleWeight: w }),
+        fusesWith: null,
+        computeFromLogits: unreachable,
+      };
   }
+}
+
+/**
+ * A user's loss function: a scalar (already averaged over the batch) is used as it is; one
+ * value per sample (Keras's convention) is averaged here, weighted when sample weights are given.
+ */
+function customCompute(name: string, fn: LossFunction): ResolvedLoss['compute'] {
+  return (yTrue, yPred, sampleWeight) => {
+    const value = fn(yTrue, yPred);
+    if (value.ndim > 0) return reduceLoss(name, value, sampleWeight);
+    if (sampleWeight) {
+      throw new ValueError(
+        `loss '${name}' returns one value for the whole batch, so sampleWeight/classWeight cannot weight ` +
+          'its samples: return one loss per sample (shape [batch]); fit then averages them, as Keras does',
+      );
+    }
+    return value;
+  };
 }
 
 function unreachable(): never {

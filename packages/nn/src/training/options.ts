@@ -3,7 +3,8 @@ import { checkOptions } from '@zen/autograd-core';
 import { optionNames } from '../options';
 import type { CompileArgs } from '../models/model';
 import type { FitArgs } from './fit';
-import type { EvaluateArgs, PredictArgs } from './evaluate';
+import type { EvaluateArgs, EvaluateDatasetArgs, PredictArgs } from './evaluate';
+import type { FitDatasetArgs } from './fit-dataset';
 import type { LossConfig } from './loss-spec';
 
 const COMPILE = optionNames<CompileArgs>()(['optimizer', 'loss', 'lossWeights', 'metrics']);
@@ -17,8 +18,24 @@ const FIT = optionNames<FitArgs>()([
   'verbose',
   'initialEpoch',
   'yieldEvery',
+  'sampleWeight',
+  'classWeight',
+  'stepsPerEpoch',
+  'validationSteps',
 ]);
-const EVALUATE = optionNames<EvaluateArgs>()(['batchSize']);
+const FIT_DATASET = optionNames<FitDatasetArgs>()([
+  'epochs',
+  'batchesPerEpoch',
+  'validationData',
+  'validationBatches',
+  'callbacks',
+  'verbose',
+  'initialEpoch',
+  'yieldEvery',
+  'classWeight',
+]);
+const EVALUATE = optionNames<EvaluateArgs>()(['batchSize', 'sampleWeight', 'steps']);
+const EVALUATE_DATASET = optionNames<EvaluateDatasetArgs>()(['batches']);
 const PREDICT = optionNames<PredictArgs>()(['batchSize']);
 const LOSS_CONFIG = optionNames<LossConfig>()(['name', 'fromLogits', 'labelSmoothing', 'delta']);
 
@@ -30,8 +47,20 @@ export function checkFitArgs(args: unknown, call = 'model.fit'): void {
   checkOptions({ call, positional: 'epochs', before: 'x, y, ' }, args, FIT);
 }
 
+export function checkFitDatasetArgs(args: unknown): void {
+  checkOptions({ call: 'model.fitDataset', positional: 'epochs', before: 'dataset, ' }, args, FIT_DATASET);
+}
+
 export function checkEvaluateArgs(args: unknown): void {
   checkOptions({ call: 'model.evaluate', positional: 'batchSize', before: 'x, y, ' }, args, EVALUATE);
+}
+
+export function checkEvaluateDatasetArgs(args: unknown): void {
+  checkOptions(
+    { call: 'model.evaluateDataset', positional: 'batches', before: 'dataset, ' },
+    args,
+    EVALUATE_DATASET,
+  );
 }
 
 export function checkPredictArgs(args: unknown): void {

@@ -9,7 +9,8 @@ import { Callback, type Logs } from '../callbacks/callback';
 export interface ProgressOptions {
   verbose: number;
   epochs: number;
-  stepsPerEpoch: number;
+  /** Batches per epoch; null when unknown (a dataset of unknown length: learnt after the first epoch). */
+  stepsPerEpoch: number | null;
   /** Where to write (default process.stderr, or the console where there is none). */
   stream?: { write(text: string): unknown; isTTY?: boolean };
 }
@@ -24,11 +25,13 @@ export class ProgressLogger extends Callback {
   private epochStart = 0;
   private lastDraw = 0;
   private step = 0;
+  private total: number | null;
 
   constructor(private readonly options: ProgressOptions) {
     super();
     this.stream = options.stream ?? logStream();
     this.live = options.verbose === 1 && this.stream.isTTY === true;
+    this.total = options.stepsPerEpoch;
   }
 
   override onEpochBegin(epoch: number): void {
@@ -42,16 +45,16 @@ export class ProgressLogger extends Callback {
     this.step = batch + 1;
     if (!this.live) return;
     const now = Date.now();
-    if (now - this.lastDraw < REDRAW_INTERVAL && this.step < this.options.stepsPerEpoch) return;
+    if (now - this.lastDraw < REDRAW_INTERVAL && this.step < (this.total ?? Infinity)) return;
     this.lastDraw = now;
     const elapsed = (now - this.epochStart) / 1000;
-    const eta = (elapsed / this.step) * (this.options.stepsPerEpoch - this.step);
-    this.stream.write(
-      `\r${this.bar()} - ${formatSeconds(elapsed)} - ETA: ${formatSeconds(eta)}${formatLogs(logs)}\x1b[K`,
-    );
+    const eta =
+      this.total === null ? '' : ` - ETA: ${formatSeconds((elapsed / this.step) * (this.total - this.step))}`;
+    this.stream.write(`\r${this.bar()} - ${formatSeconds(elapsed)}${eta}${formatLogs(logs)}\x1b[K`);
   }
 
   override onEpochEnd(epoch: number, logs: Logs): void {
+    this.total ??= this.step;
     const elapsed = (Date.now() - this.epochStart) / 1000;
     const perStep = this.step > 0 ? `${Math.round((elapsed * 1000) / this.step)}ms/step` : '';
     if (this.live) {
@@ -64,7 +67,8 @@ export class ProgressLogger extends Callback {
   }
 
   private bar(): string {
-    const total = this.options.stepsPerEpoch;
+    const total = this.total;
+    if (total === null) return `${this.step}/Unknown`;
     const done = Math.min(BAR_WIDTH, Math.floor((this.step / total) * BAR_WIDTH));
     const head = done < BAR_WIDTH ? '>' : '';
     const fill = '='.repeat(done);

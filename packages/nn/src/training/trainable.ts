@@ -8,6 +8,7 @@ import type { History } from '../callbacks/history';
 import type { Logs } from '../callbacks/callback';
 import type { Optimizer } from '../optimizers/optimizer';
 import type { LayerWeight } from '../layers/layer';
+import type { StepWeights } from './sample-weights';
 
 /** x or y as fit/evaluate/predict take them: one tensor, one per input/output in order, or by name. */
 export type ModelData = Tensor | Tensor[] | Record<string, Tensor>;
@@ -36,13 +37,15 @@ export interface TrainableModel {
   resetMetricStates(): Set<string>;
   /** Throws, naming `where`, unless the model is compiled. */
   checkCompiled(where: string): void;
-  /** One optimisation step on one batch; returns its loss(es) and metrics. */
-  trainStep(x: Tensor[], y: Tensor[], where: string): Logs;
+  /** One optimisation step on one batch (its losses weighted by `weights`); returns its loss(es) and metrics. */
+  trainStep(x: Tensor[], y: Tensor[], where: string, weights?: StepWeights): Logs;
   /** Loss(es) and metrics of one batch in inference mode (no graph is recorded). */
-  testStep(x: Tensor[], y: Tensor[], where: string): Logs;
+  testStep(x: Tensor[], y: Tensor[], where: string, weights?: StepWeights): Logs;
   /** The outputs for one batch in inference mode. */
   predictStep(x: Tensor[], where: string): Tensor[];
   getWeights(): Tensor[];
+  /** Every weight once, under its unique path. */
+  namedWeights(): NamedWeight[];
   setWeights(values: readonly Tensor[]): void;
   save(target: string): Promise<void>;
 }

@@ -262,7 +262,7 @@ describe('fit: bad input gives errors naming the argument', () => {
     const labels = y.clone();
     labels.data[3] = 4;
     await expect(model.fit(x, labels, { batchSize: 200, shuffle: false, verbose: 0 })).rejects.toThrow(
-      'sparseCategoricalCrossentropy: label 4 at position 3 is not an integer class in [0, 4)',
+      'sparseCategoricalCrossentropy: label 4 of sample 3 is not an integer class in [0, 4)',
     );
   });
 
