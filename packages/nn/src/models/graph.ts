@@ -4,7 +4,8 @@
  * cycle, unique names), ordered so each node runs after the nodes it reads, and run on
  * real tensors.
  */
-import { Tensor } from '@zen/autograd-core';
+import { ShapeError, Tensor } from '@zen/autograd-core';
+import { type SymbolicShape, formatSymbolicShape } from '../shapes';
 import { type FusableActivation, getActivation } from '../activations';
 import type { CallOptions, Layer, LayerConfig, Logits } from '../layers/layer';
 import { describeValue } from '../describe';
@@ -142,11 +143,7 @@ export class Graph {
     where: string,
     fuse: readonly (FusableActivation | null)[] | null,
   ): (Tensor | Logits)[] {
-    if (xs.length !== this.inputs.length) {
-      throw new Error(
-        `${where}: expects ${this.inputs.length} input${this.inputs.length === 1 ? '' : 's'} (${this.inputNames.join(', ')}), got ${xs.length}`,
-      );
-    }
+    this.checkCount(xs.length, where);
     const values = new Map<number, Tensor>();
     this.inputs.forEach((t, i) => {
       const x = xs[i];
@@ -185,6 +182,30 @@ export class Graph {
       node.outputs.forEach((t, i) => values.set(t.id, outs[i]));
     }
     return this.outputs.map((t) => logits.get(t.id) ?? values.get(t.id)!);
+  }
+
+  private checkCount(count: number, where: string): void {
+    if (count !== this.inputs.length) {
+      throw new Error(
+        `${where}: expects ${this.inputs.length} input${this.inputs.length === 1 ? '' : 's'} (${this.inputNames.join(', ')}), got ${count}`,
+      );
+    }
+  }
+
+  /** Throws unless `shapes` (one per input, batch axis first) fit the inputs' shapes; null axes fit any length. */
+  checkInputShapes(shapes: readonly SymbolicShape[], where: string): void {
+    this.checkCount(shapes.length, where);
+    shapes.forEach((shape, i) => {
+      const want = this.inputs[i].shape;
+      const fits =
+        shape.length === want.length &&
+        want.every((d, k) => d === null || shape[k] === null || d === shape[k]);
+      if (!fits) {
+        throw new ShapeError(
+          `${where}: input '${this.inputNames[i]}' expects shape ${formatSymbolicShape(want)}, got ${formatSymbolicShape(shape)}`,
+        );
+      }
+    });
   }
 
   /** The index of `node` among its layer's nodes in this graph (input layers: 0). */

@@ -21,7 +21,7 @@ import {
 } from '../layers/layer';
 import { type Optimizer } from '../optimizers/optimizer';
 import { type OptimizerSpec, getOptimizer } from '../optimizers/registry';
-import { type ShapeOrShapes } from '../shapes';
+import { type ShapeOrShapes, isShapeList } from '../shapes';
 import type { History } from '../callbacks/history';
 import type { Logs } from '../callbacks/callback';
 import {
@@ -172,6 +172,7 @@ export class Model extends Layer implements TrainableModel, SavableModel {
 
   override computeOutputShape(inputShape: ShapeOrShapes): ShapeOrShapes {
     if (!this.graph) return super.computeOutputShape(inputShape);
+    this.graph.checkInputShapes(isShapeList(inputShape) ? inputShape : [inputShape], this.label);
     const shapes = this.graph.outputs.map((t) => [...t.shape]);
     return shapes.length === 1 ? shapes[0] : shapes;
   }
