@@ -299,6 +299,11 @@ const CONVERTERS: Record<string, Converter> = {
     return ['LeakyReLU', { alpha }];
   },
   Softmax: (o) => ['Softmax', { axis: singleAxis(o, 'axis') }],
+  // Zen-TS's elu activation has α = 1, the ELU layer's default.
+  ELU: (o) => {
+    o.requireDefault('alpha', 1);
+    return ['Activation', { activation: 'elu' }];
+  },
   GaussianNoise: (o) => {
     o.ignore('seed');
     return ['GaussianNoise', { stddev: o.get('stddev') }];

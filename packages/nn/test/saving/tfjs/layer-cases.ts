@@ -261,6 +261,11 @@ export const LAYER_CASES: LayerCase[] = [
     input: normal([3, 4]),
   },
   {
+    name: 'ELU layer (alpha 1, loaded as an elu Activation)',
+    build: () => sequential([tf.layers.dense({ units: 4, inputShape: [3] }), tf.layers.elu()]),
+    input: normal([3, 3]),
+  },
+  {
     name: 'TimeDistributed (Dense) and Bidirectional (LSTM, concat)',
     build: () =>
       sequential([
