@@ -2,43 +2,14 @@
  * GELU in single precision, four lanes at a time: gelu(x) = x·Φ(x) and the backward
  * product g·gelu′(x) = g·(Φ(x) + x·φ(x)). Φ comes from the same Chebyshev fit of erfc as
  * the TypeScript float32 kernel (src/kernels/erf.ts, the reference): for z = |x|/√2,
- * erfc(z) = t·e^(−z² + p(t)) with t = 1/(1 + z/2). e^(−z²) is taken as
- * e^(−h²)·e^(−(z−h)(z+h)) with h = z cut to 12 significant bits (h² is exact), so the
- * rounding of z² does not grow with z.
+ * erfc(z) = t·e^(−z² + p(t)) with t = 1/(1 + z/2). e^(−z²) = e^(−x²/2) is taken as
+ * e^(−h²/2)·e^(−(|x|−h)(|x|+h)/2) with h = |x| cut to 12 significant bits (h² is exact),
+ * so the rounding of x² does not grow with x.
  */
+import { exp4 } from './exp';
 
-const LOG2E: f32 = 1.44269504;
-const LN2_HI: f32 = 0.693359375;
-const LN2_LO: f32 = -2.1219444e-4;
-/** Below this e^x is under float32's smallest normal number: the result is 0. */
-const EXP_MIN: f32 = -87.33654;
-const EXP_MAX: f32 = 88.37626;
 const INV_SQRT_2PI: f32 = 0.3989422804;
 const SQRT1_2: f32 = 0.70710678;
-
-/** 1.5·2²³: adding it rounds a float32 of magnitude below 2²² to an integer, held in the low mantissa bits. */
-const ROUNDER: f32 = 12582912;
-
-/** e^x per lane (Cephes expf: 2ⁿ·e^r with |r| ≤ ln2/2, relative error about 1e-7); 0 below EXP_MIN. */
-function exp4(x: v128): v128 {
-  const under = f32x4.lt(x, f32x4.splat(EXP_MIN));
-  // pmin/pmax are single instructions (the clamp needs no NaN handling: NaN lanes stay NaN below).
-  const c = f32x4.pmax(f32x4.pmin(x, f32x4.splat(EXP_MAX)), f32x4.splat(EXP_MIN));
-  const shifted = f32x4.add(f32x4.mul(c, f32x4.splat(LOG2E)), f32x4.splat(ROUNDER));
-  const n = f32x4.sub(shifted, f32x4.splat(ROUNDER));
-  let r = f32x4.sub(c, f32x4.mul(n, f32x4.splat(LN2_HI)));
-  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(LN2_LO)));
-  let p = f32x4.splat(1.98756915e-4);
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
-  p = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), f32x4.splat(1));
-  // 2ⁿ: n sits in the low bits of `shifted`; move n + 127 into the exponent field.
-  const scale = i32x4.shl(i32x4.sub(shifted, i32x4.splat(0x4b400000 - 127)), 23);
-  return v128.andnot(f32x4.mul(p, scale), under);
-}
 
 /** The erfc fit's exponent correction p(t) (Numerical Recipes' erfcc coefficients). */
 function fitPolynomial(t: v128): v128 {

@@ -17,3 +17,4 @@ export function heapBase(): usize {
 }
 export { maxPool } from './pool';
 export { geluForward, geluBackward } from './gelu';
+export { attentionForward, attentionBackward } from './attention';

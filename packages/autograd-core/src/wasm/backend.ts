@@ -18,6 +18,7 @@ import {
 import type { GemmKernel } from '../kernels/matmul';
 import { WasmHeap } from './heap';
 import { type WasmElementwiseKernels, createWasmElementwise } from './elementwise';
+import { type WasmAttentionKernels, createWasmAttention } from './attention';
 import { type LoadedKernels, loadKernels } from './runtime';
 import { type Block, GemmThreads, MAX_BLOCKS, defaultHelperCount } from './threads';
 
@@ -112,7 +113,8 @@ export type WasmBackend = Pick<
   Kernels,
   'gemm' | 'conv2d' | 'conv2dBackpropInput' | 'conv2dBackpropFilter' | 'maxPool2d'
 > &
-  WasmElementwiseKernels & {
+  WasmElementwiseKernels &
+  WasmAttentionKernels & {
     readonly threads: GemmThreads;
   };
 
@@ -254,6 +256,7 @@ export function createWasmBackend(
 
   return {
     ...createWasmElementwise(kernels, heap),
+    ...createWasmAttention(kernels, heap, heap.workspaces[0]),
     gemm,
     maxPool2d,
     conv2d: (x, filters, g, outChannels, out) => {

@@ -84,6 +84,21 @@ export interface KernelExports {
   /** out = gelu(x), and out = g ⊙ gelu′(x), over n floats (assembly/gelu.ts). */
   geluForward(x: number, out: number, n: number): void;
   geluBackward(x: number, g: number, out: number, n: number): void;
+  /**
+   * Fused attention over [batch, T, heads, width] operands (assembly/attention.ts); `shape`
+   * points at an AttentionShape block. Backward: (q, k, v, dout, probs, scratch, dq, dk, dv,
+   * shape, work), a gradient pointer of 0 is not computed.
+   */
+  attentionForward(
+    q: number,
+    k: number,
+    v: number,
+    out: number,
+    probs: number,
+    shape: number,
+    work: number,
+  ): void;
+  attentionBackward(...args: number[]): void;
 }
 
 /** 64 KiB, the unit WebAssembly memory grows by. */
