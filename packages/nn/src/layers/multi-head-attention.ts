@@ -8,6 +8,7 @@
 import {
   type DType,
   Tensor,
+  biasActivation,
   concat,
   dropout,
   ones,
@@ -185,7 +186,7 @@ export class MultiHeadAttention extends Layer {
       );
     }
     let y = x.reshape([b * t, dim]).matmul(kernel.value.reshape([dim, h * w]));
-    if (bias) y = y.add(bias.value.reshape([h * w]));
+    if (bias) y = biasActivation(y, bias.value.reshape([h * w]), 'linear'); // one pass, no broadcast copy
     return y.reshape([b, t, h, w]).permute([0, 2, 1, 3]);
   }
 
@@ -198,7 +199,7 @@ export class MultiHeadAttention extends Layer {
       .permute([0, 2, 1, 3])
       .reshape([b * t, h * w])
       .matmul(kernel.value.reshape([h * w, out]));
-    if (bias) y = y.add(bias.value);
+    if (bias) y = biasActivation(y, bias.value, 'linear');
     return y.reshape([b, t, out]);
   }
 
