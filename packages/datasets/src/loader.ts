@@ -1,5 +1,5 @@
 /** Mini-batches of (x, y) rows for training loops. */
-import { Tensor, makeGenerator, random, shuffleInPlace } from '@zen/autograd-core';
+import { Tensor, checkOptions, makeGenerator, random, shuffleInPlace } from '@zen/autograd-core';
 import { checkSameRows, identityOrder, takeRows } from './rows';
 
 export interface DataLoaderOptions {
@@ -14,11 +14,15 @@ export interface DataLoaderOptions {
   seed?: number | string;
   /** Leave out the last batch when it would be smaller than `batchSize`; false by default. */
   dropLast?: boolean;
+  /** One weight per row; batches then carry the rows' weights as `sampleWeight` (for fit). */
+  sampleWeight?: Tensor;
 }
 
-/** One batch: rows of x, and the matching rows of y when the loader has labels. */
+const OPTIONS = ['batchSize', 'shuffle', 'seed', 'dropLast', 'sampleWeight'];
+
+/** One batch: rows of x, and the matching rows of y (and sample weights) when the loader has them. */
 export type Batch<Y extends Tensor | undefined = Tensor> = Y extends Tensor
-  ? { x: Tensor; y: Tensor }
+  ? { x: Tensor; y: Tensor; sampleWeight?: Tensor }
   : { x: Tensor };
 
 /**
@@ -34,16 +38,23 @@ export class DataLoader<Y extends Tensor | undefined = Tensor> implements Iterab
   readonly batchSize: number;
   readonly shuffle: boolean;
   readonly dropLast: boolean;
+  readonly sampleWeight: Tensor | undefined;
   private readonly next: () => number;
 
   constructor(x: Tensor, y: Y, options: DataLoaderOptions = {}) {
-    const { batchSize = 32, shuffle = false, dropLast = false } = options;
+    checkOptions({ call: 'new DataLoader', positional: 'batchSize', before: 'x, y, ' }, options, OPTIONS);
+    const { batchSize = 32, shuffle = false, dropLast = false, sampleWeight } = options;
     if (!(x instanceof Tensor) || x.ndim === 0) {
       throw new Error('DataLoader: x must be a Tensor with at least one axis (rows along axis 0)');
     }
     if (y !== undefined) {
       if (!(y instanceof Tensor)) throw new Error('DataLoader: y must be a Tensor or undefined');
       checkSameRows('DataLoader', x, y);
+    }
+    if (sampleWeight !== undefined) {
+      if (!(sampleWeight instanceof Tensor)) throw new Error('DataLoader: sampleWeight must be a Tensor');
+      if (y === undefined) throw new Error('DataLoader: sampleWeight weighs the targets; give y too');
+      checkSameRows('DataLoader (sampleWeight)', x, sampleWeight);
     }
     if (!Number.isInteger(batchSize) || batchSize < 1) {
       throw new Error(`DataLoader: batchSize must be a positive integer, got ${batchSize}`);
@@ -53,6 +64,7 @@ export class DataLoader<Y extends Tensor | undefined = Tensor> implements Iterab
     this.batchSize = batchSize;
     this.shuffle = shuffle;
     this.dropLast = dropLast;
+    this.sampleWeight = sampleWeight;
     this.next = makeGenerator(options.seed ?? Math.floor(random() * 2 ** 32));
   }
 
@@ -74,7 +86,10 @@ export class DataLoader<Y extends Tensor | undefined = Tensor> implements Iterab
     for (let b = 0; b < this.length; b++) {
       const rows = order.subarray(b * this.batchSize, Math.min((b + 1) * this.batchSize, order.length));
       const x = takeRows(this.x, rows);
-      yield (this.y === undefined ? { x } : { x, y: takeRows(this.y, rows) }) as Batch<Y>;
+      if (this.y === undefined) yield { x } as Batch<Y>;
+      else if (this.sampleWeight === undefined) yield { x, y: takeRows(this.y, rows) } as Batch<Y>;
+      else
+        yield { x, y: takeRows(this.y, rows), sampleWeight: takeRows(this.sampleWeight, rows) } as Batch<Y>;
     }
   }
 }

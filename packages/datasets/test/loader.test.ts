@@ -103,5 +103,23 @@ describe('DataLoader', () => {
     expect(() => new DataLoader(tensor(3), undefined)).toThrow(
       'DataLoader: x must be a Tensor with at least one axis',
     );
+    expect(() => new DataLoader(x, undefined, { batch_size: 2 } as never)).toThrow(
+      "new DataLoader: unknown option 'batch_size'; did you mean 'batchSize'?",
+    );
+    expect(() => new DataLoader(x, undefined, 16 as never)).toThrow(
+      'new DataLoader: expected an options object, got a number 16; write new DataLoader(x, y, { batchSize: 16 })',
+    );
+    expect(() => new DataLoader(x, tensor([0, 1, 2, 3, 4]), { sampleWeight: tensor([1, 2]) })).toThrow(
+      'DataLoader (sampleWeight): x and y must have the same number of rows',
+    );
+  });
+
+  it('sampleWeight: batches carry the weights of their rows, shuffled with them', () => {
+    const { x, y } = rows(10);
+    const weights = tensor(Array.from({ length: 10 }, (_, i) => i * 10));
+    const loader = new DataLoader(x, y, { batchSize: 4, shuffle: true, seed: 3, sampleWeight: weights });
+    for (const batch of loader) {
+      expect(Array.from(batch.sampleWeight!.data)).toEqual(Array.from(batch.y.data, (v) => v * 10));
+    }
   });
 });

@@ -11,6 +11,7 @@ import {
   resetNameCounters,
 } from '@zen/nn';
 import { testValues } from '../helpers';
+import { ProgressLogger } from '../../src/training/progress';
 
 const N = 48;
 const x = tensor(testValues(N * 4, 1), { shape: [N, 4] });
@@ -240,6 +241,28 @@ describe('fit on datasets', () => {
     expect(logs.loss).toBeCloseTo(model.evaluate({ a, b }, { reg, cls: y }, { batchSize: 16 }).loss, 6);
   });
 
+  test('sample weights in the batches (a DataLoader with sampleWeight) train as fit with sampleWeight', async () => {
+    const w = tensor(testValues(N, 8).map((v) => Math.abs(v) * 2));
+    const ref = classifier();
+    const refHistory = await ref.fit(x, y, {
+      sampleWeight: w,
+      batchSize: 16,
+      shuffle: false,
+      epochs: 2,
+      verbose: 0,
+    });
+    const model = classifier();
+    const history = await model.fit(new DataLoader(x, y, { batchSize: 16, sampleWeight: w }), {
+      epochs: 2,
+      verbose: 0,
+    });
+    expect(weightsOf(model)).toEqual(weightsOf(ref));
+    expect(history.history).toEqual(refHistory.history);
+    expect(await model.evaluate(new DataLoader(x, y, { batchSize: 16, sampleWeight: w }))).toEqual(
+      model.evaluate(x, y, { batchSize: 16, sampleWeight: w }),
+    );
+  });
+
   test('evaluate and evaluateDataset on datasets', async () => {
     const model = classifier();
     const loader = new DataLoader(x, y, { batchSize: 16 });
@@ -265,6 +288,21 @@ describe('fit on datasets', () => {
       write.mockRestore();
     }
     expect(lines.join('')).toMatch(/Epoch 1\/1 - 3 steps/);
+    // On a terminal the bar counts n/Unknown during the first epoch, then knows the total.
+    const drawn: string[] = [];
+    const bar = new ProgressLogger({
+      verbose: 1,
+      epochs: 2,
+      stepsPerEpoch: null,
+      stream: { write: (s: string) => drawn.push(s), isTTY: true },
+    });
+    for (const epoch of [0, 1]) {
+      bar.onEpochBegin(epoch);
+      for (let b = 0; b < 3; b++) bar.onBatchEnd(b, { loss: 1 });
+      bar.onEpochEnd(epoch, { loss: 1 });
+    }
+    expect(drawn.join('')).toContain('1/Unknown');
+    expect(drawn.join('')).toContain('3/3 [====');
   });
 });
 

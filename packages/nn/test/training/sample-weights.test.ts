@@ -142,6 +142,29 @@ describe('sampleWeight and classWeight (Keras semantics)', () => {
   });
 });
 
+describe('sampleWeight per output', () => {
+  test('by output name: each output loss is weighted by its own weights', () => {
+    resetNameCounters();
+    setSeed(12);
+    const a = input({ shape: [4], name: 'a' });
+    const model = new Model({
+      inputs: a,
+      outputs: [
+        new Dense({ units: 3, activation: 'softmax', name: 'p' }).apply(a),
+        new Dense({ units: 3, activation: 'softmax', name: 'q' }).apply(a),
+      ],
+    });
+    model.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy', lossWeights: [1, 0.5] });
+    const [pp, pq] = model.predict<Tensor[]>(x).map((t) => t.toArray() as number[][]);
+    const lp = labels.map((c, i) => -Math.log(pp[i][c]));
+    const lq = labels.map((c, i) => -Math.log(pq[i][c]));
+    const logs = model.evaluate(x, [y, y], { sampleWeight: { p: tensor(w) }, batchSize: 4 });
+    expect(logs.p_loss).toBeCloseTo(weightedMean(lp, w), 5);
+    expect(logs.q_loss).toBeCloseTo(lq.reduce((s, v) => s + v) / N, 5);
+    expect(logs.loss).toBeCloseTo(weightedMean(lp, w) + 0.5 * (lq.reduce((s, v) => s + v) / N), 5);
+  });
+});
+
 describe('sampleWeight and classWeight: bad values', () => {
   test('wrong length, negative and non-finite weights name the sample', async () => {
     const model = classifier();
