@@ -116,4 +116,18 @@ export const FUNCTIONAL_CASES: LayerCase[] = [
     },
     input: () => [normal([2, 3, 4], 8)(), normal([2, 5, 4], 9)()],
   },
+  {
+    name: 'Sequential holding a nested Sequential and a nested functional model',
+    build: () => {
+      const inner = tf.sequential({
+        layers: [tf.layers.dense({ units: 4, activation: 'tanh', inputShape: [3] })],
+      });
+      const ix = tf.input({ shape: [4] });
+      const head = tf.model({ inputs: ix, outputs: apply(tf.layers.dense({ units: 2 }), ix) });
+      const outer = tf.sequential({ layers: [inner, head] });
+      randomizeWeights(outer);
+      return outer;
+    },
+    input: normal([3, 3]),
+  },
 ];
