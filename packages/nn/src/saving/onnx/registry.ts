@@ -38,6 +38,11 @@ export function registerOnnxConverter<L extends Layer>(className: string, conver
   CONVERTERS.set(className, converter as unknown as OnnxConverter);
 }
 
+/** The layer class names that have a converter. */
+export function onnxConverterClassNames(): string[] {
+  return [...CONVERTERS.keys()];
+}
+
 /** The converter for `layer`, or an error naming the layer and saying why it cannot be exported. */
 export function getOnnxConverter(layer: Layer): OnnxConverter {
   const converter = CONVERTERS.get(layer.className);
