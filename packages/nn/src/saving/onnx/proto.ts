@@ -13,6 +13,7 @@ export const ElemType = {
   float32: onnx.TensorProto.DataType.FLOAT,
   int32: onnx.TensorProto.DataType.INT32,
   int64: onnx.TensorProto.DataType.INT64,
+  bool: onnx.TensorProto.DataType.BOOL,
 } as const;
 export type ElemTypeName = keyof typeof ElemType;
 

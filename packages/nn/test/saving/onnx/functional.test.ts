@@ -23,7 +23,6 @@ import {
   Layer,
   MaxPooling2D,
   Model,
-  MultiHeadAttention,
   OnnxExportError,
   Sequential,
   type CallOptions,
@@ -226,15 +225,11 @@ describe('functional refusals', () => {
     const x = input({ shape: [3] });
     const model = new Model({ inputs: x, outputs: new Scale({ name: 'triple' }).apply(x) });
     expect(() => toOnnx(model)).toThrow(/layer 'triple' \(Scale\) has no ONNX converter/);
-    const seq = input({ shape: [4, 6] });
-    const mask = input({ shape: [4, 4] });
-    const attention = new MultiHeadAttention({ numHeads: 2, keyDim: 3, name: 'mha' });
-    const masked = new Model({
-      inputs: [seq, mask],
-      outputs: attention.apply(seq, { attentionMask: mask as unknown as Tensor }),
-    });
-    expect(() => toOnnx(masked)).toThrow(
-      /layer 'mha' \(MultiHeadAttention\) was called with 'attentionMask', which its ONNX export does not handle/,
+    // A keyword argument the layer's converter does not know would be silently dropped: refused.
+    const dense = new Dense({ units: 2, name: 'dense_scaled' });
+    const odd = new Model({ inputs: x, outputs: dense.apply(x, { scale: 2 }) });
+    expect(() => toOnnx(odd)).toThrow(
+      /layer 'dense_scaled' \(Dense\) was called with 'scale', which its ONNX export does not handle/,
     );
   });
 });

@@ -4,10 +4,12 @@
  * softmax(q·kᵀ/√keyDim + mask)·v, and the output projection. A causal mask is baked in
  * as a constant, so the sequence axis must be fixed.
  */
+import { Tensor } from '@zen/autograd-core';
 import type { Layer, LayerWeight } from '../../../layers/layer';
 import type { MultiHeadAttention } from '../../../layers/multi-head-attention';
 import type { OnnxGraph, OnnxValue } from '../graph';
 import { channelsLast } from '../layout';
+import { ElemType } from '../proto';
 import { registerOnnxConverter, refuse } from '../registry';
 
 /** Added to the scores of keys a query may not attend (as Zen-TS's attention does). */
@@ -44,29 +46,66 @@ function fixedSteps(layer: Layer, v: OnnxValue): number {
   return steps;
 }
 
+/** What shapes an attention call beyond its inputs. */
+export interface AttentionOptions {
+  /** Bake in the mask letting query i attend keys ≤ i + (Tk − Tq). */
+  causal: boolean;
+  /** [N, Tq, Tk] or [Tq, Tk]: nonzero where a query may attend a key. */
+  mask?: OnnxValue | null;
+}
+
+/** The mask as float 1/0 "keep" values broadcastable to [N, heads, Tq, Tk]. */
+function keepMask(g: OnnxGraph, layer: Layer, mask: OnnxValue): string {
+  const rank = mask.shape.length;
+  if (rank !== 2 && rank !== 3) refuse(layer, `takes an attention mask of rank 2 or 3, got rank ${rank}`);
+  const bool = g.op('Cast', [channelsLast(g, mask).name], { to: ElemType.bool });
+  const keep = g.op('Cast', [bool], { to: ElemType.float32 });
+  return rank === 3 ? g.op('Unsqueeze', [keep, g.int64s('heads_axis', [1])]) : keep;
+}
+
 /**
- * Attention of `query` over `context` (keys and values) with `layer`'s weights; `causal`
- * bakes in the mask letting step i attend steps ≤ i. Returns [N, Tq, outDim].
+ * Attention of `query` over `key` and `value` with `layer`'s weights. Returns the output
+ * [N, Tq, outDim] and the probabilities [N, heads, Tq, Tk]. A masked key gets probability
+ * 0 (its score is pushed down by 1e30 and the result multiplied by the mask, so a query
+ * with nothing to attend gets zeros, as Zen-TS's attention).
  */
-export function attentionGraph(
+export function attention(
   g: OnnxGraph,
   layer: MultiHeadAttention,
   query: OnnxValue,
-  context: OnnxValue,
-  causal: boolean,
-): string {
+  value: OnnxValue,
+  key: OnnxValue,
+  options: AttentionOptions,
+): { output: string; probabilities: string } {
   const q = project(g, layer, channelsLast(g, query).name, 'query', false);
-  const kT = project(g, layer, channelsLast(g, context).name, 'key', true);
-  const v = project(g, layer, channelsLast(g, context).name, 'value', false);
+  const kT = project(g, layer, channelsLast(g, key).name, 'key', true);
+  const v = project(g, layer, channelsLast(g, value).name, 'value', false);
   let scores = g.op('Mul', [g.op('MatMul', [q, kT]), g.scalar('scale', 1 / Math.sqrt(layer.keyDim))]);
-  if (causal) {
+  let keep: string | null = options.mask ? keepMask(g, layer, options.mask) : null;
+  if (options.causal) {
     const tq = fixedSteps(layer, query);
-    const tk = fixedSteps(layer, context);
-    const mask = new Float32Array(tq * tk);
-    for (let i = 0; i < tq; i++) for (let j = i + (tk - tq) + 1; j < tk; j++) mask[i * tk + j] = MASKED;
-    scores = g.op('Add', [scores, g.weight('causal_mask', mask, [tq, tk])]);
+    const tk = fixedSteps(layer, key);
+    const band = new Float32Array(tq * tk);
+    for (let i = 0; i < tq; i++) for (let j = 0; j < tk; j++) band[i * tk + j] = j <= i + (tk - tq) ? 1 : 0;
+    if (keep) keep = g.op('Mul', [keep, g.weight('causal_band', band, [tq, tk])]);
+    else
+      scores = g.op('Add', [
+        scores,
+        g.weight(
+          'causal_mask',
+          band.map((b) => (b ? 0 : MASKED)),
+          [tq, tk],
+        ),
+      ]);
   }
-  const attended = g.op('MatMul', [g.op('Softmax', [scores], { axis: -1 }), v]); // [N, heads, Tq, valueDim]
+  let probabilities: string;
+  if (keep) {
+    const penalty = g.op('Mul', [g.op('Sub', [keep, g.scalar('one', 1)]), g.scalar('big', -MASKED)]);
+    probabilities = g.op('Mul', [g.op('Softmax', [g.op('Add', [scores, penalty])], { axis: -1 }), keep]);
+  } else {
+    probabilities = g.op('Softmax', [scores], { axis: -1 });
+  }
+  const attended = g.op('MatMul', [probabilities, v]); // [N, heads, Tq, valueDim]
   const kernel = weight(layer, 'attention_output/kernel')!.value;
   const [heads, width, out] = kernel.shape;
   const merged = g.op('Reshape', [
@@ -76,10 +115,36 @@ export function attentionGraph(
   let y = g.op('MatMul', [merged, g.weight('attention_output/kernel', kernel.data, [heads * width, out])]);
   const bias = weight(layer, 'attention_output/bias');
   if (bias) y = g.op('Add', [y, g.tensor('attention_output/bias', bias.value)]);
-  return y;
+  return { output: y, probabilities };
 }
 
-// As a layer of its own, MultiHeadAttention is self-attention without a mask (its `call`).
+/** Attention of `query` over `context` (keys and values); returns [N, Tq, outDim]. */
+export function attentionGraph(
+  g: OnnxGraph,
+  layer: MultiHeadAttention,
+  query: OnnxValue,
+  context: OnnxValue,
+  causal: boolean,
+  mask: OnnxValue | null = null,
+): string {
+  return attention(g, layer, query, context, context, { causal, mask }).output;
+}
+
+/** A tensor given at call time (a mask, an encoder sequence): a graph value, or a constant. */
+export function callTensor(g: OnnxGraph, mask: unknown, base = 'attention_mask'): OnnxValue | null {
+  if (mask === undefined || mask === null) return null;
+  if (mask instanceof Tensor) return { name: g.tensor(base, mask), shape: mask.shape, channelsFirst: false };
+  return mask as OnnxValue;
+}
+
+// `mha.apply(x)` is self-attention; `mha.apply([query, value, key?], { attentionMask,
+// useCausalMask, returnAttentionScores })` as the layer's own apply.
 registerOnnxConverter<MultiHeadAttention>('MultiHeadAttention', {
-  convert: (g, layer, [input]) => attentionGraph(g, layer, input, input, false),
+  kwargs: ['attentionMask', 'useCausalMask', 'returnAttentionScores'],
+  convert: (g, layer, inputs, kwargs) => {
+    const [query, value = query, key = value] = inputs;
+    const mask = callTensor(g, kwargs.attentionMask);
+    const result = attention(g, layer, query, value, key, { causal: kwargs.useCausalMask === true, mask });
+    return kwargs.returnAttentionScores === true ? [result.output, result.probabilities] : result.output;
+  },
 });

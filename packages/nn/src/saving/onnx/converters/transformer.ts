@@ -14,7 +14,7 @@ import type { OnnxGraph, OnnxValue } from '../graph';
 import { channelsLast } from '../layout';
 import { ElemType } from '../proto';
 import { registerOnnxConverter, refuse } from '../registry';
-import { attentionGraph } from './attention';
+import { attentionGraph, callTensor } from './attention';
 
 /** The blocks a transformer layer is made of (built by `build`). */
 interface TransformerParts {
@@ -23,16 +23,25 @@ interface TransformerParts {
   feedForward: FeedForwardBlock;
 }
 
+/** How one attention block attends: over itself or an encoder sequence, causal or not, masked or not. */
+interface Attending {
+  causal: boolean;
+  context?: OnnxValue | null;
+  mask?: OnnxValue | null;
+}
+
 /** (norm) → attention → + residual → (norm); dropout is the identity at inference. */
 function attentionBlock(
   g: OnnxGraph,
   block: AttentionBlock,
   x: OnnxValue,
   o: TransformerOptions,
-  causal: boolean,
+  how: Attending,
 ) {
   const h = o.normalizeFirst ? convertLayer(g, block.norm, [x], x.shape) : x;
-  const a = g.within(block.attention.name, () => attentionGraph(g, block.attention, h, h, causal));
+  const a = g.within(block.attention.name, () =>
+    attentionGraph(g, block.attention, h, how.context ?? h, how.causal, how.mask ?? null),
+  );
   const y: OnnxValue = { ...x, name: g.op('Add', [a, x.name]) };
   return o.normalizeFirst ? y : convertLayer(g, block.norm, [y], y.shape);
 }
@@ -46,23 +55,48 @@ function feedForwardBlock(g: OnnxGraph, block: FeedForwardBlock, x: OnnxValue, o
   return o.normalizeFirst ? y : convertLayer(g, block.norm, [y], y.shape);
 }
 
-function convertTransformer(g: OnnxGraph, layer: Layer, input: OnnxValue, causal: boolean): string {
-  const parts = layer as unknown as TransformerParts;
+/** Self-attention, then (a decoder given an encoder sequence) cross-attention, then feed-forward. */
+function convertTransformer(
+  g: OnnxGraph,
+  layer: Layer,
+  input: OnnxValue,
+  self: Attending,
+  cross: Attending | null,
+): string {
+  const parts = layer as unknown as TransformerParts & { crossAttention?: AttentionBlock | null };
   const x = channelsLast(g, input);
-  if (causal && x.shape[1] === null) {
+  if (self.causal && x.shape[1] === null) {
     refuse(layer, 'needs a fixed sequence length for its causal mask (give the model an inputShape)');
   }
-  const attended = attentionBlock(g, parts.selfAttention, x, parts.options, causal);
-  return feedForwardBlock(g, parts.feedForward, attended, parts.options).name;
+  let h = attentionBlock(g, parts.selfAttention, x, parts.options, self);
+  if (cross) {
+    if (!parts.crossAttention)
+      refuse(
+        layer,
+        'has no cross-attention weights yet (they are made on its first call on data with an encoderSequence; run the model once)',
+      );
+    h = attentionBlock(g, parts.crossAttention, h, parts.options, cross);
+  }
+  return feedForwardBlock(g, parts.feedForward, h, parts.options).name;
 }
 
 registerOnnxConverter<TransformerEncoder>('TransformerEncoder', {
-  convert: (g, layer, [input]) => convertTransformer(g, layer, input, false),
+  kwargs: ['attentionMask'],
+  convert: (g, layer, [input], kwargs) =>
+    convertTransformer(g, layer, input, { causal: false, mask: callTensor(g, kwargs.attentionMask) }, null),
 });
 
 // In a stack the decoder has no encoder sequence: causal self-attention and feed-forward.
 registerOnnxConverter<TransformerDecoder>('TransformerDecoder', {
-  convert: (g, layer, [input]) => convertTransformer(g, layer, input, true),
+  kwargs: ['encoderSequence', 'useCausalMask', 'decoderAttentionMask', 'encoderAttentionMask'],
+  convert: (g, layer, [input], kwargs) => {
+    const encoder = callTensor(g, kwargs.encoderSequence, 'encoder_sequence');
+    const self = { causal: kwargs.useCausalMask !== false, mask: callTensor(g, kwargs.decoderAttentionMask) };
+    const cross = encoder
+      ? { causal: false, context: channelsLast(g, encoder), mask: callTensor(g, kwargs.encoderAttentionMask) }
+      : null;
+    return convertTransformer(g, layer, input, self, cross);
+  },
 });
 
 /** The first `steps` rows of a [sequenceLength, width] position table. */
