@@ -100,7 +100,7 @@ describe('transformer layers in ONNX Runtime', () => {
     const key = input({ shape: [5, 2], name: 'key' });
     const mask = input({ shape: [3, 5], name: 'mask' });
     const mha = new MultiHeadAttention({ numHeads: 2, keyDim: 3 });
-    const crossed = mha.apply([query, value, key], { attentionMask: mask });
+    const crossed = mha.apply([query, value, key], { attentionMask: mask as unknown as Tensor });
     const causal = new MultiHeadAttention({ numHeads: 1, keyDim: 2 }).apply([query, value], {
       useCausalMask: true,
     });
