@@ -12,6 +12,7 @@ export type { YieldEvery } from './training/event-loop';
 export type { EvaluateArgs, PredictArgs } from './training/evaluate';
 export type { EvaluateDatasetArgs } from './training/evaluate';
 export type { FitDatasetArgs } from './training/fit-dataset';
+export type { TrainOnBatchArgs } from './training/train-on-batch';
 export type { ValidationData } from './training/fit-data';
 export type { Dataset, DatasetBatch, DatasetElement, TfjsDatasetBatch } from './training/dataset';
 export type { ClassWeight, SampleWeight } from './training/sample-weights';

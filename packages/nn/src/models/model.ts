@@ -42,7 +42,7 @@ import {
   predictModel,
 } from '../training/evaluate';
 import type { Dataset } from '../training/dataset';
-import { readData } from '../training/data';
+import { type TrainOnBatchArgs, trainOnBatchModel } from '../training/train-on-batch';
 import { type StepWeights, outputWeights } from '../training/sample-weights';
 import type { ModelData, NamedWeight, TrainableModel } from '../training/trainable';
 import type { SavableModel } from '../saving/model-state';
@@ -444,11 +444,9 @@ export class Model extends Layer implements TrainableModel, SavableModel {
     return fitDatasetModel(this, dataset, args);
   }
 
-  /** One update on one batch; returns the batch's loss(es) and metrics. */
-  trainOnBatch(x: ModelData, y: ModelData): Logs {
-    this.checkCompiled('trainOnBatch');
-    const data = readData(this, 'trainOnBatch', x, y);
-    return this.randomStream.run(() => this.trainStep(data.x, data.y, 'trainOnBatch'));
+  /** One update on one batch (its losses weighted by `{ sampleWeight, classWeight }`); returns the batch's loss(es) and metrics. */
+  trainOnBatch(x: ModelData, y: ModelData, args?: TrainOnBatchArgs): Logs {
+    return trainOnBatchModel(this, x, y, args);
   }
 
   /** Loss(es) and metrics over (x, y) in inference mode: `{ loss, accuracy, … }`; over a dataset, a promise of them. */

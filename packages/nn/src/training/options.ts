@@ -5,6 +5,7 @@ import type { CompileArgs } from '../models/model';
 import type { FitArgs } from './fit';
 import type { EvaluateArgs, EvaluateDatasetArgs, PredictArgs } from './evaluate';
 import type { FitDatasetArgs } from './fit-dataset';
+import type { TrainOnBatchArgs } from './train-on-batch';
 import type { LossConfig } from './loss-spec';
 
 const COMPILE = optionNames<CompileArgs>()(['optimizer', 'loss', 'lossWeights', 'metrics']);
@@ -35,6 +36,7 @@ const FIT_DATASET = optionNames<FitDatasetArgs>()([
   'classWeight',
 ]);
 const EVALUATE = optionNames<EvaluateArgs>()(['batchSize', 'sampleWeight', 'steps']);
+const TRAIN_ON_BATCH = optionNames<TrainOnBatchArgs>()(['sampleWeight', 'classWeight']);
 const EVALUATE_DATASET = optionNames<EvaluateDatasetArgs>()(['batches']);
 const PREDICT = optionNames<PredictArgs>()(['batchSize']);
 const LOSS_CONFIG = optionNames<LossConfig>()(['name', 'fromLogits', 'labelSmoothing', 'delta']);
@@ -49,6 +51,14 @@ export function checkFitArgs(args: unknown, call = 'model.fit'): void {
 
 export function checkFitDatasetArgs(args: unknown): void {
   checkOptions({ call: 'model.fitDataset', positional: 'epochs', before: 'dataset, ' }, args, FIT_DATASET);
+}
+
+export function checkTrainOnBatchArgs(args: unknown): void {
+  checkOptions(
+    { call: 'model.trainOnBatch', positional: 'sampleWeight', before: 'x, y, ' },
+    args,
+    TRAIN_ON_BATCH,
+  );
 }
 
 export function checkEvaluateArgs(args: unknown): void {

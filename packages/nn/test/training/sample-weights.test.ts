@@ -92,6 +92,18 @@ describe('sampleWeight and classWeight (Keras semantics)', () => {
     expect(h.history.loss[0]).toBeCloseTo(expected, 5);
   });
 
+  test('trainOnBatch takes sampleWeight and classWeight (its loss is the one before the update)', () => {
+    const model = classifier();
+    const expected = weightedMean(perSampleCrossEntropy(model, labels), w);
+    expect(model.trainOnBatch(x, y, { sampleWeight: tensor(w) }).loss).toBeCloseTo(expected, 5);
+    const byClass = labels.map((c) => (c === 2 ? 5 : 1));
+    const next = weightedMean(perSampleCrossEntropy(model, labels), byClass);
+    expect(model.trainOnBatch(x, y, { classWeight: { 2: 5 } }).loss).toBeCloseTo(next, 5);
+    expect(() => model.trainOnBatch(x, y, { sample_weight: tensor(w) } as never)).toThrow(
+      "model.trainOnBatch: unknown option 'sample_weight'; did you mean 'sampleWeight'?",
+    );
+  });
+
   test('validationData [x, y, sampleWeight] and validationSplit use the validation weights', async () => {
     const model = classifier();
     const history = await model.fit(x, y, {
