@@ -18,3 +18,4 @@ export function heapBase(): usize {
 export { maxPool } from './pool';
 export { geluForward, geluBackward } from './gelu';
 export { attentionForward, attentionBackward } from './attention';
+export { activationGradBiasSum, biasActivate } from './bias-activation';

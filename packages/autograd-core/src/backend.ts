@@ -33,6 +33,7 @@ import type { attentionBackward, attentionForward } from './kernels/attention';
 import type { geluKernel } from './kernels/gelu';
 import type { geluBackwardKernel } from './kernels/gelu-backward';
 import type { layerNormBackward, layerNormForward } from './kernels/layer-norm';
+import type { ConvBiasActivationBackward, ConvBiasActivationForward } from './kernels/conv-bias-activation';
 import { tsKernels } from './kernels';
 import { ValueError } from './errors';
 
@@ -61,6 +62,9 @@ export interface Kernels {
     outChannels: number,
     dFilters: TypedArray,
   ): void;
+  /** act(conv2d(x, filters) + bias) and its gradients, one call each (kernels/conv-bias-activation.ts). */
+  conv2dBiasActivation: ConvBiasActivationForward;
+  conv2dBiasActivationBackward: ConvBiasActivationBackward;
   /** Each window's maximum and the flat index of its first maximum (NaN wins): `maxPoolKernel`. */
   maxPool2d: typeof maxPoolKernel;
   /** Every receptive field as a row (`im2col`), and its adjoint (`col2im`). */

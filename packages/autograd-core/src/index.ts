@@ -115,6 +115,7 @@ export type { ExpressionFunction } from './expression';
 export { checkOptions, nearestName } from './options';
 export { tensor1d, tensor2d, tensor3d, tensor4d } from './tfjs-aliases';
 export { conv2dTranspose } from './ops/conv-transpose';
+export { conv2dBiasActivation } from './ops/conv-bias-activation';
 export type { Conv2DTransposeOptions } from './ops/conv-transpose';
 export type { OptionsOwner } from './options';
 export type { Conv2DOptions, Pool2DOptions, DropoutOptions } from './ops/nn';

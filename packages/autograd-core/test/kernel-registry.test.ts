@@ -33,6 +33,8 @@ test('the TypeScript backend registers every kernel the ops use', () => {
       'conv2d',
       'conv2dBackpropFilter',
       'conv2dBackpropInput',
+      'conv2dBiasActivation',
+      'conv2dBiasActivationBackward',
       'copyBox',
       'gatherAxis',
       'gelu',

@@ -86,13 +86,20 @@ export function isFusable(name: string): name is FusableActivation {
 /** Activations computed in the same pass as the bias add (autograd-core's biasActivation). */
 const WITH_BIAS = new Set<ActivationName>(['linear', 'relu', 'sigmoid', 'tanh']);
 
+/** Whether `activation(z + bias)` is one fused op (biasActivation, conv2dBiasActivation). */
+export function fusesWithBias(
+  activation: ActivationName,
+): activation is 'linear' | 'relu' | 'sigmoid' | 'tanh' {
+  return WITH_BIAS.has(activation);
+}
+
 /**
  * activation(z + bias), the end of a Dense or Conv2D layer: one fused op where the
  * activation allows it, else the bias add followed by the activation.
  */
 export function addBiasAndActivate(z: Tensor, bias: Tensor | null, activation: ActivationName): Tensor {
-  if (bias && WITH_BIAS.has(activation)) {
-    return biasActivation(z, bias, activation as 'linear' | 'relu' | 'sigmoid' | 'tanh');
+  if (bias && fusesWithBias(activation)) {
+    return biasActivation(z, bias, activation);
   }
   return getActivation(activation)(bias ? z.add(bias) : z);
 }

@@ -22,14 +22,22 @@ import { attentionBackward, attentionForward } from './attention';
 import { geluKernel } from './gelu';
 import { geluBackwardKernel } from './gelu-backward';
 import { layerNormBackward, layerNormForward } from './layer-norm';
+import { type ConvKernels, convBiasActivationKernels } from './conv-bias-activation';
 
-export const tsKernels: Kernels = {
-  gemm: gemmBlocked,
+const tsConv: ConvKernels = {
   conv2d: (x, filters, g, outChannels, out) => conv2dByGemm(gemmBlocked, x, filters, g, outChannels, out),
   conv2dBackpropInput: (dy, filters, g, outChannels, dx) =>
     conv2dBackpropInputByGemm(gemmBlocked, dy, filters, g, outChannels, dx),
   conv2dBackpropFilter: (x, dy, g, outChannels, dFilters) =>
     conv2dBackpropFilterByGemm(gemmBlocked, x, dy, g, outChannels, dFilters),
+};
+const tsFused = convBiasActivationKernels(tsConv);
+
+export const tsKernels: Kernels = {
+  gemm: gemmBlocked,
+  ...tsConv,
+  conv2dBiasActivation: tsFused.forward,
+  conv2dBiasActivationBackward: tsFused.backward,
   maxPool2d: maxPoolKernel,
   im2col,
   col2im,

@@ -16,7 +16,7 @@ import { ShapeError, ValueError } from '../errors';
 export type BiasActivation = BiasActivationKernel;
 
 /** g · act'(z + bias), written from the output y = act(z + bias). */
-function throughActivation(g: Tensor, y: Tensor, activation: BiasActivation): Tensor {
+export function throughActivation(g: Tensor, y: Tensor, activation: BiasActivation): Tensor {
   switch (activation) {
     case 'linear':
       return g;

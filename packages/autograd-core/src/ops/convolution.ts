@@ -103,3 +103,13 @@ export function convolve(x: Tensor, filters: Tensor, geometry: WindowGeometry): 
 export function convolveTranspose(dy: Tensor, filters: Tensor, geometry: WindowGeometry): Tensor {
   return conv2dBackpropInputOp([dy, filters], { geometry, filterShape: [...filters.shape] });
 }
+
+/** The gradient of `convolve` with respect to its filters [kh, kw, C, F], from x and dy. */
+export function convolveFilterGradient(
+  x: Tensor,
+  dy: Tensor,
+  geometry: WindowGeometry,
+  filterShape: readonly number[],
+): Tensor {
+  return conv2dBackpropFilterOp([x, dy], { geometry, filterShape });
+}

@@ -93,27 +93,31 @@ export interface Conv2DOptions {
  * kernels (im2col + one matmul); both gradients are convolution ops too (ops/convolution.ts).
  */
 export function conv2d(x: Tensor, filters: Tensor, options: Conv2DOptions = {}): Tensor {
-  checkImages('conv2d', x);
+  return convolve(x, filters, convGeometry('conv2d', x, filters, options));
+}
+
+/** The window geometry of x [N, H, W, C] convolved with filters [kh, kw, C, F], checked; errors name `op`. */
+export function convGeometry(op: string, x: Tensor, filters: Tensor, options: Conv2DOptions): WindowGeometry {
+  checkImages(op, x);
   if (filters.ndim !== 4) {
     throw new ShapeError(
-      `conv2d: filters must be [kh, kw, inChannels, outChannels], got ${formatShape(filters.shape)}`,
+      `${op}: filters must be [kh, kw, inChannels, outChannels], got ${formatShape(filters.shape)}`,
     );
   }
   const [kh, kw, inC] = filters.shape;
   if (inC !== x.shape[3]) {
     throw new ShapeError(
-      `conv2d: input ${formatShape(x.shape)} has ${x.shape[3]} channels but filters ${formatShape(filters.shape)} expect ${inC}`,
+      `${op}: input ${formatShape(x.shape)} has ${x.shape[3]} channels but filters ${formatShape(filters.shape)} expect ${inC}`,
     );
   }
-  const geometry = windowGeometry(
-    'conv2d',
+  return windowGeometry(
+    op,
     x.shape,
     [kh, kw],
     pair(options.strides ?? 1),
     pair(options.dilation ?? 1),
     options.padding ?? 'valid',
   );
-  return convolve(x, filters, geometry);
 }
 
 export interface Pool2DOptions {

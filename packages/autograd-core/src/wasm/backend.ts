@@ -9,16 +9,14 @@ import type { Kernels } from '../backend';
 import type { TypedArray } from '../dtype';
 import type { WindowGeometry } from '../kernels/conv';
 import { tsKernels } from '../kernels';
-import {
-  columnsShape,
-  conv2dBackpropFilterByGemm,
-  conv2dBackpropInputByGemm,
-  conv2dByGemm,
-} from '../kernels/convolution';
+import { conv2dBackpropFilterByGemm, conv2dBackpropInputByGemm, conv2dByGemm } from '../kernels/convolution';
 import type { GemmKernel } from '../kernels/matmul';
+import type { ConvKernels } from '../kernels/conv-bias-activation';
 import { WasmHeap } from './heap';
 import { type WasmElementwiseKernels, createWasmElementwise } from './elementwise';
 import { type WasmAttentionKernels, createWasmAttention } from './attention';
+import { type ConvKernel, convInHeap, convScratchFloats } from './conv-heap';
+import { fusedConvKernels } from './conv-fused';
 import { type LoadedKernels, loadKernels } from './runtime';
 import { type Block, GemmThreads, MAX_BLOCKS, defaultHelperCount } from './threads';
 
@@ -80,13 +78,6 @@ export function splitJob(job: GemmJob, parts: number): GemmJob[] {
   return jobs;
 }
 
-/** Whether every window lies inside the image (no padding reached): the direct kernels apply. */
-export function windowsInside(g: WindowGeometry): boolean {
-  const lastRow = (g.outH - 1) * g.strideH + (g.kernelH - 1) * g.dilationH;
-  const lastColumn = (g.outW - 1) * g.strideW + (g.kernelW - 1) * g.dilationW;
-  return g.padTop === 0 && g.padLeft === 0 && lastRow < g.inH && lastColumn < g.inW;
-}
-
 /** The gemm call a job makes, as a block any thread can run. */
 function gemmBlock(j: GemmJob): Block {
   return {
@@ -111,7 +102,13 @@ export function rowBands(m: number, count: number): [number, number][] {
 /** The wasm backend's kernels, with its helper threads (exposed for tests and tuning). */
 export type WasmBackend = Pick<
   Kernels,
-  'gemm' | 'conv2d' | 'conv2dBackpropInput' | 'conv2dBackpropFilter' | 'maxPool2d'
+  | 'gemm'
+  | 'conv2d'
+  | 'conv2dBackpropInput'
+  | 'conv2dBackpropFilter'
+  | 'conv2dBiasActivation'
+  | 'conv2dBiasActivationBackward'
+  | 'maxPool2d'
 > &
   WasmElementwiseKernels &
   WasmAttentionKernels & {
@@ -136,11 +133,10 @@ export function createWasmBackend(
     );
 
   /*
-   * Convolutions: the input, filters (or dy) are copied in, im2col/col2im and the
-   * product run in wasm with the column matrix in scratch memory, the result is copied
-   * out. Non-float32 data takes the TypeScript path around this backend's gemm.
+   * Convolutions: the input, filters (or dy) are copied in, the kernel runs in wasm
+   * (with the column matrix, if any, in scratch memory), the result is copied out.
+   * Non-float32 data takes the TypeScript path around this backend's gemm.
    */
-  type ConvKernel = 'conv2d' | 'conv2dBackpropFilter' | 'conv2dBackpropInput';
   const convolve = (
     kernel: ConvKernel,
     first: TypedArray,
@@ -156,41 +152,15 @@ export function createWasmBackend(
     )) {
       return false;
     }
-    const direct = kernel !== 'conv2dBackpropInput' && windowsInside(g);
-    const [rows, depth] = columnsShape(g);
-    const scratch = direct
-      ? kernels.exports.convDirectScratchBytes(g.kernelH, g.kernelW, g.channels) / 4
-      : rows * depth;
     // The direct filter kernel may read a few floats past dy: `result` follows it.
+    const scratch = convScratchFloats(kernels, kernel, g);
     const pointers = heap.place([first.length, second.length, result.length, scratch]);
     if (!pointers) return false;
     const [firstPtr, secondPtr, resultPtr, scratchPtr] = pointers;
     const memory = heap.f32;
     memory.set(first, firstPtr >> 2);
     memory.set(second, secondPtr >> 2);
-    const geometryPtr = heap.writeGeometry(g);
-    if (direct) {
-      kernels.exports[kernel === 'conv2d' ? 'conv2dDirect' : 'conv2dBackpropFilterDirect'](
-        firstPtr,
-        geometryPtr,
-        secondPtr,
-        outChannels,
-        resultPtr,
-        scratchPtr,
-      );
-      result.set(memory.subarray(resultPtr >> 2, (resultPtr >> 2) + result.length));
-      return true;
-    }
-    const colsPtr = scratchPtr;
-    kernels.exports[kernel](
-      firstPtr,
-      geometryPtr,
-      secondPtr,
-      outChannels,
-      resultPtr,
-      colsPtr,
-      heap.workspaces[0],
-    );
+    convInHeap(kernels, heap, kernel, firstPtr, secondPtr, g, outChannels, resultPtr, scratchPtr);
     result.set(memory.subarray(resultPtr >> 2, (resultPtr >> 2) + result.length));
     return true;
   };
@@ -254,11 +224,7 @@ export function createWasmBackend(
     argmax.set(new Int32Array(memory.buffer, argmaxPtr, argmax.length));
   };
 
-  return {
-    ...createWasmElementwise(kernels, heap),
-    ...createWasmAttention(kernels, heap, heap.workspaces[0]),
-    gemm,
-    maxPool2d,
+  const conv: ConvKernels = {
     conv2d: (x, filters, g, outChannels, out) => {
       if (!convolve('conv2d', x, filters, g, outChannels, out))
         conv2dByGemm(gemm, x, filters, g, outChannels, out);
@@ -273,6 +239,14 @@ export function createWasmBackend(
         conv2dBackpropInputByGemm(gemm, dy, filters, g, outChannels, dx);
       }
     },
+  };
+  return {
+    ...createWasmElementwise(kernels, heap),
+    ...createWasmAttention(kernels, heap, heap.workspaces[0]),
+    gemm,
+    maxPool2d,
+    ...conv,
+    ...fusedConvKernels(kernels, heap, conv),
     threads,
   };
 }

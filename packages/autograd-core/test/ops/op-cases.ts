@@ -795,6 +795,18 @@ export const OP_CASES: OpCase[] = [
     fn: (x, w) => Z.conv2d(x, w, { strides: [1, 2], padding: 'same' }),
     reference: (x, w) => R.conv2d(x, w, { strides: [1, 2], padding: 'same' }),
   },
+  ...(['linear', 'relu', 'sigmoid', 'tanh'] as const).map((activation) => ({
+    op: 'conv2dBiasActivation',
+    name: `${activation}, same, stride 2, [2,5,5,2] * [3,3,2,3] + bias [3]`,
+    inputs: [spec([2, 5, 5, 2]), spec([3, 3, 2, 3]), spec([3], { values: [0.3, -0.4, 0.5] })],
+    fn: (x: Tensor, w: Tensor, b: Tensor) =>
+      Z.conv2dBiasActivation(x, w, b, activation, { strides: 2, padding: 'same' }),
+    reference: (x: Arr, w: Arr, b: Arr) =>
+      R.zip([R.conv2d(x, w, { strides: [2, 2], padding: 'same' }), b], (u, v) => {
+        const z = u + v;
+        return { linear: z, relu: Math.max(z, 0), sigmoid: R.sigmoid(z), tanh: Math.tanh(z) }[activation];
+      }),
+  })),
   {
     op: 'conv2dTranspose',
     name: 'hand-computed: stride 2 spreads each pixel over a 2×2 block',

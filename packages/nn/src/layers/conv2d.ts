@@ -1,7 +1,14 @@
 /** Conv2D: 2-D convolution over NHWC images, plus bias and activation. */
-import { conv2d, ShapeError, type Tensor } from '@zen/autograd-core';
+import {
+  type Conv2DOptions,
+  conv2d,
+  conv2dBiasActivation,
+  ShapeError,
+  type Tensor,
+} from '@zen/autograd-core';
+import { fusesWithBias } from '../activations';
 import { type SymbolicShape, formatSymbolicShape, toPair, windowOutputLength } from '../shapes';
-import type { LayerArgs, LayerConfig } from './layer';
+import type { CallOptions, LayerArgs, LayerConfig } from './layer';
 import { KernelLayer, type KernelLayerArgs } from './biased-layer';
 import { type ConvCommonArgs, paddingOption, positiveInteger } from './conv-common';
 import { registerLayer } from './registry';
@@ -60,13 +67,20 @@ export class Conv2D extends KernelLayer {
     this.inputSpec = { ndim: 4, axes: { [-1]: channels } };
   }
 
+  private get convOptions(): Conv2DOptions {
+    return { strides: this.strides, padding: this.padding, dilation: this.dilationRate };
+  }
+
   /** The convolution itself, before the bias. */
   protected transform(x: Tensor): Tensor {
-    return conv2d(x, this.kernel!.value, {
-      strides: this.strides,
-      padding: this.padding,
-      dilation: this.dilationRate,
-    });
+    return conv2d(x, this.kernel!.value, this.convOptions);
+  }
+
+  override call(x: Tensor, options: CallOptions): Tensor {
+    const bias = this.bias?.value;
+    if (!bias || !fusesWithBias(this.activation)) return super.call(x, options);
+    // Convolution, bias and activation as one op (one kernel call each way).
+    return conv2dBiasActivation(x, this.kernel!.value, bias, this.activation, this.convOptions);
   }
 
   override computeOutputShape(inputShape: SymbolicShape): SymbolicShape {

@@ -1,0 +1,107 @@
+/**
+ * The wasm backend's fused convolution layer: act(conv2d(x, w) + bias) with the bias
+ * and ReLU applied in wasm memory before the one copy out, and its backward in one call
+ * (dy gated by act'(y) in place, with the bias gradient summed in the same pass, then
+ * the filter and input gradients read the gated dy where it lies). Other dtypes go
+ * around the backend's own convolution kernels.
+ */
+import type { Kernels } from '../backend';
+import type { TypedArray } from '../dtype';
+import {
+  type ConvBiasActivationBackward,
+  type ConvBiasActivationForward,
+  type ConvKernels,
+  convBiasActivationKernels,
+} from '../kernels/conv-bias-activation';
+import { type BiasActivationKernel, biasActivationKernel } from '../kernels/elementwise';
+import { convInHeap, convScratchFloats } from './conv-heap';
+import type { WasmHeap } from './heap';
+import type { LoadedKernels } from './runtime';
+
+/** The activation codes of assembly/bias-activation.ts. */
+const ACTIVATION_CODES: Record<BiasActivationKernel, number> = { linear: 0, relu: 1, sigmoid: 2, tanh: 3 };
+
+const allFloat32 = (arrays: readonly (TypedArray | null)[]) =>
+  arrays.every((a) => a === null || a instanceof Float32Array);
+
+export function fusedConvKernels(
+  kernels: LoadedKernels,
+  heap: WasmHeap,
+  conv: ConvKernels,
+): Pick<Kernels, 'conv2dBiasActivation' | 'conv2dBiasActivationBackward'> {
+  const wasm = kernels.exports;
+  const around = convBiasActivationKernels(conv);
+
+  const forward: ConvBiasActivationForward = (x, filters, bias, g, outChannels, activation, out) => {
+    const scratch = convScratchFloats(kernels, 'conv2d', g);
+    const pointers = allFloat32([x, filters, bias, out])
+      ? heap.place([x.length, filters.length, out.length, bias.length, scratch])
+      : null;
+    if (!pointers) {
+      around.forward(x, filters, bias, g, outChannels, activation, out);
+      return;
+    }
+    const [xPtr, filtersPtr, outPtr, biasPtr, scratchPtr] = pointers;
+    const memory = heap.f32;
+    memory.set(x, xPtr >> 2);
+    memory.set(filters, filtersPtr >> 2);
+    memory.set(bias, biasPtr >> 2);
+    convInHeap(kernels, heap, 'conv2d', xPtr, filtersPtr, g, outChannels, outPtr, scratchPtr);
+    const rows = out.length / outChannels;
+    const inWasm = activation === 'linear' || activation === 'relu';
+    if (inWasm) wasm.biasActivate(outPtr, rows, outChannels, biasPtr, ACTIVATION_CODES[activation]);
+    out.set(memory.subarray(outPtr >> 2, (outPtr >> 2) + out.length));
+    if (!inWasm) biasActivationKernel(activation, out, bias, out); // sigmoid, tanh: exp in TypeScript
+  };
+
+  const backward: ConvBiasActivationBackward = (x, filters, y, dy, g, outChannels, activation, grads) => {
+    const { dx, dFilters, dBias } = grads;
+    const scratch = Math.max(
+      dFilters ? convScratchFloats(kernels, 'conv2dBackpropFilter', g) : 0,
+      dx ? convScratchFloats(kernels, 'conv2dBackpropInput', g) : 0,
+    );
+    // dy is followed by y: the direct filter kernel may read a few floats past dy.
+    const pointers = allFloat32([x, filters, y, dy, dx, dFilters, dBias])
+      ? heap.place([
+          dy.length,
+          y.length,
+          x.length,
+          filters.length,
+          dx?.length ?? 0,
+          dFilters?.length ?? 0,
+          outChannels,
+          scratch,
+        ])
+      : null;
+    if (!pointers) {
+      around.backward(x, filters, y, dy, g, outChannels, activation, grads);
+      return;
+    }
+    const [dzPtr, yPtr, xPtr, filtersPtr, dxPtr, dFiltersPtr, dBiasPtr, scratchPtr] = pointers;
+    const memory = heap.f32;
+    memory.set(dy, dzPtr >> 2);
+    memory.set(y, yPtr >> 2);
+    const rows = dy.length / outChannels;
+    wasm.activationGradBiasSum(
+      dzPtr,
+      yPtr,
+      rows,
+      outChannels,
+      ACTIVATION_CODES[activation],
+      dBias ? dBiasPtr : 0,
+    );
+    if (dFilters) {
+      memory.set(x, xPtr >> 2);
+      convInHeap(kernels, heap, 'conv2dBackpropFilter', xPtr, dzPtr, g, outChannels, dFiltersPtr, scratchPtr);
+      dFilters.set(memory.subarray(dFiltersPtr >> 2, (dFiltersPtr >> 2) + dFilters.length));
+    }
+    if (dx) {
+      memory.set(filters, filtersPtr >> 2);
+      convInHeap(kernels, heap, 'conv2dBackpropInput', dzPtr, filtersPtr, g, outChannels, dxPtr, scratchPtr);
+      dx.set(memory.subarray(dxPtr >> 2, (dxPtr >> 2) + dx.length));
+    }
+    if (dBias) dBias.set(memory.subarray(dBiasPtr >> 2, (dBiasPtr >> 2) + outChannels));
+  };
+
+  return { conv2dBiasActivation: forward, conv2dBiasActivationBackward: backward };
+}
