@@ -1,6 +1,7 @@
 /** Activation functions by name, as layers' `activation` option takes them. */
 import {
   type Tensor,
+  ValueError,
   biasActivation,
   elu,
   exp,
@@ -19,8 +20,10 @@ import {
   softsign,
   tanh,
 } from '@zen/autograd-core';
+import { type RegisterFunction, Registry } from './registry';
 
-export type ActivationName =
+/** The built-in activations. */
+export type BuiltinActivationName =
   | 'linear'
   | 'relu'
   | 'sigmoid'
@@ -41,10 +44,16 @@ export type ActivationName =
   | 'hardSigmoidKeras3'
   | 'logSoftmax';
 
+/** An activation's name: a built-in one, or one registered with `registerActivation`. */
+export type ActivationName = BuiltinActivationName | (string & {});
+
+/** An activation function, optionally naming itself with a `className` property. */
+export type ActivationFunction = ((x: Tensor) => Tensor) & { readonly className?: unknown };
+
 /** Slope of 'leakyRelu' for x < 0 (the LeakyReLU layer's default, as TensorFlow.js). */
 export const LEAKY_RELU_ALPHA = 0.3;
 
-const ACTIVATIONS: Record<ActivationName, (x: Tensor) => Tensor> = {
+const BUILT_IN: Record<BuiltinActivationName, (x: Tensor) => Tensor> = {
   linear: (x) => x,
   relu,
   sigmoid,
@@ -67,13 +76,21 @@ const ACTIVATIONS: Record<ActivationName, (x: Tensor) => Tensor> = {
   logSoftmax: (x) => logSoftmax(x, -1),
 };
 
-/** The activation function called `name` (throws listing the known names). */
-export function getActivation(name: string): (x: Tensor) => Tensor {
-  const fn = ACTIVATIONS[name as ActivationName];
-  if (!fn) {
-    throw new Error(`unknown activation '${name}' (expected one of ${Object.keys(ACTIVATIONS).join(', ')})`);
+const activations = new Registry<ActivationFunction>('activation', 'registerActivation');
+for (const [name, fn] of Object.entries(BUILT_IN)) activations.register(name, fn);
+
+/**
+ * Registers an activation so layers take its name (and saved configs naming it load):
+ * `registerActivation('hardTanh', fn)`, or `registerActivation(fn)` with `fn.className` set.
+ */
+export const registerActivation: RegisterFunction<ActivationFunction> = activations.registerFunction();
+
+/** The activation function called `name` (throws listing the registered names). */
+export function getActivation(name: ActivationName): (x: Tensor) => Tensor {
+  if (typeof name !== 'string') {
+    throw new ValueError(`getActivation: expected an activation name, got ${typeof name}`);
   }
-  return fn;
+  return activations.require(name);
 }
 
 /** Activations a cross-entropy loss can fuse with (it then works on the logits before them). */
@@ -84,7 +101,7 @@ export function isFusable(name: string): name is FusableActivation {
 }
 
 /** Activations computed in the same pass as the bias add (autograd-core's biasActivation). */
-const WITH_BIAS = new Set<ActivationName>(['linear', 'relu', 'sigmoid', 'tanh']);
+const WITH_BIAS = new Set<string>(['linear', 'relu', 'sigmoid', 'tanh']);
 
 /** Whether `activation(z + bias)` is one fused op (biasActivation, conv2dBiasActivation). */
 export function fusesWithBias(

@@ -35,6 +35,12 @@ export * as initializers from './initializers';
 export type { Initializer, InitializerSpec, InitializerName } from './initializers';
 export { getActivation } from './activations';
 export type { ActivationName } from './activations';
+export { registerActivation } from './activations';
+export type { ActivationFunction, BuiltinActivationName } from './activations';
+export { registerMetric } from './metrics';
+export type { RegisteredMetric } from './metrics';
+export { registerInitializer } from './initializers';
+export type { InitializerClass } from './initializers';
 export type { SymbolicShape } from './shapes';
 
 export { Optimizer } from './optimizers/optimizer';

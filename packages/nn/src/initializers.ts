@@ -7,9 +7,11 @@ import {
   type Tensor,
   full,
   random,
+  ValueError,
   randomNormal as normalDraw,
   zeros as zerosTensor,
 } from '@zen/autograd-core';
+import { type RegisterFunction, Registry } from './registry';
 
 /** Makes the initial value of a weight. */
 export interface Initializer {
@@ -19,9 +21,12 @@ export interface Initializer {
   getConfig(): Record<string, unknown>;
 }
 
-/** An initializer by name ('glorotUniform', …), as an object, or as a saved `{className, config}`. */
+/**
+ * An initializer by name ('glorotUniform', 'he_normal', or a registered class's name), as
+ * an object, or as a saved `{className, config}`.
+ */
 export type InitializerSpec =
-  InitializerName | Initializer | { className: string; config?: Record<string, unknown> };
+  InitializerName | (string & {}) | Initializer | { className: string; config?: Record<string, unknown> };
 
 export type InitializerName =
   | 'zeros'
@@ -64,7 +69,11 @@ function truncatedNormalDraw(mean: number, stddev: number): number {
 /** Constant value. */
 export class Constant implements Initializer {
   readonly className: string = 'Constant';
-  constructor(readonly value = 0) {}
+  readonly value: number;
+  /** The value, or the saved config `{ value }`. */
+  constructor(value: number | { value?: number } = 0) {
+    this.value = typeof value === 'number' ? value : (value.value ?? 0);
+  }
   generate(shape: readonly number[], dtype: DType): Tensor {
     return full(shape, this.value, { dtype });
   }
@@ -275,49 +284,54 @@ export class Orthogonal implements Initializer {
   }
 }
 
-const BY_CLASS_NAME: Record<string, (config: Record<string, unknown>) => Initializer> = {
-  Zeros: () => new Zeros(),
-  Ones: () => new Ones(),
-  Constant: (c) => new Constant(c.value as number),
-  RandomNormal: (c) => new RandomNormal(c),
-  TruncatedNormal: (c) => new TruncatedNormal(c),
-  RandomUniform: (c) => new RandomUniform(c),
-  VarianceScaling: (c) => new VarianceScaling(c),
-  GlorotUniform: () => new GlorotUniform(),
-  GlorotNormal: () => new GlorotNormal(),
-  HeNormal: () => new HeNormal(),
-  HeUniform: () => new HeUniform(),
-  LecunNormal: () => new LecunNormal(),
-  Orthogonal: (c) => new Orthogonal(c),
+/** An initializer class, constructed from its saved config. */
+export type InitializerClass = (new (config: Record<string, unknown>) => Initializer) & {
+  readonly className?: unknown;
 };
 
-const BY_NAME: Record<InitializerName, string> = {
-  zeros: 'Zeros',
-  ones: 'Ones',
-  glorotUniform: 'GlorotUniform',
-  glorotNormal: 'GlorotNormal',
-  heNormal: 'HeNormal',
-  heUniform: 'HeUniform',
-  lecunNormal: 'LecunNormal',
-  randomNormal: 'RandomNormal',
-  randomUniform: 'RandomUniform',
-  truncatedNormal: 'TruncatedNormal',
-  orthogonal: 'Orthogonal',
-};
+const initializers = new Registry<InitializerClass>('initializer', 'registerInitializer');
 
-/** Resolves an initializer name, object or saved config. */
+/**
+ * Registers an initializer class so layer options take its name and saved layer configs
+ * load: `registerInitializer(MyInit)` under its `static className`, or
+ * `registerInitializer('MyInit', MyInit)`. Its constructor takes the object its
+ * `getConfig()` returns, and its instances' `className` is the registered name.
+ */
+export const registerInitializer: RegisterFunction<InitializerClass> = initializers.registerFunction();
+
+const BUILT_IN: [string, InitializerClass][] = [
+  ['Zeros', Zeros],
+  ['Ones', Ones],
+  ['Constant', Constant],
+  ['RandomNormal', RandomNormal],
+  ['TruncatedNormal', TruncatedNormal],
+  ['RandomUniform', RandomUniform],
+  ['VarianceScaling', VarianceScaling],
+  ['GlorotUniform', GlorotUniform],
+  ['GlorotNormal', GlorotNormal],
+  ['HeNormal', HeNormal],
+  ['HeUniform', HeUniform],
+  ['LecunNormal', LecunNormal],
+  ['Orthogonal', Orthogonal],
+];
+for (const [name, ctor] of BUILT_IN) initializers.register(name, ctor);
+
+/**
+ * Resolves an initializer: an instance as it is; a name ('glorotUniform', 'glorot_uniform',
+ * 'GlorotUniform') or a saved `{className, config}` through the registry.
+ */
 export function getInitializer(spec: InitializerSpec): Initializer {
-  if (typeof spec === 'string') {
-    const className = BY_NAME[spec as InitializerName];
-    if (!className) {
-      throw new Error(`unknown initializer '${spec}' (expected one of ${Object.keys(BY_NAME).join(', ')})`);
+  if (typeof spec === 'string') return new (initializers.require(spec))({});
+  if (typeof spec === 'object' && spec !== null) {
+    if ('generate' in spec && typeof spec.generate === 'function') return spec;
+    if ('className' in spec && typeof spec.className === 'string') {
+      const config = 'config' in spec && spec.config ? spec.config : {};
+      return new (initializers.require(spec.className))(config);
     }
-    return BY_CLASS_NAME[className]({});
   }
-  if ('generate' in spec) return spec;
-  const make = BY_CLASS_NAME[spec.className];
-  if (!make) throw new Error(`unknown initializer class '${spec.className}'`);
-  return make(spec.config ?? {});
+  throw new ValueError(
+    `getInitializer: expected a name, an Initializer or { className, config }, got ${JSON.stringify(spec)}`,
+  );
 }
 
 /** The JSON form of an initializer, for layer configs. */

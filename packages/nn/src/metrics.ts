@@ -3,10 +3,11 @@
  * over an epoch weighted by batch size. 'accuracy' picks binary, categorical or
  * sparse accuracy from the shapes, as Keras does.
  */
-import { Tensor, noGrad } from '@zen/autograd-core';
+import { Tensor, ValueError, noGrad } from '@zen/autograd-core';
 import { meanAbsoluteError, meanSquaredError } from './losses';
 import { formatSymbolicShape } from './shapes';
-import { Metric, STATEFUL_BY_NAME, statefulFunction } from './stateful-metrics';
+import { AUC, Metric, Precision, Recall, statefulFunction } from './stateful-metrics';
+import { type RegisterFunction, Registry } from './registry';
 export { Metric, AUC, Precision, Recall, TopKCategoricalAccuracy, MeanIoU } from './stateful-metrics';
 export type { AUCArgs, ThresholdMetricArgs, TopKArgs, MeanIoUArgs } from './stateful-metrics';
 
@@ -81,23 +82,46 @@ function checkSameSize(metric: string, yTrue: Tensor, yPred: Tensor): void {
   }
 }
 
-const BY_NAME: Record<string, MetricFunction> = {
-  accuracy,
-  acc: accuracy,
-  binaryAccuracy: (t, p) => binaryAccuracy(t, p),
-  categoricalAccuracy,
-  sparseCategoricalAccuracy,
-  mse,
-  meanSquaredError: mse,
-  mae,
-  meanAbsoluteError: mae,
-};
-
 /** A user's metric function may return a number or a one-element Tensor. */
 export type CustomMetric = (yTrue: Tensor, yPred: Tensor) => number | Tensor;
 
 /** A metric as compile takes it: a name or a function (its log key is the name, or the function's name). */
 export type MetricSpec = string | MetricFunction | CustomMetric | Metric;
+
+/** What a metric name stands for: a function, or a stateful Metric class (a fresh one per compile). */
+export type RegisteredMetric = (CustomMetric | (new () => Metric)) & { readonly className?: unknown };
+
+const metrics = new Registry<RegisteredMetric>('metric', 'registerMetric');
+
+/**
+ * Registers a metric so compile takes its name and a model compiled with it saves and
+ * loads: `registerMetric('f1', fn)`, `registerMetric(MyMetric)` for a Metric subclass
+ * with a `static className`, or `registerMetric(fn)` with `fn.className` set.
+ */
+export const registerMetric: RegisterFunction<RegisteredMetric> = metrics.registerFunction();
+
+const BUILT_IN: [string, RegisteredMetric][] = [
+  ['accuracy', accuracy],
+  ['acc', accuracy],
+  ['binaryAccuracy', (t: Tensor, p: Tensor) => binaryAccuracy(t, p)],
+  ['categoricalAccuracy', categoricalAccuracy],
+  ['sparseCategoricalAccuracy', sparseCategoricalAccuracy],
+  ['mse', mse],
+  ['meanSquaredError', mse],
+  ['mae', mae],
+  ['meanAbsoluteError', mae],
+  // Stateful metrics compile knows by name (Keras's strings).
+  ['auc', AUC],
+  ['precision', Precision],
+  ['recall', Recall],
+];
+for (const [name, metric] of BUILT_IN) metrics.register(name, metric);
+/** The built-in functions, which need no check that they return a number. */
+const RETURNS_NUMBER = new Set<RegisteredMetric>(BUILT_IN.map(([, metric]) => metric));
+
+function isMetricClass(value: RegisteredMetric): value is new () => Metric {
+  return (value as { prototype?: unknown }).prototype instanceof Metric;
+}
 
 /** A custom metric's value as a number: numbers and one-element tensors are accepted. */
 function metricNumber(key: string, value: unknown): number {
@@ -115,19 +139,19 @@ function metricNumber(key: string, value: unknown): number {
 /** Resolves a metric name or function to [log key, function]. */
 export function getMetric(spec: MetricSpec): [string, MetricFunction] {
   if (spec instanceof Metric) return [spec.name, statefulFunction(spec)];
-  if (typeof spec === 'string' && STATEFUL_BY_NAME[spec]) {
-    return [spec, statefulFunction(STATEFUL_BY_NAME[spec]())];
-  }
-  if (typeof spec === 'function') {
-    const key = spec.name || 'metric';
-    return [key, (yTrue, yPred) => metricNumber(key, (spec as CustomMetric)(yTrue, yPred))];
-  }
-  const fn = BY_NAME[spec] ?? BY_NAME[camelCase(spec)];
-  if (!fn) throw new Error(`unknown metric '${spec}' (expected one of ${Object.keys(BY_NAME).join(', ')})`);
-  return [spec, fn];
+  if (typeof spec === 'string') return [spec, metricFunction(spec, metrics.require(spec))];
+  if (typeof spec === 'function') return [spec.name || 'metric', metricFunction(spec.name || 'metric', spec)];
+  throw new ValueError(`getMetric: expected a name, a function or a Metric, got ${typeof spec}`);
 }
 
-/** 'sparse_categorical_accuracy' → 'sparseCategoricalAccuracy'. */
-function camelCase(name: string): string {
-  return name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+function metricFunction(key: string, metric: RegisteredMetric): MetricFunction {
+  if (isMetricClass(metric)) return statefulFunction(new metric());
+  if (RETURNS_NUMBER.has(metric)) return metric as MetricFunction;
+  return (yTrue, yPred) => metricNumber(key, metric(yTrue, yPred));
+}
+
+/** The name a metric is saved under in model.json: its name, or a registered function's name; else null. */
+export function savedMetricName(spec: MetricSpec): string | null {
+  if (typeof spec === 'string') return spec;
+  return typeof spec === 'function' ? (metrics.nameOf(spec) ?? null) : null;
 }

@@ -17,6 +17,12 @@ export function staticClassName(value: unknown): string | null {
   return typeof name === 'string' && name !== '' ? name : null;
 }
 
+/** A registry's public register function: by the value's `className`, or under a name. */
+export interface RegisterFunction<V> {
+  (value: V): void;
+  (name: string, value: V): void;
+}
+
 export class Registry<V extends Registrable> {
   private readonly entries = new Map<string, V>();
 
@@ -53,6 +59,11 @@ export class Registry<V extends Registrable> {
     this.entries.set(className, nameOrValue);
   }
 
+  /** `register` as a standalone function, for a public `registerX`. */
+  registerFunction(): RegisterFunction<V> {
+    return (nameOrValue: string | V, value?: V) => this.register(nameOrValue, value);
+  }
+
   /** The value registered under exactly `name`, or undefined. */
   get(name: string): V | undefined {
     return this.entries.get(name);
@@ -75,6 +86,12 @@ export class Registry<V extends Registrable> {
       );
     }
     return value;
+  }
+
+  /** The first name `value` is registered under, or undefined. */
+  nameOf(value: V): string | undefined {
+    for (const [key, entry] of this.entries) if (entry === value) return key;
+    return undefined;
   }
 
   /** Registered names, sorted. */

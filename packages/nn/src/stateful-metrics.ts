@@ -280,13 +280,6 @@ export class MeanIoU extends Metric {
   }
 }
 
-/** Stateful metrics compile knows by name (Keras's strings). */
-export const STATEFUL_BY_NAME: Record<string, () => Metric> = {
-  auc: () => new AUC(),
-  precision: () => new Precision(),
-  recall: () => new Recall(),
-};
-
 const STATES = new WeakMap<(yTrue: Tensor, yPred: Tensor) => number, Metric>();
 
 /** A metric function that updates `metric` and returns its value over everything seen so far. */

@@ -3,7 +3,7 @@
  * spec for every output, an array in output order, or an object keyed by output name
  * (Keras). Resolved per output, with Keras's log keys ('loss', 'cls_loss', 'cls_accuracy').
  */
-import { type MetricFunction, type MetricSpec, getMetric } from '../metrics';
+import { type MetricFunction, type MetricSpec, getMetric, savedMetricName } from '../metrics';
 import { uniqueKeys } from '../stateful-metrics';
 import { type LossSpec, type ResolvedLoss, type SavedLoss, resolveLoss } from './loss-spec';
 
@@ -134,7 +134,7 @@ export class CompiledOutputs {
       : Array.isArray(l)
         ? l.map(lossConfig)
         : Object.fromEntries(Object.entries(l).map(([k, v]) => [k, lossConfig(v)]));
-    const named = (list: MetricSpec[]) => list.filter((s): s is string => typeof s === 'string');
+    const named = (list: MetricSpec[]) => list.map(savedMetricName).filter((s): s is string => s !== null);
     const m = this.metrics;
     const metrics = Array.isArray(m)
       ? m.every((e) => Array.isArray(e)) && m.length > 0

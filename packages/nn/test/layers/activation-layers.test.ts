@@ -79,7 +79,7 @@ describe('activation layers', () => {
 
   test('unknown activation names list the known ones', () => {
     expect(() => new Activation({ activation: 'hardTanh' as never })).toThrow(
-      "unknown activation 'hardTanh' (expected one of linear, relu, sigmoid, tanh, softmax, leakyRelu, elu, gelu, softplus, selu",
+      "unknown activation 'hardTanh' (registered: elu, exponential, gelu, hardSigmoid",
     );
   });
 });
