@@ -8,6 +8,7 @@ import * as path from 'path';
 import { main as mnist } from '../src/mnist';
 import { main as mnistMlp } from '../src/mnist-mlp';
 import { main as mnistCnn } from '../src/mnist-cnn';
+import { main as mnistResnet } from '../src/mnist-resnet';
 import { main as customLoop } from '../src/custom-loop';
 import { main as fizzbuzz } from '../src/fizzbuzz';
 import { main as rnnSine } from '../src/rnn-sine';
@@ -80,6 +81,16 @@ describe('the other examples', () => {
     expect((await mnistMlp(['--epochs', '1', '--limit', '400'])).testAccuracy).toBeGreaterThan(0.3);
     expect((await mnistCnn(['--epochs', '1', '--limit', '400'])).testAccuracy).toBeGreaterThan(0.15);
     expect(printed.filter((l) => /^test accuracy: \d\.\d{4}$/.test(l))).toHaveLength(2);
+  }, 60_000);
+
+  it('mnist-resnet prints its graph summary, trains and reports a test accuracy', async () => {
+    const result = await mnistResnet(['--epochs', '1', '--limit', '400']);
+    expect(result.testAccuracy).toBeGreaterThan(0.15); // chance is 0.1
+    const summary = printed.find((l) => l.includes('Connected to'))!;
+    expect(summary).toMatch(
+      /add_1 \(Add\)\s+\[null,7,7,32\]\s+0\s+max_pooling2d_1\[0\]\[0\], conv2d_5\[0\]\[0\]/,
+    );
+    expect(printed[printed.length - 1]).toMatch(/^test accuracy: \d\.\d{4}$/);
   }, 60_000);
 
   it('custom-loop lowers the loss with zeroGrad / backward / step', async () => {

@@ -23,7 +23,14 @@ import {
 } from '../initializers';
 import { type ShapeOrShapes, type SymbolicShape, formatSymbolicShape, isShapeList } from '../shapes';
 import { type SymbolicTensor, containsSymbolic } from '../models/symbolic';
-import { type CallOptions, Layer, type LayerArgs, type LayerConfig, type LayerWeight } from './layer';
+import {
+  type CallKwargs,
+  type CallOptions,
+  Layer,
+  type LayerArgs,
+  type LayerConfig,
+  type LayerWeight,
+} from './layer';
 import { registerLayer } from './registry';
 import { optionNames } from '../options';
 
@@ -303,7 +310,7 @@ export class MultiHeadAttention extends Layer {
    */
   override apply<T extends SymbolicTensor | SymbolicTensor[] = SymbolicTensor>(
     x: SymbolicTensor | SymbolicTensor[],
-    options?: AttentionCallOptions,
+    options?: CallKwargs, // a symbolic attentionMask is a graph edge
   ): T;
   override apply(
     x: Tensor | readonly Tensor[],
