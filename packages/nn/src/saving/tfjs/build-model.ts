@@ -57,15 +57,33 @@ function buildSequential(plan: SequentialPlan, file: string): Sequential {
 interface PendingCall {
   layer: Layer;
   call: InboundCall;
-  /** The call's index as the file counts it. */
+  /** Which call of its layer this is, counting only this model's calls. */
   node: number;
 }
 
 const key = (layer: string, node: number) => `${layer}\u0000${node}`;
 
+/**
+ * A reference with its node index counted among this model's calls. TensorFlow.js and Keras 2
+ * count a nested model's own graph as its node 0, so its first call here is node 1; Keras 3
+ * does so only in `input_layers`/`output_layers`, and only for nested functional models.
+ */
+function ownIndex(
+  nested: Map<string, 'Sequential' | 'Functional'>,
+  keras3: boolean,
+  inCall: boolean,
+): (ref: TensorRef) => TensorRef {
+  return ([layer, node, tensor]) => {
+    const kind = nested.get(layer);
+    const offset = !kind ? 0 : !keras3 ? 1 : !inCall && kind === 'Functional' ? 1 : 0;
+    return [layer, node - offset, tensor];
+  };
+}
+
 function buildFunctional(plan: FunctionalPlan, file: string): Model {
   const where = `loadModel: ${file}: model '${plan.name}'`;
   const outputs = new Map<string, SymbolicTensor[]>();
+  const nested = new Map<string, 'Sequential' | 'Functional'>();
   let pending: PendingCall[] = [];
   for (const entry of plan.layers) {
     const p = entry.plan;
@@ -75,15 +93,16 @@ function buildFunctional(plan: FunctionalPlan, file: string): Model {
       continue;
     }
     const layer = isModelPlan(p) ? buildModel(p, file) : buildLayer(p, file, null);
-    // A nested model's own graph is its node 0 in Keras and TensorFlow.js: its calls count from 1.
-    const offset = isModelPlan(p) ? 1 : 0;
-    entry.calls.forEach((call, k) => pending.push({ layer, call, node: k + offset }));
+    if (isModelPlan(p)) nested.set(layer.name, p.kind);
+    entry.calls.forEach((call, node) => pending.push({ layer, call, node }));
   }
+  const keras3 = plan.layers.some((e) => e.calls.some((c) => c.keras3));
   const find = ([layer, node, tensor]: TensorRef) => outputs.get(key(layer, node))?.[tensor];
+  const refsOf = (call: InboundCall) => call.refs.map(ownIndex(nested, call.keras3, true));
   while (pending.length > 0) {
     const waiting: PendingCall[] = [];
     for (const p of pending) {
-      const inputs = p.call.refs.map(find);
+      const inputs = refsOf(p.call).map(find);
       if (inputs.some((t) => !t)) {
         waiting.push(p);
         continue;
@@ -97,8 +116,9 @@ function buildFunctional(plan: FunctionalPlan, file: string): Model {
       // Name a tensor that no waiting call would produce either (not one merely downstream of it).
       const promised = new Set(waiting.map((p) => key(p.layer.name, p.node)));
       const absent = (r: TensorRef) => !find(r) && !promised.has(key(r[0], r[1]));
-      const stuck = waiting.find((p) => p.call.refs.some(absent)) ?? waiting[0];
-      const missing = stuck.call.refs.find(absent) ?? stuck.call.refs.find((r) => !find(r))!;
+      const stuck = waiting.find((p) => refsOf(p.call).some(absent)) ?? waiting[0];
+      const index = refsOf(stuck.call).findIndex(absent);
+      const missing = stuck.call.refs[index >= 0 ? index : refsOf(stuck.call).findIndex((r) => !find(r))];
       throw new FormatError(
         `${where}: layer '${stuck.layer.name}' reads tensor ${JSON.stringify(missing)}, which no layer of the model produces`,
       );
@@ -107,7 +127,7 @@ function buildFunctional(plan: FunctionalPlan, file: string): Model {
   }
   const resolve = (refs: TensorRef[], what: string) =>
     refs.map((ref) => {
-      const t = find(ref);
+      const t = find(ownIndex(nested, keras3, false)(ref));
       if (!t) throw new FormatError(`${where}: ${what} ${JSON.stringify(ref)} is not produced by any layer`);
       return t;
     });

@@ -15,6 +15,11 @@ export interface InboundCall {
   refs: TensorRef[];
   isList: boolean;
   problems: string[];
+  /**
+   * Written by Keras 3, whose node indices count only the calls inside this model; TensorFlow.js
+   * and Keras 2 count a nested model's own graph as its node 0.
+   */
+  keras3: boolean;
 }
 
 function isRef(value: unknown): boolean {
@@ -55,7 +60,12 @@ function parseCall(node: unknown, where: string): InboundCall {
         `loadModel: ${where}: malformed inbound node ${JSON.stringify(node)?.slice(0, 80)}`,
       );
     const refs = node.map(([layer, n, t]) => [layer, n, t] as TensorRef);
-    return { refs, isList: refs.length > 1, problems: node.flatMap((r) => kwargProblems(r[3])) };
+    return {
+      refs,
+      isList: refs.length > 1,
+      problems: node.flatMap((r) => kwargProblems(r[3])),
+      keras3: false,
+    };
   }
   const call = node as { args?: unknown; kwargs?: unknown };
   if (typeof call !== 'object' || call === null || !Array.isArray(call.args) || call.args.length === 0)
@@ -67,7 +77,7 @@ function parseCall(node: unknown, where: string): InboundCall {
   if (call.args.length > 1) problems.push(`${call.args.length} positional call arguments`);
   const isList = Array.isArray(first);
   const refs = (isList ? (first as unknown[]) : [first]).map((t) => kerasTensorRef(t, where));
-  return { refs, isList, problems };
+  return { refs, isList, problems, keras3: true };
 }
 
 /** Every call recorded for one layer. */

@@ -26,18 +26,18 @@ afterAll(() => removeTempDirs());
 
 type Json = Record<string, unknown>;
 
-/** A two-input functional case (by default the shared-layer one), saved by TensorFlow.js. */
+/** A functional case (by default the two-input shared-layer one), saved by TensorFlow.js. */
 async function savedSharedCase(
   name = 'shared',
-): Promise<{ tfModel: tf.LayersModel; dir: string; x: tf.Tensor[] }> {
+): Promise<{ tfModel: tf.LayersModel; dir: string; x: tf.Tensor | tf.Tensor[] }> {
   const c = FUNCTIONAL_CASES.find((k) => k.name.includes(name))!;
   const tfModel = c.build();
   const dir = await tempDir('functional');
   await saveTfjsModel(tfModel, dir);
-  return { tfModel, dir, x: c.input() as tf.Tensor[] };
+  return { tfModel, dir, x: c.input() };
 }
 
-async function expectSame(dir: string, tfModel: tf.LayersModel, x: tf.Tensor[]): Promise<void> {
+async function expectSame(dir: string, tfModel: tf.LayersModel, x: tf.Tensor | tf.Tensor[]): Promise<void> {
   const zen = await loadModel(dir);
   const difference = maxOutputDifference(
     zen.predict<Tensor[]>(inputsFromTfjs(x)),
@@ -46,18 +46,37 @@ async function expectSame(dir: string, tfModel: tf.LayersModel, x: tf.Tensor[]):
   expect(difference).toBeLessThanOrEqual(1e-5);
 }
 
-/** Rewrites TensorFlow.js's `[[name, node, tensor, {}], …]` calls as Keras 3's `{ args, kwargs }`. */
-function toKeras3Calls(layers: Json[]): void {
-  const tensor = ([name, node, index]: unknown[]) => ({
+/**
+ * Rewrites a TensorFlow.js functional topology the way Keras 3 writes it: class 'Functional',
+ * calls as `{ args, kwargs }` with keras tensors whose node indices count only this model's
+ * calls (TensorFlow.js counts a nested model's own graph as its node 0), and output
+ * references to a nested Sequential counted the same way.
+ */
+function toKeras3(topology: Json): void {
+  topology.class_name = 'Functional';
+  topology.keras_version = '3.6.0';
+  const config = topology.config as Json;
+  const layers = config.layers as Json[];
+  const nested = new Map(layers.map((l) => [l.name, l.class_name]));
+  const own = ([name, node, index]: unknown[]) => [
+    name,
+    nested.get(name) === 'Sequential' || nested.get(name) === 'Model' ? (node as number) - 1 : node,
+    index,
+  ];
+  const tensor = (ref: unknown[]) => ({
     class_name: '__keras_tensor__',
-    config: { shape: null, dtype: 'float32', keras_history: [name, node, index] },
+    config: { shape: null, dtype: 'float32', keras_history: own(ref) },
   });
   for (const layer of layers) {
+    if (layer.class_name === 'Model') layer.class_name = 'Functional';
     layer.inbound_nodes = (layer.inbound_nodes as unknown[][][]).map((call) => ({
       args: [call.length === 1 ? tensor(call[0]) : call.map(tensor)],
       kwargs: {},
     }));
   }
+  config.output_layers = (config.output_layers as unknown[][]).map((ref) =>
+    nested.get(ref[0]) === 'Sequential' ? own(ref) : ref,
+  );
 }
 
 describe('functional tfjs-layers files', () => {
@@ -88,15 +107,12 @@ describe('functional tfjs-layers files', () => {
     ).toBeLessThanOrEqual(1e-5);
   });
 
-  test.each(['shared', 'Minimum'])(
+  test.each(['shared', 'Minimum', 'nested Sequential and nested functional'])(
     "Keras 3's call format ({ args, kwargs } with keras tensors, class 'Functional') loads: %s case",
     async (name) => {
       const { tfModel, dir, x } = await savedSharedCase(name);
       const json = await readJson(dir);
-      const topology = json.modelTopology as Json;
-      topology.class_name = 'Functional';
-      topology.keras_version = '3.6.0';
-      toKeras3Calls((topology.config as Json).layers as Json[]);
+      toKeras3(json.modelTopology as Json);
       await writeJson(dir, json);
       await expectSame(dir, tfModel, x);
     },
