@@ -130,4 +130,30 @@ export const FUNCTIONAL_CASES: LayerCase[] = [
     },
     input: normal([3, 3]),
   },
+  {
+    name: 'functional: int32 token input through Embedding and GRU, with a dense side input',
+    build: () => {
+      const tokens = tf.input({ shape: [6], dtype: 'int32', name: 'tokens' });
+      const extra = tf.input({ shape: [2], name: 'extra' });
+      const seq = apply(
+        tf.layers.gru({ units: 3 }),
+        apply(tf.layers.embedding({ inputDim: 9, outputDim: 4 }), tokens),
+      );
+      return model(
+        [tokens, extra],
+        [apply(tf.layers.dense({ units: 2 }), apply(tf.layers.concatenate(), [seq, extra]))],
+      );
+    },
+    input: () => [
+      tf.tensor2d(
+        [
+          [1, 4, 8, 0, 2, 2],
+          [7, 3, 3, 5, 0, 1],
+        ],
+        [2, 6],
+        'int32',
+      ),
+      normal([2, 2], 10)(),
+    ],
+  },
 ];
