@@ -86,3 +86,36 @@ export function activationGradBiasSum(g: usize, y: usize, rows: i32, F: i32, act
     }
   }
 }
+
+/**
+ * The gradient of a max pool over the layer's output, gated, scattered back:
+ * dz = 0 (zCount floats), then for each pooled value i (channel i mod F)
+ * v = gp[i]·act'(p[i]), dz[argmax[i]] += v and db[channel] += v (db when not 0). The
+ * pooled value p[i] is the output at argmax[i], so the gate needs no full-size output.
+ */
+export function poolGradScatter(
+  gp: usize,
+  p: usize,
+  argmax: usize,
+  count: i32,
+  F: i32,
+  act: i32,
+  dz: usize,
+  zCount: i32,
+  db: usize,
+): void {
+  memory.fill(dz, 0, (<usize>zCount) << 2);
+  if (db) memory.fill(db, 0, (<usize>F) << 2);
+  let c = 0;
+  for (let i = 0; i < count; i++) {
+    const at = (<usize>i) << 2;
+    const v = load<f32>(gp + at) * derivativeScalar(load<f32>(p + at), act);
+    const d = dz + ((<usize>load<i32>(argmax + at)) << 2);
+    store<f32>(d, load<f32>(d) + v);
+    if (db) {
+      const b = db + ((<usize>c) << 2);
+      store<f32>(b, load<f32>(b) + v);
+    }
+    if (++c == F) c = 0;
+  }
+}

@@ -18,4 +18,4 @@ export function heapBase(): usize {
 export { maxPool } from './pool';
 export { geluForward, geluBackward } from './gelu';
 export { attentionForward, attentionBackward } from './attention';
-export { activationGradBiasSum, biasActivate } from './bias-activation';
+export { activationGradBiasSum, biasActivate, poolGradScatter } from './bias-activation';

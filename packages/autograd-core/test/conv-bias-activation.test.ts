@@ -17,11 +17,14 @@ import {
   gradgradcheck,
   jvp,
   makeGenerator,
+  maxPool2d,
   noGrad,
   setBackend,
   tensor,
+  tsBackend,
 } from '@zen/autograd-core';
 import { windowGeometry } from '../src/kernels/conv';
+import type { ConvUpstream } from '../src/kernels/conv-bias-activation';
 
 afterEach(() => setBackend('wasm'));
 
@@ -63,20 +66,43 @@ describe.each(ACTIVATIONS)('wasm fused convolution kernels against the TypeScrip
       const b = randomData('float32', F, next);
       const outSize = g.batch * g.outH * g.outW * F;
       const dy = randomData('float32', outSize, next);
+      // A max pool of the output (2×2 or overlapping 3×3 windows, stride 2) for the pooled form.
+      const poolSize = int(2, 3);
+      const pool =
+        g.outH >= poolSize && g.outW >= poolSize
+          ? windowGeometry(
+              'pool',
+              [g.batch, g.outH, g.outW, F],
+              [poolSize, poolSize],
+              [2, 2],
+              [1, 1],
+              'valid',
+            )
+          : null;
+      const pooledSize = pool ? pool.batch * pool.outH * pool.outW * F : 0;
+      const gp = randomData('float32', pooledSize, next);
       const run = (backend: string) => {
         setBackend(backend);
         const kernels = getBackend();
         const y = new Float32Array(outSize).fill(7);
         kernels.conv2dBiasActivation(x, w, b, g, F, activation, y);
-        const grads = {
-          dx: new Float32Array(x.length).fill(7),
-          dFilters: new Float32Array(w.length).fill(7),
-          dBias: new Float32Array(F).fill(7),
+        const gradients = (upstream: ConvUpstream) => {
+          const grads = {
+            dx: new Float32Array(x.length).fill(7),
+            dFilters: new Float32Array(w.length).fill(7),
+            dBias: new Float32Array(F).fill(7),
+          };
+          kernels.conv2dBiasActivationBackward(x, w, upstream, g, F, activation, grads);
+          return grads;
         };
         // Both backends differentiate at the TypeScript output, so ReLU's mask is the same.
         const yRef = backend === 'ts' ? y : reference.y;
-        kernels.conv2dBiasActivationBackward(x, w, yRef, dy, g, F, activation, grads);
-        return { y, ...grads };
+        const direct = gradients({ dy, y: yRef });
+        if (!pool) return { y, direct, pooled: null };
+        const pooled = new Float32Array(pooledSize);
+        const argmax = new Int32Array(pooledSize);
+        tsBackend.maxPool2d(yRef, pool, pooled, argmax);
+        return { y, direct, pooled: gradients({ pooledGrad: gp, pooled, argmax, outputSize: outSize }) };
       };
       const reference = { y: new Float32Array(0) };
       const want = run('ts');
@@ -84,9 +110,13 @@ describe.each(ACTIVATIONS)('wasm fused convolution kernels against the TypeScrip
       const got = run('wasm');
       const what = `${activation} case ${index} ${JSON.stringify({ shape, F, kh, kw, strides, dilation, padding })}`;
       expectClose(got.y, want.y, 1e-5, `${what} output`);
-      expectClose(got.dx, want.dx, 1e-5, `${what} dx`);
-      expectClose(got.dFilters, want.dFilters, 1e-4, `${what} dFilters`);
-      expectClose(got.dBias, want.dBias, 1e-4, `${what} dBias`);
+      for (const form of ['direct', 'pooled'] as const) {
+        const [gotGrads, wantGrads] = [got[form], want[form]];
+        if (!gotGrads || !wantGrads) continue;
+        expectClose(gotGrads.dx, wantGrads.dx, 1e-5, `${what} ${form} dx`);
+        expectClose(gotGrads.dFilters, wantGrads.dFilters, 1e-4, `${what} ${form} dFilters`);
+        expectClose(gotGrads.dBias, wantGrads.dBias, 1e-4, `${what} ${form} dBias`);
+      }
     }
   });
 });
@@ -100,7 +130,11 @@ test('the backward kernel computes only the bias gradient when the other two are
   const y = randomData('float32', 8, next);
   const dy = randomData('float32', 8, next);
   const dBias = new Float32Array(2);
-  getBackend().conv2dBiasActivationBackward(x, w, y, dy, g, 2, 'relu', { dx: null, dFilters: null, dBias });
+  getBackend().conv2dBiasActivationBackward(x, w, { dy, y }, g, 2, 'relu', {
+    dx: null,
+    dFilters: null,
+    dBias,
+  });
   const want = [0, 1].map((f) =>
     [0, 1, 2, 3].reduce((s, p) => s + (y[p * 2 + f] > 0 ? dy[p * 2 + f] : 0), 0),
   );
@@ -197,6 +231,70 @@ describe('conv2dBiasActivation op', () => {
     const [, got] = noGrad(() => jvp(gradOfW(fused), [w], [tw]));
     const [, want] = noGrad(() => jvp(gradOfW(composite), [w], [tw]));
     expectClose(got.data, want.data, 1e-12, 'tangent of the filter gradient');
+  });
+
+  describe.each(['ts', 'wasm'])("max pooling the layer's output, on backend '%s'", (backend) => {
+    test.each(ACTIVATIONS)(
+      '%s: one node with the layer; values and gradients equal the composite ops',
+      (activation) => {
+        setBackend(backend);
+        const x = input([2, 9, 8, 3], 'px', 'float32');
+        const w = input([3, 3, 3, 8], 'pw', 'float32');
+        const b = input([8], 'pb', 'float32');
+        for (const pool of [{ poolSize: 2 }, { poolSize: 3, strides: 2 }] as const) {
+          const fused = (a: Tensor, k: Tensor, c: Tensor) =>
+            maxPool2d(conv2dBiasActivation(a, k, c, activation), pool);
+          const composite = (a: Tensor, k: Tensor, c: Tensor) =>
+            maxPool2d(biasActivation(conv2d(a, k), c, activation), pool);
+          const out = fused(x, w, b);
+          expect(out.node?.op.name).toBe('maxPool2dOfConv2dBiasActivation');
+          expectClose(out.data, composite(x, w, b).data, 1e-5, `${activation} ${JSON.stringify(pool)}`);
+          const weights = input([...out.shape], 'pweights', 'float32');
+          const loss = (f: typeof fused) => (a: Tensor, k: Tensor, c: Tensor) =>
+            f(a, k, c).mul(weights).sum();
+          const got = grad(loss(fused), [0, 1, 2])(x, w, b);
+          const want = grad(loss(composite), [0, 1, 2])(x, w, b);
+          got.forEach((gi, i) =>
+            expectClose(gi.data, want[i].data, 1e-4, `${activation} pooled gradient ${i}`),
+          );
+        }
+      },
+    );
+
+    test('an output used by the pool and elsewhere gets both gradients', () => {
+      setBackend(backend);
+      const x = input([1, 7, 7, 2], 'ux', 'float32');
+      const w = input([3, 3, 2, 4], 'uw', 'float32');
+      const b = input([4], 'ub', 'float32');
+      const loss = (layer: (a: Tensor, k: Tensor, c: Tensor) => Tensor) => (k: Tensor) => {
+        const y = layer(x, k, b);
+        return maxPool2d(y).sum().add(y.square().sum());
+      };
+      const [got] = grad(loss((a, k, c) => conv2dBiasActivation(a, k, c, 'relu')))(w);
+      const [want] = grad(loss((a, k, c) => biasActivation(conv2d(a, k), c, 'relu')))(w);
+      expectClose(got.data, want.data, 1e-4, 'filter gradient');
+    });
+  });
+
+  test('pooled: first and second derivatives match finite differences, forward mode the central difference (float64)', () => {
+    const x = input([2, 6, 6, 2], 'qx');
+    const w = input([2, 2, 2, 3], 'qw');
+    const b = input([3], 'qb');
+    for (const activation of ACTIVATIONS) {
+      const f = (a: Tensor, k: Tensor, c: Tensor) =>
+        maxPool2d(conv2dBiasActivation(a, k, c, activation), { poolSize: 3, strides: 2 });
+      expect(gradcheck(f, [x, w, b]).ok).toBe(true);
+      expect(gradgradcheck(f, [x, w, b]).ok).toBe(true);
+      const tangents = [input([2, 6, 6, 2], 'qtx'), input([2, 2, 2, 3], 'qtw'), input([3], 'qtb')];
+      const [, tangent] = jvp(f, [x, w, b], tangents);
+      const eps = 1e-6;
+      const shifted = (s: number) =>
+        f(x.add(tangents[0].mul(s)), w.add(tangents[1].mul(s)), b.add(tangents[2].mul(s))).detach();
+      const numeric = shifted(eps)
+        .sub(shifted(-eps))
+        .div(2 * eps);
+      expectClose(tangent.data, numeric.data, 1e-7, `${activation} pooled tangent`);
+    }
   });
 
   test('bad bias or activation: errors name the op and the shapes', () => {

@@ -10,6 +10,7 @@ import { type TypedArray, allocate, dtypeOf } from '../dtype';
 import type { WindowGeometry } from './conv';
 import { type BiasActivationKernel, biasActivationKernel } from './elementwise';
 import { reduceAxisKernel } from './reduce';
+import { scatterAddFlatKernel } from './gather';
 
 /** The convolution kernels the fused ones are written around. */
 export type ConvKernels = Pick<Kernels, 'conv2d' | 'conv2dBackpropInput' | 'conv2dBackpropFilter'>;
@@ -56,17 +57,41 @@ export type ConvBiasActivationForward = (
   out: TypedArray,
 ) => void;
 
-/** The gradients of y = act(conv2d(x, filters) + bias), given dy, into `grads`. */
+/**
+ * The gradient arriving at the layer's output y = act(conv2d(x, filters) + bias): dy
+ * itself with y, or the gradient of a max pool of y with the pooled values and each
+ * one's flat index in y (the pool's gradient scattered back, never materialised by the
+ * caller; the gate act'(y) at a pooled position is act' of the pooled value).
+ */
+export type ConvUpstream =
+  | { dy: TypedArray; y: TypedArray }
+  | { pooledGrad: TypedArray; pooled: TypedArray; argmax: Int32Array; outputSize: number };
+
+/** The gradients of y = act(conv2d(x, filters) + bias) from `upstream`, into `grads`. */
 export type ConvBiasActivationBackward = (
   x: TypedArray,
   filters: TypedArray,
-  y: TypedArray,
-  dy: TypedArray,
+  upstream: ConvUpstream,
   g: WindowGeometry,
   outChannels: number,
   activation: BiasActivationKernel,
   grads: ConvBiasActivationGrads,
 ) => void;
+
+/** dz = dy·act'(y), from either form of `upstream`, in a new array. */
+function gatedGradient(upstream: ConvUpstream, activation: BiasActivationKernel): TypedArray {
+  if ('dy' in upstream) {
+    const dz = allocate(dtypeOf(upstream.dy), upstream.dy.length);
+    activationGradFromOutput(activation, upstream.dy, upstream.y, dz);
+    return dz;
+  }
+  const { pooledGrad, pooled, argmax, outputSize } = upstream;
+  const gated = allocate(dtypeOf(pooledGrad), pooledGrad.length);
+  activationGradFromOutput(activation, pooledGrad, pooled, gated);
+  const dz = allocate(dtypeOf(pooledGrad), outputSize);
+  scatterAddFlatKernel(gated, argmax, dz);
+  return dz;
+}
 
 /** The fused kernels written around the convolution kernels `conv`. */
 export function convBiasActivationKernels(conv: ConvKernels): {
@@ -78,9 +103,8 @@ export function convBiasActivationKernels(conv: ConvKernels): {
       conv.conv2d(x, filters, g, outChannels, out);
       biasActivationKernel(activation, out, bias, out);
     },
-    backward: (x, filters, y, dy, g, outChannels, activation, grads) => {
-      const dz = allocate(dtypeOf(dy), dy.length);
-      activationGradFromOutput(activation, dy, y, dz);
+    backward: (x, filters, upstream, g, outChannels, activation, grads) => {
+      const dz = gatedGradient(upstream, activation);
       if (grads.dBias) reduceAxisKernel('sum', dz, 1, dz.length / outChannels, outChannels, grads.dBias);
       if (grads.dFilters) conv.conv2dBackpropFilter(x, dz, g, outChannels, grads.dFilters);
       if (grads.dx) conv.conv2dBackpropInput(dz, filters, g, outChannels, grads.dx);

@@ -6,6 +6,7 @@ import { type Tensor, emptyTensor } from '../tensor';
 import { random } from '../random';
 import { type WindowGeometry, windowGeometry } from '../kernels/conv';
 import { convolve } from './convolution';
+import { maxPoolOfConvLayer } from './conv-bias-activation';
 import { getBackend } from '../backend';
 import { ShapeError, ValueError } from '../errors';
 
@@ -140,7 +141,10 @@ interface IndexAttrs {
 }
 
 // Gathering at fixed flat indices and scatter-adding back are adjoint linear maps.
-const takeFlatOp: Op<IndexAttrs & { outShape: number[] }> = defineOp<IndexAttrs & { outShape: number[] }>({
+/** @internal */
+export const takeFlatOp: Op<IndexAttrs & { outShape: number[] }> = defineOp<
+  IndexAttrs & { outShape: number[] }
+>({
   name: 'takeFlat',
   forward: ([x], { indices, outShape }) => {
     const out = emptyTensor(outShape, x.dtype);
@@ -151,7 +155,8 @@ const takeFlatOp: Op<IndexAttrs & { outShape: number[] }> = defineOp<IndexAttrs 
   jvp: ([t], _x, _o, attrs) => takeFlatOp([t!], attrs),
 });
 
-const scatterFlatOp: Op<IndexAttrs> = defineOp<IndexAttrs>({
+/** @internal */
+export const scatterFlatOp: Op<IndexAttrs> = defineOp<IndexAttrs>({
   name: 'scatterFlat',
   forward: ([g], { indices, shape }) => {
     const out = emptyTensor(shape, g.dtype);
@@ -182,7 +187,8 @@ const maxPoolOp: Op<{ geometry: WindowGeometry; argmax: Int32Array }> = defineOp
 export function maxPool2d(x: Tensor, options: Pool2DOptions = {}): Tensor {
   const geometry = poolGeometry('maxPool2d', x, options);
   const argmax = new Int32Array(geometry.batch * geometry.outH * geometry.outW * geometry.channels);
-  return maxPoolOp([x], { geometry, argmax });
+  // Pooling a convolution layer's output: one node with the layer, whose backward is one call.
+  return maxPoolOfConvLayer(x, geometry, argmax) ?? maxPoolOp([x], { geometry, argmax });
 }
 
 /**

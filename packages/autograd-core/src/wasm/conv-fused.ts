@@ -11,6 +11,7 @@ import {
   type ConvBiasActivationBackward,
   type ConvBiasActivationForward,
   type ConvKernels,
+  type ConvUpstream,
   convBiasActivationKernels,
 } from '../kernels/conv-bias-activation';
 import { type BiasActivationKernel, biasActivationKernel } from '../kernels/elementwise';
@@ -54,17 +55,67 @@ export function fusedConvKernels(
     if (!inWasm) biasActivationKernel(activation, out, bias, out); // sigmoid, tanh: exp in TypeScript
   };
 
-  const backward: ConvBiasActivationBackward = (x, filters, y, dy, g, outChannels, activation, grads) => {
+  /** Copies `upstream` in after dz and gates it into dz (with the bias gradient); false if not float32. */
+  const gateInHeap = (
+    upstream: ConvUpstream,
+    activation: BiasActivationKernel,
+    outChannels: number,
+    dzPtr: number,
+    upstreamPtrs: number[],
+    dBiasPtr: number,
+  ): void => {
+    const memory = heap.f32;
+    const act = ACTIVATION_CODES[activation];
+    if ('dy' in upstream) {
+      const [yPtr] = upstreamPtrs;
+      memory.set(upstream.dy, dzPtr >> 2);
+      memory.set(upstream.y, yPtr >> 2);
+      wasm.activationGradBiasSum(dzPtr, yPtr, upstream.dy.length / outChannels, outChannels, act, dBiasPtr);
+      return;
+    }
+    const { pooledGrad, pooled, argmax, outputSize } = upstream;
+    const [gpPtr, pPtr, argmaxPtr] = upstreamPtrs;
+    memory.set(pooledGrad, gpPtr >> 2);
+    memory.set(pooled, pPtr >> 2);
+    new Int32Array(memory.buffer, argmaxPtr, argmax.length).set(argmax);
+    wasm.poolGradScatter(
+      gpPtr,
+      pPtr,
+      argmaxPtr,
+      argmax.length,
+      outChannels,
+      act,
+      dzPtr,
+      outputSize,
+      dBiasPtr,
+    );
+  };
+
+  const backward: ConvBiasActivationBackward = (x, filters, upstream, g, outChannels, activation, grads) => {
     const { dx, dFilters, dBias } = grads;
     const scratch = Math.max(
       dFilters ? convScratchFloats(kernels, 'conv2dBackpropFilter', g) : 0,
       dx ? convScratchFloats(kernels, 'conv2dBackpropInput', g) : 0,
     );
-    // dy is followed by y: the direct filter kernel may read a few floats past dy.
-    const pointers = allFloat32([x, filters, y, dy, dx, dFilters, dBias])
+    const direct = 'dy' in upstream;
+    const upstreamArrays = direct ? [upstream.y] : [upstream.pooledGrad, upstream.pooled];
+    const dzSize = direct ? upstream.dy.length : upstream.outputSize;
+    const upstreamSizes = direct
+      ? [upstream.y.length]
+      : [...upstreamArrays.map((a) => a.length), upstream.argmax.length];
+    // dz is followed by the upstream arrays: the direct filter kernel may read a few floats past it.
+    const pointers = allFloat32([
+      x,
+      filters,
+      ...upstreamArrays,
+      direct ? upstream.dy : null,
+      dx,
+      dFilters,
+      dBias,
+    ])
       ? heap.place([
-          dy.length,
-          y.length,
+          dzSize,
+          ...upstreamSizes,
           x.length,
           filters.length,
           dx?.length ?? 0,
@@ -74,22 +125,14 @@ export function fusedConvKernels(
         ])
       : null;
     if (!pointers) {
-      around.backward(x, filters, y, dy, g, outChannels, activation, grads);
+      around.backward(x, filters, upstream, g, outChannels, activation, grads);
       return;
     }
-    const [dzPtr, yPtr, xPtr, filtersPtr, dxPtr, dFiltersPtr, dBiasPtr, scratchPtr] = pointers;
+    const [dzPtr, ...rest] = pointers;
+    const upstreamPtrs = rest.slice(0, upstreamSizes.length);
+    const [xPtr, filtersPtr, dxPtr, dFiltersPtr, dBiasPtr, scratchPtr] = rest.slice(upstreamSizes.length);
+    gateInHeap(upstream, activation, outChannels, dzPtr, upstreamPtrs, dBias ? dBiasPtr : 0);
     const memory = heap.f32;
-    memory.set(dy, dzPtr >> 2);
-    memory.set(y, yPtr >> 2);
-    const rows = dy.length / outChannels;
-    wasm.activationGradBiasSum(
-      dzPtr,
-      yPtr,
-      rows,
-      outChannels,
-      ACTIVATION_CODES[activation],
-      dBias ? dBiasPtr : 0,
-    );
     if (dFilters) {
       memory.set(x, xPtr >> 2);
       convInHeap(kernels, heap, 'conv2dBackpropFilter', xPtr, dzPtr, g, outChannels, dFiltersPtr, scratchPtr);
