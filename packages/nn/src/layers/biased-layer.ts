@@ -12,6 +12,7 @@ import {
   getInitializer,
   serializeInitializer,
 } from '../initializers';
+import { optionNames } from '../options';
 import {
   type CallOptions,
   Layer,
@@ -75,10 +76,23 @@ export abstract class BiasedLayer extends Layer {
   }
 }
 
+/** BiasedLayerArgs's option names (listed after a layer's own in its `optionNames`). */
+export const BIASED_LAYER_OPTIONS = optionNames<BiasedLayerArgs, LayerArgs>()([
+  'activation',
+  'useBias',
+  'biasInitializer',
+]);
+
 export interface KernelLayerArgs extends BiasedLayerArgs {
   /** Default 'glorotUniform'. */
   kernelInitializer?: InitializerSpec;
 }
+
+/** KernelLayerArgs's option names. */
+export const KERNEL_LAYER_OPTIONS: readonly string[] = [
+  ...BIASED_LAYER_OPTIONS,
+  ...optionNames<KernelLayerArgs, BiasedLayerArgs>()(['kernelInitializer']),
+];
 
 /** A biased layer with one kernel (Dense, Conv1D, Conv2D, Conv2DTranspose). */
 export abstract class KernelLayer extends BiasedLayer {

@@ -13,8 +13,15 @@ import { type SymbolicShape, toPair, windowOutputLength } from '../shapes';
 import { optionNames } from '../options';
 import type { LayerArgs, LayerConfig, LayerWeight } from './layer';
 import { registerLayer } from './registry';
-import { BiasedLayer, KernelLayer, type KernelLayerArgs } from './biased-layer';
-import { type ConvCommonArgs, paddingOption, positiveInteger } from './conv-common';
+import {
+  BIASED_LAYER_OPTIONS,
+  BiasedLayer,
+  type BiasedLayerArgs,
+  KERNEL_LAYER_OPTIONS,
+  KernelLayer,
+  type KernelLayerArgs,
+} from './biased-layer';
+import { type ConvCommonArgs, paddingOption, positiveInteger, windowConfig } from './conv-common';
 
 type Pair = number | readonly [number, number];
 
@@ -42,16 +49,10 @@ export interface Conv2DTransposeArgs extends KernelLayerArgs, ConvCommonArgs {
  * layout), output (in − 1)·stride + kernel ('valid') or in·stride ('same').
  */
 export class Conv2DTranspose extends KernelLayer {
-  static readonly optionNames = optionNames<Conv2DTransposeArgs, LayerArgs>()([
-    'filters',
-    'kernelSize',
-    'strides',
-    'padding',
-    'activation',
-    'useBias',
-    'kernelInitializer',
-    'biasInitializer',
-  ]);
+  static readonly optionNames = [
+    ...optionNames<Conv2DTransposeArgs, KernelLayerArgs>()(['filters', 'kernelSize', 'strides', 'padding']),
+    ...KERNEL_LAYER_OPTIONS,
+  ];
   override readonly className = 'Conv2DTranspose';
   readonly filters: number;
   readonly kernelSize: [number, number];
@@ -88,13 +89,7 @@ export class Conv2DTranspose extends KernelLayer {
   }
 
   override getConfig(): LayerConfig {
-    return {
-      ...super.getConfig(),
-      padding: this.padding,
-      filters: this.filters,
-      kernelSize: this.kernelSize,
-      strides: this.strides,
-    };
+    return { ...super.getConfig(), ...windowConfig(this) };
   }
 }
 
@@ -178,9 +173,7 @@ abstract class DepthwiseBase extends BiasedLayer {
   override getConfig(): LayerConfig {
     return {
       ...super.getConfig(),
-      padding: this.padding,
-      kernelSize: this.kernelSize,
-      strides: this.strides,
+      ...windowConfig(this),
       depthMultiplier: this.depthMultiplier,
       depthwiseInitializer: serializeInitializer(this.depthwiseInitializer),
     };
@@ -189,16 +182,16 @@ abstract class DepthwiseBase extends BiasedLayer {
 
 /** Depthwise convolution (Keras): depthwiseKernel [kh, kw, channels, depthMultiplier], bias [channels·depthMultiplier]. */
 export class DepthwiseConv2D extends DepthwiseBase {
-  static readonly optionNames = optionNames<DepthwiseConv2DArgs, LayerArgs>()([
-    'kernelSize',
-    'strides',
-    'padding',
-    'depthMultiplier',
-    'activation',
-    'useBias',
-    'depthwiseInitializer',
-    'biasInitializer',
-  ]);
+  static readonly optionNames = [
+    ...optionNames<DepthwiseConv2DArgs, BiasedLayerArgs>()([
+      'kernelSize',
+      'strides',
+      'padding',
+      'depthMultiplier',
+      'depthwiseInitializer',
+    ]),
+    ...BIASED_LAYER_OPTIONS,
+  ];
   override readonly className = 'DepthwiseConv2D';
 
   constructor(args: DepthwiseConv2DArgs) {
@@ -232,18 +225,18 @@ export interface SeparableConv2DArgs extends LayerArgs, DepthwiseCommonArgs {
  * (pointwiseKernel [1, 1, channels·depthMultiplier, filters]) with the bias and activation.
  */
 export class SeparableConv2D extends DepthwiseBase {
-  static readonly optionNames = optionNames<SeparableConv2DArgs, LayerArgs>()([
-    'filters',
-    'kernelSize',
-    'strides',
-    'padding',
-    'depthMultiplier',
-    'activation',
-    'useBias',
-    'depthwiseInitializer',
-    'pointwiseInitializer',
-    'biasInitializer',
-  ]);
+  static readonly optionNames = [
+    ...optionNames<SeparableConv2DArgs, BiasedLayerArgs>()([
+      'filters',
+      'kernelSize',
+      'strides',
+      'padding',
+      'depthMultiplier',
+      'depthwiseInitializer',
+      'pointwiseInitializer',
+    ]),
+    ...BIASED_LAYER_OPTIONS,
+  ];
   override readonly className = 'SeparableConv2D';
   readonly filters: number;
   private readonly pointwiseInitializer: Initializer;
@@ -276,7 +269,6 @@ export class SeparableConv2D extends DepthwiseBase {
   override getConfig(): LayerConfig {
     return {
       ...super.getConfig(),
-      filters: this.filters,
       pointwiseInitializer: serializeInitializer(this.pointwiseInitializer),
     };
   }

@@ -2,10 +2,16 @@
 import { type Tensor, conv2d } from '@zen/autograd-core';
 import { type SymbolicShape, windowOutputLength } from '../shapes';
 import { optionNames } from '../options';
-import type { LayerArgs, LayerConfig } from './layer';
+import type { LayerConfig } from './layer';
 import { registerLayer } from './registry';
-import { KernelLayer, type KernelLayerArgs } from './biased-layer';
-import { type ConvCommonArgs, paddingOption, positiveInteger } from './conv-common';
+import { KERNEL_LAYER_OPTIONS, KernelLayer, type KernelLayerArgs } from './biased-layer';
+import {
+  CONV_OPTIONS,
+  type ConvCommonArgs,
+  paddingOption,
+  positiveInteger,
+  windowConfig,
+} from './conv-common';
 
 export interface Conv1DArgs extends KernelLayerArgs, ConvCommonArgs {
   /** Number of output channels. */
@@ -20,17 +26,10 @@ export interface Conv1DArgs extends KernelLayerArgs, ConvCommonArgs {
 
 /** Kernel [kernelSize, inChannels, filters] (Keras's layout), bias [filters]. */
 export class Conv1D extends KernelLayer {
-  static readonly optionNames = optionNames<Conv1DArgs, LayerArgs>()([
-    'filters',
-    'kernelSize',
-    'strides',
-    'padding',
-    'dilationRate',
-    'activation',
-    'useBias',
-    'kernelInitializer',
-    'biasInitializer',
-  ]);
+  static readonly optionNames = [
+    ...optionNames<Conv1DArgs, KernelLayerArgs>()(CONV_OPTIONS),
+    ...KERNEL_LAYER_OPTIONS,
+  ];
   override readonly className = 'Conv1D';
   readonly filters: number;
   readonly kernelSize: number;
@@ -78,14 +77,7 @@ export class Conv1D extends KernelLayer {
   }
 
   override getConfig(): LayerConfig {
-    return {
-      ...super.getConfig(),
-      padding: this.padding,
-      filters: this.filters,
-      kernelSize: this.kernelSize,
-      strides: this.strides,
-      dilationRate: this.dilationRate,
-    };
+    return { ...super.getConfig(), ...windowConfig(this) };
   }
 }
 

@@ -8,9 +8,15 @@ import {
 } from '@zen/autograd-core';
 import { fusesWithBias } from '../activations';
 import { type SymbolicShape, formatSymbolicShape, toPair, windowOutputLength } from '../shapes';
-import type { CallOptions, LayerArgs, LayerConfig } from './layer';
-import { KernelLayer, type KernelLayerArgs } from './biased-layer';
-import { type ConvCommonArgs, paddingOption, positiveInteger } from './conv-common';
+import type { CallOptions, LayerConfig } from './layer';
+import { KERNEL_LAYER_OPTIONS, KernelLayer, type KernelLayerArgs } from './biased-layer';
+import {
+  CONV_OPTIONS,
+  type ConvCommonArgs,
+  paddingOption,
+  positiveInteger,
+  windowConfig,
+} from './conv-common';
 import { registerLayer } from './registry';
 import { optionNames } from '../options';
 
@@ -27,17 +33,10 @@ export interface Conv2DArgs extends KernelLayerArgs, ConvCommonArgs {
 
 /** A 2-D convolution layer: kernel [kh, kw, inChannels, filters], bias [filters]. Input NHWC. */
 export class Conv2D extends KernelLayer {
-  static readonly optionNames = optionNames<Conv2DArgs, LayerArgs>()([
-    'filters',
-    'kernelSize',
-    'strides',
-    'padding',
-    'dilationRate',
-    'activation',
-    'useBias',
-    'kernelInitializer',
-    'biasInitializer',
-  ]);
+  static readonly optionNames = [
+    ...optionNames<Conv2DArgs, KernelLayerArgs>()(CONV_OPTIONS),
+    ...KERNEL_LAYER_OPTIONS,
+  ];
   override readonly className = 'Conv2D';
   readonly filters: number;
   readonly kernelSize: [number, number];
@@ -94,14 +93,7 @@ export class Conv2D extends KernelLayer {
   }
 
   override getConfig(): LayerConfig {
-    return {
-      ...super.getConfig(),
-      filters: this.filters,
-      kernelSize: this.kernelSize,
-      strides: this.strides,
-      padding: this.padding,
-      dilationRate: this.dilationRate,
-    };
+    return { ...super.getConfig(), ...windowConfig(this) };
   }
 }
 

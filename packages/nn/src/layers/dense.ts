@@ -1,8 +1,8 @@
 /** Dense (fully connected): activation(x · kernel + bias) on the last axis. */
 import { ShapeError, type Tensor } from '@zen/autograd-core';
 import { type SymbolicShape, formatSymbolicShape } from '../shapes';
-import type { LayerArgs, LayerConfig } from './layer';
-import { KernelLayer, type KernelLayerArgs } from './biased-layer';
+import type { LayerConfig } from './layer';
+import { KERNEL_LAYER_OPTIONS, KernelLayer, type KernelLayerArgs } from './biased-layer';
 import { positiveInteger } from './conv-common';
 import { registerLayer } from './registry';
 import { optionNames } from '../options';
@@ -14,13 +14,10 @@ export interface DenseArgs extends KernelLayerArgs {
 
 /** A fully connected layer: kernel [inputs, units], bias [units]. Works on any rank ≥ 2 (last axis). */
 export class Dense extends KernelLayer {
-  static readonly optionNames = optionNames<DenseArgs, LayerArgs>()([
-    'units',
-    'activation',
-    'useBias',
-    'kernelInitializer',
-    'biasInitializer',
-  ]);
+  static readonly optionNames = [
+    ...optionNames<DenseArgs, KernelLayerArgs>()(['units']),
+    ...KERNEL_LAYER_OPTIONS,
+  ];
   override readonly className = 'Dense';
   readonly units: number;
 
