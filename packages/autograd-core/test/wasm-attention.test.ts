@@ -36,6 +36,10 @@ const GEOMETRIES: [string, Omit<AttentionGeometry, 'keep'>][] = [
   ],
   ['not causal, 16×16, width 8', { batch: 3, tq: 16, tk: 16, d: 8, dv: 8, scale: 0.35, causal: false }],
   ['one step', { batch: 2, tq: 1, tk: 1, d: 3, dv: 2, scale: 1, causal: true }],
+  [
+    'heads last: 2 samples × 3 heads, causal 6×6',
+    { batch: 6, heads: 3, tq: 6, tk: 6, d: 4, dv: 5, scale: 0.5, causal: true },
+  ],
 ];
 
 test.each(GEOMETRIES)('%s: forward and backward match the TypeScript kernels', (name, geo) => {

@@ -7,6 +7,7 @@
  */
 import type { TypedArray } from '../dtype';
 import type { GemmKernel } from './matmul';
+import { permuteKernel } from './layout';
 
 /** The sizes and options of one attention call. */
 export interface AttentionGeometry {
@@ -22,6 +23,27 @@ export interface AttentionGeometry {
   causal: boolean;
   /** 1 where query i may attend key j, per head ([batch, tq, tk]); null: everywhere. */
   keep: Uint8Array | null;
+  /**
+   * Heads last: operands are [batch / heads, T, heads, width] (the layout of a projection
+   * reshaped into heads) instead of [batch, T, width]; probabilities stay [batch, tq, tk]
+   * in (sample, head) order. Absent: heads first.
+   */
+  heads?: number;
+}
+
+/** [n, T, heads, w] ↔ [n, heads, T, w] (the same permutation both ways). */
+function swapHeads(
+  x: TypedArray,
+  n: number,
+  steps: number,
+  heads: number,
+  width: number,
+  toHeadsFirst: boolean,
+) {
+  const out = new (x.constructor as new (n: number) => TypedArray)(x.length);
+  const shape = toHeadsFirst ? [n, steps, heads, width] : [n, heads, steps, width];
+  permuteKernel(x, shape, [0, 2, 1, 3], out);
+  return out;
 }
 
 /** Whether query row `i` of head `h` may attend key `j`. */
@@ -81,6 +103,17 @@ export function attentionForward(
   drop: TypedArray | null,
   dropped: TypedArray | null,
 ): void {
+  if (g.heads) {
+    // The reference runs heads first: transpose in, compute, transpose the output back.
+    const n = g.batch / g.heads;
+    const [qf, kf, vf] = [q, k, v].map((x, i) =>
+      swapHeads(x, n, i ? g.tk : g.tq, g.heads!, i < 2 ? g.d : g.dv, true),
+    );
+    const outFirst = new (out.constructor as new (n: number) => TypedArray)(out.length);
+    attentionForward(gemm, qf, kf, vf, { ...g, heads: undefined }, probs, outFirst, drop, dropped);
+    out.set(swapHeads(outFirst, n, g.tq, g.heads, g.dv, false));
+    return;
+  }
   const { batch, tq, tk, d, dv } = g;
   for (let h = 0; h < batch; h++) {
     const sOffset = h * tq * tk;
@@ -121,6 +154,28 @@ export function attentionBackward(
   scratch: TypedArray,
   grads: AttentionGradients,
 ): void {
+  if (g.heads) {
+    const n = g.batch / g.heads;
+    const first = (x: TypedArray, steps: number, width: number) =>
+      swapHeads(x, n, steps, g.heads!, width, true);
+    const wanted = (x: TypedArray | null) =>
+      x ? new (x.constructor as new (n: number) => TypedArray)(x.length) : null;
+    const firstGrads = { dq: wanted(grads.dq), dk: wanted(grads.dk), dv: wanted(grads.dv) };
+    const args = [
+      first(q, g.tq, g.d),
+      first(k, g.tk, g.d),
+      first(v, g.tk, g.dv),
+      first(dout, g.tq, g.dv),
+    ] as const;
+    attentionBackward(gemm, ...args, { ...g, heads: undefined }, probs, drop, dropped, scratch, firstGrads);
+    const back = (from: TypedArray | null, to: TypedArray | null, steps: number, width: number) => {
+      if (from && to) to.set(swapHeads(from, n, steps, g.heads!, width, false));
+    };
+    back(firstGrads.dq, grads.dq, g.tq, g.d);
+    back(firstGrads.dk, grads.dk, g.tk, g.d);
+    back(firstGrads.dv, grads.dv, g.tk, g.dv);
+    return;
+  }
   const { batch, tq, tk, d, dv, scale } = g;
   for (let h = 0; h < batch; h++) {
     const sOffset = h * tq * tk;

@@ -31,6 +31,12 @@ export interface AttentionOptions {
   dropout?: number;
   /** Uniform [0, 1) generator for dropout; the global seeded one by default. */
   generator?: () => number;
+  /**
+   * Operands are [batch, T, heads, d] and the output [batch, Tq, heads, dv] (heads last: a
+   * projection reshaped into heads, with no transposes); the mask broadcasts against
+   * [batch, heads, Tq, Tk]. Default false: [..., T, d].
+   */
+  headsLast?: boolean;
 }
 
 interface AttentionAttrs {
@@ -52,7 +58,7 @@ function forward([q, k, v]: readonly Tensor[], attrs: AttentionAttrs): Tensor {
   const probs = allocate(dtype, g.batch * g.tq * g.tk) as Float64Array | Float32Array;
   const drop = attrs.drop;
   const dropped = drop ? (allocate(dtype, probs.length) as Float64Array | Float32Array) : null;
-  const out = emptyTensor([...headShape(q), g.tq, g.dv], dtype);
+  const out = emptyTensor(g.heads ? [q.shape[0], g.tq, g.heads, g.dv] : [...headShape(q), g.tq, g.dv], dtype);
   const backend = getBackend();
   backend.attentionForward(backend.gemm, q.data, k.data, v.data, g, probs, out.data, drop, dropped);
   attrs.saved = { probs, dropped };
@@ -111,38 +117,68 @@ function scoreGradient(p: Tensor, dp: Tensor, scale: number): Tensor {
   return p.mul(dp.sub(dp.mul(p).sum(-1, true))).mul(scale);
 }
 
+/** The reverse rule on heads-first operands, written with Tensor ops. */
+function vjpRule(
+  g: Tensor,
+  [q, k, v]: readonly Tensor[],
+  attrs: AttentionAttrs,
+  needs: readonly boolean[],
+  recording: boolean,
+): (Tensor | null)[] {
+  const p = probsFor(q, k, attrs, recording);
+  const d = dropTensor(q, attrs);
+  const pd = d ? p.mul(d) : p;
+  const dv = needs[2] ? matmulT(pd, g, true, false) : null;
+  if (!needs[0] && !needs[1]) return [null, null, dv];
+  let dp = matmulT(g, v, false, true);
+  if (d) dp = dp.mul(d);
+  const ds = scoreGradient(p, dp, attrs.geometry.scale);
+  return [needs[0] ? ds.matmul(k) : null, needs[1] ? matmulT(ds, q, true, false) : null, dv];
+}
+
+/** The forward-mode rule on heads-first operands. */
+function jvpRule(
+  [tq, tk, tv]: readonly (Tensor | null)[],
+  [q, k, v]: readonly Tensor[],
+  attrs: AttentionAttrs,
+  recording: boolean,
+): Tensor {
+  const p = probsFor(q, k, attrs, recording);
+  const d = dropTensor(q, attrs);
+  const pd = d ? p.mul(d) : p;
+  const parts: (Tensor | null)[] = [tv ? pd.matmul(tv) : null];
+  if (tq || tk) {
+    const ds = sumTangents([
+      tq ? matmulT(tq, k, false, true) : null,
+      tk ? matmulT(q, tk, false, true) : null,
+    ]);
+    let dp = scoreGradient(p, ds, attrs.geometry.scale);
+    if (d) dp = dp.mul(d);
+    parts.push(dp.matmul(v));
+  }
+  return sumTangents(parts);
+}
+
+/** [batch, T, heads, d] ↔ [batch, heads, T, d] (differentiable; its own inverse). */
+const swapHeads = (x: Tensor): Tensor => x.permute([0, 2, 1, 3]);
+const swapAll = (xs: readonly (Tensor | null)[]) => xs.map((x) => (x ? swapHeads(x) : null));
+
 const attentionOp: Op<AttentionAttrs> = defineOp<AttentionAttrs>({
   name: 'scaledDotProductAttention',
   forward,
-  vjp: (g, [q, k, v], _out, attrs, needs) => {
+  vjp: (g, inputs, _out, attrs, needs) => {
     const recording = isGradEnabled();
+    const [q, k, v] = inputs;
     if (!recording && attrs.saved) return fusedVjp(g, q, k, v, attrs, needs);
-    const p = probsFor(q, k, attrs, recording);
-    const d = dropTensor(q, attrs);
-    const pd = d ? p.mul(d) : p;
-    const dv = needs[2] ? matmulT(pd, g, true, false) : null;
-    if (!needs[0] && !needs[1]) return [null, null, dv];
-    let dp = matmulT(g, v, false, true);
-    if (d) dp = dp.mul(d);
-    const ds = scoreGradient(p, dp, attrs.geometry.scale);
-    return [needs[0] ? ds.matmul(k) : null, needs[1] ? matmulT(ds, q, true, false) : null, dv];
+    // Recorded rules run heads first: heads-last operands are transposed in and back out.
+    if (!attrs.geometry.heads) return vjpRule(g, inputs, attrs, needs, recording);
+    const first = swapAll(inputs) as Tensor[];
+    return swapAll(vjpRule(swapHeads(g), first, attrs, needs, recording));
   },
-  jvp: ([tq, tk, tv], [q, k, v], _out, attrs) => {
-    const recording = isGradEnabled() && [q, k, v].some((t) => t.requiresGrad);
-    const p = probsFor(q, k, attrs, recording);
-    const d = dropTensor(q, attrs);
-    const pd = d ? p.mul(d) : p;
-    const parts: (Tensor | null)[] = [tv ? pd.matmul(tv) : null];
-    if (tq || tk) {
-      const ds = sumTangents([
-        tq ? matmulT(tq, k, false, true) : null,
-        tk ? matmulT(q, tk, false, true) : null,
-      ]);
-      let dp = scoreGradient(p, ds, attrs.geometry.scale);
-      if (d) dp = dp.mul(d);
-      parts.push(dp.matmul(v));
-    }
-    return sumTangents(parts);
+  jvp: (tangents, inputs, _out, attrs) => {
+    const recording = isGradEnabled() && inputs.some((t) => t.requiresGrad);
+    if (!attrs.geometry.heads) return jvpRule(tangents, inputs, attrs, recording);
+    return swapHeads(jvpRule(swapAll(tangents), swapAll(inputs) as Tensor[], attrs, recording));
   },
 });
 
@@ -178,18 +214,28 @@ function fusedVjp(
   return [dq, dk, dv];
 }
 
-function checkOperands(q: Tensor, k: Tensor, v: Tensor): DType {
+/** Checks q, k, v given their heads-first shapes `[qs, ks, vs]` (headsLast: transposed views). */
+function checkOperands(
+  q: Tensor,
+  k: Tensor,
+  v: Tensor,
+  [qs, ks, vs]: readonly (readonly number[])[],
+  headsLast: boolean,
+): DType {
   const what = `scaledDotProductAttention: q ${formatShape(q.shape)}, k ${formatShape(k.shape)}, v ${formatShape(v.shape)}`;
-  if (q.ndim < 2 || k.ndim !== q.ndim || v.ndim !== q.ndim) {
+  if (headsLast && [q, k, v].some((x) => x.ndim !== 4)) {
+    throw new Error(`${what}: with headsLast, q, k and v must be [batch, T, heads, d]`);
+  }
+  if (qs.length < 2 || ks.length !== qs.length || vs.length !== qs.length) {
     throw new Error(`${what}: q, k and v must have the same rank (at least 2: [..., T, d])`);
   }
-  if (!shapesEqual(headShape(q), headShape(k)) || !shapesEqual(headShape(q), headShape(v))) {
+  if (!shapesEqual(qs.slice(0, -2), ks.slice(0, -2)) || !shapesEqual(qs.slice(0, -2), vs.slice(0, -2))) {
     throw new Error(`${what}: the leading (batch, head) axes must agree`);
   }
-  if (q.shape[q.ndim - 1] !== k.shape[k.ndim - 1]) {
+  if (qs[qs.length - 1] !== ks[ks.length - 1]) {
     throw new Error(`${what}: q and k must have the same last axis (the key width)`);
   }
-  if (k.shape[k.ndim - 2] !== v.shape[v.ndim - 2]) {
+  if (ks[ks.length - 2] !== vs[vs.length - 2]) {
     throw new Error(`${what}: k and v must have the same number of steps`);
   }
   if (q.dtype !== k.dtype || q.dtype !== v.dtype || !isFloat(q.dtype)) {
@@ -214,8 +260,9 @@ function expandMask(mask: Tensor, fullShape: number[]): Uint8Array {
 
 /**
  * softmax(scale·q·kᵀ + mask)·v for q [..., Tq, d], k [..., Tk, d], v [..., Tk, dv]
- * (leading axes such as [batch, heads] must agree) → [..., Tq, dv]. A query with no key
- * to attend (every key masked) outputs zeros.
+ * (leading axes such as [batch, heads] must agree) → [..., Tq, dv]; with `headsLast`,
+ * [batch, T, heads, d] operands → [batch, Tq, heads, dv]. A query with no key to attend
+ * (every key masked) outputs zeros.
  */
 export function scaledDotProductAttention(
   q: Tensor,
@@ -223,11 +270,16 @@ export function scaledDotProductAttention(
   v: Tensor,
   options: AttentionOptions = {},
 ): Tensor {
-  const dtype = checkOperands(q, k, v);
-  const tq = q.shape[q.ndim - 2];
-  const tk = k.shape[k.ndim - 2];
-  const d = q.shape[q.ndim - 1];
-  const batch = sizeOf(headShape(q));
+  const headsLast = options.headsLast ?? false;
+  const shapes = [q, k, v].map((x) =>
+    headsLast && x.ndim === 4 ? [0, 2, 1, 3].map((a) => x.shape[a]) : x.shape,
+  );
+  const dtype = checkOperands(q, k, v, shapes, headsLast);
+  const [qs, ks, vs] = shapes;
+  const tq = qs[qs.length - 2];
+  const tk = ks[ks.length - 2];
+  const d = qs[qs.length - 1];
+  const batch = sizeOf(qs.slice(0, -2));
   const rate = options.dropout ?? 0;
   if (!(rate >= 0 && rate < 1)) {
     throw new Error(`scaledDotProductAttention: dropout must be in [0, 1), got ${rate}`);
@@ -235,7 +287,7 @@ export function scaledDotProductAttention(
   const scale = options.scale ?? 1 / Math.sqrt(d);
   if (!Number.isFinite(scale))
     throw new Error(`scaledDotProductAttention: scale must be finite, got ${scale}`);
-  const fullShape = [...headShape(q), tq, tk];
+  const fullShape = [...qs.slice(0, -2), tq, tk];
   const keep = options.mask ? expandMask(options.mask, fullShape) : null;
   let drop: Float64Array | Float32Array | null = null;
   if (rate > 0) {
@@ -249,10 +301,11 @@ export function scaledDotProductAttention(
     tq,
     tk,
     d,
-    dv: v.shape[v.ndim - 1],
+    dv: vs[vs.length - 1],
     scale,
     causal: options.causal ?? false,
     keep,
+    ...(headsLast ? { heads: qs[1] } : {}),
   };
   return attentionOp([q, k, v], { geometry, drop, saved: null });
 }

@@ -54,7 +54,7 @@ export function createWasmAttention(
       heap.f32.set(q, qp >> 2);
       heap.f32.set(k, kp >> 2);
       heap.f32.set(v, vp >> 2);
-      exports.attentionForward(qp, kp, vp, op, pp, writeShape(heap, g, 1), workspace);
+      exports.attentionForward(qp, kp, vp, op, pp, writeShape(heap, g, g.heads ?? 1), workspace);
       copyOut(out, op);
       copyOut(probs, pp);
     },
@@ -80,7 +80,19 @@ export function createWasmAttention(
       const [qp, kp, vp, dop, pp, sp, dqp, dkp, dvp] = pointers;
       [q, k, v, dout, probs].forEach((a, i) => heap.f32.set(a, pointers[i] >> 2));
       const [dqAt, dkAt, dvAt] = [dq ? dqp : 0, dk ? dkp : 0, dvOut ? dvp : 0];
-      exports.attentionBackward(qp, kp, vp, dop, pp, sp, dqAt, dkAt, dvAt, writeShape(heap, g, 1), workspace);
+      exports.attentionBackward(
+        qp,
+        kp,
+        vp,
+        dop,
+        pp,
+        sp,
+        dqAt,
+        dkAt,
+        dvAt,
+        writeShape(heap, g, g.heads ?? 1),
+        workspace,
+      );
       if (dq) copyOut(dq, dqp);
       if (dk) copyOut(dk, dkp);
       if (dvOut) copyOut(dvOut, dvp);

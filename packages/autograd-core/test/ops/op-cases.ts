@@ -979,6 +979,32 @@ export const OP_CASES: OpCase[] = [
     },
   },
   {
+    op: 'scaledDotProductAttention',
+    name: 'headsLast [2,3,2,4] causal, value width 3',
+    inputs: [spec([2, 3, 2, 4]), spec([2, 3, 2, 4]), spec([2, 3, 2, 3])],
+    fn: (q, k, v) => Z.scaledDotProductAttention(q, k, v, { causal: true, headsLast: true }),
+    reference: (q, k, v) => {
+      const first = (x: Arr) => R.transpose(x, [0, 2, 1, 3]);
+      return first(RA.attention(first(q), first(k), first(v), { causal: true }));
+    },
+  },
+  {
+    op: 'scaledDotProductAttention',
+    name: 'headsLast, 2 queries at the end of 3 keys, mask [2,1,2,3]',
+    inputs: [
+      spec([2, 2, 2, 2]),
+      spec([2, 3, 2, 2]),
+      spec([2, 3, 2, 2]),
+      constant([2, 1, 2, 3], [1, 1, 0, 0, 1, 1, 1, 0, 1, 1, 1, 1], 'int32'),
+    ],
+    fn: (q, k, v, m) => Z.scaledDotProductAttention(q, k, v, { mask: m, headsLast: true }),
+    reference: (q, k, v, m) => {
+      const first = (x: Arr) => R.transpose(x, [0, 2, 1, 3]);
+      const keep = R.broadcastTo(m, [2, 2, 2, 3]);
+      return first(RA.attention(first(q), first(k), first(v), { keep }));
+    },
+  },
+  {
     op: 'einsum',
     name: "'ij,jk->ik'",
     inputs: [spec([2, 3]), spec([3, 4])],

@@ -90,6 +90,23 @@ function asMatrix(inner: Initializer, splitFirst: boolean): Initializer {
   };
 }
 
+/** [batch, T, heads, width] ↔ [batch, heads, T, width]. */
+const swapHeads = (x: Tensor): Tensor => x.permute([0, 2, 1, 3]);
+
+/** The cache of heads-last keys and values, transposed to heads first only if it is read. */
+function headsFirstCache(k: Tensor, v: Tensor): AttentionCache {
+  let key: Tensor | null = null;
+  let value: Tensor | null = null;
+  return {
+    get key() {
+      return (key ??= swapHeads(k));
+    },
+    get value() {
+      return (value ??= swapHeads(v));
+    },
+  };
+}
+
 function positiveInteger(what: string, n: number | undefined): void {
   if (!Number.isInteger(n) || (n as number) <= 0) {
     throw new Error(`MultiHeadAttention: ${what} must be a positive integer, got ${n}`);
@@ -182,7 +199,7 @@ export class MultiHeadAttention extends Layer {
     this.builtInputShape = [null, ...queryShape.slice(1)];
   }
 
-  /** x [batch, T, dim] → heads [batch, heads, T, width]. */
+  /** x [batch, T, dim] → heads [batch, T, heads, width] (heads last: no transpose). */
   private toHeads(x: Tensor, which: 'query' | 'key' | 'value'): Tensor {
     const { kernel, bias } = this.projections![which];
     const [dim, h, w] = kernel.value.shape;
@@ -194,18 +211,15 @@ export class MultiHeadAttention extends Layer {
     }
     let y = x.reshape([b * t, dim]).matmul(kernel.value.reshape([dim, h * w]));
     if (bias) y = biasActivation(y, bias.value.reshape([h * w]), 'linear'); // one pass, no broadcast copy
-    return y.reshape([b, t, h, w]).permute([0, 2, 1, 3]);
+    return y.reshape([b, t, h, w]);
   }
 
-  /** heads [batch, heads, T, valueDim] → [batch, T, out]. */
+  /** heads [batch, T, heads, valueDim] → [batch, T, out]. */
   private fromHeads(o: Tensor): Tensor {
     const { kernel, bias } = this.projections!.output;
     const [h, w, out] = kernel.value.shape;
-    const [b, , t] = o.shape;
-    let y = o
-      .permute([0, 2, 1, 3])
-      .reshape([b * t, h * w])
-      .matmul(kernel.value.reshape([h * w, out]));
+    const [b, t] = o.shape;
+    let y = o.reshape([b * t, h * w]).matmul(kernel.value.reshape([h * w, out]));
     if (bias) y = biasActivation(y, bias.value, 'linear');
     return y.reshape([b, t, out]);
   }
@@ -249,24 +263,39 @@ export class MultiHeadAttention extends Layer {
     if (!this.built) this.buildFor(query.shape, value.shape, key.shape);
     const cast = (t: Tensor) => (t.dtype === this.dtype ? t : t.astype(this.dtype));
     const q = this.toHeads(cast(query), 'query');
-    let k = this.toHeads(cast(key), 'key');
-    let v = this.toHeads(cast(value), 'value');
-    if (options.cache) {
-      k = concat([options.cache.key, k], 2);
-      v = concat([options.cache.value, v], 2);
-    }
-    const mask = this.headMask(options.attentionMask, q.shape[2], k.shape[2]);
+    const k = this.toHeads(cast(key), 'key');
+    const v = this.toHeads(cast(value), 'value');
     const causal = options.useCausalMask ?? false;
     const rate = options.training ? this.dropout : 0;
+    if (!options.cache && !options.returnAttentionScores) {
+      // Training and plain calls: attention reads the heads-last projections directly.
+      const mask = this.headMask(options.attentionMask, q.shape[1], k.shape[1]);
+      const output = scaledDotProductAttention(q, k, v, {
+        mask: mask ?? undefined,
+        causal,
+        dropout: rate,
+        headsLast: true,
+      });
+      return { output: this.fromHeads(output), scores: null, cache: headsFirstCache(k, v) };
+    }
+    // With a cache or the scores: heads first ([batch, heads, T, width]), as the cache keeps them.
+    const qf = swapHeads(q);
+    let kf = swapHeads(k);
+    let vf = swapHeads(v);
+    if (options.cache) {
+      kf = concat([options.cache.key, kf], 2);
+      vf = concat([options.cache.value, vf], 2);
+    }
+    const mask = this.headMask(options.attentionMask, qf.shape[2], kf.shape[2]);
     let output: Tensor;
     let scores: Tensor | null = null;
     if (options.returnAttentionScores) {
-      scores = this.probabilities(q, k, mask, causal);
-      output = dropout(scores, rate).matmul(v);
+      scores = this.probabilities(qf, kf, mask, causal);
+      output = dropout(scores, rate).matmul(vf);
     } else {
-      output = scaledDotProductAttention(q, k, v, { mask: mask ?? undefined, causal, dropout: rate });
+      output = scaledDotProductAttention(qf, kf, vf, { mask: mask ?? undefined, causal, dropout: rate });
     }
-    return { output: this.fromHeads(output), scores, cache: { key: k, value: v } };
+    return { output: this.fromHeads(swapHeads(output)), scores, cache: { key: kf, value: vf } };
   }
 
   /** The attention mask as [batch, 1, Tq, Tk] (broadcast over heads). */
