@@ -2,7 +2,7 @@
  * `npm run bench`: Zen-TS against TensorFlow.js ('cpu' and 'wasm' backends) in one
  * process, on the same data and shapes. Prints a table of medians and ratios;
  * `--json FILE` also writes the figures, `--quick` shortens every run, and
- * `--only a,b` runs some suites (matmul, mlp, cnn, rnn, inference, memory).
+ * `--only a,b` runs some suites (matmul, mlp, cnn, rnn, inference, memory, gpt).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -16,6 +16,7 @@ import { runMatmul } from './suites/matmul';
 import { runTraining } from './suites/training';
 import { runInference } from './suites/inference';
 import { runMemory } from './suites/memory';
+import { runGpt } from './suites/gpt';
 import { type TorchModel, measureTorch } from './torch';
 
 const SUITES: Record<string, (options: SuiteOptions) => Promise<ResultRow[]>> = {
@@ -25,6 +26,7 @@ const SUITES: Record<string, (options: SuiteOptions) => Promise<ResultRow[]>> = 
   rnn: (options) => runTraining(options, ['rnn']),
   inference: runInference,
   memory: runMemory,
+  gpt: runGpt,
 };
 
 interface Args {
@@ -82,7 +84,7 @@ function torchModelOf(row: ResultRow): TorchModel | null {
 /** Runs the PyTorch contender once for the training rows measured, and attaches its figures. */
 function addTorchFigures(rows: ResultRow[], log: (message: string) => void): string | null {
   const wanted = rows.flatMap((row) => {
-    const model = torchModelOf(row);
+    const model = row.torch ? null : torchModelOf(row); // a suite may have measured PyTorch itself
     return model ? [{ row, model }] : [];
   });
   if (wanted.length === 0) return null;
@@ -96,7 +98,7 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const machine = describeMachine();
   const log = (message: string) => process.stderr.write(message + '\n');
-  const options: SuiteOptions = { quick: args.quick, log };
+  const options: SuiteOptions = { quick: args.quick, log, torch: args.torch };
   const rows: ResultRow[] = [];
   for (const name of args.only) {
     log(`${name}…`);

@@ -15,6 +15,8 @@ export type TorchModel = 'mlp' | 'cnn' | 'rnn' | 'gpt';
 export interface TorchFigures {
   version: string | null;
   figures: Record<TorchModel, Figure>;
+  /** Peak RSS of the PyTorch process (MiB), which ran only the models asked for. */
+  peakRssMiB: number | null;
 }
 
 const SCRIPT = path.join(__dirname, '..', 'torch', 'contender.py');
@@ -31,7 +33,7 @@ function torchEnvironment(): NodeJS.ProcessEnv {
 function skippedAll(models: readonly TorchModel[], reason: string): TorchFigures {
   const figures = {} as Record<TorchModel, Figure>;
   for (const m of models) figures[m] = { kind: 'skipped', reason };
-  return { version: null, figures };
+  return { version: null, figures, peakRssMiB: null };
 }
 
 /** Runs the PyTorch contender on `models`; never throws (a failure becomes a skipped figure). */
@@ -54,6 +56,7 @@ export function measureTorch(models: readonly TorchModel[]): TorchFigures {
   const parsed = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as {
     torch?: string;
     best?: Partial<Record<TorchModel, number>>;
+    peakRssMiB?: number;
   };
   const figures = {} as Record<TorchModel, Figure>;
   for (const m of models) {
@@ -63,5 +66,5 @@ export function measureTorch(models: readonly TorchModel[]): TorchFigures {
         ? { kind: 'value', value: v }
         : { kind: 'skipped', reason: `PyTorch script gave no figure for ${m}` };
   }
-  return { version: parsed.torch ?? null, figures };
+  return { version: parsed.torch ?? null, figures, peakRssMiB: parsed.peakRssMiB ?? null };
 }

@@ -2,11 +2,13 @@
 
 Trains the benchmark's models (the same layers, sizes, optimisers and batch sizes as
 benchmarks/src/models.ts) on in-memory data and prints one JSON object:
-{"torch": "<version>", "threads": {"1": {...}, "2": {...}}, "best": {"mlp": samples/s, ...}}.
+{"torch": "<version>", "threads": {"1": {...}, "2": {...}}, "best": {"mlp": samples/s, ...},
+"peakRssMiB": MiB}.
 Each figure is the best of three timed passes after a warm-up; `best` takes the better
 of one and two threads, so PyTorch is measured at its fastest on this machine.
 """
 import json
+import resource
 import sys
 import time
 
@@ -138,7 +140,9 @@ def main():
         torch.set_num_threads(count)
         threads[str(count)] = {name: MODELS[name]() for name in names}
     best = {name: max(threads["1"][name], threads["2"][name]) for name in names}
-    print(json.dumps({"torch": torch.__version__, "threads": threads, "best": best}))
+    # Peak RSS of this process (Linux reports KiB): the models run here, nothing else.
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"torch": torch.__version__, "threads": threads, "best": best, "peakRssMiB": peak}))
 
 
 if __name__ == "__main__":

@@ -4,4 +4,6 @@ export interface SuiteOptions {
   quick: boolean;
   /** Progress output (stderr), so stdout keeps only the table. */
   log(message: string): void;
+  /** Whether suites that run PyTorch themselves may (false with --no-torch). */
+  torch?: boolean;
 }
