@@ -23,8 +23,8 @@ test('Zen-TS GPT: first loss near log V, then it learns a fixed batch', () => {
 test('TensorFlow.js GPT (ops, one-hot embedding): first loss near log V, then it learns', async () => {
   const tf = await useTfjs('cpu');
   const gpt = tfjsGptStep(tf, TINY);
-  const ids = tf.randomUniformInt([TINY.batch, TINY.context], 0, TINY.vocabulary, 'int32', 3);
-  const targets = tf.randomUniformInt([TINY.batch, TINY.context], 0, TINY.vocabulary, 'int32', 4);
+  const ids = tf.randomUniformInt([TINY.batch, TINY.context], 0, TINY.vocabulary, 3);
+  const targets = tf.randomUniformInt([TINY.batch, TINY.context], 0, TINY.vocabulary, 4);
   const losses = Array.from({ length: STEPS }, () => gpt.step(ids, targets));
   gpt.dispose();
   tf.dispose([ids, targets]);
