@@ -8,7 +8,9 @@ import { promises as fs } from 'fs';
 import * as path from 'path';
 import { tensor } from '@zen/autograd-core';
 import { Adam, Dense, GRU, Sequential, exportTfjs, loadModel } from '@zen/nn';
-import { randomizeWeights } from './layer-cases';
+import { LAYER_CASES, randomizeWeights } from './layer-cases';
+
+type KerasEntry = { class_name: string; config: Record<string, unknown> };
 import {
   camelTree,
   fromTfjs,
@@ -184,6 +186,31 @@ describe('tfjs-layers files', () => {
     expect(
       maxScaledDifference(zen.predict(fromTfjs(input)), back.predict(input) as tf.Tensor),
     ).toBeLessThanOrEqual(1e-5);
+  });
+
+  test("Keras 3's backward_layer (the wrapped layer with go_backwards) loads; a different one is refused", async () => {
+    const c = LAYER_CASES.find((k) => k.name.startsWith('TimeDistributed'))!;
+    const tfModel = c.build();
+    const dir = await tempDir('backward-layer');
+    await saveTfjsModel(tfModel, dir);
+    const json = await readJson(dir);
+    const layers = ((json.modelTopology as Record<string, unknown>).config as { layers: KerasEntry[] })
+      .layers;
+    const bi = layers.find((l) => l.class_name === 'Bidirectional')!;
+    const inner = bi.config.layer as KerasEntry;
+    const backward = { ...inner.config, name: `backward_${String(inner.config.name)}`, go_backwards: true };
+    bi.config.backward_layer = { class_name: inner.class_name, config: backward };
+    await writeJson(dir, json);
+    const x = c.input() as tf.Tensor;
+    const zen = await loadModel(dir);
+    expect(
+      maxScaledDifference(zen.predict(fromTfjs(x)), tfModel.predict(x) as tf.Tensor),
+    ).toBeLessThanOrEqual(1e-5);
+    bi.config.backward_layer = { class_name: inner.class_name, config: { ...backward, units: 5 } };
+    await writeJson(dir, json);
+    await expect(loadModel(dir)).rejects.toThrow(
+      /\(Bidirectional\): backward_layer differs from the wrapped layer run backwards/,
+    );
   });
 });
 
