@@ -28,6 +28,7 @@ import {
   toOnnx,
 } from '@zen/nn';
 import { smallCnn, zenMlp } from '../../../../../examples/src/lib/mnist-models';
+import { smallResnet } from '../../../../../examples/src/mnist-resnet';
 import { expectOrtMatches, printReport, randomizeWeights, report, runOnnx } from './ort';
 
 const decode = (bytes: Uint8Array) => onnx.ModelProto.decode(bytes);
@@ -165,6 +166,7 @@ describe("the examples' models", () => {
   it.each([
     ['MNIST CNN (mnist, mnist-cnn)', smallCnn, [28, 28, 1]],
     ['MNIST MLP (mnist --model mlp)', zenMlp, [28, 28, 1]],
+    ['mnist-resnet (functional, residual Add blocks)', smallResnet, [28, 28, 1]],
   ] as const)('%s', async (name, build, sample) => {
     setSeed(4);
     const model = build(); // as initialised for training
