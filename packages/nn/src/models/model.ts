@@ -129,6 +129,17 @@ export class Model extends Layer implements TrainableModel, SavableModel {
     return trackedLayers(this, UNTRACKED).map((e) => e.layer);
   }
 
+  /** The layer named `name` (Keras's get_layer); the error lists the model's layers. */
+  getLayer(name: string): Layer {
+    const layers = this.layers;
+    const found = layers.find((l) => l.name === name);
+    if (!found)
+      throw new Error(
+        `${this.label}: no layer named '${name}' (layers: ${layers.map((l) => l.name).join(', ')})`,
+      );
+    return found;
+  }
+
   /** Whether the model is a subclass whose `call` is code (no graph, not a Sequential). */
   get subclassed(): boolean {
     return this.graph === null;

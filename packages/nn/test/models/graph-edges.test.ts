@@ -107,6 +107,10 @@ describe('functional graph edges and errors', () => {
     const second = new Gate({ name: 'gated_again' }).apply(y, { extra: [x] });
     const model = new Model({ inputs: [x, g], outputs: second, name: 'kw' });
     expect(model.layers.map((l) => l.name)).toEqual(['x', 'g', 'gate_dense', 'gated', 'gated_again']);
+    expect(model.getLayer('gated')).toBeInstanceOf(Gate);
+    expect(() => model.getLayer('nope')).toThrow(
+      "Model 'kw': no layer named 'nope' (layers: x, g, gate_dense, gated, gated_again)",
+    );
     const summary = model.summary({ print: false });
     expect(summary).toMatch(/gated \(TestGate\)\s+\[null,3\]\s+0\s+x\[0\]\[0\], gate_dense\[0\]\[0\]/);
     expect(summary).toMatch(/gated_again \(TestGate\)\s+\[null,3\]\s+0\s+gated\[0\]\[0\], x\[0\]\[0\]/);
