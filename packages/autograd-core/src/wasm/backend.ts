@@ -18,7 +18,7 @@ import { type WasmAttentionKernels, createWasmAttention } from './attention';
 import { type ConvKernel, convInHeap, convScratchFloats } from './conv-heap';
 import { fusedConvKernels } from './conv-fused';
 import { type LoadedKernels, loadKernels } from './runtime';
-import { type Block, GemmThreads, MAX_BLOCKS, defaultHelperCount } from './threads';
+import { type Block, KernelThreads, MAX_BLOCKS, defaultHelperCount } from './threads';
 
 /** A block of C = op(A)·op(B) with every operand already in wasm memory (byte pointers). */
 export interface GemmJob {
@@ -81,8 +81,9 @@ export function splitJob(job: GemmJob, parts: number): GemmJob[] {
 /** The gemm call a job makes, as a block any thread can run. */
 function gemmBlock(j: GemmJob): Block {
   return {
-    kind: 'gemm',
+    kernel: 'gemm',
     args: [j.transA ? 1 : 0, j.transB ? 1 : 0, j.m, j.n, j.k, j.a, j.lda, j.b, j.ldb, j.c, j.ldc],
+    workspace: true,
   };
 }
 
@@ -112,7 +113,7 @@ export type WasmBackend = Pick<
 > &
   WasmElementwiseKernels &
   WasmAttentionKernels & {
-    readonly threads: GemmThreads;
+    readonly threads: KernelThreads;
   };
 
 /**
@@ -125,12 +126,7 @@ export function createWasmBackend(
 ): WasmBackend | { error: string } {
   if ('error' in kernels) return kernels;
   const heap = new WasmHeap(kernels, 1 + helpers);
-  const threads = new GemmThreads(kernels, helpers, heap.workspaces.slice(1));
-  const runHere = (block: Block) =>
-    (block.kind === 'gemm' ? kernels.exports.gemm : kernels.exports.gemmRows)(
-      ...block.args,
-      heap.workspaces[0],
-    );
+  const threads = new KernelThreads(kernels, helpers, heap.workspaces);
 
   /*
    * Convolutions: the input, filters (or dy) are copied in, the kernel runs in wasm
@@ -189,21 +185,22 @@ export function createWasmBackend(
     const ldb = transB ? k : n;
     const job: GemmJob = { transA, transB, m, n, k, a: aPtr, lda, b: bPtr, ldb, c: cPtr, ldc: n };
     if (helpersReady === 0) {
-      runHere(gemmBlock(job));
+      threads.runHere(gemmBlock(job));
     } else if (byRows) {
       kernels.exports.packWholeB(transB ? 1 : 0, n, k, bPtr, ldb, packedPtr);
       // Whoever is free takes the next band; four per thread balance a helper that is slow to join.
       const bands = rowBands(m, Math.min(MAX_BLOCKS, 4 * (helpersReady + 1)));
       const blocks = bands.map(([start, end]): Block => ({
-        kind: 'rows',
+        kernel: 'gemmRows',
         args: [transA ? 1 : 0, m, n, k, aPtr, lda, packedPtr, cPtr, n, start, end],
+        workspace: true,
       }));
-      threads.run(blocks, helpersReady, runHere, macs / 1e9);
+      threads.run(blocks, helpersReady, macs / 1e9);
     } else {
       // Wide products split by columns; each block packs its own columns of B and all of A.
       const perThread = macs >= SPLIT_TWICE_MIN_MACS ? 2 : 1;
       const blocks = splitJob(job, perThread * (helpersReady + 1)).map(gemmBlock);
-      threads.run(blocks, helpersReady, runHere, macs / 1e9);
+      threads.run(blocks, helpersReady, macs / 1e9);
     }
     c.set(memory.subarray(cPtr >> 2, (cPtr >> 2) + sizeC), cOffset);
   };

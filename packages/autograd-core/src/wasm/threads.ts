@@ -1,47 +1,54 @@
 /**
- * Helper threads for large float32 matrix products (worker_threads under Node.js, Web
- * Workers in cross-origin-isolated browser workers: see helper-workers.ts). Each
- * worker instantiates the same compiled kernels on the same shared memory and sleeps
- * on a slot of a shared control block.
+ * Helper threads for the wasm kernels (worker_threads under Node.js, Web Workers in
+ * cross-origin-isolated browser workers: see helper-workers.ts). Each worker
+ * instantiates the same compiled kernels on the same shared memory and sleeps on a
+ * slot of a shared control block.
  *
- * A product is cut into a few blocks of C (see `splitJob`) listed in the control
- * block. The calling thread opens each helper's gate, wakes it, and starts taking
- * blocks from a shared counter; a helper that wakes while the gate is still open
- * joins and takes blocks too. When the counter runs out, the caller closes the gates
- * of helpers that never joined (they were busy elsewhere: on a loaded machine the
- * product simply runs on one thread) and waits only for those that did. Workers start
- * on first need, never keep the process alive (unref), and stop after a few idle
- * seconds. Where helper threads cannot run, everything stays on the calling thread.
+ * Work is posted as a few blocks, each a call of one exported kernel on data already in
+ * wasm memory (a band of a gemm, the convolution of some images, ...), listed in the
+ * control block. The calling thread opens each helper's gate, wakes it, and starts
+ * taking blocks from a shared counter; a helper that wakes while the gate is still
+ * open joins and takes blocks too. When the counter runs out, the caller closes the
+ * gates of helpers that never joined (they were busy elsewhere: on a loaded machine
+ * the work simply runs on one thread) and waits only for those that did. Which thread
+ * runs a block never changes what it computes. Workers start on first need, never keep
+ * the process alive (unref), and stop after a few idle seconds. Where helper threads
+ * cannot run, everything stays on the calling thread.
  */
-import type { LoadedKernels } from './runtime';
+import type { KernelExports, LoadedKernels } from './runtime';
 import { type HelperWorker, helperCapacity, startHelper } from './helper-workers';
 
 /**
- * A block of work on data already in wasm memory: a `gemm` call (transA, transB, m, n,
- * k, a, lda, b, ldb, c, ldc) or a `gemmRows` call (transA, m, n, k, a, lda, packedB, c,
- * ldc, rowStart, rowEnd); booleans as 0/1, pointers as byte addresses. The thread that
- * runs it appends its own workspace.
+ * A block of work on data already in wasm memory: a call of the exported `kernel` with
+ * `args`, which must be 32-bit integers (byte addresses, sizes, booleans as 0/1; pass
+ * floats through memory). With `workspace`, the thread that runs it appends its own
+ * workspace (gemmWorkspaceBytes() bytes: the gemm's packing area) as the last argument.
+ * Any other scratch a block writes must be its own region: blocks run in any order, on
+ * any thread.
  */
 export interface Block {
-  kind: 'gemm' | 'rows';
+  kernel: keyof KernelExports;
   args: readonly number[];
+  workspace?: boolean;
 }
 
-/** Most blocks one product is cut into. */
+/** Most blocks one piece of work is cut into. */
 export const MAX_BLOCKS = 16;
-const ARGS = 11;
-const FIELDS = 1 + ARGS; // kind (0 gemm, 1 rows), then the arguments
+/** Most arguments of a block (besides the appended workspace). */
+export const MAX_ARGS = 15;
+const FIELDS = 3 + MAX_ARGS; // kernel index, argument count, workspace flag, then the arguments
 
 // Control block (Int32 words): the shared block list, then one slot per helper.
 const NEXT = 0; // next block to take
-const COUNT = 1; // blocks in this product
+const COUNT = 1; // blocks in this piece of work
 const TABLE = 2; // MAX_BLOCKS × FIELDS words
 const HEADER = TABLE + MAX_BLOCKS * FIELDS;
-const POST = 0; // product number posted to this helper
-const GATE = 1; // = product number while open; −number once the helper joined; 0 when closed
-const DONE = 2; // product number the helper finished last
+const POST = 0; // work number posted to this helper
+const GATE = 1; // = work number while open; −number once the helper joined; 0 when closed
+const DONE = 2; // work number the helper finished last
 const READY = 3; // 1 once the worker has instantiated the kernels
 const WORK = 4; // the helper's workspace
+const FAILED = 5; // 1 + the block whose kernel threw in the helper's last work, else 0
 const SLOT = 8;
 
 /** How long a thread polls for news before it sleeps (milliseconds). */
@@ -50,59 +57,73 @@ const SPIN_MS = 0.1;
 /** Stop idle workers after this long, so short-lived programs and tests hold no threads. */
 const IDLE_MS = 5000;
 
-// Runs in each worker: sleep until a product is posted, join it if still open, take blocks.
-const WORKER_SOURCE = `({ module, memory, control, slot }) => {
-const { gemm, gemmRows } = new WebAssembly.Instance(module, { env: { memory } }).exports;
+// Runs in each worker: sleep until work is posted, join it if still open, take blocks.
+const WORKER_SOURCE = `({ module, memory, control, slot, names }) => {
+const exported = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const kernels = names.map((name) => exported[name]);
 const ctl = new Int32Array(control);
 const s = ${HEADER} + slot * ${SLOT};
 const work = ctl[s + ${WORK}];
 Atomics.store(ctl, s + ${READY}, 1);
 let seen = Atomics.load(ctl, s + ${POST});
 for (;;) {
-  // Products often come in bursts: poll briefly before sleeping, as waking costs more.
+  // Work often comes in bursts: poll briefly before sleeping, as waking costs more.
   const until = performance.now() + ${SPIN_MS};
   while (Atomics.load(ctl, s + ${POST}) === seen && performance.now() < until);
   Atomics.wait(ctl, s + ${POST}, seen);
   seen = Atomics.load(ctl, s + ${POST});
   if (Atomics.compareExchange(ctl, s + ${GATE}, seen, -seen) !== seen) continue;
+  ctl[s + ${FAILED}] = 0;
   for (;;) {
     const i = Atomics.add(ctl, ${NEXT}, 1);
     if (i >= ctl[${COUNT}]) break;
     const j = ${TABLE} + i * ${FIELDS};
-    (ctl[j] === 0 ? gemm : gemmRows)(ctl[j + 1], ctl[j + 2], ctl[j + 3], ctl[j + 4], ctl[j + 5],
-      ctl[j + 6], ctl[j + 7], ctl[j + 8], ctl[j + 9], ctl[j + 10], ctl[j + 11], work);
+    const args = [];
+    for (let a = 0; a < ctl[j + 1]; a++) args.push(ctl[j + 3 + a]);
+    if (ctl[j + 2] === 1) args.push(work);
+    try {
+      kernels[ctl[j]](...args);
+    } catch {
+      ctl[s + ${FAILED}] = i + 1;
+    }
   }
   Atomics.store(ctl, s + ${DONE}, seen);
   Atomics.notify(ctl, s + ${DONE});
 }
 }`;
 
-export class GemmThreads {
-  /** Fresh for each set of workers, so a terminating old worker can never see a new product. */
+export class KernelThreads {
+  /** Fresh for each set of workers, so a terminating old worker can never see new work. */
   private control: Int32Array<ArrayBufferLike> = new Int32Array(0);
   private workers: HelperWorker[] = [];
   private idleTimer: ReturnType<typeof setInterval> | null = null;
   private lastUsed = 0;
   private broken: string | null = null;
   private posted = 0;
-  /** Products offered to helpers so far, and how many helper joins they got. */
+  /** Exported functions by name, and their index in the table workers share. */
+  private readonly names: string[];
+  private readonly index: Map<string, number>;
+  /** Pieces of work offered to helpers so far, and how many helper joins they got. */
   readonly stats = { posted: 0, joined: 0 };
   /** Whether the calling thread takes blocks itself (tests turn it off to make helpers do all). */
   callerComputes = true;
 
   /**
-   * `helpers` worker threads at most (the caller's thread is one more); helper h
-   * packs into `workspaces[h]`.
+   * `helpers` worker threads at most besides the calling thread; thread t (0 the
+   * caller, 1.. the helpers) appends `workspaces[t]` to blocks that ask for one.
    */
   constructor(
     private readonly kernels: LoadedKernels,
     readonly helpers: number,
-    private readonly workspaces: readonly number[] = [],
+    private readonly workspaces: readonly number[],
   ) {
-    if (!kernels.shared || helperCapacity() === 0 || workspaces.length < helpers) this.helpers = 0;
+    if (!kernels.shared || helperCapacity() === 0 || workspaces.length < 1 + helpers) this.helpers = 0;
+    const table = kernels.exports as unknown as Record<string, unknown>;
+    this.names = Object.keys(table).filter((name) => typeof table[name] === 'function');
+    this.index = new Map(this.names.map((name, i) => [name, i]));
   }
 
-  /** How many helpers are ready to be offered a product (starting them if none run). */
+  /** How many helpers are ready to be offered work (starting them if none run). */
   available(): number {
     if (this.helpers === 0 || this.broken) return 0;
     if (this.workers.length === 0) this.start();
@@ -125,25 +146,46 @@ export class GemmThreads {
     return count;
   }
 
+  /** Runs one block on the calling thread (with the caller's workspace). */
+  runHere(block: Block): void {
+    const kernel = this.kernels.exports[block.kernel] as (...args: number[]) => void;
+    if (block.workspace) kernel(...block.args, this.workspaces[0]);
+    else kernel(...block.args);
+  }
+
+  /**
+   * Computes every block, offering them to as many ready helpers as could help (none
+   * for a single block); `expectedSeconds` (the work on one thread) bounds the wait for
+   * a helper that joined.
+   */
+  parallel(blocks: readonly Block[], expectedSeconds: number): void {
+    const helpers = blocks.length > 1 ? Math.min(this.available(), blocks.length - 1) : 0;
+    if (helpers === 0) for (const block of blocks) this.runHere(block);
+    else this.run(blocks, helpers, expectedSeconds);
+  }
+
   /**
    * Computes every block, with the first `helpers` helpers (which must be available)
-   * invited to help; `runHere` runs a block on this thread. `expectedSeconds` bounds
-   * the wait for a helper that joined: one that takes far longer has died, and that
-   * is reported instead of hanging.
+   * invited to help. `expectedSeconds` bounds the wait for a helper that joined: one
+   * that takes far longer has died, and that is reported instead of hanging.
    */
-  run(
-    blocks: readonly Block[],
-    helpers: number,
-    runHere: (block: Block) => void,
-    expectedSeconds: number,
-  ): void {
+  run(blocks: readonly Block[], helpers: number, expectedSeconds: number): void {
     if (blocks.length > MAX_BLOCKS)
-      throw new Error(`wasm gemm: ${blocks.length} blocks exceed ${MAX_BLOCKS}`);
+      throw new Error(`wasm threads: ${blocks.length} blocks exceed ${MAX_BLOCKS}`);
     const ctl = this.control;
-    blocks.forEach((job, i) => {
+    blocks.forEach((block, i) => {
+      const kernel = this.index.get(block.kernel);
+      if (kernel === undefined) throw new Error(`wasm threads: no exported kernel '${block.kernel}'`);
+      if (block.args.length > MAX_ARGS) {
+        throw new Error(
+          `wasm threads: kernel '${block.kernel}' has ${block.args.length} arguments, more than ${MAX_ARGS}`,
+        );
+      }
       const j = TABLE + i * FIELDS;
-      ctl[j] = job.kind === 'gemm' ? 0 : 1;
-      for (let f = 0; f < ARGS; f++) ctl[j + 1 + f] = job.args[f];
+      ctl[j] = kernel;
+      ctl[j + 1] = block.args.length;
+      ctl[j + 2] = block.workspace ? 1 : 0;
+      for (let a = 0; a < block.args.length; a++) ctl[j + 3 + a] = block.args[a];
     });
     ctl[COUNT] = blocks.length;
     Atomics.store(ctl, NEXT, 0);
@@ -155,9 +197,15 @@ export class GemmThreads {
       Atomics.notify(ctl, s + POST);
     }
     this.stats.posted++;
+    let failure: unknown = null;
     if (this.callerComputes) {
-      for (let i = Atomics.add(ctl, NEXT, 1); i < blocks.length; i = Atomics.add(ctl, NEXT, 1))
-        runHere(blocks[i]);
+      for (let i = Atomics.add(ctl, NEXT, 1); i < blocks.length; i = Atomics.add(ctl, NEXT, 1)) {
+        try {
+          this.runHere(blocks[i]);
+        } catch (error) {
+          failure ??= error; // still wait for the helpers before reporting it
+        }
+      }
     }
     const timeoutMs = 10_000 + expectedSeconds * 100_000;
     for (let h = 0; h < helpers; h++) {
@@ -165,31 +213,46 @@ export class GemmThreads {
       // A helper that has not joined yet is shut out; one that joined is waited for.
       if (this.callerComputes && Atomics.compareExchange(ctl, s + GATE, seq, 0) === seq) continue;
       this.stats.joined++;
-      const until = performance.now() + SPIN_MS;
-      while (Atomics.load(ctl, s + DONE) !== seq && performance.now() < until);
-      const deadline = Date.now() + timeoutMs;
-      while (Atomics.load(ctl, s + DONE) !== seq) {
-        const left = deadline - Date.now();
-        if (left <= 0) {
-          this.broken = `worker thread ${h} did not finish its part of a matrix product within ${timeoutMs} ms`;
-          throw new Error(`wasm gemm: ${this.broken}; helper threads are now disabled`);
-        }
-        Atomics.wait(ctl, s + DONE, Atomics.load(ctl, s + DONE), Math.min(left, 1000));
+      this.await(h, seq, timeoutMs);
+      const failed = ctl[s + FAILED];
+      if (failed > 0) {
+        failure ??= new Error(
+          `wasm threads: kernel '${blocks[failed - 1].kernel}' failed on helper thread ${h + 1}`,
+        );
       }
     }
     this.lastUsed = Date.now();
+    if (failure) throw failure;
+  }
+
+  /** Waits until helper `h` has finished work number `seq`. */
+  private await(h: number, seq: number, timeoutMs: number): void {
+    const ctl = this.control;
+    const s = HEADER + h * SLOT;
+    const until = performance.now() + SPIN_MS;
+    while (Atomics.load(ctl, s + DONE) !== seq && performance.now() < until);
+    const deadline = Date.now() + timeoutMs;
+    while (Atomics.load(ctl, s + DONE) !== seq) {
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        this.broken = `worker thread ${h + 1} did not finish its part of the work within ${timeoutMs} ms`;
+        throw new Error(`wasm threads: ${this.broken}; helper threads are now disabled`);
+      }
+      Atomics.wait(ctl, s + DONE, Atomics.load(ctl, s + DONE), Math.min(left, 1000));
+    }
   }
 
   private start(): void {
     this.control = new Int32Array(new SharedArrayBuffer((HEADER + this.helpers * SLOT) * 4));
     this.posted = 0;
     for (let slot = 0; slot < this.helpers; slot++) {
-      this.control[HEADER + slot * SLOT + WORK] = this.workspaces[slot];
+      this.control[HEADER + slot * SLOT + WORK] = this.workspaces[1 + slot];
       const worker = startHelper(WORKER_SOURCE, {
         module: this.kernels.module,
         memory: this.kernels.memory,
         control: this.control.buffer,
         slot,
+        names: this.names,
       });
       if (!worker) {
         this.broken = 'helper threads are unavailable here';
@@ -207,7 +270,7 @@ export class GemmThreads {
     this.idleTimer.unref?.();
   }
 
-  /** Terminates the helpers (they restart on the next large product). */
+  /** Terminates the helpers (they restart on the next work large enough to share). */
   stop(): void {
     if (this.idleTimer) clearInterval(this.idleTimer);
     this.idleTimer = null;
