@@ -1,11 +1,15 @@
 """PyTorch as an optional contender of `npm run bench` (never a dependency of Zen-TS).
 
+Usage: contender.py MODELS THREADS, e.g. `contender.py mlp,cnn 2`.
 Trains the benchmark's models (the same layers, sizes, optimisers and batch sizes as
-benchmarks/src/models.ts) on in-memory data and prints one JSON object:
-{"torch": "<version>", "threads": {"1": {...}, "2": {...}}, "best": {"mlp": samples/s, ...},
-"peakRssMiB": MiB}.
-Each figure is the best of three timed passes after a warm-up; `best` takes the better
-of one and two threads, so PyTorch is measured at its fastest on this machine.
+benchmarks/src/models.ts) on in-memory data with THREADS intra-op threads and prints one
+JSON object: {"torch": "<version>", "threads": THREADS, "rates": {"mlp": samples/s, ...},
+"peakRssMiB": MiB}. The caller runs one process per thread count with OpenBLAS's own
+thread count set to match (it is read when the library loads) and keeps the better.
+The classifier and RNN loops do what Keras's `fit(shuffle=True)` does, as Zen-TS's and
+TensorFlow.js's contenders do: a fresh permutation each epoch, each batch gathered from
+it, and the batch's loss read back as a number.
+Each figure is the best of three timed epochs after a warm-up.
 """
 import json
 import resource
@@ -29,19 +33,31 @@ def timed_best(step, samples_per_step, steps, rounds=3):
     return best
 
 
-def classifier_rate(model, x, y, batch):
+def shuffled_batches(n, batch):
+    """Index batches of one epoch in a fresh random order, endlessly (fit's shuffle)."""
+    while True:
+        order = torch.randperm(n)
+        for i in range(0, n - batch + 1, batch):
+            yield order[i : i + batch]
+
+
+def fit_rate(model, loss_fn, x, y, batch):
     opt = torch.optim.Adam(model.parameters(), 1e-3)
-    n = x.shape[0]
-    state = {"i": 0}
+    batches = shuffled_batches(x.shape[0], batch)
 
     def step():
-        i = state["i"]
-        state["i"] = (i + batch) % (n - batch)
+        index = next(batches)
         opt.zero_grad()
-        F.cross_entropy(model(x[i : i + batch]), y[i : i + batch]).backward()
+        loss = loss_fn(model(x[index]), y[index])
+        loss.backward()
         opt.step()
+        loss.item()
 
-    return timed_best(step, batch, n // batch)
+    return timed_best(step, batch, x.shape[0] // batch)
+
+
+def classifier_rate(model, x, y, batch):
+    return fit_rate(model, F.cross_entropy, x, y, batch)
 
 
 def mlp_rate():
@@ -75,18 +91,7 @@ class SineRnn(nn.Module):
 def rnn_rate():
     x = torch.rand(1024, 50, 1)
     y = torch.rand(1024, 1)
-    model = SineRnn()
-    opt = torch.optim.Adam(model.parameters(), 1e-3)
-    state = {"i": 0}
-
-    def step():
-        i = state["i"]
-        state["i"] = (i + 32) % (1024 - 32)
-        opt.zero_grad()
-        F.mse_loss(model(x[i : i + 32]), y[i : i + 32]).backward()
-        opt.step()
-
-    return timed_best(step, 32, 32)
+    return fit_rate(SineRnn(), F.mse_loss, x, y, 32)
 
 
 class Block(nn.Module):
@@ -122,9 +127,11 @@ def gpt_rate(vocab=89, context=64, width=128, layers=4, heads=4, batch=16):
         targets = torch.randint(0, vocab, (batch, context))
         logits = head(norm(blocks(tok(ids) + pos(positions))))
         opt.zero_grad()
-        F.cross_entropy(logits.view(-1, vocab), targets.view(-1)).backward()
+        loss = F.cross_entropy(logits.view(-1, vocab), targets.view(-1))
+        loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
+        loss.item()  # trainOnBatch returns the loss as a number too
 
     return timed_best(step, batch * context, 30)
 
@@ -134,15 +141,13 @@ MODELS = {"mlp": mlp_rate, "cnn": cnn_rate, "rnn": rnn_rate, "gpt": gpt_rate}
 
 def main():
     names = sys.argv[1].split(",") if len(sys.argv) > 1 else list(MODELS)
+    threads = int(sys.argv[2]) if len(sys.argv) > 2 else 1
     torch.manual_seed(0)
-    threads = {}
-    for count in (1, 2):
-        torch.set_num_threads(count)
-        threads[str(count)] = {name: MODELS[name]() for name in names}
-    best = {name: max(threads["1"][name], threads["2"][name]) for name in names}
+    torch.set_num_threads(threads)
+    rates = {name: MODELS[name]() for name in names}
     # Peak RSS of this process (Linux reports KiB): the models run here, nothing else.
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"torch": torch.__version__, "threads": threads, "best": best, "peakRssMiB": peak}))
+    print(json.dumps({"torch": torch.__version__, "threads": threads, "rates": rates, "peakRssMiB": peak}))
 
 
 if __name__ == "__main__":
