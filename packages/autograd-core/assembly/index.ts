@@ -19,3 +19,4 @@ export { maxPool } from './pool';
 export { geluForward, geluBackward } from './gelu';
 export { attentionForward, attentionBackward } from './attention';
 export { activationGradBiasSum, biasActivate, poolGradScatter } from './bias-activation';
+export { binaryFloat32, sumAxisFloat32 } from './arithmetic';

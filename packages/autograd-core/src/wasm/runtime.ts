@@ -105,6 +105,10 @@ export interface KernelExports {
     work: number,
   ): void;
   attentionBackward(...args: number[]): void;
+  /** out = a ∘ b over n floats, steps sa, sb ∈ {0, 1}; op 0 add, 1 sub, 2 mul (assembly/arithmetic.ts). */
+  binaryFloat32(op: number, a: number, sa: number, b: number, sb: number, out: number, n: number): void;
+  /** out = the sum of src [outer, n, inner] over its middle axis (inner a multiple of 4). */
+  sumAxisFloat32(src: number, outer: number, n: number, inner: number, out: number): void;
 }
 
 /** 64 KiB, the unit WebAssembly memory grows by. */

@@ -1,0 +1,45 @@
+/**
+ * Float32 arithmetic four lanes at a time: the binary kernels the autograd engine calls
+ * most (residual adds, gradient sums) and the sum along one axis (bias gradients).
+ * Each lane's result is the same single rounding as the TypeScript kernels' (a float64
+ * sum or product of two float32 values rounds to the correctly rounded float32 result),
+ * and the sums add rows in the same order, so the results are identical.
+ *
+ * The binary loop runs in whole vectors: the last one may read and write up to three
+ * floats past n, which the caller's regions must hold (WasmHeap pads every region to 64
+ * bytes).
+ */
+
+/** out[i] = a[i·sa] ∘ b[i·sb] for i < n, sa, sb ∈ {0, 1}; op 0 add, 1 sub, 2 mul. */
+export function binaryFloat32(op: i32, a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void {
+  const scalarA = f32x4.splat(load<f32>(a));
+  const scalarB = f32x4.splat(load<f32>(b));
+  for (let i = 0; i < n; i += 4) {
+    const at = (<usize>i) << 2;
+    const x = sa ? v128.load(a + at) : scalarA;
+    const y = sb ? v128.load(b + at) : scalarB;
+    let v: v128;
+    if (op == 0) v = f32x4.add(x, y);
+    else if (op == 1) v = f32x4.sub(x, y);
+    else v = f32x4.mul(x, y);
+    v128.store(out + at, v);
+  }
+}
+
+/**
+ * out[o, j] = Σ_k src[o, k, j] for src viewed as [outer, n, inner], inner a multiple of 4;
+ * rows are added in order k = 0, 1, … into float32 sums (as the TypeScript kernel).
+ */
+export function sumAxisFloat32(src: usize, outer: i32, n: i32, inner: i32, out: usize): void {
+  const rowBytes = (<usize>inner) << 2;
+  for (let o = 0; o < outer; o++) {
+    const dst = out + <usize>o * rowBytes;
+    const base = src + <usize>o * <usize>n * rowBytes;
+    memory.fill(dst, 0, rowBytes);
+    for (let k = 0; k < n; k++) {
+      const row = base + <usize>k * rowBytes;
+      for (let j: usize = 0; j < rowBytes; j += 16)
+        v128.store(dst + j, f32x4.add(v128.load(dst + j), v128.load(row + j)));
+    }
+  }
+}

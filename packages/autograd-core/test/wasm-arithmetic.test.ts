@@ -1,0 +1,125 @@
+/**
+ * The wasm backend's float32 add/sub/mul, sum along an axis and bias + activation
+ * against the TypeScript kernels (the oracle): bit for bit, on lengths that are not
+ * multiples of the four SIMD lanes, with scalar operands, in place, with ±∞ and NaN;
+ * what the wasm kernels do not cover (other ops, dtypes, small arrays) still matches.
+ */
+import { tsKernels } from '../src/kernels';
+import type { BinaryKernel } from '../src/kernels/elementwise';
+import { type WasmBackend, createWasmBackend } from '../src/wasm/backend';
+import { makeGenerator } from '@zen/autograd-core';
+
+let backend: WasmBackend;
+beforeAll(() => {
+  const created = createWasmBackend(0);
+  if ('error' in created) throw new Error(created.error);
+  backend = created;
+});
+
+function values(n: number, seed: string): Float32Array {
+  const next = makeGenerator(seed);
+  return Float32Array.from({ length: n }, () => 10 * (2 * next() - 1));
+}
+
+/** Same bits (−0 differs from +0), or both NaN (whose payload bits may differ). */
+function expectSame(got: Float32Array, want: Float32Array): void {
+  expect(got.length).toBe(want.length);
+  const a = new Uint32Array(got.buffer, got.byteOffset, got.length);
+  const b = new Uint32Array(want.buffer, want.byteOffset, want.length);
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== b[i] && !(Number.isNaN(got[i]) && Number.isNaN(want[i])))
+      throw new Error(`element ${i}: ${got[i]}, reference ${want[i]}`);
+  }
+}
+
+describe.each<BinaryKernel>(['add', 'sub', 'mul', 'maximum'])('binary %s', (op) => {
+  test.each([
+    [4099, 1, 1],
+    [2050, 1, 0],
+    [2051, 0, 1],
+    [5, 1, 1],
+  ])('n = %i, steps %i and %i, same bits as the TypeScript kernel', (n, sa, sb) => {
+    const a = values(sa ? n : 1, `a ${op} ${n}`);
+    const b = values(sb ? n : 1, `b ${op} ${n}`);
+    if (sa && sb) {
+      a.set([Infinity, -Infinity, NaN, 0, -0]);
+      b.set([-Infinity, 2, 1, -0, -0]);
+    }
+    const want = new Float32Array(n);
+    const got = new Float32Array(n);
+    tsKernels.binary(op, a, sa, b, sb, want);
+    backend.binary(op, a, sa, b, sb, got);
+    expectSame(got, want);
+  });
+});
+
+test('binary add in place (out is a) and from a view at an offset', () => {
+  const n = 3001;
+  const whole = values(n + 7, 'view');
+  const a = whole.subarray(7);
+  const b = values(n, 'b in place');
+  const want = new Float32Array(n);
+  tsKernels.binary('add', a, 1, b, 1, want);
+  const inPlace = Float32Array.from(a);
+  backend.binary('add', inPlace, 1, b, 1, inPlace);
+  expectSame(inPlace, want);
+  const got = new Float32Array(n);
+  backend.binary('add', a, 1, b, 1, got);
+  expectSame(got, want);
+});
+
+test('int32 and float64 operands keep the TypeScript kernel', () => {
+  const n = 4096;
+  const a = Int32Array.from({ length: n }, (_, i) => i - 2000);
+  const out = new Int32Array(n);
+  backend.binary('add', a, 1, a, 1, out);
+  expect(out[4095]).toBe(2 * 2095);
+  const d = Float64Array.from({ length: n }, (_, i) => i / 3);
+  const outD = new Float64Array(n);
+  backend.binary('mul', d, 1, d, 1, outD);
+  expect(outD[3]).toBe(1);
+});
+
+test.each([
+  [1, 1024, 128],
+  [3, 700, 12],
+  [2, 5, 1028],
+  [1, 3000, 1], // inner not a multiple of 4: the TypeScript kernel
+])('sum over the middle axis of [%i, %i, %i]: same bits as the TypeScript kernel', (outer, n, inner) => {
+  const src = values(outer * n * inner, `sum ${outer} ${n} ${inner}`);
+  const want = new Float32Array(outer * inner).fill(7);
+  const got = new Float32Array(outer * inner).fill(7);
+  tsKernels.reduceAxis('sum', src, outer, n, inner, want);
+  backend.reduceAxis('sum', src, outer, n, inner, got);
+  expectSame(got, want);
+});
+
+test('max along an axis keeps the TypeScript kernel', () => {
+  const src = values(4 * 1024, 'max');
+  const want = new Float32Array(4);
+  const got = new Float32Array(4);
+  tsKernels.reduceAxis('max', src, 1, 1024, 4, want);
+  backend.reduceAxis('max', src, 1, 1024, 4, got);
+  expectSame(got, want);
+});
+
+test.each([
+  ['linear', 64, 128],
+  ['relu', 50, 44],
+  ['relu', 700, 3],
+  ['tanh', 40, 64],
+] as const)(
+  'bias + %s on %i rows of %i: same bits as the TypeScript kernel',
+  (activation, rows, channels) => {
+    const z = values(rows * channels, `z ${activation} ${channels}`);
+    z.set([NaN, -0, Infinity]);
+    const bias = values(channels, `bias ${activation} ${channels}`);
+    bias[1] = 0;
+    const want = new Float32Array(z.length);
+    const got = new Float32Array(z.length);
+    tsKernels.biasActivation(activation, z, bias, want);
+    backend.biasActivation(activation, z, bias, got);
+    if (activation === 'tanh') expect(got).toEqual(want);
+    else expectSame(got, want);
+  },
+);
