@@ -20,3 +20,4 @@ export { geluForward, geluBackward } from './gelu';
 export { attentionForward, attentionBackward } from './attention';
 export { activationGradBiasSum, biasActivate, poolGradScatter } from './bias-activation';
 export { binaryFloat32, sumAxisFloat32 } from './arithmetic';
+export { optimizerStep } from './optimizer';

@@ -34,6 +34,7 @@ import type { geluKernel } from './kernels/gelu';
 import type { geluBackwardKernel } from './kernels/gelu-backward';
 import type { layerNormBackward, layerNormForward } from './kernels/layer-norm';
 import type { ConvBiasActivationBackward, ConvBiasActivationForward } from './kernels/conv-bias-activation';
+import type { optimizerStepKernel, stateArrayKernel } from './kernels/optimizer';
 import { tsKernels } from './kernels';
 import { ValueError } from './errors';
 
@@ -100,6 +101,10 @@ export interface Kernels {
   gatherAxis: typeof gatherAxisKernel;
   scatterAddAxis: typeof scatterAddAxisKernel;
   oneHot: typeof oneHotKernel;
+  /** One optimiser update over every parameter, with an optional non-finite gradient scan (kernels/optimizer.ts). */
+  optimizerStep: typeof optimizerStepKernel;
+  /** A zeroed float32 array for long-lived state (optimiser slots) that the backend's kernels read in place. */
+  stateArray: typeof stateArrayKernel;
 }
 
 /** The name of a kernel in the registry. */

@@ -125,3 +125,5 @@ export { layerNorm } from './ops/layer-norm';
 export type { LayerNormOptions } from './ops/layer-norm';
 export { einsum } from './ops/einsum';
 export { triu, tril } from './ops/band';
+export { firstNonFinite } from './kernels/optimizer';
+export type { NonFinitePosition, ParameterUpdate, UpdateRule } from './kernels/optimizer';

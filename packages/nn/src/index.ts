@@ -44,7 +44,7 @@ export type { InitializerClass } from './initializers';
 export type { SymbolicShape } from './shapes';
 
 export { Optimizer } from './optimizers/optimizer';
-export type { OptimizerArgs } from './optimizers/optimizer';
+export type { KernelUpdate, NonFiniteGradient, OptimizerArgs, StepOptions } from './optimizers/optimizer';
 export { SGD, Momentum } from './optimizers/sgd';
 export type { SGDArgs, MomentumArgs } from './optimizers/sgd';
 export { RMSProp, Adagrad, Adam, AdamW } from './optimizers/adaptive';

@@ -23,6 +23,7 @@ import { geluKernel } from './gelu';
 import { geluBackwardKernel } from './gelu-backward';
 import { layerNormBackward, layerNormForward } from './layer-norm';
 import { type ConvKernels, convBiasActivationKernels } from './conv-bias-activation';
+import { optimizerStepKernel, stateArrayKernel } from './optimizer';
 
 const tsConv: ConvKernels = {
   conv2d: (x, filters, g, outChannels, out) => conv2dByGemm(gemmBlocked, x, filters, g, outChannels, out),
@@ -62,4 +63,6 @@ export const tsKernels: Kernels = {
   gatherAxis: gatherAxisKernel,
   scatterAddAxis: scatterAddAxisKernel,
   oneHot: oneHotKernel,
+  optimizerStep: optimizerStepKernel,
+  stateArray: stateArrayKernel,
 };

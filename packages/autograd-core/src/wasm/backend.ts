@@ -17,6 +17,7 @@ import { type WasmElementwiseKernels, createWasmElementwise } from './elementwis
 import { type WasmAttentionKernels, createWasmAttention } from './attention';
 import { type ConvKernel, convInHeap, convScratchFloats } from './conv-heap';
 import { fusedConvKernels } from './conv-fused';
+import { type WasmOptimizerKernels, createWasmOptimizer } from './optimizer';
 import { type LoadedKernels, loadKernels } from './runtime';
 import { type Block, KernelThreads, MAX_BLOCKS, defaultHelperCount } from './threads';
 
@@ -112,7 +113,8 @@ export type WasmBackend = Pick<
   | 'maxPool2d'
 > &
   WasmElementwiseKernels &
-  WasmAttentionKernels & {
+  WasmAttentionKernels &
+  WasmOptimizerKernels & {
     readonly threads: KernelThreads;
   };
 
@@ -244,6 +246,7 @@ export function createWasmBackend(
     maxPool2d,
     ...conv,
     ...fusedConvKernels(kernels, heap, conv),
+    ...createWasmOptimizer(kernels, heap),
     threads,
   };
 }

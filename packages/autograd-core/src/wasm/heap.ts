@@ -43,8 +43,8 @@ export class WasmHeap {
    * suffices: only the calling thread runs those kernels (helpers run gemm blocks).
    */
   readonly geometry: number;
-  /** First byte of the operand area. */
-  readonly operandBase: number;
+  /** First byte of the operand area (moved up and down by `setOperandBase` as resident data comes and goes). */
+  operandBase: number;
   private floats: Float32Array;
 
   constructor(
@@ -100,6 +100,16 @@ export class WasmHeap {
     const block = new Int32Array(this.kernels.memory.buffer, this.geometry, GEOMETRY_FIELDS.length);
     for (let i = 0; i < GEOMETRY_FIELDS.length; i++) block[i] = g[GEOMETRY_FIELDS[i]];
     return this.geometry;
+  }
+
+  /**
+   * Moves the operand area to start at `bytes` (resident data lives below it; see
+   * resident.ts); false when the memory cannot hold it. Only between kernel calls.
+   */
+  setOperandBase(bytes: number): boolean {
+    if (!this.ensure(bytes)) return false;
+    this.operandBase = bytes;
+    return true;
   }
 
   /** A float32 view of the whole memory (valid until the next `ensure`). */

@@ -109,6 +109,12 @@ export interface KernelExports {
   binaryFloat32(op: number, a: number, sa: number, b: number, sb: number, out: number, n: number): void;
   /** out = the sum of src [outer, n, inner] over its middle axis (inner a multiple of 4). */
   sumAxisFloat32(src: number, outer: number, n: number, inner: number, out: number): void;
+  /**
+   * One optimiser update over a table of parameters (assembly/optimizer.ts): (rule, table,
+   * count, a, b, c, d, e, flags, check, where); returns −1, or the entry whose gradient is
+   * not finite (its flat index stored at `where`; nothing updated).
+   */
+  optimizerStep(...args: number[]): number;
 }
 
 /** 64 KiB, the unit WebAssembly memory grows by. */

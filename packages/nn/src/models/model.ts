@@ -19,7 +19,7 @@ import {
   type Logits,
   copyInto,
 } from '../layers/layer';
-import { type Optimizer } from '../optimizers/optimizer';
+import { type NonFiniteGradient, type Optimizer } from '../optimizers/optimizer';
 import { type OptimizerSpec, getOptimizer } from '../optimizers/registry';
 import { type ShapeOrShapes, isShapeList } from '../shapes';
 import type { History } from '../callbacks/history';
@@ -403,8 +403,8 @@ export class Model extends Layer implements TrainableModel, SavableModel {
     const value = loss.item();
     if (Number.isFinite(value) && loss.requiresGrad) {
       loss.backward();
-      this.checkGradients(params, value, where);
-      optimizer.step(params);
+      const bad = optimizer.step(params, { checkFinite: true });
+      if (bad) this.refuseGradient(bad, value, where);
     }
     return { loss: value, ...parts, ...noGrad(() => this.computeMetrics(ys, predictions)) };
   }
@@ -420,22 +420,14 @@ export class Model extends Layer implements TrainableModel, SavableModel {
     return this.forwardOutputs(xs, { training: false }, [], where) as Tensor[];
   }
 
-  /** Refuses non-finite gradients of a finite loss (they would silently turn the weights into NaN). */
-  private checkGradients(params: readonly Tensor[], loss: number, where: string): void {
-    for (const p of params) {
-      const g = p.grad?.data;
-      if (!g) continue;
-      for (let i = 0; i < g.length; i++) {
-        if (g[i] - g[i] !== 0) {
-          const named = this.namedWeights().find((e) => e.weight.value === p);
-          throw new Error(
-            `${where}: the gradient of weight '${named?.name}' contains ${g[i]} at flat index ${i} ` +
-              `although the loss is finite (${loss}); the update was skipped (a derivative is infinite here, ` +
-              'e.g. sqrt or log at 0 in a custom loss)',
-          );
-        }
-      }
-    }
+  /** Refuses a non-finite gradient of a finite loss (it would silently turn the weights into NaN). */
+  private refuseGradient({ param, index, value }: NonFiniteGradient, loss: number, where: string): never {
+    const named = this.namedWeights().find((e) => e.weight.value === param);
+    throw new Error(
+      `${where}: the gradient of weight '${named?.name}' contains ${value} at flat index ${index} ` +
+        `although the loss is finite (${loss}); the update was skipped (a derivative is infinite here, ` +
+        'e.g. sqrt or log at 0 in a custom loss)',
+    );
   }
 
   /**

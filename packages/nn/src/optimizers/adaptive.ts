@@ -1,6 +1,6 @@
 /** Optimisers with per-element adaptive steps: RMSProp, Adagrad, Adam, AdamW. */
 import { type Tensor, type TypedArray } from '@zen/autograd-core';
-import { Optimizer, type OptimizerArgs } from './optimizer';
+import { type KernelUpdate, Optimizer, type OptimizerArgs } from './optimizer';
 import { optionNames } from '../options';
 
 export interface RMSPropArgs extends OptimizerArgs {
@@ -32,20 +32,16 @@ export class RMSProp extends Optimizer {
     checkEpsilon(this.className, this.epsilon);
   }
 
+  protected override kernelUpdate(lr: number): KernelUpdate {
+    const { rho, momentum, epsilon } = this;
+    return {
+      rule: { kind: 'rmsprop', learningRate: lr, rho, momentum, epsilon },
+      slots: momentum > 0 ? ['rms', 'momentum'] : ['rms'],
+    };
+  }
+
   protected updateParameter(param: Tensor, g: TypedArray, lr: number): void {
-    const p = param.data;
-    const a = this.slot(param, 'rms');
-    const rho = this.rho;
-    const m = this.momentum;
-    const v = m > 0 ? this.slot(param, 'momentum') : null;
-    for (let i = 0; i < p.length; i++) {
-      a[i] = rho * a[i] + (1 - rho) * g[i] * g[i];
-      const increment = (lr * g[i]) / (Math.sqrt(a[i]) + this.epsilon);
-      if (v) {
-        v[i] = m * v[i] + increment;
-        p[i] -= v[i];
-      } else p[i] -= increment;
-    }
+    this.updateByKernel(param, g, lr);
   }
 
   override getConfig(): Record<string, unknown> {
@@ -133,18 +129,20 @@ export class Adam extends Optimizer {
     }
   }
 
-  protected updateParameter(param: Tensor, g: TypedArray, lr: number): void {
-    const p = param.data;
-    const m = this.slot(param, 'm');
-    const v = this.slot(param, 'v');
+  /** The Adam rule; `decay` multiplies the parameter first (AdamW's decoupled weight decay). */
+  protected adamUpdate(lr: number, decay: number): KernelUpdate {
     const { beta1, beta2, epsilon } = this;
     const t = this.iterations + 1;
     const alpha = (lr * Math.sqrt(1 - Math.pow(beta2, t))) / (1 - Math.pow(beta1, t));
-    for (let i = 0; i < p.length; i++) {
-      m[i] = beta1 * m[i] + (1 - beta1) * g[i];
-      v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
-      p[i] -= (alpha * m[i]) / (Math.sqrt(v[i]) + epsilon);
-    }
+    return { rule: { kind: 'adam', alpha, beta1, beta2, epsilon, decay }, slots: ['m', 'v'] };
+  }
+
+  protected override kernelUpdate(lr: number): KernelUpdate | null {
+    return this.adamUpdate(lr, 1);
+  }
+
+  protected updateParameter(param: Tensor, g: TypedArray, lr: number): void {
+    this.updateByKernel(param, g, lr);
   }
 
   override getConfig(): Record<string, unknown> {
@@ -175,11 +173,8 @@ export class AdamW extends Adam {
       throw new Error(`AdamW: weightDecay must be non-negative, got ${this.weightDecay}`);
   }
 
-  protected override updateParameter(param: Tensor, g: TypedArray, lr: number): void {
-    const p = param.data;
-    const decay = 1 - lr * this.weightDecay;
-    for (let i = 0; i < p.length; i++) p[i] *= decay;
-    super.updateParameter(param, g, lr);
+  protected override kernelUpdate(lr: number): KernelUpdate {
+    return this.adamUpdate(lr, 1 - lr * this.weightDecay);
   }
 
   override getConfig(): Record<string, unknown> {

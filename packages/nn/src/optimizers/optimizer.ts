@@ -4,7 +4,15 @@
  * `zeroGrad` clears the gradients. Per-parameter state (momentum, moments) is kept in
  * typed arrays keyed by the parameter tensor.
  */
-import { type Tensor, type TypedArray, noGrad } from '@zen/autograd-core';
+import {
+  type NonFinitePosition,
+  type Tensor,
+  type TypedArray,
+  type UpdateRule,
+  firstNonFinite,
+  getBackend,
+  noGrad,
+} from '@zen/autograd-core';
 import { type LearningRateSchedule, scheduleFromConfig } from './schedules';
 import { staticClassName } from '../registry';
 import { checkClassOptions, optionNames } from '../options';
@@ -33,6 +41,28 @@ export interface OptimizerState {
   iterations: number;
   /** `index` is the parameter's position in the list given to getState / setState. */
   slots: { index: number; name: string; values: TypedArray }[];
+}
+
+/** What `step` found when a gradient holds NaN or ±Infinity (and so updated nothing). */
+export interface NonFiniteGradient {
+  param: Tensor;
+  /** Flat index of the first such value in the parameter's gradient. */
+  index: number;
+  value: number;
+}
+
+export interface StepOptions {
+  /**
+   * Scan the gradients first: if one holds NaN or ±Infinity, nothing is updated and
+   * `step` returns where (fit does this, to refuse the update with a clear error).
+   */
+  checkFinite?: boolean;
+}
+
+/** A per-element update rule run by the backend's `optimizerStep` kernel, and the slots it reads in order. */
+export interface KernelUpdate {
+  rule: UpdateRule;
+  slots: readonly string[];
 }
 
 /** A saved learning rate: a number or a schedule's `{ className, config }`. */
@@ -93,17 +123,61 @@ export abstract class Optimizer {
     for (const p of this.resolve(params, 'zeroGrad')) p.zeroGrad();
   }
 
-  /** Applies one update to every parameter that has a gradient. */
-  step(params?: readonly Tensor[]): void {
+  /**
+   * Applies one update to every parameter that has a gradient. With `checkFinite`, returns
+   * the first non-finite gradient value instead, having updated nothing; else null.
+   */
+  step(params?: readonly Tensor[], options: StepOptions = {}): NonFiniteGradient | null {
     const withGrad = this.resolve(params, 'step').filter((p) => p.grad !== null);
-    const grads = this.clippedGradients(withGrad);
+    const raw = withGrad.map((p) => p.grad!.data);
+    const clipping =
+      this.clipValue !== undefined || this.clipNorm !== undefined || this.globalClipNorm !== undefined;
     const lr = this.currentLearningRate;
-    noGrad(() => withGrad.forEach((p, i) => this.updateParameter(p, grads[i], lr)));
+    const update = this.kernelUpdate(lr);
+    const found = (at: NonFinitePosition) => {
+      const param = withGrad[at.item];
+      return { param, index: at.index, value: raw[at.item][at.index] };
+    };
+    // The kernel scans the gradients in the same call; clipping would hide a NaN, so scan before it.
+    if (options.checkFinite && (clipping || !update)) {
+      const bad = firstNonFinite(raw);
+      if (bad) return found(bad);
+    }
+    const grads = clipping ? this.clippedGradients(raw) : raw;
+    if (update) {
+      const items = withGrad.map((p, i) => ({
+        param: p.data,
+        grad: grads[i],
+        slots: update.slots.map((name) => this.slot(p, name)),
+      }));
+      const bad = getBackend().optimizerStep(update.rule, items, !!options.checkFinite && !clipping);
+      if (bad) return found(bad);
+    } else {
+      noGrad(() => withGrad.forEach((p, i) => this.updateParameter(p, grads[i], lr)));
+    }
     this.iterations++;
+    return null;
   }
 
   /** Updates `param.data` in place from its (clipped) gradient. */
   protected abstract updateParameter(param: Tensor, grad: TypedArray, learningRate: number): void;
+
+  /**
+   * The update as a rule the backend's `optimizerStep` kernel runs over every parameter in
+   * one call, or null (the default) to call `updateParameter` per parameter. A subclass
+   * that overrides `updateParameter` of a class with a rule returns null here too.
+   */
+  protected kernelUpdate(_learningRate: number): KernelUpdate | null {
+    return null;
+  }
+
+  /** `updateParameter` by the kernel rule, for one parameter. */
+  protected updateByKernel(param: Tensor, grad: TypedArray, learningRate: number): void {
+    const update = this.kernelUpdate(learningRate);
+    if (!update) throw new Error(`${this.className}: no kernel update rule`);
+    const slots = update.slots.map((name) => this.slot(param, name));
+    getBackend().optimizerStep(update.rule, [{ param: param.data, grad, slots }], false);
+  }
 
   /** A per-parameter state array (zeros, or `initial`) created on first use. */
   protected slot(param: Tensor, name: string, initial = 0): TypedArray {
@@ -111,8 +185,7 @@ export abstract class Optimizer {
     if (!state) this.slots.set(param, (state = new Map()));
     let array = state.get(name);
     if (!array) {
-      array =
-        param.data instanceof Float64Array ? new Float64Array(param.size) : new Float32Array(param.size);
+      array = newStateArray(param, param.size);
       if (initial !== 0) array.fill(initial);
       state.set(name, array);
     }
@@ -155,7 +228,8 @@ export abstract class Optimizer {
           `${this.className}.setState: state '${name}' of parameter ${index} has ${values.length} values, the parameter ${param.size}`,
         );
       }
-      const copy = param.data instanceof Float64Array ? new Float64Array(values) : new Float32Array(values);
+      const copy = newStateArray(param, values.length);
+      copy.set(values);
       let map = slots.get(param);
       if (!map) slots.set(param, (map = new Map()));
       map.set(name, copy);
@@ -170,10 +244,8 @@ export abstract class Optimizer {
     this.iterations = 0;
   }
 
-  private clippedGradients(params: readonly Tensor[]): TypedArray[] {
-    const grads = params.map((p) => p.grad!.data);
-    if (this.clipValue === undefined && this.clipNorm === undefined && this.globalClipNorm === undefined)
-      return grads;
+  /** Copies of the gradients, clipped as configured. */
+  private clippedGradients(grads: readonly TypedArray[]): TypedArray[] {
     const clipped = grads.map((g) => g.slice());
     if (this.clipValue !== undefined) {
       const c = this.clipValue;
@@ -204,6 +276,11 @@ export abstract class Optimizer {
 export function learningRateFromConfig(saved: unknown): number | LearningRateSchedule | undefined {
   if (saved === undefined || typeof saved === 'number') return saved;
   return scheduleFromConfig(saved as Exclude<SavedLearningRate, number>);
+}
+
+/** A zeroed state array of the parameter's dtype (float32: where the backend's kernels read it in place). */
+function newStateArray(param: Tensor, length: number): TypedArray {
+  return param.data instanceof Float64Array ? new Float64Array(length) : getBackend().stateArray(length);
 }
 
 function sumOfSquares(g: TypedArray): number {

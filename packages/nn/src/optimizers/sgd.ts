@@ -1,6 +1,6 @@
 /** SGD (with optional momentum and Nesterov) and Zen's Momentum. */
 import { type Tensor, type TypedArray } from '@zen/autograd-core';
-import { Optimizer, type OptimizerArgs } from './optimizer';
+import { type KernelUpdate, Optimizer, type OptimizerArgs } from './optimizer';
 import { optionNames } from '../options';
 
 export interface SGDArgs extends OptimizerArgs {
@@ -28,18 +28,16 @@ export class SGD extends Optimizer {
     this.nesterov = args.nesterov ?? false;
   }
 
+  protected override kernelUpdate(lr: number): KernelUpdate {
+    const { momentum, nesterov } = this;
+    return {
+      rule: { kind: 'sgd', learningRate: lr, momentum, nesterov },
+      slots: momentum > 0 ? ['velocity'] : [],
+    };
+  }
+
   protected updateParameter(param: Tensor, g: TypedArray, lr: number): void {
-    const p = param.data;
-    const m = this.momentum;
-    if (m === 0) {
-      for (let i = 0; i < p.length; i++) p[i] -= lr * g[i];
-      return;
-    }
-    const v = this.slot(param, 'velocity');
-    for (let i = 0; i < p.length; i++) {
-      v[i] = m * v[i] - lr * g[i];
-      p[i] += this.nesterov ? m * v[i] - lr * g[i] : v[i];
-    }
+    this.updateByKernel(param, g, lr);
   }
 
   override getConfig(): Record<string, unknown> {

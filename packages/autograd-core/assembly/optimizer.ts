@@ -1,0 +1,179 @@
+/**
+ * Optimiser updates over every parameter in one call, four lanes at a time (the rules
+ * of src/kernels/optimizer.ts, the TypeScript reference, in single precision).
+ *
+ * `table` holds `count` entries of five i32: the byte addresses of the parameter, its
+ * gradient, its first and second slot (0 when the rule has none), and its length.
+ * Rules: 0 adam (a = α, b = β₁, c = β₂, d = ε, e = decay), 1 sgd (a = lr, b = momentum,
+ * flags bit 0 = Nesterov), 2 rmsprop (a = lr, b = ρ, c = momentum, d = ε).
+ * With `check` set, every gradient is scanned first; at the first NaN or ±Infinity
+ * nothing is updated, its flat index is stored at `where` and its entry is returned.
+ * Otherwise returns −1.
+ */
+
+const ENTRY_BYTES: usize = 20;
+
+/** Whether any lane of x is NaN or ±Infinity (x − x is NaN exactly then). */
+function nonFinite4(x: v128): bool {
+  const d = f32x4.sub(x, x);
+  return v128.any_true(v128.not(f32x4.eq(d, d)));
+}
+
+/** The first non-finite index of g[0..n), or −1. */
+function firstNonFinite(g: usize, n: i32): i32 {
+  const vectors = n & ~3;
+  let i = 0;
+  for (; i < vectors; i += 4) if (nonFinite4(v128.load(g + ((<usize>i) << 2)))) break;
+  for (; i < n; i++) {
+    const x = load<f32>(g + ((<usize>i) << 2));
+    if (x - x != 0) return i;
+  }
+  return -1;
+}
+
+export function optimizerStep(
+  rule: i32,
+  table: usize,
+  count: i32,
+  a: f32,
+  b: f32,
+  c: f32,
+  d: f32,
+  e: f32,
+  flags: i32,
+  check: i32,
+  where: usize,
+): i32 {
+  if (check) {
+    for (let k = 0; k < count; k++) {
+      const entry = table + <usize>k * ENTRY_BYTES;
+      const bad = firstNonFinite(load<u32>(entry, 4), load<i32>(entry, 16));
+      if (bad >= 0) {
+        store<i32>(where, bad);
+        return k;
+      }
+    }
+  }
+  for (let k = 0; k < count; k++) {
+    const entry = table + <usize>k * ENTRY_BYTES;
+    const p = <usize>load<u32>(entry);
+    const g = <usize>load<u32>(entry, 4);
+    const s0 = <usize>load<u32>(entry, 8);
+    const s1 = <usize>load<u32>(entry, 12);
+    const n = load<i32>(entry, 16);
+    if (rule == 0) adam(p, g, s0, s1, n, a, b, c, d, e);
+    else if (rule == 1) sgd(p, g, s0, n, a, b, (flags & 1) != 0);
+    else rmsprop(p, g, s0, s1, n, a, b, c, d);
+  }
+  return -1;
+}
+
+function adam(
+  p: usize,
+  g: usize,
+  m: usize,
+  v: usize,
+  n: i32,
+  alpha: f32,
+  b1: f32,
+  b2: f32,
+  eps: f32,
+  decay: f32,
+): void {
+  const vb1 = f32x4.splat(b1);
+  const vc1 = f32x4.splat(1 - b1);
+  const vb2 = f32x4.splat(b2);
+  const vc2 = f32x4.splat(1 - b2);
+  const va = f32x4.splat(alpha);
+  const ve = f32x4.splat(eps);
+  const vd = f32x4.splat(decay);
+  const vectors = n & ~3;
+  let i = 0;
+  for (; i < vectors; i += 4) {
+    const o = (<usize>i) << 2;
+    const gi = v128.load(g + o);
+    const mi = f32x4.add(f32x4.mul(vb1, v128.load(m + o)), f32x4.mul(vc1, gi));
+    const vi = f32x4.add(f32x4.mul(vb2, v128.load(v + o)), f32x4.mul(f32x4.mul(vc2, gi), gi));
+    v128.store(m + o, mi);
+    v128.store(v + o, vi);
+    const pi = f32x4.mul(v128.load(p + o), vd);
+    const stepi = f32x4.div(f32x4.mul(va, mi), f32x4.add(f32x4.sqrt(vi), ve));
+    v128.store(p + o, f32x4.sub(pi, stepi));
+  }
+  for (; i < n; i++) {
+    const o = (<usize>i) << 2;
+    const gi = load<f32>(g + o);
+    const mi = b1 * load<f32>(m + o) + (1 - b1) * gi;
+    const vi = b2 * load<f32>(v + o) + (1 - b2) * gi * gi;
+    store<f32>(m + o, mi);
+    store<f32>(v + o, vi);
+    store<f32>(p + o, load<f32>(p + o) * decay - (alpha * mi) / (sqrt<f32>(vi) + eps));
+  }
+}
+
+function sgd(p: usize, g: usize, u: usize, n: i32, lr: f32, mu: f32, nesterov: bool): void {
+  const vlr = f32x4.splat(lr);
+  const vmu = f32x4.splat(mu);
+  const plain = u == 0 || mu == 0;
+  const vectors = n & ~3;
+  let i = 0;
+  for (; i < vectors; i += 4) {
+    const o = (<usize>i) << 2;
+    const step = f32x4.mul(vlr, v128.load(g + o));
+    const pi = v128.load(p + o);
+    if (plain) {
+      v128.store(p + o, f32x4.sub(pi, step));
+      continue;
+    }
+    const ui = f32x4.sub(f32x4.mul(vmu, v128.load(u + o)), step);
+    v128.store(u + o, ui);
+    v128.store(p + o, f32x4.add(pi, nesterov ? f32x4.sub(f32x4.mul(vmu, ui), step) : ui));
+  }
+  for (; i < n; i++) {
+    const o = (<usize>i) << 2;
+    const step = lr * load<f32>(g + o);
+    const pi = load<f32>(p + o);
+    if (plain) {
+      store<f32>(p + o, pi - step);
+      continue;
+    }
+    const ui = mu * load<f32>(u + o) - step;
+    store<f32>(u + o, ui);
+    store<f32>(p + o, pi + (nesterov ? mu * ui - step : ui));
+  }
+}
+
+function rmsprop(p: usize, g: usize, r: usize, u: usize, n: i32, lr: f32, rho: f32, mu: f32, eps: f32): void {
+  const vlr = f32x4.splat(lr);
+  const vrho = f32x4.splat(rho);
+  const vc = f32x4.splat(1 - rho);
+  const vmu = f32x4.splat(mu);
+  const ve = f32x4.splat(eps);
+  const withMomentum = u != 0 && mu > 0;
+  const vectors = n & ~3;
+  let i = 0;
+  for (; i < vectors; i += 4) {
+    const o = (<usize>i) << 2;
+    const gi = v128.load(g + o);
+    const ri = f32x4.add(f32x4.mul(vrho, v128.load(r + o)), f32x4.mul(f32x4.mul(vc, gi), gi));
+    v128.store(r + o, ri);
+    let step = f32x4.div(f32x4.mul(vlr, gi), f32x4.add(f32x4.sqrt(ri), ve));
+    if (withMomentum) {
+      step = f32x4.add(f32x4.mul(vmu, v128.load(u + o)), step);
+      v128.store(u + o, step);
+    }
+    v128.store(p + o, f32x4.sub(v128.load(p + o), step));
+  }
+  for (; i < n; i++) {
+    const o = (<usize>i) << 2;
+    const gi = load<f32>(g + o);
+    const ri = rho * load<f32>(r + o) + (1 - rho) * gi * gi;
+    store<f32>(r + o, ri);
+    let step = (lr * gi) / (sqrt<f32>(ri) + eps);
+    if (withMomentum) {
+      step = mu * load<f32>(u + o) + step;
+      store<f32>(u + o, step);
+    }
+    store<f32>(p + o, load<f32>(p + o) - step);
+  }
+}
