@@ -15,7 +15,7 @@ import type { ConvKernels } from '../kernels/conv-bias-activation';
 import { WasmHeap } from './heap';
 import { type WasmElementwiseKernels, createWasmElementwise } from './elementwise';
 import { type WasmAttentionKernels, createWasmAttention } from './attention';
-import { type ConvKernel, convInHeap, convScratchFloats } from './conv-heap';
+import { type ConvKernel, convRunner } from './conv-heap';
 import { fusedConvKernels } from './conv-fused';
 import { type WasmOptimizerKernels, createWasmOptimizer } from './optimizer';
 import { type LoadedKernels, loadKernels } from './runtime';
@@ -129,6 +129,7 @@ export function createWasmBackend(
   if ('error' in kernels) return kernels;
   const heap = new WasmHeap(kernels, 1 + helpers);
   const threads = new KernelThreads(kernels, helpers, heap.workspaces);
+  const convs = convRunner(kernels, heap, threads);
 
   /*
    * Convolutions: the input, filters (or dy) are copied in, the kernel runs in wasm
@@ -151,14 +152,14 @@ export function createWasmBackend(
       return false;
     }
     // The direct filter kernel may read a few floats past dy: `result` follows it.
-    const scratch = convScratchFloats(kernels, kernel, g);
+    const scratch = convs.scratchFloats(kernel, g, outChannels);
     const pointers = heap.place([first.length, second.length, result.length, scratch]);
     if (!pointers) return false;
     const [firstPtr, secondPtr, resultPtr, scratchPtr] = pointers;
     const memory = heap.f32;
     memory.set(first, firstPtr >> 2);
     memory.set(second, secondPtr >> 2);
-    convInHeap(kernels, heap, kernel, firstPtr, secondPtr, g, outChannels, resultPtr, scratchPtr);
+    convs.run(kernel, firstPtr, secondPtr, g, outChannels, resultPtr, scratchPtr);
     result.set(memory.subarray(resultPtr >> 2, (resultPtr >> 2) + result.length));
     return true;
   };
@@ -245,7 +246,7 @@ export function createWasmBackend(
     gemm,
     maxPool2d,
     ...conv,
-    ...fusedConvKernels(kernels, heap, conv),
+    ...fusedConvKernels(kernels, heap, convs, conv),
     ...createWasmOptimizer(kernels, heap),
     threads,
   };

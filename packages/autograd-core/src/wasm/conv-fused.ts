@@ -15,7 +15,7 @@ import {
   convBiasActivationKernels,
 } from '../kernels/conv-bias-activation';
 import { type BiasActivationKernel, biasActivationKernel } from '../kernels/elementwise';
-import { convInHeap, convScratchFloats } from './conv-heap';
+import type { ConvRunner } from './conv-heap';
 import type { WasmHeap } from './heap';
 import type { LoadedKernels } from './runtime';
 
@@ -28,13 +28,14 @@ const allFloat32 = (arrays: readonly (TypedArray | null)[]) =>
 export function fusedConvKernels(
   kernels: LoadedKernels,
   heap: WasmHeap,
+  convs: ConvRunner,
   conv: ConvKernels,
 ): Pick<Kernels, 'conv2dBiasActivation' | 'conv2dBiasActivationBackward'> {
   const wasm = kernels.exports;
   const around = convBiasActivationKernels(conv);
 
   const forward: ConvBiasActivationForward = (x, filters, bias, g, outChannels, activation, out) => {
-    const scratch = convScratchFloats(kernels, 'conv2d', g);
+    const scratch = convs.scratchFloats('conv2d', g, outChannels);
     const pointers = allFloat32([x, filters, bias, out])
       ? heap.place([x.length, filters.length, out.length, bias.length, scratch])
       : null;
@@ -47,7 +48,7 @@ export function fusedConvKernels(
     memory.set(x, xPtr >> 2);
     memory.set(filters, filtersPtr >> 2);
     memory.set(bias, biasPtr >> 2);
-    convInHeap(kernels, heap, 'conv2d', xPtr, filtersPtr, g, outChannels, outPtr, scratchPtr);
+    convs.run('conv2d', xPtr, filtersPtr, g, outChannels, outPtr, scratchPtr);
     const rows = out.length / outChannels;
     const inWasm = activation === 'linear' || activation === 'relu';
     if (inWasm) wasm.biasActivate(outPtr, rows, outChannels, biasPtr, ACTIVATION_CODES[activation]);
@@ -94,8 +95,8 @@ export function fusedConvKernels(
   const backward: ConvBiasActivationBackward = (x, filters, upstream, g, outChannels, activation, grads) => {
     const { dx, dFilters, dBias } = grads;
     const scratch = Math.max(
-      dFilters ? convScratchFloats(kernels, 'conv2dBackpropFilter', g) : 0,
-      dx ? convScratchFloats(kernels, 'conv2dBackpropInput', g) : 0,
+      dFilters ? convs.scratchFloats('conv2dBackpropFilter', g, outChannels) : 0,
+      dx ? convs.scratchFloats('conv2dBackpropInput', g, outChannels) : 0,
     );
     const direct = 'dy' in upstream;
     const upstreamArrays = direct ? [upstream.y] : [upstream.pooledGrad, upstream.pooled];
@@ -135,12 +136,12 @@ export function fusedConvKernels(
     const memory = heap.f32;
     if (dFilters) {
       memory.set(x, xPtr >> 2);
-      convInHeap(kernels, heap, 'conv2dBackpropFilter', xPtr, dzPtr, g, outChannels, dFiltersPtr, scratchPtr);
+      convs.run('conv2dBackpropFilter', xPtr, dzPtr, g, outChannels, dFiltersPtr, scratchPtr);
       dFilters.set(memory.subarray(dFiltersPtr >> 2, (dFiltersPtr >> 2) + dFilters.length));
     }
     if (dx) {
       memory.set(filters, filtersPtr >> 2);
-      convInHeap(kernels, heap, 'conv2dBackpropInput', dzPtr, filtersPtr, g, outChannels, dxPtr, scratchPtr);
+      convs.run('conv2dBackpropInput', dzPtr, filtersPtr, g, outChannels, dxPtr, scratchPtr);
       dx.set(memory.subarray(dxPtr >> 2, (dxPtr >> 2) + dx.length));
     }
     if (dBias) dBias.set(memory.subarray(dBiasPtr >> 2, (dBiasPtr >> 2) + outChannels));

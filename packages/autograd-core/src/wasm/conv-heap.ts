@@ -1,12 +1,15 @@
 /**
  * One convolution kernel on operands already in wasm memory: the direct kernel when
  * every window lies inside the image (forward and filter gradient), else im2col/col2im
- * around the gemm with the column matrix in the scratch area.
+ * around the gemm with the column matrix in the scratch area. A large batch is cut into
+ * blocks of whole images that the helper threads share (threads.ts): each block has its
+ * own geometry and scratch; the filter gradient is the sum of per-block partial sums.
  */
 import type { WindowGeometry } from '../kernels/conv';
 import { columnsShape } from '../kernels/convolution';
-import type { WasmHeap } from './heap';
+import { type WasmHeap, alignUp } from './heap';
 import type { LoadedKernels } from './runtime';
+import { type Block, type KernelThreads, MAX_BLOCKS } from './threads';
 
 export type ConvKernel = 'conv2d' | 'conv2dBackpropFilter' | 'conv2dBackpropInput';
 
@@ -20,35 +23,150 @@ export function windowsInside(g: WindowGeometry): boolean {
 const isDirect = (kernel: ConvKernel, g: WindowGeometry) =>
   kernel !== 'conv2dBackpropInput' && windowsInside(g);
 
-/** Floats of scratch `kernel` needs for geometry `g`. */
-export function convScratchFloats(kernels: LoadedKernels, kernel: ConvKernel, g: WindowGeometry): number {
-  if (isDirect(kernel, g))
-    return kernels.exports.convDirectScratchBytes(g.kernelH, g.kernelW, g.channels) / 4;
-  const [rows, depth] = columnsShape(g);
-  return rows * depth;
+/** Convolutions with fewer multiply-adds stay one block: sharing costs more than it saves. */
+const THREADED_MIN_MACS = 1 << 18;
+/** Blocks per thread: more than one balances a helper that joins late. */
+const BLOCKS_PER_THREAD = 4;
+/** Floats reserved for each block's geometry (14 i32 fields, padded to a cache line). */
+const GEOMETRY_FLOATS = 16;
+
+const floatsOf = (bytes: number) => alignUp(bytes) / 4;
+
+/** Splits images 0..batch into `parts` consecutive ranges of nearly equal size: [start, end) pairs. */
+export function imageRanges(batch: number, parts: number): [number, number][] {
+  return Array.from({ length: parts }, (_, p): [number, number] => [
+    Math.round((batch * p) / parts),
+    Math.round((batch * (p + 1)) / parts),
+  ]);
 }
 
-/**
- * result = kernel(first, second) on byte addresses in `heap` (x and filters, x and dy,
- * or dy and filters). The direct filter kernel may read a few floats past dy: memory
- * must follow it (any values).
- */
-export function convInHeap(
-  kernels: LoadedKernels,
-  heap: WasmHeap,
-  kernel: ConvKernel,
-  first: number,
-  second: number,
-  g: WindowGeometry,
-  outChannels: number,
-  result: number,
-  scratch: number,
-): void {
-  const geometry = heap.writeGeometry(g);
-  if (isDirect(kernel, g)) {
-    const direct = kernel === 'conv2d' ? 'conv2dDirect' : 'conv2dBackpropFilterDirect';
-    kernels.exports[direct](first, geometry, second, outChannels, result, scratch);
-  } else {
-    kernels.exports[kernel](first, geometry, second, outChannels, result, scratch, heap.workspaces[0]);
-  }
+/** Runs the convolution kernels on operands in `heap`, sharing large batches with `threads`. */
+export interface ConvRunner {
+  /** Floats of scratch `kernel` needs for geometry `g` and F filters. */
+  scratchFloats(kernel: ConvKernel, g: WindowGeometry, outChannels: number): number;
+  /**
+   * result = kernel(first, second) on byte addresses (x and filters, x and dy, or dy and
+   * filters). The direct filter kernel may read a few floats past dy: memory must follow
+   * it (any values).
+   */
+  run(
+    kernel: ConvKernel,
+    first: number,
+    second: number,
+    g: WindowGeometry,
+    outChannels: number,
+    result: number,
+    scratch: number,
+  ): void;
+}
+
+export function convRunner(kernels: LoadedKernels, heap: WasmHeap, threads: KernelThreads): ConvRunner {
+  const wasm = kernels.exports;
+  const macsOf = (g: WindowGeometry, F: number) =>
+    g.batch * g.outH * g.outW * g.kernelH * g.kernelW * g.channels * F;
+
+  /** Blocks `g` is cut into: fixed by the configured threads, never by load, so results are reproducible. */
+  const blockCount = (g: WindowGeometry, F: number) =>
+    threads.helpers === 0 || macsOf(g, F) < THREADED_MIN_MACS
+      ? 1
+      : Math.min(g.batch, MAX_BLOCKS, BLOCKS_PER_THREAD * (1 + threads.helpers));
+
+  /** Floats of one call's own scratch: the direct kernels' tables, or the column matrix of the images. */
+  const callScratch = (kernel: ConvKernel, g: WindowGeometry) => {
+    if (isDirect(kernel, g)) return floatsOf(wasm.convDirectScratchBytes(g.kernelH, g.kernelW, g.channels));
+    const [rows, depth] = columnsShape(g);
+    return rows * depth;
+  };
+  const filterFloats = (g: WindowGeometry, F: number) => floatsOf(g.kernelH * g.kernelW * g.channels * F * 4);
+
+  const scratchFloats = (kernel: ConvKernel, g: WindowGeometry, F: number): number => {
+    const blocks = blockCount(g, F);
+    if (blocks === 1) return callScratch(kernel, g);
+    const partials = kernel === 'conv2dBackpropFilter' ? (blocks - 1) * filterFloats(g, F) : 0;
+    const own = isDirect(kernel, g) ? blocks * callScratch(kernel, g) : callScratch(kernel, g);
+    return blocks * GEOMETRY_FLOATS + partials + own;
+  };
+
+  /** The kernel call on the images from `start` on that `geometry` describes, writing `result`. */
+  const block = (
+    kernel: ConvKernel,
+    g: WindowGeometry,
+    F: number,
+    start: number,
+    pointers: { first: number; second: number; result: number; geometry: number; scratch: number },
+  ): Block => {
+    const inImage = g.inH * g.inW * g.channels * 4;
+    const outImage = g.outH * g.outW * F * 4;
+    const { geometry, scratch } = pointers;
+    let { first, second, result } = pointers;
+    if (kernel === 'conv2d') {
+      first += start * inImage;
+      result += start * outImage;
+    } else if (kernel === 'conv2dBackpropFilter') {
+      first += start * inImage;
+      second += start * outImage;
+    } else {
+      first += start * outImage;
+      result += start * inImage;
+    }
+    if (isDirect(kernel, g)) {
+      const direct = kernel === 'conv2d' ? 'conv2dDirect' : 'conv2dBackpropFilterDirect';
+      return { kernel: direct, args: [first, geometry, second, F, result, scratch] };
+    }
+    return { kernel, args: [first, geometry, second, F, result, scratch], workspace: true };
+  };
+
+  const run = (
+    kernel: ConvKernel,
+    first: number,
+    second: number,
+    g: WindowGeometry,
+    F: number,
+    result: number,
+    scratch: number,
+  ): void => {
+    const blocks = blockCount(g, F);
+    if (blocks === 1) {
+      const geometry = heap.writeGeometry(g);
+      threads.runHere(block(kernel, g, F, 0, { first, second, result, geometry, scratch }));
+      return;
+    }
+    // Scratch: each block's geometry, the filter gradient's partial sums, the calls' own scratch.
+    const ranges = imageRanges(g.batch, blocks);
+    const filter = kernel === 'conv2dBackpropFilter';
+    const partialBytes = filterFloats(g, F) * 4;
+    const partials = scratch + blocks * GEOMETRY_FLOATS * 4;
+    const own = partials + (filter ? (blocks - 1) * partialBytes : 0);
+    const direct = isDirect(kernel, g);
+    const ownBytes = direct ? callScratch(kernel, g) * 4 : 0;
+    const [, depth] = columnsShape(g);
+    const list = ranges.map((range, b) => {
+      const geometry = heap.writeGeometry(
+        { ...g, batch: range[1] - range[0] },
+        scratch + b * GEOMETRY_FLOATS * 4,
+      );
+      const blockResult = filter && b > 0 ? partials + (b - 1) * partialBytes : result;
+      // Im2col blocks use the column-matrix rows of their own images.
+      const blockScratch = direct ? own + b * ownBytes : own + range[0] * g.outH * g.outW * depth * 4;
+      return block(kernel, g, F, range[0], {
+        first,
+        second,
+        result: blockResult,
+        geometry,
+        scratch: blockScratch,
+      });
+    });
+    threads.parallel(list, macsOf(g, F) / 1e9);
+    if (filter) {
+      const memory = heap.f32;
+      const size = g.kernelH * g.kernelW * g.channels * F;
+      const to = result >> 2;
+      for (let b = 1; b < blocks; b++) {
+        const from = (partials + (b - 1) * partialBytes) >> 2;
+        for (let i = 0; i < size; i++) memory[to + i] += memory[from + i];
+      }
+    }
+  };
+
+  return { scratchFloats, run };
 }

@@ -39,8 +39,8 @@ export class WasmHeap {
   /** Byte offset of thread t's workspace: `workspaces[t]`. */
   readonly workspaces: readonly number[];
   /**
-   * Byte offset of the geometry block the convolution and pooling kernels read. One
-   * suffices: only the calling thread runs those kernels (helpers run gemm blocks).
+   * Byte offset of the geometry block the convolution and pooling kernels read when the
+   * calling thread runs them alone (blocks shared with helpers carry their own).
    */
   readonly geometry: number;
   /** First byte of the operand area (moved up and down by `setOperandBase` as resident data comes and goes). */
@@ -95,11 +95,11 @@ export class WasmHeap {
     return this.ensure(next) ? pointers : null;
   }
 
-  /** Writes `g` to the geometry block (in GEOMETRY_FIELDS order); returns its byte address. */
-  writeGeometry(g: WindowGeometry): number {
-    const block = new Int32Array(this.kernels.memory.buffer, this.geometry, GEOMETRY_FIELDS.length);
+  /** Writes `g` to the geometry block, or at byte address `at` (in GEOMETRY_FIELDS order); returns its address. */
+  writeGeometry(g: WindowGeometry, at = this.geometry): number {
+    const block = new Int32Array(this.kernels.memory.buffer, at, GEOMETRY_FIELDS.length);
     for (let i = 0; i < GEOMETRY_FIELDS.length; i++) block[i] = g[GEOMETRY_FIELDS[i]];
-    return this.geometry;
+    return at;
   }
 
   /**
