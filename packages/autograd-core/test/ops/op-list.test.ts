@@ -55,6 +55,7 @@ const NOT_OPS = new Set([
   'fromExpression',
   'checkOptions',
   'nearestName',
+  'firstNonFinite',
 ]);
 
 /** Tensor members that are not ops. */
