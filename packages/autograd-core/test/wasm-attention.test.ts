@@ -42,14 +42,16 @@ const GEOMETRIES: [string, Omit<AttentionGeometry, 'keep'>][] = [
   ],
 ];
 
-test.each(GEOMETRIES)('%s: forward and backward match the TypeScript kernels', (name, geo) => {
-  const g: AttentionGeometry = { ...geo, keep: null };
+type AttentionKernels = Pick<WasmBackend, 'attentionForward' | 'attentionBackward'>;
+
+/** Forward (outputs and probabilities) and backward (the three gradients) on seeded inputs named `name`. */
+function attentionRunner(name: string, g: AttentionGeometry) {
   const { batch, tq, tk, d, dv } = g;
   const q = random(batch * tq * d, `${name} q`);
   const k = random(batch * tk * d, `${name} k`);
   const v = random(batch * tk * dv, `${name} v`);
   const dout = random(batch * tq * dv, `${name} dout`);
-  const run = (kernels: Pick<WasmBackend, 'attentionForward' | 'attentionBackward'>) => {
+  return (kernels: AttentionKernels) => {
     const probs = new Float32Array(batch * tq * tk);
     const out = new Float32Array(batch * tq * dv);
     kernels.attentionForward(tsKernels.gemm, q, k, v, g, probs, out, null, null);
@@ -58,21 +60,14 @@ test.each(GEOMETRIES)('%s: forward and backward match the TypeScript kernels', (
       dk: new Float32Array(k.length),
       dv: new Float32Array(v.length),
     };
-    kernels.attentionBackward(
-      tsKernels.gemm,
-      q,
-      k,
-      v,
-      dout,
-      g,
-      probs,
-      null,
-      null,
-      new Float32Array(tq * tk),
-      grads,
-    );
+    const scratch = new Float32Array(tq * tk);
+    kernels.attentionBackward(tsKernels.gemm, q, k, v, dout, g, probs, null, null, scratch, grads);
     return { probs, out, ...grads };
   };
+}
+
+test.each(GEOMETRIES)('%s: forward and backward match the TypeScript kernels', (name, geo) => {
+  const run = attentionRunner(name, { ...geo, keep: null });
   const want = run(tsKernels);
   const got = run(backend);
   expectNear(got.probs, want.probs, 1e-6, 'probs');
@@ -92,4 +87,37 @@ test('a keep mask goes to the TypeScript kernel (same result)', () => {
     return Array.from(out);
   });
   expect(outs[1]).toEqual(outs[0]);
+});
+
+describe('split over a helper thread', () => {
+  let threaded: WasmBackend;
+  beforeAll(async () => {
+    const created = createWasmBackend(1);
+    if ('error' in created) throw new Error(created.error);
+    threaded = created;
+    expect(await threaded.threads.ready()).toBe(1);
+  });
+  afterAll(() => threaded.threads.stop());
+
+  test.each([
+    ['heads last: 5 samples × 4 heads, causal 64×64', { batch: 20, heads: 4, tq: 64, tk: 64, d: 32, dv: 32 }],
+    ['heads first: 24 heads, 60 queries of 90 keys', { batch: 24, tq: 60, tk: 90, d: 32, dv: 24 }],
+  ])('%s, computed by the helper alone, equals one call on this thread', (name, geo) => {
+    const run = attentionRunner(name, { ...geo, scale: 0.3, causal: true, keep: null });
+    const want = run(backend);
+    const { joined } = threaded.threads.stats;
+    threaded.threads.callerComputes = false;
+    let got: ReturnType<typeof run>;
+    try {
+      got = run(threaded);
+    } finally {
+      threaded.threads.callerComputes = true;
+    }
+    expect(threaded.threads.stats.joined - joined).toBe(2); // forward and backward
+    expect(got.probs).toEqual(want.probs);
+    expect(got.out).toEqual(want.out);
+    expect(got.dq).toEqual(want.dq);
+    expect(got.dk).toEqual(want.dk);
+    expect(got.dv).toEqual(want.dv);
+  });
 });

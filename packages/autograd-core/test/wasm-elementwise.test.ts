@@ -80,3 +80,31 @@ test('float64 arrays go to the TypeScript kernels', () => {
   backend.gelu(x, got, false);
   expect(Array.from(got)).toEqual(Array.from(want));
 });
+
+test('gelu and g·gelu′ of 100,003 values, computed by a helper thread alone, equal one call here', async () => {
+  const created = createWasmBackend(1);
+  if ('error' in created) throw new Error(created.error);
+  const threaded = created;
+  try {
+    expect(await threaded.threads.ready()).toBe(1);
+    const n = 100_003;
+    const x = values(n, 8, 'threaded gelu');
+    const g = values(n, 2, 'threaded g');
+    const want = [new Float32Array(n), new Float32Array(n)];
+    backend.gelu(x, want[0], false);
+    backend.geluBackward(x, g, want[1]);
+    const got = [new Float32Array(n), new Float32Array(n)];
+    const { joined } = threaded.threads.stats;
+    threaded.threads.callerComputes = false;
+    try {
+      threaded.gelu(x, got[0], false);
+      threaded.geluBackward(x, g, got[1]);
+    } finally {
+      threaded.threads.callerComputes = true;
+    }
+    expect(threaded.threads.stats.joined - joined).toBe(2);
+    expect(got).toEqual(want);
+  } finally {
+    threaded.threads.stop();
+  }
+});

@@ -1,7 +1,8 @@
 /**
  * The wasm backend's attention kernels (assembly/attention.ts): float32 attention with at
- * most a causal mask runs all heads in one call on operands copied into the kernels'
- * memory; masks, dropout and other dtypes run the TypeScript kernels around the wasm gemm.
+ * most a causal mask runs all heads on operands copied into the kernels' memory, in a few
+ * blocks of samples that helper threads may share; masks, dropout and other dtypes run
+ * the TypeScript kernels around the wasm gemm.
  */
 import type { Kernels } from '../backend';
 import type { TypedArray } from '../dtype';
@@ -9,6 +10,14 @@ import { tsKernels } from '../kernels';
 import type { AttentionGeometry } from '../kernels/attention';
 import type { WasmHeap } from './heap';
 import type { LoadedKernels } from './runtime';
+import type { Block, KernelThreads } from './threads';
+
+/** Attention calls of fewer multiply-adds run as one block on the calling thread. */
+const THREADED_MIN_MACS = 1 << 22;
+/** Most blocks of samples per call (several per thread balance a helper that joins late). */
+const MAX_PARTS = 8;
+/** Int32 fields of an AttentionShape block. */
+const SHAPE_FIELDS = 8;
 
 export type WasmAttentionKernels = Pick<Kernels, 'attentionForward' | 'attentionBackward'>;
 
@@ -21,45 +30,91 @@ function handled(g: AttentionGeometry, drop: TypedArray | null, arrays: readonly
 }
 
 /**
- * Writes the AttentionShape block the kernels read (assembly/attention.ts: batch, heads,
- * tq, tk, d, dv as i32, scale as f32, causal as i32) at the heap's geometry block.
+ * The samples of a call cut into parts: [first sample, samples) pairs, one part unless the
+ * call is large enough to share between threads.
  */
-function writeShape(heap: WasmHeap, g: AttentionGeometry, heads: number): number {
-  const ints = new Int32Array(heap.f32.buffer, heap.geometry, 8);
-  ints.set([g.batch / heads, heads, g.tq, g.tk, g.d, g.dv, 0, g.causal ? 1 : 0]);
-  new Float32Array(heap.f32.buffer, heap.geometry + 24, 1)[0] = g.scale;
-  return heap.geometry;
+function sampleParts(g: AttentionGeometry, samples: number): [number, number][] {
+  const macs = g.batch * g.tq * g.tk * (g.d + g.dv);
+  const parts = macs < THREADED_MIN_MACS ? 1 : Math.min(MAX_PARTS, samples);
+  const ranges: [number, number][] = [];
+  for (let p = 0, start = 0; p < parts; p++) {
+    const end = Math.round((samples * (p + 1)) / parts);
+    if (end > start) ranges.push([start, end - start]);
+    start = end;
+  }
+  return ranges;
+}
+
+/** Bytes per sample of q, k, v, the output and the probabilities: sample b starts at b times these. */
+function sampleBytes(g: AttentionGeometry, heads: number) {
+  return {
+    q1: g.tq * heads * g.d * 4,
+    k1: g.tk * heads * g.d * 4,
+    v1: g.tk * heads * g.dv * 4,
+    o1: g.tq * heads * g.dv * 4,
+    p1: heads * g.tq * g.tk * 4,
+  };
+}
+
+/**
+ * Writes one AttentionShape block per part (assembly/attention.ts: batch, heads, tq, tk,
+ * d, dv as i32, scale as f32, causal as i32) from byte `at`; returns their addresses.
+ */
+function writeShapes(
+  heap: WasmHeap,
+  g: AttentionGeometry,
+  heads: number,
+  parts: [number, number][],
+  at: number,
+) {
+  return parts.map(([, samples], i) => {
+    const block = at + i * SHAPE_FIELDS * 4;
+    const ints = new Int32Array(heap.f32.buffer, block, SHAPE_FIELDS);
+    ints.set([samples, heads, g.tq, g.tk, g.d, g.dv, 0, g.causal ? 1 : 0]);
+    new Float32Array(heap.f32.buffer, block + 24, 1)[0] = g.scale;
+    return block;
+  });
 }
 
 export function createWasmAttention(
   kernels: LoadedKernels,
   heap: WasmHeap,
-  workspace: number,
+  threads: KernelThreads,
 ): WasmAttentionKernels {
-  const { exports } = kernels;
   const copyOut = (to: TypedArray, pointer: number) => {
     const at = pointer >> 2;
     to.set(heap.f32.subarray(at, at + to.length));
   };
   return {
     attentionForward: (gemm, q, k, v, g, probs, out, drop, dropped) => {
+      const heads = g.heads ?? 1;
+      const parts = sampleParts(g, g.batch / heads);
       const pointers = handled(g, drop, [q, k, v, probs, out])
-        ? heap.place([q.length, k.length, v.length, out.length, probs.length])
+        ? heap.place([q.length, k.length, v.length, out.length, probs.length, parts.length * SHAPE_FIELDS])
         : null;
       if (!pointers) {
         tsKernels.attentionForward(gemm, q, k, v, g, probs, out, drop, dropped);
         return;
       }
-      const [qp, kp, vp, op, pp] = pointers;
+      const [qp, kp, vp, op, pp, shapes] = pointers;
       heap.f32.set(q, qp >> 2);
       heap.f32.set(k, kp >> 2);
       heap.f32.set(v, vp >> 2);
-      exports.attentionForward(qp, kp, vp, op, pp, writeShape(heap, g, g.heads ?? 1), workspace);
+      const { q1, k1, v1, o1, p1 } = sampleBytes(g, heads);
+      const shapeAt = writeShapes(heap, g, heads, parts, shapes);
+      const blocks = parts.map(([b], i): Block => ({
+        kernel: 'attentionForward',
+        args: [qp + b * q1, kp + b * k1, vp + b * v1, op + b * o1, pp + b * p1, shapeAt[i]],
+        workspace: true,
+      }));
+      threads.parallel(blocks, (g.batch * g.tq * g.tk * (g.d + g.dv)) / 5e9);
       copyOut(out, op);
       copyOut(probs, pp);
     },
     attentionBackward: (gemm, q, k, v, dout, g, probs, drop, dropped, scratch, grads) => {
       const { dq, dk, dv: dvOut } = grads;
+      const heads = g.heads ?? 1;
+      const parts = sampleParts(g, g.batch / heads);
       const pointers = handled(g, drop, [q, k, v, dout, probs, dq, dk, dvOut])
         ? heap.place([
             q.length,
@@ -67,32 +122,39 @@ export function createWasmAttention(
             v.length,
             dout.length,
             probs.length,
-            g.tq * g.tk,
+            parts.length * g.tq * g.tk,
             dq?.length ?? 0,
             dk?.length ?? 0,
             dvOut?.length ?? 0,
+            parts.length * SHAPE_FIELDS,
           ])
         : null;
       if (!pointers) {
         tsKernels.attentionBackward(gemm, q, k, v, dout, g, probs, drop, dropped, scratch, grads);
         return;
       }
-      const [qp, kp, vp, dop, pp, sp, dqp, dkp, dvp] = pointers;
+      const [qp, kp, vp, dop, pp, sp, dqp, dkp, dvp, shapes] = pointers;
       [q, k, v, dout, probs].forEach((a, i) => heap.f32.set(a, pointers[i] >> 2));
-      const [dqAt, dkAt, dvAt] = [dq ? dqp : 0, dk ? dkp : 0, dvOut ? dvp : 0];
-      exports.attentionBackward(
-        qp,
-        kp,
-        vp,
-        dop,
-        pp,
-        sp,
-        dqAt,
-        dkAt,
-        dvAt,
-        writeShape(heap, g, g.heads ?? 1),
-        workspace,
-      );
+      const { q1, k1, v1, o1, p1 } = sampleBytes(g, heads);
+      const shapeAt = writeShapes(heap, g, heads, parts, shapes);
+      // Each part has its own [tq, tk] scratch block; a gradient pointer of 0 is not computed.
+      const blocks = parts.map(([b], i): Block => ({
+        kernel: 'attentionBackward',
+        args: [
+          qp + b * q1,
+          kp + b * k1,
+          vp + b * v1,
+          dop + b * o1,
+          pp + b * p1,
+          sp + i * g.tq * g.tk * 4,
+          dq ? dqp + b * q1 : 0,
+          dk ? dkp + b * k1 : 0,
+          dvOut ? dvp + b * v1 : 0,
+          shapeAt[i],
+        ],
+        workspace: true,
+      }));
+      threads.parallel(blocks, (2 * g.batch * g.tq * g.tk * (g.d + g.dv)) / 5e9);
       if (dq) copyOut(dq, dqp);
       if (dk) copyOut(dk, dkp);
       if (dvOut) copyOut(dvOut, dvp);

@@ -10,6 +10,7 @@ import { tsKernels } from '../kernels';
 import type { BinaryKernel } from '../kernels/elementwise';
 import type { WasmHeap } from './heap';
 import type { LoadedKernels } from './runtime';
+import type { Block, KernelThreads } from './threads';
 
 export type WasmElementwiseKernels = Pick<
   Kernels,
@@ -18,6 +19,24 @@ export type WasmElementwiseKernels = Pick<
 
 /** Below this many elements the TypeScript loop is faster than copying into wasm memory. */
 const MIN_ELEMENTS = 2048;
+
+/** From this many elements GELU is cut into blocks that helper threads may share. */
+const THREADED_GELU_MIN = 1 << 16;
+/** Blocks per call: several per thread, so a helper that joins late still takes some. */
+const GELU_BLOCKS = 8;
+
+/** [start, length) ranges of whole vectors of four floats covering 0..n, for threads to share. */
+export function vectorRanges(n: number, parts: number): [number, number][] {
+  const vectors = Math.ceil(n / 4);
+  const ranges: [number, number][] = [];
+  let start = 0;
+  for (let p = 1; p <= parts; p++) {
+    const end = Math.min(n, Math.round((vectors * p) / parts) * 4);
+    if (end > start) ranges.push([start, end - start]);
+    start = Math.max(start, end);
+  }
+  return ranges;
+}
 
 /** The op codes of assembly/arithmetic.ts's binaryFloat32. */
 const BINARY_CODES: Partial<Record<BinaryKernel, number>> = { add: 0, sub: 1, mul: 2 };
@@ -44,17 +63,37 @@ export function runFloat32(
   return true;
 }
 
-export function createWasmElementwise(kernels: LoadedKernels, heap: WasmHeap): WasmElementwiseKernels {
+export function createWasmElementwise(
+  kernels: LoadedKernels,
+  heap: WasmHeap,
+  threads: KernelThreads,
+): WasmElementwiseKernels {
   const { exports } = kernels;
+  /**
+   * Runs an elementwise kernel over n floats, (pointers…, n) for the first `pointers`,
+   * in blocks that helper threads may share when n is large.
+   */
+  const elementwise = (kernel: 'geluForward' | 'geluBackward', pointers: number[], n: number) => {
+    if (n < THREADED_GELU_MIN) {
+      threads.runHere({ kernel, args: [...pointers, n] });
+      return;
+    }
+    const blocks = vectorRanges(n, GELU_BLOCKS).map(([start, length]): Block => ({
+      kernel,
+      args: [...pointers.map((p) => p + 4 * start), length],
+    }));
+    threads.parallel(blocks, n * 2e-8);
+  };
   return {
     gelu: (x, out, derivative) => {
       const done =
-        !derivative && runFloat32(heap, [x], out, ([xp, op]) => exports.geluForward(xp, op, out.length));
+        !derivative &&
+        runFloat32(heap, [x], out, (pointers) => elementwise('geluForward', pointers, out.length));
       if (!done) tsKernels.gelu(x, out, derivative);
     },
     geluBackward: (x, g, out) => {
-      const done = runFloat32(heap, [x, g], out, ([xp, gp, op]) =>
-        exports.geluBackward(xp, gp, op, out.length),
+      const done = runFloat32(heap, [x, g], out, (pointers) =>
+        elementwise('geluBackward', pointers, out.length),
       );
       if (!done) tsKernels.geluBackward(x, g, out);
     },
