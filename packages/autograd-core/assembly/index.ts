@@ -21,3 +21,4 @@ export { attentionForward, attentionBackward } from './attention';
 export { activationGradBiasSum, biasActivate, poolGradScatter } from './bias-activation';
 export { binaryFloat32, sumAxisFloat32 } from './arithmetic';
 export { optimizerStep } from './optimizer';
+export { tanhSigmoidFloat32 } from './tanh-sigmoid';

@@ -21,7 +21,9 @@ export type BinaryKernel =
   | 'greaterEqual'
   | 'less'
   | 'lessEqual'
-  | 'gatePositive';
+  | 'gatePositive'
+  | 'tanhGrad'
+  | 'sigmoidGrad';
 
 /**
  * out[i] = a[i·sa] ∘ b[i·sb] for i < n, where sa, sb ∈ {0, 1}. Comparisons are written
@@ -83,6 +85,12 @@ export function binaryKernel(
       return;
     case 'gatePositive': // a where b > 0 (the ReLU gradient), as a · [b > 0]
       for (; i < n; i++, ia += sa, ib += sb) out[i] = a[ia] * +(b[ib] > 0);
+      return;
+    case 'tanhGrad': // g·(1 − y²), tanh's gradient from its output y = tanh x
+      for (; i < n; i++, ia += sa, ib += sb) out[i] = a[ia] * (1 - b[ib] * b[ib]);
+      return;
+    case 'sigmoidGrad': // g·y(1 − y), the sigmoid's gradient from its output y = σ(x)
+      for (; i < n; i++, ia += sa, ib += sb) out[i] = a[ia] * (b[ib] * (1 - b[ib]));
       return;
   }
 }

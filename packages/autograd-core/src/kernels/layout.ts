@@ -46,6 +46,14 @@ export function permuteKernel(
   }
 }
 
+/** Runs at least this long are copied with TypedArray.set; shorter ones by a loop (set's call costs more). */
+const COPY_BY_SET = 64;
+
+/** dst[d..d+n) += src[s..s+n) on float32 arrays (a loop of one element type, which V8 keeps monomorphic). */
+function addRun32(src: Float32Array, s: number, dst: Float32Array, d: number, n: number): void {
+  for (let j = 0; j < n; j++) dst[d + j] += src[s + j];
+}
+
 /**
  * Copies (or, with mode 'add', adds) a box of shape `box` from `src` (starting at
  * `srcStart`) into `dst` (starting at `dstStart`). Slicing, padding, concat, split and
@@ -61,7 +69,7 @@ export function copyBox(
   box: readonly number[],
   mode: 'copy' | 'add' = 'copy',
 ): void {
-  const nd = box.length;
+  let nd = box.length;
   if (nd === 0) {
     dst[0] = mode === 'add' ? dst[0] + src[0] : src[0];
     return;
@@ -75,10 +83,18 @@ export function copyBox(
     s += srcStart[i] * srcStrides[i];
     d += dstStart[i] * dstStrides[i];
   }
-  const inner = box[nd - 1];
+  // Trailing axes the box spans whole in both arrays are one contiguous run: fold them in.
+  let inner = box[nd - 1];
+  while (nd > 1 && box[nd - 1] === srcShape[nd - 1] && box[nd - 1] === dstShape[nd - 1]) {
+    nd--;
+    inner *= box[nd - 1];
+  }
   const counter = new Array<number>(nd).fill(0);
   for (;;) {
-    if (mode === 'copy') dst.set(src.subarray(s, s + inner), d);
+    if (mode === 'copy') {
+      if (inner >= COPY_BY_SET) dst.set(src.subarray(s, s + inner), d);
+      else for (let j = 0; j < inner; j++) dst[d + j] = src[s + j];
+    } else if (src instanceof Float32Array && dst instanceof Float32Array) addRun32(src, s, dst, d, inner);
     else for (let j = 0; j < inner; j++) dst[d + j] += src[s + j];
     let ax = nd - 2;
     for (; ax >= 0; ax--) {

@@ -165,10 +165,42 @@ export const sin = unaryOp('sin', (x) => x.cos());
 export const cos = unaryOp('cos', (x) => x.sin().neg());
 /** tan x; d/dx = 1 + tan² x. */
 export const tan = unaryOp('tan', (_x, out) => out.square().add(1));
+/**
+ * g·f′ for f = tanh or σ written from the output y, one pass: g·(1 − y²) and g·y(1 − y).
+ * Differentiable in g and y (∂/∂y: −2gy and g(1 − 2y)), so higher derivatives work.
+ */
+function outputGradOp(kernel: 'tanhGrad' | 'sigmoidGrad'): Op<undefined> {
+  const dy = (g: Tensor, y: Tensor) => (kernel === 'tanhGrad' ? g.mul(y).mul(-2) : g.mul(y.mul(-2).add(1)));
+  const op: Op<undefined> = defineOp({
+    name: kernel,
+    forward: ([g, y]) => binaryForward(kernel, g, y, promote(g.dtype, y.dtype)),
+    vjp: (h, [g, y], _o, _a, needs) => [
+      needs[0] ? op([h, y], undefined) : null,
+      needs[1] ? h.mul(dy(g, y)) : null,
+    ],
+    jvp: ([tg, ty], [g, y]) =>
+      sumTangents([tg ? op([tg, y], undefined) : null, ty ? ty.mul(dy(g, y)) : null]),
+  });
+  return op;
+}
+const tanhGrad = outputGradOp('tanhGrad');
+const sigmoidGrad = outputGradOp('sigmoidGrad');
+
+/** A unary op whose gradient is one op on (g, output). */
+function unaryOutputGradOp(kernel: UnaryKernel, gradient: Op<undefined>) {
+  const op = defineOp({
+    name: kernel,
+    forward: ([a]) => unaryForward(kernel, a, floatDType(a.dtype)),
+    vjp: (g, _inputs, out) => [gradient([g, out], undefined)],
+    jvp: ([t], _inputs, out) => gradient([t!, out], undefined),
+  });
+  return (a: Tensor): Tensor => op([a], undefined);
+}
+
 /** tanh x; d/dx = 1 − tanh² x. */
-export const tanh = unaryOp('tanh', (_x, out) => out.square().neg().add(1));
+export const tanh = unaryOutputGradOp('tanh', tanhGrad);
 /** σ(x) = 1 / (1 + e^−x); d/dx = σ(1 − σ). */
-export const sigmoid = unaryOp('sigmoid', (_x, out) => out.mul(out.neg().add(1)));
+export const sigmoid = unaryOutputGradOp('sigmoid', sigmoidGrad);
 // The ReLU gradient g·[x > 0] in one pass (rather than step, then mul): linear in g, and
 // flat in x (the mask's derivative is zero almost everywhere).
 const reluGradOp: Op<undefined> = defineOp({

@@ -18,6 +18,7 @@ import { type WasmAttentionKernels, createWasmAttention } from './attention';
 import { type ConvKernel, convRunner } from './conv-heap';
 import { fusedConvKernels } from './conv-fused';
 import { type WasmOptimizerKernels, createWasmOptimizer } from './optimizer';
+import { createWasmUnary } from './unary';
 import { type LoadedKernels, loadKernels } from './runtime';
 import { type Block, KernelThreads, MAX_BLOCKS, defaultHelperCount } from './threads';
 
@@ -118,7 +119,8 @@ export type WasmBackend = Pick<
 > &
   WasmElementwiseKernels &
   WasmAttentionKernels &
-  WasmOptimizerKernels & {
+  WasmOptimizerKernels &
+  Pick<Kernels, 'unary'> & {
     readonly threads: KernelThreads;
   };
 
@@ -252,6 +254,7 @@ export function createWasmBackend(
     ...conv,
     ...fusedConvKernels(kernels, heap, convs, conv),
     ...createWasmOptimizer(kernels, heap),
+    ...createWasmUnary(kernels, heap),
     threads,
   };
 }

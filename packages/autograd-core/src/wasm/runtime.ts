@@ -115,6 +115,8 @@ export interface KernelExports {
    * not finite (its flat index stored at `where`; nothing updated).
    */
   optimizerStep(...args: number[]): number;
+  /** out = tanh(x) (op 0) or σ(x) (op 1) over n floats (assembly/tanh-sigmoid.ts). */
+  tanhSigmoidFloat32(op: number, x: number, out: number, n: number): void;
 }
 
 /** 64 KiB, the unit WebAssembly memory grows by. */

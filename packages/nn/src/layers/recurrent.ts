@@ -101,14 +101,18 @@ abstract class Recurrent extends Layer {
     const [batch, time, features] = x.shape;
     if (time === 0) throw new ShapeError(`${this.label}: sequences of length 0 (input shape [${x.shape}])`);
     const width = this.gates * this.units;
-    let projected = x.reshape([batch * time, features]).matmul(this.kernel!.value);
+    // Time-major [time, batch, …]: each step's slice of the projection is one contiguous block.
+    let projected = x
+      .permute([1, 0, 2])
+      .reshape([time * batch, features])
+      .matmul(this.kernel!.value);
     const bias = this.inputBias();
     if (bias) projected = projected.add(bias);
-    const steps = projected.reshape([batch, time, width]);
+    const steps = projected.reshape([time, batch, width]);
     let state = this.initialState(batch);
     const outputs: Tensor[] = [];
     for (let t = 0; t < time; t++) {
-      const xt = steps.slice([0, t, 0], [batch, 1, width]).reshape([batch, width]);
+      const xt = steps.slice([t, 0, 0], [1, batch, width]).reshape([batch, width]);
       state = this.step(xt, state);
       if (this.returnSequences) outputs.push(state[0]);
     }

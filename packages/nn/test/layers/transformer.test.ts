@@ -243,7 +243,8 @@ describe('a GPT as a Sequential', () => {
     const losses = history.history.loss;
     expect(losses[losses.length - 1]).toBeLessThan(0.2);
     expect(losses[losses.length - 1]).toBeLessThan(losses[0] / 10);
-    const out = generate(model, ids.slice(0, 4), { maxNewTokens: 20, temperature: 0 });
+    // A prompt of 'the c': after 'the ' alone the text goes on with 'cat' and with 'mat' equally often.
+    const out = generate(model, ids.slice(0, 5), { maxNewTokens: 19, temperature: 0 });
     expect(out.map((i) => chars[i]).join('')).toBe(text.slice(0, 24));
   }, 60000);
 });
