@@ -90,8 +90,9 @@ export function activationGradBiasSum(g: usize, y: usize, rows: i32, F: i32, act
 /**
  * The gradient of a max pool over the layer's output, gated, scattered back:
  * dz = 0 (zCount floats), then for each pooled value i (channel i mod F)
- * v = gp[i]·act'(p[i]), dz[argmax[i]] += v and db[channel] += v (db when not 0). The
- * pooled value p[i] is the output at argmax[i], so the gate needs no full-size output.
+ * v = gp[i]·act'(p[i]), dz[argmax[i] − zFirst] += v and db[channel] += v (db when not 0).
+ * The pooled value p[i] is the output at argmax[i], so the gate needs no full-size
+ * output. A block of images passes the flat index of its first output value as zFirst.
  */
 export function poolGradScatter(
   gp: usize,
@@ -103,6 +104,7 @@ export function poolGradScatter(
   dz: usize,
   zCount: i32,
   db: usize,
+  zFirst: i32,
 ): void {
   memory.fill(dz, 0, (<usize>zCount) << 2);
   if (db) memory.fill(db, 0, (<usize>F) << 2);
@@ -110,7 +112,7 @@ export function poolGradScatter(
   for (let i = 0; i < count; i++) {
     const at = (<usize>i) << 2;
     const v = load<f32>(gp + at) * derivativeScalar(load<f32>(p + at), act);
-    const d = dz + ((<usize>load<i32>(argmax + at)) << 2);
+    const d = dz + ((<usize>(load<i32>(argmax + at) - zFirst)) << 2);
     store<f32>(d, load<f32>(d) + v);
     if (db) {
       const b = db + ((<usize>c) << 2);

@@ -6,8 +6,11 @@ import { Geometry } from './conv';
  * src/kernels/conv.ts maxPoolKernel, which is the reference). Padding is ignored.
  */
 
-/** out[n, oy, ox, c] = max over the window; argmax (i32) = flat index of that element in x. */
-export function maxPool(x: usize, geometry: usize, out: usize, argmax: usize): void {
+/**
+ * out[n, oy, ox, c] = max over the window; argmax (i32) = `indexBase` + the flat index of
+ * that element in x (a block of images starting at image i passes i's first index).
+ */
+export function maxPool(x: usize, geometry: usize, out: usize, argmax: usize, indexBase: i32): void {
   const g = changetype<Geometry>(geometry);
   const inW = g.inW;
   const C = g.channels;
@@ -41,7 +44,7 @@ export function maxPool(x: usize, geometry: usize, out: usize, argmax: usize): v
             }
           }
           v128.store(out + ((o + <usize>c) << 2), best);
-          v128.store(argmax + ((o + <usize>c) << 2), index);
+          v128.store(argmax + ((o + <usize>c) << 2), i32x4.add(index, i32x4.splat(indexBase)));
         }
         for (; c < C; c++) {
           let best = load<f32>(x + ((<usize>(first + c)) << 2));
@@ -57,7 +60,7 @@ export function maxPool(x: usize, geometry: usize, out: usize, argmax: usize): v
             }
           }
           store<f32>(out + ((o + <usize>c) << 2), best);
-          store<i32>(argmax + ((o + <usize>c) << 2), index);
+          store<i32>(argmax + ((o + <usize>c) << 2), index + indexBase);
         }
       }
     }

@@ -115,35 +115,44 @@ test.each(CASES.map((c, i) => [JSON.stringify(c), c, i] as const))(
   },
 );
 
-test('the fused layer with a pooled upstream: the same gradients on two threads', () => {
-  const c = CASES[1];
-  const { g, x, w, dy } = setUp(c, 99);
-  const next = makeGenerator('fused threads');
-  const bias = random(c.F, next);
-  const pool = windowGeometry('pool', [g.batch, g.outH, g.outW, c.F], [2, 2], [2, 2], [1, 1], 'valid');
-  const pooledSize = pool.batch * pool.outH * pool.outW * c.F;
-  const pooledGrad = random(pooledSize, next);
-  const run = (backend: WasmBackend) => {
-    const y = new Float32Array(g.batch * g.outH * g.outW * c.F);
-    backend.conv2dBiasActivation(x, w, bias, g, c.F, 'relu', y);
-    const pooled = new Float32Array(pooledSize);
-    const argmax = new Int32Array(pooledSize);
-    backend.maxPool2d(y, pool, pooled, argmax);
-    const grads = {
-      dx: new Float32Array(x.length),
-      dFilters: new Float32Array(w.length),
-      dBias: new Float32Array(c.F),
+test.each(['pooled', 'direct'] as const)(
+  'the fused layer, its max pool and the gradients with a %s upstream: the same on two threads',
+  (form) => {
+    // The benchmark's second layer on 40 images: outputs large enough to share every pass.
+    const c: Case = { shape: [40, 13, 13, 8], kernel: [3, 3], F: 16, shared: true };
+    const { g, x, w, dy } = setUp(c, 99);
+    const next = makeGenerator(`fused threads ${form}`);
+    const bias = random(c.F, next);
+    const pool = windowGeometry('pool', [g.batch, g.outH, g.outW, c.F], [2, 2], [2, 2], [1, 1], 'valid');
+    const pooledSize = pool.batch * pool.outH * pool.outW * c.F;
+    const pooledGrad = random(pooledSize, next);
+    const run = (backend: WasmBackend) => {
+      const y = new Float32Array(dy.length);
+      backend.conv2dBiasActivation(x, w, bias, g, c.F, 'relu', y);
+      const pooled = new Float32Array(pooledSize);
+      const argmax = new Int32Array(pooledSize);
+      backend.maxPool2d(y, pool, pooled, argmax);
+      const grads = {
+        dx: new Float32Array(x.length),
+        dFilters: new Float32Array(w.length),
+        dBias: new Float32Array(c.F),
+      };
+      const upstream = form === 'pooled' ? { pooledGrad, pooled, argmax, outputSize: y.length } : { dy, y };
+      backend.conv2dBiasActivationBackward(x, w, upstream, g, c.F, 'relu', grads);
+      return { y, pooled, argmax, ...grads };
     };
-    const upstream = { pooledGrad, pooled, argmax, outputSize: y.length };
-    backend.conv2dBiasActivationBackward(x, w, upstream, g, c.F, 'relu', grads);
-    return { y, ...grads };
-  };
-  const want = run(one);
-  const got = run(two);
-  expect(got.y).toEqual(want.y);
-  expect(got.dx).toEqual(want.dx);
-  expect(got.dBias).toEqual(want.dBias);
-  // The gated gradient is dy-sized with entries of at most |pooledGrad| ≤ 1: |x| bounds each term.
-  const ones = new Float32Array(dy.length).fill(1);
-  expectClose(got.dFilters, want.dFilters, filterBound(g, x, ones, c.F, w.length), 'filter gradient');
-});
+    const want = run(one);
+    const { posted } = two.threads.stats;
+    const got = run(two);
+    // Forward, bias + ReLU, pool, gate, filter and input gradients: six pieces of shared work.
+    if (two.threads.available() > 0) expect(two.threads.stats.posted - posted).toBe(6);
+    expect(got.y).toEqual(want.y);
+    expect(got.pooled).toEqual(want.pooled);
+    expect(got.argmax).toEqual(want.argmax);
+    expect(got.dx).toEqual(want.dx);
+    // Gated upstream entries are at most 1 in magnitude: |x| bounds each filter term, 1 each bias term.
+    const ones = new Float32Array(dy.length).fill(1);
+    expectClose(got.dFilters, want.dFilters, filterBound(g, x, ones, c.F, w.length), 'filter gradient');
+    expectClose(got.dBias, want.dBias, new Float32Array(c.F).fill(dy.length / c.F), 'bias gradient');
+  },
+);

@@ -17,6 +17,7 @@ import { type WasmElementwiseKernels, createWasmElementwise } from './elementwis
 import { type WasmAttentionKernels, createWasmAttention } from './attention';
 import { type ConvKernel, convRunner } from './conv-heap';
 import { fusedConvKernels } from './conv-fused';
+import { wasmMaxPool } from './pool-heap';
 import { type WasmOptimizerKernels, createWasmOptimizer } from './optimizer';
 import { createWasmUnary } from './unary';
 import { type LoadedKernels, loadKernels } from './runtime';
@@ -213,22 +214,7 @@ export function createWasmBackend(
     }
     c.set(memory.subarray(cPtr >> 2, (cPtr >> 2) + sizeC), cOffset);
   };
-  const maxPool2d = (x: TypedArray, g: WindowGeometry, out: TypedArray, argmax: Int32Array): void => {
-    const pointers =
-      x instanceof Float32Array && out instanceof Float32Array
-        ? heap.place([x.length, out.length, out.length])
-        : null;
-    if (!pointers) {
-      tsKernels.maxPool2d(x, g, out, argmax);
-      return;
-    }
-    const [xPtr, outPtr, argmaxPtr] = pointers;
-    heap.f32.set(x, xPtr >> 2);
-    kernels.exports.maxPool(xPtr, heap.writeGeometry(g), outPtr, argmaxPtr);
-    const memory = heap.f32;
-    out.set(memory.subarray(outPtr >> 2, (outPtr >> 2) + out.length));
-    argmax.set(new Int32Array(memory.buffer, argmaxPtr, argmax.length));
-  };
+  const maxPool2d = wasmMaxPool(kernels, heap, threads);
 
   const conv: ConvKernels = {
     conv2d: (x, filters, g, outChannels, out) => {
@@ -252,7 +238,7 @@ export function createWasmBackend(
     gemm,
     maxPool2d,
     ...conv,
-    ...fusedConvKernels(kernels, heap, convs, conv),
+    ...fusedConvKernels(kernels, heap, threads, convs, conv),
     ...createWasmOptimizer(kernels, heap),
     ...createWasmUnary(kernels, heap),
     threads,

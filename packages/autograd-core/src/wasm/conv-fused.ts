@@ -11,11 +11,12 @@ import {
   type ConvBiasActivationBackward,
   type ConvBiasActivationForward,
   type ConvKernels,
-  type ConvUpstream,
   convBiasActivationKernels,
 } from '../kernels/conv-bias-activation';
 import { type BiasActivationKernel, biasActivationKernel } from '../kernels/elementwise';
 import type { ConvRunner } from './conv-heap';
+import { biasActivateInHeap, gateInHeap, gateScratchFloats } from './bias-activation-heap';
+import type { KernelThreads } from './threads';
 import type { WasmHeap } from './heap';
 import type { LoadedKernels } from './runtime';
 
@@ -28,10 +29,10 @@ const allFloat32 = (arrays: readonly (TypedArray | null)[]) =>
 export function fusedConvKernels(
   kernels: LoadedKernels,
   heap: WasmHeap,
+  threads: KernelThreads,
   convs: ConvRunner,
   conv: ConvKernels,
 ): Pick<Kernels, 'conv2dBiasActivation' | 'conv2dBiasActivationBackward'> {
-  const wasm = kernels.exports;
   const around = convBiasActivationKernels(conv);
 
   const forward: ConvBiasActivationForward = (x, filters, bias, g, outChannels, activation, out) => {
@@ -49,47 +50,13 @@ export function fusedConvKernels(
     memory.set(filters, filtersPtr >> 2);
     memory.set(bias, biasPtr >> 2);
     convs.run('conv2d', xPtr, filtersPtr, g, outChannels, outPtr, scratchPtr);
-    const rows = out.length / outChannels;
     const inWasm = activation === 'linear' || activation === 'relu';
-    if (inWasm) wasm.biasActivate(outPtr, rows, outChannels, biasPtr, ACTIVATION_CODES[activation]);
+    if (inWasm) {
+      const act = ACTIVATION_CODES[activation];
+      biasActivateInHeap(kernels, threads, outPtr, g.batch, out.length, outChannels, biasPtr, act);
+    }
     out.set(memory.subarray(outPtr >> 2, (outPtr >> 2) + out.length));
     if (!inWasm) biasActivationKernel(activation, out, bias, out); // sigmoid, tanh: exp in TypeScript
-  };
-
-  /** Copies `upstream` in after dz and gates it into dz (with the bias gradient); false if not float32. */
-  const gateInHeap = (
-    upstream: ConvUpstream,
-    activation: BiasActivationKernel,
-    outChannels: number,
-    dzPtr: number,
-    upstreamPtrs: number[],
-    dBiasPtr: number,
-  ): void => {
-    const memory = heap.f32;
-    const act = ACTIVATION_CODES[activation];
-    if ('dy' in upstream) {
-      const [yPtr] = upstreamPtrs;
-      memory.set(upstream.dy, dzPtr >> 2);
-      memory.set(upstream.y, yPtr >> 2);
-      wasm.activationGradBiasSum(dzPtr, yPtr, upstream.dy.length / outChannels, outChannels, act, dBiasPtr);
-      return;
-    }
-    const { pooledGrad, pooled, argmax, outputSize } = upstream;
-    const [gpPtr, pPtr, argmaxPtr] = upstreamPtrs;
-    memory.set(pooledGrad, gpPtr >> 2);
-    memory.set(pooled, pPtr >> 2);
-    new Int32Array(memory.buffer, argmaxPtr, argmax.length).set(argmax);
-    wasm.poolGradScatter(
-      gpPtr,
-      pPtr,
-      argmaxPtr,
-      argmax.length,
-      outChannels,
-      act,
-      dzPtr,
-      outputSize,
-      dBiasPtr,
-    );
   };
 
   const backward: ConvBiasActivationBackward = (x, filters, upstream, g, outChannels, activation, grads) => {
@@ -123,6 +90,7 @@ export function fusedConvKernels(
           dFilters?.length ?? 0,
           outChannels,
           scratch,
+          gateScratchFloats(threads, g.batch, dzSize, outChannels),
         ])
       : null;
     if (!pointers) {
@@ -131,8 +99,12 @@ export function fusedConvKernels(
     }
     const [dzPtr, ...rest] = pointers;
     const upstreamPtrs = rest.slice(0, upstreamSizes.length);
-    const [xPtr, filtersPtr, dxPtr, dFiltersPtr, dBiasPtr, scratchPtr] = rest.slice(upstreamSizes.length);
-    gateInHeap(upstream, activation, outChannels, dzPtr, upstreamPtrs, dBias ? dBiasPtr : 0);
+    const [xPtr, filtersPtr, dxPtr, dFiltersPtr, dBiasPtr, scratchPtr, gateScratchPtr] = rest.slice(
+      upstreamSizes.length,
+    );
+    const act = ACTIVATION_CODES[activation];
+    const gated = [dzPtr, upstreamPtrs, dBias ? dBiasPtr : 0, gateScratchPtr] as const;
+    gateInHeap(kernels, heap, threads, upstream, act, outChannels, g.batch, ...gated);
     const memory = heap.f32;
     if (dFilters) {
       memory.set(x, xPtr >> 2);

@@ -9,7 +9,8 @@ import type { WindowGeometry } from '../kernels/conv';
 import { columnsShape } from '../kernels/convolution';
 import { type WasmHeap, alignUp } from './heap';
 import type { LoadedKernels } from './runtime';
-import { type Block, type KernelThreads, MAX_BLOCKS } from './threads';
+import type { Block, KernelThreads } from './threads';
+import { GEOMETRY_FLOATS, blockGeometries, imageBlockCount, imageRanges } from './image-blocks';
 
 export type ConvKernel = 'conv2d' | 'conv2dBackpropFilter' | 'conv2dBackpropInput';
 
@@ -25,20 +26,8 @@ const isDirect = (kernel: ConvKernel, g: WindowGeometry) =>
 
 /** Convolutions with fewer multiply-adds stay one block: sharing costs more than it saves. */
 const THREADED_MIN_MACS = 1 << 18;
-/** Blocks per thread: more than one balances a helper that joins late. */
-const BLOCKS_PER_THREAD = 4;
-/** Floats reserved for each block's geometry (14 i32 fields, padded to a cache line). */
-const GEOMETRY_FLOATS = 16;
 
 const floatsOf = (bytes: number) => alignUp(bytes) / 4;
-
-/** Splits images 0..batch into `parts` consecutive ranges of nearly equal size: [start, end) pairs. */
-export function imageRanges(batch: number, parts: number): [number, number][] {
-  return Array.from({ length: parts }, (_, p): [number, number] => [
-    Math.round((batch * p) / parts),
-    Math.round((batch * (p + 1)) / parts),
-  ]);
-}
 
 /** Runs the convolution kernels on operands in `heap`, sharing large batches with `threads`. */
 export interface ConvRunner {
@@ -65,11 +54,8 @@ export function convRunner(kernels: LoadedKernels, heap: WasmHeap, threads: Kern
   const macsOf = (g: WindowGeometry, F: number) =>
     g.batch * g.outH * g.outW * g.kernelH * g.kernelW * g.channels * F;
 
-  /** Blocks `g` is cut into: fixed by the configured threads, never by load, so results are reproducible. */
   const blockCount = (g: WindowGeometry, F: number) =>
-    threads.helpers === 0 || macsOf(g, F) < THREADED_MIN_MACS
-      ? 1
-      : Math.min(g.batch, MAX_BLOCKS, BLOCKS_PER_THREAD * (1 + threads.helpers));
+    imageBlockCount(threads, g.batch, macsOf(g, F) >= THREADED_MIN_MACS);
 
   /** Floats of one call's own scratch: the direct kernels' tables, or the column matrix of the images. */
   const callScratch = (kernel: ConvKernel, g: WindowGeometry) => {
@@ -140,11 +126,9 @@ export function convRunner(kernels: LoadedKernels, heap: WasmHeap, threads: Kern
     const direct = isDirect(kernel, g);
     const ownBytes = direct ? callScratch(kernel, g) * 4 : 0;
     const [, depth] = columnsShape(g);
+    const geometries = blockGeometries(heap, g, ranges, scratch);
     const list = ranges.map((range, b) => {
-      const geometry = heap.writeGeometry(
-        { ...g, batch: range[1] - range[0] },
-        scratch + b * GEOMETRY_FLOATS * 4,
-      );
+      const geometry = geometries[b];
       const blockResult = filter && b > 0 ? partials + (b - 1) * partialBytes : result;
       // Im2col blocks use the column-matrix rows of their own images.
       const blockScratch = direct ? own + b * ownBytes : own + range[0] * g.outH * g.outW * depth * 4;

@@ -83,10 +83,13 @@ export interface KernelExports {
   biasActivate(out: number, rows: number, F: number, bias: number, act: number): void;
   /** g = g·act'(y) in place (act 0 linear, 1 relu, 2 sigmoid, 3 tanh); db = Σ over rows when db ≠ 0. */
   activationGradBiasSum(g: number, y: number, rows: number, F: number, act: number, db: number): void;
-  /** dz = 0, then dz[argmax[i]] += gp[i]·act'(p[i]) for i < count, with db per channel (i mod F) when db ≠ 0. */
+  /**
+   * (gp, p, argmax, count, F, act, dz, zCount, db, zFirst): dz = 0, then dz[argmax[i] − zFirst]
+   * += gp[i]·act'(p[i]) for i < count, with db per channel (i mod F) when db ≠ 0.
+   */
   poolGradScatter(...args: number[]): void;
-  /** Each window's maximum and the flat index of the first maximum. */
-  maxPool(x: number, geometry: number, out: number, argmax: number): void;
+  /** Each window's maximum and indexBase + the flat index of the first maximum. */
+  maxPool(x: number, geometry: number, out: number, argmax: number, indexBase: number): void;
   /** out = gelu(x), and out = g ⊙ gelu′(x), over n floats (assembly/gelu.ts). */
   geluForward(x: number, out: number, n: number): void;
   geluBackward(x: number, g: number, out: number, n: number): void;

@@ -1,0 +1,119 @@
+/**
+ * A convolution layer's bias and activation passes on data in wasm memory
+ * (assembly/bias-activation.ts), cut into blocks of whole images that the helper
+ * threads share when the batch is large: the forward epilogue act(z + bias), and the
+ * backward prologue that gates the upstream gradient (dy, or a max pool's gradient
+ * scattered back) into dz with the bias gradient summed from per-block partial sums.
+ */
+import type { ConvUpstream } from '../kernels/conv-bias-activation';
+import { alignUp } from './heap';
+import type { WasmHeap } from './heap';
+import { imageBlockCount, imageRanges } from './image-blocks';
+import type { LoadedKernels } from './runtime';
+import type { Block, KernelThreads } from './threads';
+
+/** Outputs of fewer floats stay one block: sharing costs more than it saves. */
+const THREADED_MIN_FLOATS = 1 << 16;
+
+const blockCount = (threads: KernelThreads, batch: number, size: number) =>
+  imageBlockCount(threads, batch, size >= THREADED_MIN_FLOATS);
+
+/** out = act(out + bias) in place over `batch` images of `size` floats in all, F channels per row. */
+export function biasActivateInHeap(
+  kernels: LoadedKernels,
+  threads: KernelThreads,
+  out: number,
+  batch: number,
+  size: number,
+  F: number,
+  bias: number,
+  act: number,
+): void {
+  const perImage = size / batch;
+  const list = imageRanges(batch, blockCount(threads, batch, size)).map(([start, end]): Block => ({
+    kernel: 'biasActivate',
+    args: [out + start * perImage * 4, ((end - start) * perImage) / F, F, bias, act],
+  }));
+  threads.parallel(list, size / 1e9);
+}
+
+/** Floats of scratch `gateInHeap` needs for a dz of `size` floats (the bias gradient's partial sums). */
+export function gateScratchFloats(threads: KernelThreads, batch: number, size: number, F: number): number {
+  return (blockCount(threads, batch, size) - 1) * (alignUp(F * 4) / 4);
+}
+
+/**
+ * Copies `upstream` in (after dz, at `upstreamPtrs`) and gates it into dz = g·act'(y) over
+ * `batch` images, with the bias gradient into `dBias` when it is not 0.
+ */
+export function gateInHeap(
+  kernels: LoadedKernels,
+  heap: WasmHeap,
+  threads: KernelThreads,
+  upstream: ConvUpstream,
+  act: number,
+  F: number,
+  batch: number,
+  dz: number,
+  upstreamPtrs: readonly number[],
+  dBias: number,
+  scratch: number,
+): void {
+  const memory = heap.f32;
+  const direct = 'dy' in upstream;
+  const size = direct ? upstream.dy.length : upstream.outputSize;
+  const blocks = blockCount(threads, batch, size);
+  const partialBytes = alignUp(F * 4);
+  const dbOf = (b: number) => (dBias === 0 ? 0 : b === 0 ? dBias : scratch + (b - 1) * partialBytes);
+  const perImage = size / batch;
+  let list: Block[];
+  if (direct) {
+    const [y] = upstreamPtrs;
+    memory.set(upstream.dy, dz >> 2);
+    memory.set(upstream.y, y >> 2);
+    list = imageRanges(batch, blocks).map(([start, end], b): Block => {
+      const offset = start * perImage * 4;
+      return {
+        kernel: 'activationGradBiasSum',
+        args: [dz + offset, y + offset, ((end - start) * perImage) / F, F, act, dbOf(b)],
+      };
+    });
+  } else {
+    const { pooledGrad, pooled, argmax } = upstream;
+    const [gp, p, argmaxPtr] = upstreamPtrs;
+    memory.set(pooledGrad, gp >> 2);
+    memory.set(pooled, p >> 2);
+    new Int32Array(memory.buffer, argmaxPtr, argmax.length).set(argmax);
+    // Pooled values of image n point into image n's outputs only.
+    const pooledPerImage = argmax.length / batch;
+    list = imageRanges(batch, blocks).map(([start, end], b): Block => {
+      const first = start * pooledPerImage * 4;
+      const count = (end - start) * pooledPerImage;
+      const zFirst = start * perImage;
+      const zCount = (end - start) * perImage;
+      return {
+        kernel: 'poolGradScatter',
+        args: [
+          gp + first,
+          p + first,
+          argmaxPtr + first,
+          count,
+          F,
+          act,
+          dz + zFirst * 4,
+          zCount,
+          dbOf(b),
+          zFirst,
+        ],
+      };
+    });
+  }
+  threads.parallel(list, size / 1e9);
+  if (dBias !== 0) {
+    const f32 = heap.f32;
+    for (let b = 1; b < blocks; b++) {
+      const from = dbOf(b) >> 2;
+      for (let c = 0; c < F; c++) f32[(dBias >> 2) + c] += f32[from + c];
+    }
+  }
+}
