@@ -112,11 +112,14 @@ export function fusesWithBias(
 
 /**
  * activation(z + bias), the end of a Dense or Conv2D layer: one fused op where the
- * activation allows it, else the bias add followed by the activation.
+ * activation allows it, else the bias add (one pass, no broadcast copy) followed by the
+ * activation.
  */
 export function addBiasAndActivate(z: Tensor, bias: Tensor | null, activation: ActivationName): Tensor {
   if (bias && fusesWithBias(activation)) {
     return biasActivation(z, bias, activation);
   }
-  return getActivation(activation)(bias ? z.add(bias) : z);
+  if (!bias) return getActivation(activation)(z);
+  const alongLastAxis = bias.ndim === 1 && z.ndim > 0 && z.shape[z.ndim - 1] === bias.shape[0];
+  return getActivation(activation)(alongLastAxis ? biasActivation(z, bias, 'linear') : z.add(bias));
 }
