@@ -103,7 +103,7 @@ export interface Kernels {
   oneHot: typeof oneHotKernel;
   /** One optimiser update over every parameter, with an optional non-finite gradient scan (kernels/optimizer.ts). */
   optimizerStep: typeof optimizerStepKernel;
-  /** A zeroed float32 array for long-lived state (optimiser slots) that the backend's kernels read in place. */
+  /** A zeroed float32 array for long-lived data (parameters, optimiser slots) that the backend's kernels read in place. */
   stateArray: typeof stateArrayKernel;
 }
 

@@ -115,3 +115,27 @@ test('float64 parameters run the TypeScript kernel', () => {
   backend.optimizerStep(rule, [{ param, grad: new Float64Array([2, 2, 1 / 3]), slots: [] }], false);
   expect([...param]).toEqual([0, 1, 3 - 0.5 / 3]);
 });
+
+test('a product reads resident operands in place (at offsets, transposed) with the same result as copies', () => {
+  const next = makeGenerator('resident gemm');
+  const [m, n, k] = [13, 21, 17];
+  const a = random(5 + m * k, next);
+  const b = random(3 + k * n, next);
+  const residentA = backend.stateArray(a.length);
+  const residentB = backend.stateArray(b.length);
+  residentA.set(a);
+  residentB.set(b);
+  for (const [transA, transB] of [
+    [false, false],
+    [true, false],
+    [false, true],
+    [true, true],
+  ]) {
+    const want = new Float32Array(m * n);
+    const got = new Float32Array(m * n);
+    backend.gemm(transA, transB, m, n, k, a, 5, b, 3, want, 0);
+    backend.gemm(transA, transB, m, n, k, residentA, 5, residentB, 3, got, 0);
+    expect(got).toEqual(want);
+    expect(residentA).toEqual(a); // operands are read, not changed
+  }
+});

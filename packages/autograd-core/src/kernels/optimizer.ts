@@ -109,7 +109,7 @@ function rmsprop(
   }
 }
 
-/** A zeroed float32 array for long-lived state such as optimiser moments. */
+/** A zeroed float32 array for long-lived data such as parameters and optimiser moments. */
 export function stateArrayKernel(length: number): Float32Array {
   return new Float32Array(length);
 }

@@ -19,6 +19,7 @@ import { type ConvKernel, convRunner } from './conv-heap';
 import { fusedConvKernels } from './conv-fused';
 import { wasmMaxPool } from './pool-heap';
 import { type WasmOptimizerKernels, createWasmOptimizer } from './optimizer';
+import { ResidentArrays } from './resident';
 import { createWasmUnary } from './unary';
 import { type LoadedKernels, loadKernels } from './runtime';
 import { type Block, KernelThreads, MAX_BLOCKS, defaultHelperCount } from './threads';
@@ -135,6 +136,8 @@ export function createWasmBackend(
 ): WasmBackend | { error: string } {
   if ('error' in kernels) return kernels;
   const heap = new WasmHeap(kernels, 1 + helpers);
+  // Long-lived arrays (parameters, optimiser slots) in wasm memory: kernels read them in place.
+  const resident = new ResidentArrays(heap, kernels.memory, kernels.shared);
   const threads = new KernelThreads(kernels, helpers, heap.workspaces);
   const convs = convRunner(kernels, heap, threads);
 
@@ -182,15 +185,22 @@ export function createWasmBackend(
     // Tall products share one packing of B between threads and split C into bands of rows.
     const byRows = helpersReady > 0 && m >= n;
     const packedFloats = byRows ? kernels.exports.packedWholeBBytes(n, k) / 4 : 0;
-    const pointers = float32 ? heap.place([sizeA, sizeB, sizeC, packedFloats]) : null;
+    const residentA = float32 ? resident.address(a) : null;
+    const residentB = float32 ? resident.address(b) : null;
+    const pointers = float32
+      ? heap.place([residentA === null ? sizeA : 0, residentB === null ? sizeB : 0, sizeC, packedFloats])
+      : null;
     if (!pointers) {
       tsKernels.gemm(transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset);
       return;
     }
-    const [aPtr, bPtr, cPtr, packedPtr] = pointers;
+    const [placedA, placedB, cPtr, packedPtr] = pointers;
     const memory = heap.f32;
-    memory.set(a.subarray(aOffset, aOffset + sizeA), aPtr >> 2);
-    memory.set(b.subarray(bOffset, bOffset + sizeB), bPtr >> 2);
+    // Resident operands are read where they are; the others are copied in.
+    const aPtr = residentA === null ? placedA : residentA + aOffset * 4;
+    const bPtr = residentB === null ? placedB : residentB + bOffset * 4;
+    if (residentA === null) memory.set(a.subarray(aOffset, aOffset + sizeA), aPtr >> 2);
+    if (residentB === null) memory.set(b.subarray(bOffset, bOffset + sizeB), bPtr >> 2);
     const lda = transA ? m : k;
     const ldb = transB ? k : n;
     const job: GemmJob = { transA, transB, m, n, k, a: aPtr, lda, b: bPtr, ldb, c: cPtr, ldc: n };
@@ -239,7 +249,7 @@ export function createWasmBackend(
     maxPool2d,
     ...conv,
     ...fusedConvKernels(kernels, heap, threads, convs, conv),
-    ...createWasmOptimizer(kernels, heap),
+    ...createWasmOptimizer(kernels, heap, resident),
     ...createWasmUnary(kernels, heap),
     threads,
   };

@@ -1,16 +1,16 @@
 /**
  * The wasm backend's optimiser kernels (assembly/optimizer.ts): one call updates every
- * parameter, with the non-finite gradient scan in the same call. Slots made by
- * `stateArray` live in the kernels' memory (resident.ts) and are updated in place;
- * parameters, gradients and any other float32 arrays are copied in (and parameters and
- * slots back out). Other dtypes, and updates that do not fit, run the TypeScript kernel.
+ * parameter, with the non-finite gradient scan in the same call. Arrays made by
+ * `stateArray` (parameters, slots) live in the kernels' memory (resident.ts) and are
+ * updated in place; gradients and any other float32 arrays are copied in (and parameters
+ * and slots back out). Other dtypes, and updates that do not fit, run the TypeScript kernel.
  */
 import type { Kernels } from '../backend';
 import type { TypedArray } from '../dtype';
 import { tsKernels } from '../kernels';
 import type { UpdateRule } from '../kernels/optimizer';
 import type { WasmHeap } from './heap';
-import { ResidentArrays } from './resident';
+import type { ResidentArrays } from './resident';
 import type { LoadedKernels } from './runtime';
 
 export type WasmOptimizerKernels = Pick<Kernels, 'optimizerStep' | 'stateArray'>;
@@ -30,8 +30,11 @@ function ruleArguments(rule: UpdateRule): [number, number, number, number, numbe
   }
 }
 
-export function createWasmOptimizer(kernels: LoadedKernels, heap: WasmHeap): WasmOptimizerKernels {
-  const resident = new ResidentArrays(heap, kernels.memory, kernels.shared);
+export function createWasmOptimizer(
+  kernels: LoadedKernels,
+  heap: WasmHeap,
+  resident: ResidentArrays,
+): WasmOptimizerKernels {
   return {
     stateArray: (length) => resident.allocate(length),
     optimizerStep: (rule, items, checkFinite) => {

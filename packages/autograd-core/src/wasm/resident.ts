@@ -11,6 +11,12 @@ import type { TypedArray } from '../dtype';
 import { type WasmHeap, alignUp } from './heap';
 import type { WasmMemory } from './runtime';
 
+/**
+ * The area's limit: beyond it arrays are ordinary ones, so that many models alive at once
+ * (freed only when the collector gets to them) cannot crowd out the kernels' operands.
+ */
+const LIMIT_BYTES = 512 * 1024 * 1024;
+
 interface Region {
   at: number;
   bytes: number;
@@ -67,6 +73,7 @@ export class ResidentArrays {
       return at;
     }
     const at = this.heap.operandBase;
+    if (at + bytes - this.start > LIMIT_BYTES) return null;
     return this.heap.setOperandBase(at + bytes) ? at : null;
   }
 

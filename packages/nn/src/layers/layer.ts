@@ -3,7 +3,7 @@
  * first input's shape, `call` computes the output with Tensor ops (autograd supplies
  * every gradient), and `getConfig` describes the layer so `loadModel` can rebuild it.
  */
-import { type DType, noGrad, ShapeError, Tensor } from '@zen/autograd-core';
+import { type DType, getBackend, noGrad, ShapeError, Tensor } from '@zen/autograd-core';
 import { type FusableActivation } from '../activations';
 import { type Initializer, type InitializerSpec, getInitializer } from '../initializers';
 import { type ShapeOrShapes, type SymbolicShape, formatSymbolicShape, isShapeList } from '../shapes';
@@ -243,7 +243,7 @@ export abstract class Layer {
       throw new Error(`${this.label}: weight '${name}' already exists`);
     }
     chargeWeight(`${this.label}: weight '${name}'`, shape);
-    const value = getInitializer(initializer).generate(shape, this.dtype as DType);
+    const value = longLived(getInitializer(initializer).generate(shape, this.dtype as DType));
     value.requiresGrad = trainable && this.isTrainable;
     const weight = new LayerWeight(name, value, trainable);
     this.ownWeights.push(weight);
@@ -343,6 +343,17 @@ export function copyInto(target: Tensor, source: Tensor, what: string): void {
 }
 
 /** The registry name of a layer class: its `static className` when it has one, else the class's name. */
+/**
+ * A float32 weight moved into the backend's long-lived storage (the wasm kernels' memory,
+ * where matrix products and the optimiser read it without a copy); others as they are.
+ */
+function longLived(value: Tensor): Tensor {
+  if (!(value.data instanceof Float32Array)) return value;
+  const data = getBackend().stateArray(value.size);
+  data.set(value.data);
+  return new Tensor(data, value.shape);
+}
+
 function classNameOf(ctor: abstract new (...args: never[]) => unknown): string {
   const declared = (ctor as unknown as { className?: unknown }).className;
   return typeof declared === 'string' ? declared : ctor.name;
