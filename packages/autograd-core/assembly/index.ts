@@ -22,3 +22,4 @@ export { activationGradBiasSum, biasActivate, poolGradScatter } from './bias-act
 export { binaryFloat32, sumAxisFloat32 } from './arithmetic';
 export { optimizerStep } from './optimizer';
 export { tanhSigmoidFloat32 } from './tanh-sigmoid';
+export { layerNormForward, layerNormBackward } from './layer-norm';

@@ -15,6 +15,7 @@ import type { ConvKernels } from '../kernels/conv-bias-activation';
 import { WasmHeap } from './heap';
 import { type WasmElementwiseKernels, createWasmElementwise } from './elementwise';
 import { type WasmAttentionKernels, createWasmAttention } from './attention';
+import { type WasmLayerNormKernels, createWasmLayerNorm } from './layer-norm';
 import { type ConvKernel, convRunner } from './conv-heap';
 import { fusedConvKernels } from './conv-fused';
 import { wasmMaxPool } from './pool-heap';
@@ -121,6 +122,7 @@ export type WasmBackend = Pick<
 > &
   WasmElementwiseKernels &
   WasmAttentionKernels &
+  WasmLayerNormKernels &
   WasmOptimizerKernels &
   Pick<Kernels, 'unary'> & {
     readonly threads: KernelThreads;
@@ -245,6 +247,7 @@ export function createWasmBackend(
   return {
     ...createWasmElementwise(kernels, heap, threads),
     ...createWasmAttention(kernels, heap, threads),
+    ...createWasmLayerNorm(kernels, heap),
     gemm,
     maxPool2d,
     ...conv,

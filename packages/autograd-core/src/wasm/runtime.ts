@@ -112,6 +112,19 @@ export interface KernelExports {
   binaryFloat32(op: number, a: number, sa: number, b: number, sb: number, out: number, n: number): void;
   /** out = the sum of src [outer, n, inner] over its middle axis (inner a multiple of 4). */
   sumAxisFloat32(src: number, outer: number, n: number, inner: number, out: number): void;
+  /** Layer normalisation over rows of n floats and its backward pass (assembly/layer-norm.ts); a gradient pointer of 0 is not computed. */
+  layerNormForward(
+    x: number,
+    gamma: number,
+    beta: number,
+    rows: number,
+    n: number,
+    epsilon: number,
+    out: number,
+    mean: number,
+    rstd: number,
+  ): void;
+  layerNormBackward(...args: number[]): void;
   /**
    * One optimiser update over a table of parameters (assembly/optimizer.ts): (rule, table,
    * count, a, b, c, d, e, flags, check, where); returns −1, or the entry whose gradient is
