@@ -224,12 +224,14 @@ function tapOffsets(g: Geometry, offsets: usize): usize {
 /** Bytes of scratch the direct kernels need: tap offsets, a packed filter panel, an edge tile. */
 export function convDirectScratchBytes(kernelH: i32, kernelW: i32, C: i32): usize {
   const taps = <usize>(kernelH * kernelW * C);
-  return (taps << 2) + 64 + (taps << 5) + 6 * 8 * 4;
+  return (taps << 2) + 64 + (taps << 5) + 4 * 8 * 4;
 }
 
 /**
- * out [N, outH, outW, F] = conv2d(x, w) for windows inside the image: six output pixels
- * along a row × eight filters per step, in 12 f32x4 accumulators, w packed per panel.
+ * out [N, outH, outW, F] = conv2d(x, w) for windows inside the image: four output pixels
+ * along a row × eight filters per step, in 8 f32x4 accumulators, w packed per panel. (V8
+ * keeps a 4×8 tile in registers; a 6×8 tile, 12 accumulators, spills and runs about a
+ * quarter slower.)
  */
 export function conv2dDirect(x: usize, geometry: usize, w: usize, F: i32, out: usize, scratch: usize): void {
   const g = changetype<Geometry>(geometry);
@@ -251,15 +253,13 @@ export function conv2dDirect(x: usize, geometry: usize, w: usize, F: i32, out: u
       for (let oy = 0; oy < g.outH; oy++) {
         const row = x + <usize>n * g.imageBytes + <usize>oy * g.rowStepBytes;
         const outRow = out + ((<usize>((n * g.outH + oy) * g.outW * F + q)) << 2);
-        for (let ox = 0; ox < g.outW; ox += 6) {
-          const height = min(6, g.outW - ox);
+        for (let ox = 0; ox < g.outW; ox += 4) {
+          const height = min(4, g.outW - ox);
           const last = <usize>(height - 1);
           const a0 = row + <usize>ox * pixelStep;
           const a1 = a0 + min<usize>(1, last) * pixelStep;
           const a2 = a0 + min<usize>(2, last) * pixelStep;
           const a3 = a0 + min<usize>(3, last) * pixelStep;
-          const a4 = a0 + min<usize>(4, last) * pixelStep;
-          const a5 = a0 + min<usize>(5, last) * pixelStep;
           let c00 = f32x4.splat(0),
             c01 = f32x4.splat(0),
             c10 = f32x4.splat(0),
@@ -268,10 +268,6 @@ export function conv2dDirect(x: usize, geometry: usize, w: usize, F: i32, out: u
             c21 = f32x4.splat(0),
             c30 = f32x4.splat(0),
             c31 = f32x4.splat(0);
-          let c40 = f32x4.splat(0),
-            c41 = f32x4.splat(0),
-            c50 = f32x4.splat(0),
-            c51 = f32x4.splat(0);
           let bp = panel;
           for (let t = 0; t < taps; t++) {
             const off = <usize>load<i32>(offsets + ((<usize>t) << 2));
@@ -289,12 +285,6 @@ export function conv2dDirect(x: usize, geometry: usize, w: usize, F: i32, out: u
             v = v128.load32_splat(a3 + off);
             c30 = f32x4.add(c30, f32x4.mul(v, b0));
             c31 = f32x4.add(c31, f32x4.mul(v, b1));
-            v = v128.load32_splat(a4 + off);
-            c40 = f32x4.add(c40, f32x4.mul(v, b0));
-            c41 = f32x4.add(c41, f32x4.mul(v, b1));
-            v = v128.load32_splat(a5 + off);
-            c50 = f32x4.add(c50, f32x4.mul(v, b0));
-            c51 = f32x4.add(c51, f32x4.mul(v, b1));
             bp += 32;
           }
           // Output pixels are F floats apart: store `height` of them, `width` filters each.
@@ -307,10 +297,6 @@ export function conv2dDirect(x: usize, geometry: usize, w: usize, F: i32, out: u
             c21,
             c30,
             c31,
-            c40,
-            c41,
-            c50,
-            c51,
             outRow + ((<usize>(ox * F)) << 2),
             F,
             height,
@@ -323,7 +309,7 @@ export function conv2dDirect(x: usize, geometry: usize, w: usize, F: i32, out: u
   }
 }
 
-/** Writes rows i < height of a 6×8 tile to dst + i·stride floats, `width` columns each (via `tile` when narrow). */
+/** Writes rows i < height of a 4×8 tile to dst + i·stride floats, `width` columns each (via `tile` when narrow). */
 function storeRows(
   c00: v128,
   c01: v128,
@@ -333,10 +319,6 @@ function storeRows(
   c21: v128,
   c30: v128,
   c31: v128,
-  c40: v128,
-  c41: v128,
-  c50: v128,
-  c51: v128,
   dst: usize,
   stride: i32,
   height: i32,
@@ -359,14 +341,6 @@ function storeRows(
       v128.store(dst + 3 * step, c30);
       v128.store(dst + 3 * step, c31, 16);
     }
-    if (height > 4) {
-      v128.store(dst + 4 * step, c40);
-      v128.store(dst + 4 * step, c41, 16);
-    }
-    if (height > 5) {
-      v128.store(dst + 5 * step, c50);
-      v128.store(dst + 5 * step, c51, 16);
-    }
     return;
   }
   v128.store(tile, c00, 0);
@@ -377,10 +351,6 @@ function storeRows(
   v128.store(tile, c21, 80);
   v128.store(tile, c30, 96);
   v128.store(tile, c31, 112);
-  v128.store(tile, c40, 128);
-  v128.store(tile, c41, 144);
-  v128.store(tile, c50, 160);
-  v128.store(tile, c51, 176);
   for (let i = 0; i < height; i++) {
     for (let j = 0; j < width; j++) {
       store<f32>(dst + <usize>i * step + ((<usize>j) << 2), load<f32>(tile + ((<usize>(i * 8 + j)) << 2)));
@@ -390,7 +360,7 @@ function storeRows(
 
 /**
  * dw [kh·kw·C, F] = Σ over output pixels p of x[base(p) + offset(t)] · dy[p, f], for
- * windows inside the image: six taps × eight filters per tile, summed over every pixel.
+ * windows inside the image: four taps × eight filters per tile, summed over every pixel.
  */
 export function conv2dBackpropFilterDirect(
   x: usize,
@@ -407,15 +377,13 @@ export function conv2dBackpropFilterDirect(
   const pixelStep = g.pixelStepBytes;
   const outW = g.outW;
   const dyStep = (<usize>F) << 2;
-  for (let t0 = 0; t0 < taps; t0 += 6) {
-    const height = min(6, taps - t0);
+  for (let t0 = 0; t0 < taps; t0 += 4) {
+    const height = min(4, taps - t0);
     const last = height - 1;
     const o0 = <usize>load<i32>(offsets + ((<usize>t0) << 2));
     const o1 = <usize>load<i32>(offsets + ((<usize>(t0 + min(1, last))) << 2));
     const o2 = <usize>load<i32>(offsets + ((<usize>(t0 + min(2, last))) << 2));
     const o3 = <usize>load<i32>(offsets + ((<usize>(t0 + min(3, last))) << 2));
-    const o4 = <usize>load<i32>(offsets + ((<usize>(t0 + min(4, last))) << 2));
-    const o5 = <usize>load<i32>(offsets + ((<usize>(t0 + min(5, last))) << 2));
     for (let q = 0; q < F; q += 8) {
       const width = min(8, F - q);
       let c00 = f32x4.splat(0),
@@ -426,10 +394,6 @@ export function conv2dBackpropFilterDirect(
         c21 = f32x4.splat(0),
         c30 = f32x4.splat(0),
         c31 = f32x4.splat(0);
-      let c40 = f32x4.splat(0),
-        c41 = f32x4.splat(0),
-        c50 = f32x4.splat(0),
-        c51 = f32x4.splat(0);
       // Lanes past F read the next pixel's values (or the guard after dy); they are not stored.
       let d = dy + ((<usize>q) << 2);
       for (let n = 0; n < g.batch; n++) {
@@ -450,12 +414,6 @@ export function conv2dBackpropFilterDirect(
             v = v128.load32_splat(a + o3);
             c30 = f32x4.add(c30, f32x4.mul(v, b0));
             c31 = f32x4.add(c31, f32x4.mul(v, b1));
-            v = v128.load32_splat(a + o4);
-            c40 = f32x4.add(c40, f32x4.mul(v, b0));
-            c41 = f32x4.add(c41, f32x4.mul(v, b1));
-            v = v128.load32_splat(a + o5);
-            c50 = f32x4.add(c50, f32x4.mul(v, b0));
-            c51 = f32x4.add(c51, f32x4.mul(v, b1));
             a += pixelStep;
             d += dyStep;
           }
@@ -470,10 +428,6 @@ export function conv2dBackpropFilterDirect(
         c21,
         c30,
         c31,
-        c40,
-        c41,
-        c50,
-        c51,
         dw + ((<usize>(t0 * F + q)) << 2),
         F,
         height,
