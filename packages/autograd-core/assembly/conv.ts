@@ -309,6 +309,99 @@ export function conv2dDirect(x: usize, geometry: usize, w: usize, F: i32, out: u
   }
 }
 
+/**
+ * dx [N, H, W, C] for windows inside the image with C a multiple of 4, without a column
+ * matrix: dx = 0, then for each tap (ky, kx), eight channels c at a time and each output
+ * pixel p, dx[base(p) + offset(ky, kx), c] += Σ_f dy[p, f]·w[ky, kx, c, f], four pixels
+ * along a row per tile (one tap's windows never overlap along a row, so a tile's adds do
+ * not collide). `scratch` holds a packed panel of F × 8 filter values.
+ */
+export function conv2dBackpropInputDirect(
+  dy: usize,
+  geometry: usize,
+  w: usize,
+  F: i32,
+  dx: usize,
+  scratch: usize,
+): void {
+  const g = changetype<Geometry>(geometry);
+  const C = g.channels;
+  const outW = g.outW;
+  const pixelStep = g.pixelStepBytes;
+  const dyPixel = (<usize>F) << 2;
+  memory.fill(dx, 0, <usize>g.batch * g.imageBytes);
+  for (let ky = 0; ky < g.kernelH; ky++) {
+    for (let kx = 0; kx < g.kernelW; kx++) {
+      const tap = ky * g.kernelW + kx;
+      const offset = (<usize>((ky * g.dilationH * g.inW + kx * g.dilationW) * C)) << 2;
+      for (let c0 = 0; c0 < C; c0 += 8) {
+        const width = min(8, C - c0); // 4 or 8
+        // panel[f][j] = w[ky, kx, c0 + j, f], zero past the channels.
+        for (let f = 0; f < F; f++) {
+          const d = scratch + ((<usize>f) << 5);
+          v128.store(d, f32x4.splat(0));
+          v128.store(d, f32x4.splat(0), 16);
+          for (let j = 0; j < width; j++)
+            store<f32>(d + ((<usize>j) << 2), load<f32>(w + ((<usize>((tap * C + c0 + j) * F + f)) << 2)));
+        }
+        for (let n = 0; n < g.batch; n++) {
+          for (let oy = 0; oy < g.outH; oy++) {
+            const dyRow = dy + <usize>((n * g.outH + oy) * outW) * dyPixel;
+            const dxRow =
+              dx + <usize>n * g.imageBytes + <usize>oy * g.rowStepBytes + offset + ((<usize>c0) << 2);
+            for (let ox = 0; ox < outW; ox += 4) {
+              const height = min(4, outW - ox);
+              const last = <usize>(height - 1);
+              const d0 = dyRow + <usize>ox * dyPixel;
+              const d1 = d0 + min<usize>(1, last) * dyPixel;
+              const d2 = d0 + min<usize>(2, last) * dyPixel;
+              const d3 = d0 + min<usize>(3, last) * dyPixel;
+              let c00 = f32x4.splat(0),
+                c01 = f32x4.splat(0),
+                c10 = f32x4.splat(0),
+                c11 = f32x4.splat(0);
+              let c20 = f32x4.splat(0),
+                c21 = f32x4.splat(0),
+                c30 = f32x4.splat(0),
+                c31 = f32x4.splat(0);
+              let bp = scratch;
+              for (let f = 0; f < F; f++) {
+                const at = (<usize>f) << 2;
+                const b0 = v128.load(bp);
+                const b1 = v128.load(bp, 16);
+                let v = v128.load32_splat(d0 + at);
+                c00 = f32x4.add(c00, f32x4.mul(v, b0));
+                c01 = f32x4.add(c01, f32x4.mul(v, b1));
+                v = v128.load32_splat(d1 + at);
+                c10 = f32x4.add(c10, f32x4.mul(v, b0));
+                c11 = f32x4.add(c11, f32x4.mul(v, b1));
+                v = v128.load32_splat(d2 + at);
+                c20 = f32x4.add(c20, f32x4.mul(v, b0));
+                c21 = f32x4.add(c21, f32x4.mul(v, b1));
+                v = v128.load32_splat(d3 + at);
+                c30 = f32x4.add(c30, f32x4.mul(v, b0));
+                c31 = f32x4.add(c31, f32x4.mul(v, b1));
+                bp += 32;
+              }
+              const x0 = dxRow + <usize>ox * pixelStep;
+              addPixel(x0, c00, c01, width);
+              if (height > 1) addPixel(x0 + pixelStep, c10, c11, width);
+              if (height > 2) addPixel(x0 + 2 * pixelStep, c20, c21, width);
+              if (height > 3) addPixel(x0 + 3 * pixelStep, c30, c31, width);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/** dst[0..width) += (lo, hi) for width 4 or 8. */
+function addPixel(dst: usize, lo: v128, hi: v128, width: i32): void {
+  v128.store(dst, f32x4.add(v128.load(dst), lo));
+  if (width == 8) v128.store(dst, f32x4.add(v128.load(dst, 16), hi), 16);
+}
+
 /** Writes rows i < height of a 4×8 tile to dst + i·stride floats, `width` columns each (via `tile` when narrow). */
 function storeRows(
   c00: v128,

@@ -9,6 +9,7 @@ export {
   conv2dDirect,
   conv2dBackpropFilterDirect,
   convDirectScratchBytes,
+  conv2dBackpropInputDirect,
 } from './conv';
 
 /** First byte after the module's static data: the caller's memory starts here. */

@@ -110,9 +110,61 @@ function expectWithin(
   }
 }
 
+/**
+ * Windows inside the image with channels in fours (wasm's direct input gradient: tiles of
+ * four pixels, panels of eight channels): rows not a multiple of four, 12 channels (a panel
+ * of eight and one of four), strides and dilation, F not a multiple of four.
+ */
+const DIRECT_INPUT_CASES: ConvCase[] = [
+  {
+    batch: 3,
+    inH: 9,
+    inW: 9,
+    channels: 4,
+    filters: 9,
+    kernel: [3, 3],
+    strides: [1, 1],
+    dilation: [1, 1],
+    padding: 'valid',
+  },
+  {
+    batch: 2,
+    inH: 8,
+    inW: 11,
+    channels: 8,
+    filters: 16,
+    kernel: [3, 2],
+    strides: [1, 1],
+    dilation: [1, 1],
+    padding: 'valid',
+  },
+  {
+    batch: 2,
+    inH: 9,
+    inW: 10,
+    channels: 12,
+    filters: 5,
+    kernel: [2, 3],
+    strides: [2, 1],
+    dilation: [1, 2],
+    padding: 'valid',
+  },
+  {
+    batch: 1,
+    inH: 7,
+    inW: 7,
+    channels: 4,
+    filters: 3,
+    kernel: [3, 3],
+    strides: [2, 2],
+    dilation: [1, 1],
+    padding: 'valid',
+  },
+];
+
 describe.each(['ts', 'wasm'])("backend '%s' convolution kernels against direct loops", (name) => {
-  const cases = randomCases(40, `conv cases ${name}`);
-  test.each(['float32', 'float64'] as const)('%s data, 40 random geometries, all three kernels', (type) => {
+  const cases = [...randomCases(40, `conv cases ${name}`), ...DIRECT_INPUT_CASES];
+  test.each(['float32', 'float64'] as const)('%s data, 44 geometries, all three kernels', (type) => {
     setBackend(name);
     const backend: Backend = getBackend();
     const tol = type === 'float32' ? 1e-5 : 1e-13;

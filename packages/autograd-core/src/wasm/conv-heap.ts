@@ -1,6 +1,6 @@
 /**
  * One convolution kernel on operands already in wasm memory: the direct kernel when
- * every window lies inside the image (forward and filter gradient), else im2col/col2im
+ * every window lies inside the image (the input gradient's also needs channels in fours), else im2col/col2im
  * around the gemm with the column matrix in the scratch area. A large batch is cut into
  * blocks of whole images that the helper threads share (threads.ts): each block has its
  * own geometry and scratch; the filter gradient is the sum of per-block partial sums.
@@ -21,8 +21,15 @@ export function windowsInside(g: WindowGeometry): boolean {
   return g.padTop === 0 && g.padLeft === 0 && lastRow < g.inH && lastColumn < g.inW;
 }
 
+/** Whether `kernel` has a direct form for `g` (the input gradient's needs C a multiple of 4). */
 const isDirect = (kernel: ConvKernel, g: WindowGeometry) =>
-  kernel !== 'conv2dBackpropInput' && windowsInside(g);
+  windowsInside(g) && (kernel !== 'conv2dBackpropInput' || g.channels % 4 === 0);
+
+const DIRECT_KERNELS = {
+  conv2d: 'conv2dDirect',
+  conv2dBackpropFilter: 'conv2dBackpropFilterDirect',
+  conv2dBackpropInput: 'conv2dBackpropInputDirect',
+} as const;
 
 /** Convolutions with fewer multiply-adds stay one block: sharing costs more than it saves. */
 const THREADED_MIN_MACS = 1 << 18;
@@ -58,7 +65,8 @@ export function convRunner(kernels: LoadedKernels, heap: WasmHeap, threads: Kern
     imageBlockCount(threads, g.batch, macsOf(g, F) >= THREADED_MIN_MACS);
 
   /** Floats of one call's own scratch: the direct kernels' tables, or the column matrix of the images. */
-  const callScratch = (kernel: ConvKernel, g: WindowGeometry) => {
+  const callScratch = (kernel: ConvKernel, g: WindowGeometry, F: number) => {
+    if (isDirect(kernel, g) && kernel === 'conv2dBackpropInput') return F * 8; // a panel of F × 8 filter values
     if (isDirect(kernel, g)) return floatsOf(wasm.convDirectScratchBytes(g.kernelH, g.kernelW, g.channels));
     const [rows, depth] = columnsShape(g);
     return rows * depth;
@@ -67,9 +75,9 @@ export function convRunner(kernels: LoadedKernels, heap: WasmHeap, threads: Kern
 
   const scratchFloats = (kernel: ConvKernel, g: WindowGeometry, F: number): number => {
     const blocks = blockCount(g, F);
-    if (blocks === 1) return callScratch(kernel, g);
+    if (blocks === 1) return callScratch(kernel, g, F);
     const partials = kernel === 'conv2dBackpropFilter' ? (blocks - 1) * filterFloats(g, F) : 0;
-    const own = isDirect(kernel, g) ? blocks * callScratch(kernel, g) : callScratch(kernel, g);
+    const own = isDirect(kernel, g) ? blocks * callScratch(kernel, g, F) : callScratch(kernel, g, F);
     return blocks * GEOMETRY_FLOATS + partials + own;
   };
 
@@ -95,10 +103,8 @@ export function convRunner(kernels: LoadedKernels, heap: WasmHeap, threads: Kern
       first += start * outImage;
       result += start * inImage;
     }
-    if (isDirect(kernel, g)) {
-      const direct = kernel === 'conv2d' ? 'conv2dDirect' : 'conv2dBackpropFilterDirect';
-      return { kernel: direct, args: [first, geometry, second, F, result, scratch] };
-    }
+    if (isDirect(kernel, g))
+      return { kernel: DIRECT_KERNELS[kernel], args: [first, geometry, second, F, result, scratch] };
     return { kernel, args: [first, geometry, second, F, result, scratch], workspace: true };
   };
 
@@ -124,7 +130,7 @@ export function convRunner(kernels: LoadedKernels, heap: WasmHeap, threads: Kern
     const partials = scratch + blocks * GEOMETRY_FLOATS * 4;
     const own = partials + (filter ? (blocks - 1) * partialBytes : 0);
     const direct = isDirect(kernel, g);
-    const ownBytes = direct ? callScratch(kernel, g) * 4 : 0;
+    const ownBytes = direct ? callScratch(kernel, g, F) * 4 : 0;
     const [, depth] = columnsShape(g);
     const geometries = blockGeometries(heap, g, ranges, scratch);
     const list = ranges.map((range, b) => {

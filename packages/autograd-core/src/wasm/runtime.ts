@@ -79,6 +79,8 @@ export interface KernelExports {
     scratch: number,
   ): void;
   convDirectScratchBytes(kernelH: number, kernelW: number, channels: number): number;
+  /** dx for windows inside the image, C a multiple of 4: (dy, geometry, w, F, dx, scratch of F·32 bytes). */
+  conv2dBackpropInputDirect(...args: number[]): void;
   /** out = act(out + bias) over rows of F channels in place; act 0 linear, 1 relu (assembly/bias-activation.ts). */
   biasActivate(out: number, rows: number, F: number, bias: number, act: number): void;
   /** g = g·act'(y) in place (act 0 linear, 1 relu, 2 sigmoid, 3 tanh); db = Σ over rows when db ≠ 0. */
