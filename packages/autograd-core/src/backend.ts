@@ -33,6 +33,7 @@ import type { attentionBackward, attentionForward } from './kernels/attention';
 import type { geluKernel } from './kernels/gelu';
 import type { geluBackwardKernel } from './kernels/gelu-backward';
 import type { layerNormBackward, layerNormForward } from './kernels/layer-norm';
+import type { gemmBiasKernel } from './kernels/gemm-bias';
 import type { ConvBiasActivationBackward, ConvBiasActivationForward } from './kernels/conv-bias-activation';
 import type { optimizerStepKernel, stateArrayKernel } from './kernels/optimizer';
 import { tsKernels } from './kernels';
@@ -91,6 +92,8 @@ export interface Kernels {
   /** Layer normalisation over the last axis and its backward pass (kernels/layer-norm.ts). */
   layerNorm: typeof layerNormForward;
   layerNormBackward: typeof layerNormBackward;
+  /** C = A·B + bias over rows, one call (kernels/gemm-bias.ts). */
+  gemmBias: typeof gemmBiasKernel;
   /** Layout: `broadcastCopy`, `permuteKernel`, `copyBox`. */
   broadcast: typeof broadcastCopy;
   permute: typeof permuteKernel;

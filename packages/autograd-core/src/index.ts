@@ -123,6 +123,7 @@ export { scaledDotProductAttention } from './ops/attention';
 export type { AttentionOptions } from './ops/attention';
 export { layerNorm } from './ops/layer-norm';
 export type { LayerNormOptions } from './ops/layer-norm';
+export { linear } from './ops/linear';
 export { einsum } from './ops/einsum';
 export { triu, tril } from './ops/band';
 export { firstNonFinite } from './kernels/optimizer';

@@ -42,6 +42,7 @@ test('the TypeScript backend registers every kernel the ops use', () => {
       'layerNorm',
       'layerNormBackward',
       'gemm',
+      'gemmBias',
       'im2col',
       'maxPool2d',
       'oneHot',

@@ -1,5 +1,5 @@
 /**
- * The wasm backend's float32 add/sub/mul, sum along an axis and bias + activation
+ * The wasm backend's float32 add/sub/mul, sum along an axis, bias + activation and gemm + bias
  * against the TypeScript kernels (the oracle): bit for bit, on lengths that are not
  * multiples of the four SIMD lanes, with scalar operands, in place, with ±∞ and NaN;
  * what the wasm kernels do not cover (other ops, dtypes, small arrays) still matches.
@@ -123,3 +123,24 @@ test.each([
     else expectSame(got, want);
   },
 );
+
+test.each([
+  [37, 13, 29],
+  [256, 128, 64],
+  [1, 5, 3],
+])('gemm + bias of [%i, %i]·[%i]: the product and the bias pass of the TypeScript kernels', (m, n, k) => {
+  const a = values(m * k, `gemm bias a ${m}`);
+  const b = values(k * n, `gemm bias b ${n}`);
+  const bias = values(n, `gemm bias ${k}`);
+  const want = new Float32Array(m * n);
+  const got = new Float32Array(m * n).fill(NaN);
+  tsKernels.gemmBias(m, n, k, a, b, bias, want);
+  backend.gemmBias(m, n, k, a, b, bias, got);
+  // Float32 rounding of sums of k products of values up to 10 in size (the orders differ).
+  const tolerance = 1e-6 * 100 * k;
+  for (let i = 0; i < want.length; i++) {
+    if (!(Math.abs(got[i] - want[i]) <= tolerance)) {
+      throw new Error(`element ${i}: ${got[i]}, reference ${want[i]}`);
+    }
+  }
+});

@@ -24,6 +24,7 @@ import { geluBackwardKernel } from './gelu-backward';
 import { layerNormBackward, layerNormForward } from './layer-norm';
 import { type ConvKernels, convBiasActivationKernels } from './conv-bias-activation';
 import { optimizerStepKernel, stateArrayKernel } from './optimizer';
+import { gemmBiasKernel } from './gemm-bias';
 
 const tsConv: ConvKernels = {
   conv2d: (x, filters, g, outChannels, out) => conv2dByGemm(gemmBlocked, x, filters, g, outChannels, out),
@@ -65,4 +66,5 @@ export const tsKernels: Kernels = {
   oneHot: oneHotKernel,
   optimizerStep: optimizerStepKernel,
   stateArray: stateArrayKernel,
+  gemmBias: gemmBiasKernel,
 };

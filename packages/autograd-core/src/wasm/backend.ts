@@ -113,6 +113,7 @@ export function rowBands(m: number, count: number): [number, number][] {
 export type WasmBackend = Pick<
   Kernels,
   | 'gemm'
+  | 'gemmBias'
   | 'conv2d'
   | 'conv2dBackpropInput'
   | 'conv2dBackpropFilter'
@@ -176,11 +177,17 @@ export function createWasmBackend(
     return true;
   };
 
-  const gemm: GemmKernel = (transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset) => {
+  /** C = op(A)·op(B), plus `bias` over the rows of C when given (added in wasm before the copy out). */
+  const gemmInto = (bias: TypedArray | null, ...product: Parameters<GemmKernel>): void => {
+    const [transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset] = product;
     const sizeA = m * k;
     const sizeB = k * n;
     const sizeC = m * n;
-    const float32 = a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array;
+    const float32 =
+      a instanceof Float32Array &&
+      b instanceof Float32Array &&
+      c instanceof Float32Array &&
+      (bias === null || bias instanceof Float32Array);
     const macs = m * n * k;
     const large = macs >= THREADED_MIN_MACS && Math.min(m, n, k) >= THREADED_MIN_SIDE;
     const helpersReady = float32 && large ? threads.available() : 0;
@@ -189,14 +196,29 @@ export function createWasmBackend(
     const packedFloats = byRows ? kernels.exports.packedWholeBBytes(n, k) / 4 : 0;
     const residentA = float32 ? resident.address(a) : null;
     const residentB = float32 ? resident.address(b) : null;
+    const residentBias = float32 && bias ? resident.address(bias) : null;
+    const biasFloats = bias && residentBias === null ? bias.length : 0;
     const pointers = float32
-      ? heap.place([residentA === null ? sizeA : 0, residentB === null ? sizeB : 0, sizeC, packedFloats])
+      ? heap.place([
+          residentA === null ? sizeA : 0,
+          residentB === null ? sizeB : 0,
+          sizeC,
+          packedFloats,
+          biasFloats,
+        ])
       : null;
     if (!pointers) {
       tsKernels.gemm(transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset);
+      if (bias)
+        tsKernels.biasActivation(
+          'linear',
+          c.subarray(cOffset, cOffset + sizeC),
+          bias,
+          c.subarray(cOffset, cOffset + sizeC),
+        );
       return;
     }
-    const [placedA, placedB, cPtr, packedPtr] = pointers;
+    const [placedA, placedB, cPtr, packedPtr, placedBias] = pointers;
     const memory = heap.f32;
     // Resident operands are read where they are; the others are copied in.
     const aPtr = residentA === null ? placedA : residentA + aOffset * 4;
@@ -224,8 +246,14 @@ export function createWasmBackend(
       const blocks = splitJob(job, perThread * (helpersReady + 1)).map(gemmBlock);
       threads.run(blocks, helpersReady, macs / 1e9);
     }
-    c.set(memory.subarray(cPtr >> 2, (cPtr >> 2) + sizeC), cOffset);
+    if (bias) {
+      const biasPtr = residentBias ?? placedBias;
+      if (residentBias === null) heap.f32.set(bias, biasPtr >> 2);
+      kernels.exports.biasActivate(cPtr, m, n, biasPtr, 0);
+    }
+    c.set(heap.f32.subarray(cPtr >> 2, (cPtr >> 2) + sizeC), cOffset);
   };
+  const gemm: GemmKernel = (...product) => gemmInto(null, ...product);
   const maxPool2d = wasmMaxPool(kernels, heap, threads);
 
   const conv: ConvKernels = {
@@ -249,6 +277,7 @@ export function createWasmBackend(
     ...createWasmAttention(kernels, heap, threads),
     ...createWasmLayerNorm(kernels, heap),
     gemm,
+    gemmBias: (m, n, k, a, b, bias, c) => gemmInto(bias, false, false, m, n, k, a, 0, b, 0, c, 0),
     maxPool2d,
     ...conv,
     ...fusedConvKernels(kernels, heap, threads, convs, conv),

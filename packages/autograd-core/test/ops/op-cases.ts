@@ -916,6 +916,21 @@ export const OP_CASES: OpCase[] = [
     fn: (x) => Z.layerNorm(x),
     reference: (x) => layerNormReference(x, null, null, 1e-5),
   },
+  // ---- a dense layer's affine map ----
+  {
+    op: 'linear',
+    name: 'x [3,4] · W [4,5] + b [5]',
+    inputs: [spec([3, 4]), spec([4, 5]), spec([5])],
+    fn: (x, w, b) => Z.linear(x, w, b),
+    reference: (x, w, b) => R.zip([R.matmul(x, w), b], (u, v) => u + v),
+  },
+  {
+    op: 'linear',
+    name: 'x [2,3,4] (the last axis) · W [4,2] + b [2]',
+    inputs: [spec([2, 3, 4]), spec([4, 2]), spec([2])],
+    fn: (x, w, b) => Z.linear(x, w, b),
+    reference: (x, w, b) => R.zip([R.matmul(x, w), b], (u, v) => u + v),
+  },
   // ---- attention, einsum, band masks ----
   {
     op: 'scaledDotProductAttention',

@@ -153,6 +153,7 @@ const DIFFERENTIABLE_OPS = [
   'hardSigmoid',
   'scaledDotProductAttention',
   'layerNorm',
+  'linear',
   'einsum',
   'triu',
   'tril',

@@ -1,7 +1,8 @@
 /** Dense (fully connected): activation(x · kernel + bias) on the last axis. */
-import { ShapeError, type Tensor } from '@zen/autograd-core';
+import { ShapeError, type Tensor, linear } from '@zen/autograd-core';
+import { fusesWithBias, getActivation } from '../activations';
 import { type SymbolicShape, formatSymbolicShape } from '../shapes';
-import type { LayerConfig } from './layer';
+import type { CallOptions, LayerConfig } from './layer';
 import { KERNEL_LAYER_OPTIONS, KernelLayer, type KernelLayerArgs } from './biased-layer';
 import { positiveInteger } from './conv-common';
 import { registerLayer } from './registry';
@@ -35,6 +36,18 @@ export class Dense extends KernelLayer {
     }
     this.buildKernel([inputDim, this.units], this.units);
     this.inputSpec = { minNdim: 2, axes: { [-1]: inputDim } };
+  }
+
+  /**
+   * When no fused bias + activation pass would take the bias (a linear or GELU layer, ...),
+   * product and bias are one op: one kernel call and one output.
+   */
+  override call(x: Tensor, options: CallOptions): Tensor {
+    if (this.bias && (this.activation === 'linear' || !fusesWithBias(this.activation))) {
+      const z = linear(x, this.kernel!.value, this.bias.value);
+      return this.activation === 'linear' ? z : getActivation(this.activation)(z);
+    }
+    return super.call(x, options);
   }
 
   /** x · kernel over the last axis, before the bias. */

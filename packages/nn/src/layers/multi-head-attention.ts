@@ -8,9 +8,9 @@
 import {
   type DType,
   Tensor,
-  biasActivation,
   concat,
   dropout,
+  linear,
   ones,
   scaledDotProductAttention,
   softmax,
@@ -209,8 +209,10 @@ export class MultiHeadAttention extends Layer {
         `${this.label}: ${which} of shape ${formatSymbolicShape(x.shape)} has width ${x.shape[2]}, built for ${dim}`,
       );
     }
-    let y = x.reshape([b * t, dim]).matmul(kernel.value.reshape([dim, h * w]));
-    if (bias) y = biasActivation(y, bias.value.reshape([h * w]), 'linear'); // one pass, no broadcast copy
+    const rows = x.reshape([b * t, dim]);
+    const k = kernel.value.reshape([dim, h * w]);
+    // Product and bias in one op (one kernel call, no separate bias pass).
+    const y = bias ? linear(rows, k, bias.value.reshape([h * w])) : rows.matmul(k);
     return y.reshape([b, t, h, w]);
   }
 
@@ -219,8 +221,9 @@ export class MultiHeadAttention extends Layer {
     const { kernel, bias } = this.projections!.output;
     const [h, w, out] = kernel.value.shape;
     const [b, t] = o.shape;
-    let y = o.reshape([b * t, h * w]).matmul(kernel.value.reshape([h * w, out]));
-    if (bias) y = biasActivation(y, bias.value, 'linear');
+    const rows = o.reshape([b * t, h * w]);
+    const k = kernel.value.reshape([h * w, out]);
+    const y = bias ? linear(rows, k, bias.value) : rows.matmul(k);
     return y.reshape([b, t, out]);
   }
 
