@@ -4,8 +4,10 @@
  *
  * `table` holds `count` entries of five i32: the byte addresses of the parameter, its
  * gradient, its first and second slot (0 when the rule has none), and its length.
- * Rules: 0 adam (a = α, b = β₁, c = β₂, d = ε, e = decay), 1 sgd (a = lr, b = momentum,
- * flags bit 0 = Nesterov), 2 rmsprop (a = lr, b = ρ, c = momentum, d = ε).
+ * Rules: 0 adam (a = α, b = β₁, c = 1 − β₁, d = β₂, e = 1 − β₂, f = ε, g = decay), 1 sgd
+ * (a = lr, b = momentum, flags bit 0 = Nesterov), 2 rmsprop (a = lr, b = ρ, c = 1 − ρ,
+ * d = momentum, e = ε). The complements come from the caller, rounded once from double
+ * precision (1 − β rounded to float32, not 1 minus β rounded), as PyTorch's float32 Adam does.
  * With `check` set, every gradient is scanned first; at the first NaN or ±Infinity
  * nothing is updated, its flat index is stored at `where` and its entry is returned.
  * Otherwise returns −1.
@@ -40,6 +42,8 @@ export function optimizerStep(
   c: f32,
   d: f32,
   e: f32,
+  f: f32,
+  g: f32,
   flags: i32,
   check: i32,
   where: usize,
@@ -57,13 +61,13 @@ export function optimizerStep(
   for (let k = 0; k < count; k++) {
     const entry = table + <usize>k * ENTRY_BYTES;
     const p = <usize>load<u32>(entry);
-    const g = <usize>load<u32>(entry, 4);
+    const grad = <usize>load<u32>(entry, 4);
     const s0 = <usize>load<u32>(entry, 8);
     const s1 = <usize>load<u32>(entry, 12);
     const n = load<i32>(entry, 16);
-    if (rule == 0) adam(p, g, s0, s1, n, a, b, c, d, e);
-    else if (rule == 1) sgd(p, g, s0, n, a, b, (flags & 1) != 0);
-    else rmsprop(p, g, s0, s1, n, a, b, c, d);
+    if (rule == 0) adam(p, grad, s0, s1, n, a, b, c, d, e, f, g);
+    else if (rule == 1) sgd(p, grad, s0, n, a, b, (flags & 1) != 0);
+    else rmsprop(p, grad, s0, s1, n, a, b, c, d, e);
   }
   return -1;
 }
@@ -76,14 +80,16 @@ function adam(
   n: i32,
   alpha: f32,
   b1: f32,
+  c1: f32,
   b2: f32,
+  c2: f32,
   eps: f32,
   decay: f32,
 ): void {
   const vb1 = f32x4.splat(b1);
-  const vc1 = f32x4.splat(1 - b1);
+  const vc1 = f32x4.splat(c1);
   const vb2 = f32x4.splat(b2);
-  const vc2 = f32x4.splat(1 - b2);
+  const vc2 = f32x4.splat(c2);
   const va = f32x4.splat(alpha);
   const ve = f32x4.splat(eps);
   const vd = f32x4.splat(decay);
@@ -103,8 +109,8 @@ function adam(
   for (; i < n; i++) {
     const o = (<usize>i) << 2;
     const gi = load<f32>(g + o);
-    const mi = b1 * load<f32>(m + o) + (1 - b1) * gi;
-    const vi = b2 * load<f32>(v + o) + (1 - b2) * gi * gi;
+    const mi = b1 * load<f32>(m + o) + c1 * gi;
+    const vi = b2 * load<f32>(v + o) + c2 * gi * gi;
     store<f32>(m + o, mi);
     store<f32>(v + o, vi);
     store<f32>(p + o, load<f32>(p + o) * decay - (alpha * mi) / (sqrt<f32>(vi) + eps));
@@ -143,10 +149,21 @@ function sgd(p: usize, g: usize, u: usize, n: i32, lr: f32, mu: f32, nesterov: b
   }
 }
 
-function rmsprop(p: usize, g: usize, r: usize, u: usize, n: i32, lr: f32, rho: f32, mu: f32, eps: f32): void {
+function rmsprop(
+  p: usize,
+  g: usize,
+  r: usize,
+  u: usize,
+  n: i32,
+  lr: f32,
+  rho: f32,
+  c: f32,
+  mu: f32,
+  eps: f32,
+): void {
   const vlr = f32x4.splat(lr);
   const vrho = f32x4.splat(rho);
-  const vc = f32x4.splat(1 - rho);
+  const vc = f32x4.splat(c);
   const vmu = f32x4.splat(mu);
   const ve = f32x4.splat(eps);
   const withMomentum = u != 0 && mu > 0;
@@ -167,7 +184,7 @@ function rmsprop(p: usize, g: usize, r: usize, u: usize, n: i32, lr: f32, rho: f
   for (; i < n; i++) {
     const o = (<usize>i) << 2;
     const gi = load<f32>(g + o);
-    const ri = rho * load<f32>(r + o) + (1 - rho) * gi * gi;
+    const ri = rho * load<f32>(r + o) + c * gi * gi;
     store<f32>(r + o, ri);
     let step = (lr * gi) / (sqrt<f32>(ri) + eps);
     if (withMomentum) {

@@ -18,15 +18,25 @@ export type WasmOptimizerKernels = Pick<Kernels, 'optimizerStep' | 'stateArray'>
 /** i32 fields per parameter in the kernel's table: param, grad, slot 0, slot 1, length. */
 const ENTRY_FIELDS = 5;
 
-/** The kernel's rule code and its five scalar arguments and flags. */
-function ruleArguments(rule: UpdateRule): [number, number, number, number, number, number, number] {
+/** The kernel's rule code, its seven scalar arguments and its flags. */
+function ruleArguments(rule: UpdateRule): number[] {
   switch (rule.kind) {
     case 'adam':
-      return [0, rule.alpha, rule.beta1, rule.beta2, rule.epsilon, rule.decay, 0];
+      return [
+        0,
+        rule.alpha,
+        rule.beta1,
+        1 - rule.beta1,
+        rule.beta2,
+        1 - rule.beta2,
+        rule.epsilon,
+        rule.decay,
+        0,
+      ];
     case 'sgd':
-      return [1, rule.learningRate, rule.momentum, 0, 0, 0, rule.nesterov ? 1 : 0];
+      return [1, rule.learningRate, rule.momentum, 0, 0, 0, 0, 0, rule.nesterov ? 1 : 0];
     case 'rmsprop':
-      return [2, rule.learningRate, rule.rho, rule.momentum, rule.epsilon, 0, 0];
+      return [2, rule.learningRate, rule.rho, 1 - rule.rho, rule.momentum, rule.epsilon, 0, 0, 0];
   }
 }
 
@@ -59,17 +69,12 @@ export function createWasmOptimizer(
         table.set(row, k * ENTRY_FIELDS);
       });
       const resultCell = pointers[0] + items.length * ENTRY_FIELDS * 4;
-      const [code, a, b, c, d, e, flags] = ruleArguments(rule);
+      const [code, ...scalars] = ruleArguments(rule);
       const bad = kernels.exports.optimizerStep(
         code,
         pointers[0],
         items.length,
-        a,
-        b,
-        c,
-        d,
-        e,
-        flags,
+        ...scalars,
         checkFinite ? 1 : 0,
         resultCell,
       );

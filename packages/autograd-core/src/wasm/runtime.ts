@@ -129,7 +129,7 @@ export interface KernelExports {
   layerNormBackward(...args: number[]): void;
   /**
    * One optimiser update over a table of parameters (assembly/optimizer.ts): (rule, table,
-   * count, a, b, c, d, e, flags, check, where); returns −1, or the entry whose gradient is
+   * count, a, b, c, d, e, f, g, flags, check, where); returns −1, or the entry whose gradient is
    * not finite (its flat index stored at `where`; nothing updated).
    */
   optimizerStep(...args: number[]): number;
