@@ -93,6 +93,21 @@ test('one block, or no helper ready, runs on this thread without posting', () =>
   expect(threads.stats.posted).toBe(posted);
 });
 
+test('a sleeping helper is woken only for work that asks for it', async () => {
+  const [xPtr, outPtr] = heap.place([64, 64])!;
+  const blocks: Block[] = [
+    { kernel: 'geluForward', args: [xPtr, outPtr, 32] },
+    { kernel: 'geluForward', args: [xPtr + 128, outPtr + 128, 32] },
+  ];
+  for (let i = 0; i < 200 && !threads.asleep(0); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+  expect(threads.asleep(0)).toBe(true);
+  const { joined } = threads.stats;
+  threads.parallel(blocks, 0, false);
+  expect(threads.stats.joined).toBe(joined);
+  expect(threads.asleep(0)).toBe(true);
+  onHelper(blocks); // woken: it joins and does every block
+});
+
 test('bad blocks are refused with the kernel named', () => {
   expect(() => threads.run([{ kernel: 'nothing' as 'gemm', args: [] }], 1, 0)).toThrow(
     "wasm threads: no exported kernel 'nothing'",

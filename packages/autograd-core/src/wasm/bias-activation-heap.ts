@@ -34,7 +34,7 @@ export function biasActivateInHeap(
     kernel: 'biasActivate',
     args: [out + start * perImage * 4, ((end - start) * perImage) / F, F, bias, act],
   }));
-  threads.parallel(list, size / 1e9);
+  threads.parallel(list, size / 1e9, false);
 }
 
 /** Floats of scratch `gateInHeap` needs for a dz of `size` floats (the bias gradient's partial sums). */
@@ -108,7 +108,7 @@ export function gateInHeap(
       };
     });
   }
-  threads.parallel(list, size / 1e9);
+  threads.parallel(list, size / 1e9, false);
   if (dBias !== 0) {
     const f32 = heap.f32;
     for (let b = 1; b < blocks; b++) {

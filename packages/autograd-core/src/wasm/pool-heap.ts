@@ -44,7 +44,7 @@ export function wasmMaxPool(kernels: LoadedKernels, heap: WasmHeap, threads: Ker
           start * inImage,
         ],
       }));
-      threads.parallel(list, x.length / 1e9);
+      threads.parallel(list, x.length / 1e9, false);
     }
     const memory = heap.f32;
     out.set(memory.subarray(outPtr >> 2, (outPtr >> 2) + out.length));

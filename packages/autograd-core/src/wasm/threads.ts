@@ -6,8 +6,8 @@
  *
  * Work is posted as a few blocks, each a call of one exported kernel on data already in
  * wasm memory (a band of a gemm, the convolution of some images, ...), listed in the
- * control block. The calling thread opens each helper's gate, wakes it, and starts
- * taking blocks from a shared counter; a helper that wakes while the gate is still
+ * control block. The calling thread opens each helper's gate, wakes it if it sleeps (only
+ * for work long enough to be worth a wake-up), and starts taking blocks from a shared counter; a helper that wakes while the gate is still
  * open joins and takes blocks too. When the counter runs out, the caller closes the
  * gates of helpers that never joined (they were busy elsewhere: on a loaded machine
  * the work simply runs on one thread) and waits only for those that did. Which thread
@@ -49,6 +49,7 @@ const DONE = 2; // work number the helper finished last
 const READY = 3; // 1 once the worker has instantiated the kernels
 const WORK = 4; // the helper's workspace
 const FAILED = 5; // 1 + the block whose kernel threw in the helper's last work, else 0
+const ASLEEP = 6; // 1 while the helper sleeps in Atomics.wait (0 while it polls or works)
 const SLOT = 8;
 
 /** How long a thread polls for news before it sleeps (milliseconds). */
@@ -70,7 +71,11 @@ for (;;) {
   // Work often comes in bursts: poll briefly before sleeping, as waking costs more.
   const until = performance.now() + ${SPIN_MS};
   while (Atomics.load(ctl, s + ${POST}) === seen && performance.now() < until);
+  // Atomics.wait returns at once if work was posted since: a caller that saw ASLEEP = 0 and
+  // did not notify cannot be missed.
+  Atomics.store(ctl, s + ${ASLEEP}, 1);
   Atomics.wait(ctl, s + ${POST}, seen);
+  Atomics.store(ctl, s + ${ASLEEP}, 0);
   seen = Atomics.load(ctl, s + ${POST});
   if (Atomics.compareExchange(ctl, s + ${GATE}, seen, -seen) !== seen) continue;
   ctl[s + ${FAILED}] = 0;
@@ -135,6 +140,11 @@ export class KernelThreads {
     return ready;
   }
 
+  /** Whether helper `h` (from 0) sleeps, waiting to be woken (it no longer polls for work). */
+  asleep(h: number): boolean {
+    return this.workers.length > h && Atomics.load(this.control, HEADER + h * SLOT + ASLEEP) === 1;
+  }
+
   /** Starts the helpers if needed and resolves with how many are ready (after at most `timeoutMs`). */
   async ready(timeoutMs = 10_000): Promise<number> {
     const deadline = Date.now() + timeoutMs;
@@ -156,20 +166,23 @@ export class KernelThreads {
   /**
    * Computes every block, offering them to as many ready helpers as could help (none
    * for a single block); `expectedSeconds` (the work on one thread) bounds the wait for
-   * a helper that joined.
+   * a helper that joined. Without `wake`, only helpers still polling after earlier work
+   * can join: for short work, waking a sleeping thread costs the caller more than the
+   * helper would save.
    */
-  parallel(blocks: readonly Block[], expectedSeconds: number): void {
+  parallel(blocks: readonly Block[], expectedSeconds: number, wake = true): void {
     const helpers = blocks.length > 1 ? Math.min(this.available(), blocks.length - 1) : 0;
     if (helpers === 0) for (const block of blocks) this.runHere(block);
-    else this.run(blocks, helpers, expectedSeconds);
+    else this.run(blocks, helpers, expectedSeconds, wake);
   }
 
   /**
    * Computes every block, with the first `helpers` helpers (which must be available)
-   * invited to help. `expectedSeconds` bounds the wait for a helper that joined: one
-   * that takes far longer has died, and that is reported instead of hanging.
+   * invited to help (sleeping ones woken only with `wake`). `expectedSeconds` bounds the
+   * wait for a helper that joined: one that takes far longer has died, and that is
+   * reported instead of hanging.
    */
-  run(blocks: readonly Block[], helpers: number, expectedSeconds: number): void {
+  run(blocks: readonly Block[], helpers: number, expectedSeconds: number, wake = true): void {
     if (blocks.length > MAX_BLOCKS)
       throw new Error(`wasm threads: ${blocks.length} blocks exceed ${MAX_BLOCKS}`);
     const ctl = this.control;
@@ -194,7 +207,10 @@ export class KernelThreads {
       const s = HEADER + h * SLOT;
       Atomics.store(ctl, s + GATE, seq);
       Atomics.store(ctl, s + POST, seq);
-      Atomics.notify(ctl, s + POST);
+      // Waking a sleeper is a system call (and may hand it this core): only when asked.
+      // A caller that does not compute must wake them.
+      const rouse = wake || !this.callerComputes;
+      if (rouse && Atomics.load(ctl, s + ASLEEP) === 1) Atomics.notify(ctl, s + POST);
     }
     this.stats.posted++;
     let failure: unknown = null;
