@@ -28,7 +28,7 @@ const linearOp: Op<undefined> = defineOp({
   forward: ([x, w, b]) => {
     const k = x.shape[x.ndim - 1];
     const n = w.shape[1];
-    const m = x.size / k;
+    const m = x.shape.slice(0, -1).reduce((product, d) => product * d, 1);
     const out = emptyTensor(
       [...x.shape.slice(0, -1), n],
       floatDType(promote(promote(x.dtype, w.dtype), b.dtype)),

@@ -1,8 +1,8 @@
 /**
- * layerNorm and gelu beyond the op table: float32 kernels on the default backend against
+ * layerNorm, gelu and linear beyond the op table: float32 kernels on the default backend against
  * float64, the unrecorded (fused) backward passes against the recorded rules, and errors.
  */
-import { Tensor, gelu, grad, layerNorm, randn, setSeed, tensor } from '@zen/autograd-core';
+import { Tensor, gelu, grad, layerNorm, linear, randn, setSeed, tensor } from '@zen/autograd-core';
 import { expectClose } from '../helpers/assert';
 
 setSeed(11);
@@ -54,4 +54,18 @@ test("gelu's fused backward equals the recorded rule, in float32 and float64", (
       dtype === 'float32' ? 1e-6 : 1e-14,
     );
   }
+});
+
+test('linear: float32 equals matmul then add; an empty depth gives the bias; errors name the shapes', () => {
+  const x = randn([2, 3, 5]);
+  const w = randn([5, 4]);
+  const b = randn([4]);
+  expectClose(linear(x, w, b), x.matmul(w).add(b), 1e-6);
+  expect(linear(randn([2, 0]), randn([0, 3]), tensor([1, 2, 3])).toArray()).toEqual([
+    [1, 2, 3],
+    [1, 2, 3],
+  ]);
+  expect(() => linear(randn([2, 5]), randn([4, 3]), randn([3]))).toThrow(
+    /linear: x \[2, ?5\], kernel \[4, ?3\] and bias \[3\]/,
+  );
 });
