@@ -12,6 +12,20 @@ import { Geometry } from './conv';
  */
 export function maxPool(x: usize, geometry: usize, out: usize, argmax: usize, indexBase: i32): void {
   const g = changetype<Geometry>(geometry);
+  if (
+    g.kernelH == 2 &&
+    g.kernelW == 2 &&
+    g.strideH == 2 &&
+    g.strideW == 2 &&
+    g.padTop == 0 &&
+    g.padLeft == 0 &&
+    (g.channels & 3) == 0 &&
+    2 * g.outH <= g.inH &&
+    2 * g.outW <= g.inW
+  ) {
+    maxPool2x2(x, g, out, argmax, indexBase);
+    return;
+  }
   const inW = g.inW;
   const C = g.channels;
   const kernelW = g.kernelW;
@@ -61,6 +75,47 @@ export function maxPool(x: usize, geometry: usize, out: usize, argmax: usize, in
           }
           store<f32>(out + ((o + <usize>c) << 2), best);
           store<i32>(argmax + ((o + <usize>c) << 2), index + indexBase);
+        }
+      }
+    }
+  }
+}
+
+/**
+ * The common 2×2, stride-2 pool with every window inside the image and channels in fours:
+ * the four taps unrolled, in the generic kernel's scan order (so the same maximum wins).
+ */
+function maxPool2x2(x: usize, g: Geometry, out: usize, argmax: usize, indexBase: i32): void {
+  const C = g.channels;
+  const rowStep = g.inW * C;
+  const lanes = i32x4(0, 1, 2, 3);
+  let o: usize = 0; // output element index
+  for (let n = 0; n < g.batch; n++) {
+    const imageBase = n * g.inH * rowStep;
+    for (let oy = 0; oy < g.outH; oy++) {
+      for (let ox = 0; ox < g.outW; ox++, o += <usize>C) {
+        const first = imageBase + 2 * oy * rowStep + 2 * ox * C;
+        for (let c = 0; c < C; c += 4) {
+          const at = first + c;
+          let best = v128.load(x + ((<usize>at) << 2));
+          let index = i32x4.add(i32x4.splat(at + indexBase), lanes);
+          const a1 = at + C;
+          const a2 = at + rowStep;
+          const a3 = a2 + C;
+          let v = v128.load(x + ((<usize>a1) << 2));
+          let take = v128.or(f32x4.gt(v, best), v128.and(f32x4.ne(v, v), f32x4.eq(best, best)));
+          best = v128.bitselect(v, best, take);
+          index = v128.bitselect(i32x4.add(i32x4.splat(a1 + indexBase), lanes), index, take);
+          v = v128.load(x + ((<usize>a2) << 2));
+          take = v128.or(f32x4.gt(v, best), v128.and(f32x4.ne(v, v), f32x4.eq(best, best)));
+          best = v128.bitselect(v, best, take);
+          index = v128.bitselect(i32x4.add(i32x4.splat(a2 + indexBase), lanes), index, take);
+          v = v128.load(x + ((<usize>a3) << 2));
+          take = v128.or(f32x4.gt(v, best), v128.and(f32x4.ne(v, v), f32x4.eq(best, best)));
+          best = v128.bitselect(v, best, take);
+          index = v128.bitselect(i32x4.add(i32x4.splat(a3 + indexBase), lanes), index, take);
+          v128.store(out + ((o + <usize>c) << 2), best);
+          v128.store(argmax + ((o + <usize>c) << 2), index);
         }
       }
     }
