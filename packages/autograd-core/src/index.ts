@@ -128,3 +128,4 @@ export { einsum } from './ops/einsum';
 export { triu, tril } from './ops/band';
 export { firstNonFinite } from './kernels/optimizer';
 export type { NonFinitePosition, ParameterUpdate, UpdateRule } from './kernels/optimizer';
+export { tanhRecurrence } from './ops/recurrence';

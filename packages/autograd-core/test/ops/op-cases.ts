@@ -122,6 +122,25 @@ function layerNormReference(x: Arr, gamma: number[] | null, beta: number[] | nul
   return R.arr(x.shape, out);
 }
 
+/** Every state of h_t = tanh(p_t + h_{t−1}·U), h_{−1} = 0, over p [T, N, H], by plain loops. */
+function tanhRecurrenceReference(p: Arr, u: Arr): Arr {
+  const [T, N, H] = p.shape;
+  const out: number[] = [];
+  let h = new Array<number>(N * H).fill(0);
+  for (let t = 0; t < T; t++) {
+    const next: number[] = [];
+    for (let i = 0; i < N; i++)
+      for (let j = 0; j < H; j++) {
+        let z = p.data[(t * N + i) * H + j];
+        for (let q = 0; q < H; q++) z += h[i * H + q] * u.data[q * H + j];
+        next.push(Math.tanh(z));
+      }
+    out.push(...next);
+    h = next;
+  }
+  return R.arr(p.shape, out);
+}
+
 const erfTol = 1e-6; // the erf kernel is a rational fit with error below 1.2e-7
 
 export const OP_CASES: OpCase[] = [
@@ -915,6 +934,21 @@ export const OP_CASES: OpCase[] = [
     inputs: [spec([3, 5])],
     fn: (x) => Z.layerNorm(x),
     reference: (x) => layerNormReference(x, null, null, 1e-5),
+  },
+  // ---- a simple RNN's recurrence ----
+  {
+    op: 'tanhRecurrence',
+    name: 'p [4,2,3] (time-major), U [3,3]',
+    inputs: [spec([4, 2, 3]), spec([3, 3])],
+    fn: (p, u) => Z.tanhRecurrence(p, u),
+    reference: (p, u) => tanhRecurrenceReference(p, u),
+  },
+  {
+    op: 'tanhRecurrence',
+    name: 'one time step, p [1,3,2]',
+    inputs: [spec([1, 3, 2]), spec([2, 2])],
+    fn: (p, u) => Z.tanhRecurrence(p, u),
+    reference: (p, u) => tanhRecurrenceReference(p, u),
   },
   // ---- a dense layer's affine map ----
   {

@@ -3,7 +3,7 @@
  * tanh cell), LSTM and GRU. The input projection x·W for all time steps is one
  * matmul; each step then adds h·U and applies the cell. Autograd unrolls through time.
  */
-import { ShapeError, stack, type Tensor, zeros } from '@zen/autograd-core';
+import { ShapeError, stack, type Tensor, tanhRecurrence, zeros } from '@zen/autograd-core';
 import { type ActivationName, getActivation } from '../activations';
 import {
   type Initializer,
@@ -92,6 +92,14 @@ abstract class Recurrent extends Layer {
   /** One step: the new state from the projected input x_t·W + b [N, gates·units] and the old state. */
   protected abstract step(projected: Tensor, state: State): State;
 
+  /**
+   * Every output state [time, batch, units] from the time-major projected input in one op,
+   * when the cell has one; null to run `step` per time step.
+   */
+  protected allStates(_steps: Tensor): Tensor | null {
+    return null;
+  }
+
   /** Zero state for a batch of `batch` sequences. */
   protected initialState(batch: number): State {
     return [zeros([batch, this.units], { dtype: this.dtype })];
@@ -109,6 +117,13 @@ abstract class Recurrent extends Layer {
     const bias = this.inputBias();
     if (bias) projected = projected.add(bias);
     const steps = projected.reshape([time, batch, width]);
+    const states = this.allStates(steps);
+    if (states) {
+      const units = this.units;
+      return this.returnSequences
+        ? states.permute([1, 0, 2])
+        : states.slice([time - 1, 0, 0], [1, batch, units]).reshape([batch, units]);
+    }
     let state = this.initialState(batch);
     const outputs: Tensor[] = [];
     for (let t = 0; t < time; t++) {
@@ -153,6 +168,11 @@ export class SimpleRNN extends Recurrent {
 
   protected step(projected: Tensor, [h]: State): State {
     return [getActivation(this.activation)(projected.add(h.matmul(this.recurrentKernel!.value)))];
+  }
+
+  /** With tanh (the default), the whole recurrence is one op: no op or tensor per time step. */
+  protected override allStates(steps: Tensor): Tensor | null {
+    return this.activation === 'tanh' ? tanhRecurrence(steps, this.recurrentKernel!.value) : null;
   }
 }
 

@@ -1,4 +1,4 @@
-import { setSeed, tensor, type Tensor } from '@zen/autograd-core';
+import { randn, setSeed, tensor, type Tensor } from '@zen/autograd-core';
 import { GRU, LSTM, SimpleRNN, initializers } from '@zen/nn';
 import { type Matrix, expectClose, gradcheckLayer, matmulRef, sigmoidRef, testValues } from '../helpers';
 
@@ -225,3 +225,33 @@ describe('GRU', () => {
     }
   });
 });
+
+/** SimpleRNN run one op per time step (the path every cell without a fused recurrence takes). */
+class SteppedRNN extends SimpleRNN {
+  protected override allStates(): Tensor | null {
+    return null;
+  }
+}
+
+test.each([false, true])(
+  'float32 SimpleRNN: the one-op recurrence matches the step-by-step ops (returnSequences %s)',
+  (returnSequences) => {
+    setSeed(5);
+    const fused = new SimpleRNN({ units: 6, returnSequences });
+    const stepped = new SteppedRNN({ units: 6, returnSequences });
+    const x = randn([3, 7, 2]);
+    fused.apply(x);
+    stepped.apply(x);
+    stepped.setWeights(fused.getWeights());
+    const upstream = randn(returnSequences ? [3, 7, 6] : [3, 6]);
+    const results = [fused, stepped].map((layer) => {
+      const params = layer.weights.map((w) => w.value);
+      const y = layer.apply(x) as Tensor;
+      y.mul(upstream).sum().backward();
+      return [y, ...params.map((p) => p.grad!)];
+    });
+    results[0].forEach((t, i) =>
+      expectClose(t.toArray() as number[], results[1][i].toArray() as number[], 2e-6),
+    );
+  },
+);
