@@ -36,6 +36,7 @@ import type { layerNormBackward, layerNormForward } from './kernels/layer-norm';
 import type { gemmBiasKernel } from './kernels/gemm-bias';
 import type { ConvBiasActivationBackward, ConvBiasActivationForward } from './kernels/conv-bias-activation';
 import type { optimizerStepKernel, stateArrayKernel } from './kernels/optimizer';
+import type { scratchArenaKernel } from './kernels/scratch';
 import { tsKernels } from './kernels';
 import { ValueError } from './errors';
 
@@ -108,6 +109,8 @@ export interface Kernels {
   optimizerStep: typeof optimizerStepKernel;
   /** A zeroed float32 array for long-lived data (parameters, optimiser slots) that the backend's kernels read in place. */
   stateArray: typeof stateArrayKernel;
+  /** Memory for float32 tensors made inside a scratch scope (scratch.ts), or null to use ordinary arrays. */
+  scratchArena: typeof scratchArenaKernel;
 }
 
 /** The name of a kernel in the registry. */

@@ -1,5 +1,6 @@
 /** Element types a Tensor can hold. `float32` is the default; `float64` is for gradient checks. */
 import { DTypeError } from './errors';
+import { SCRATCH_MIN_FLOATS, scratch } from './scratch-state';
 export type DType = 'float32' | 'float64' | 'int32';
 
 /** The typed arrays behind tensors. */
@@ -15,11 +16,20 @@ export function checkDType(dtype: string, where: string): DType {
   return dtype as DType;
 }
 
-/** A zero-filled typed array of `size` elements of `dtype`. */
+/**
+ * A zero-filled typed array of `size` elements of `dtype`. Inside a scratch scope
+ * (scratch.ts), float32 arrays come from the backend's scratch arena.
+ */
 export function allocate(dtype: DType, size: number): TypedArray {
   switch (dtype) {
-    case 'float32':
+    case 'float32': {
+      const arena = scratch.arena;
+      if (arena !== null && size >= SCRATCH_MIN_FLOATS) {
+        const lent = arena.allocate(size);
+        if (lent !== null) return lent;
+      }
       return new Float32Array(size);
+    }
     case 'float64':
       return new Float64Array(size);
     case 'int32':

@@ -2,7 +2,8 @@ import { type DType, type TypedArray, allocate, dtypeOf } from './dtype';
 import { type Shape, sizeOf, formatShape } from './shape';
 import type { GraphNode } from './engine';
 import { formatTensor } from './format';
-import { ShapeError } from './errors';
+import { ShapeError, ValueError } from './errors';
+import { scratch, scratchGenerationOf } from './scratch-state';
 
 /** A number or a tensor: binary ops accept either on both sides. */
 export type TensorLike = Tensor | number;
@@ -17,8 +18,9 @@ export type Axis = number | readonly number[];
  * (`x.mul(2).add(1).sum()`) and free functions (`add(x, 1)`).
  */
 export class Tensor {
-  /** The elements, row-major. Shared between a tensor and its reshaped views. */
-  readonly data: TypedArray;
+  private readonly storage: TypedArray;
+  /** The scratch generation of its storage (scratch.ts), or 0 when it is not scratch memory. */
+  private readonly scratchGeneration: number;
   readonly shape: readonly number[];
   readonly dtype: DType;
   /** Whether gradients flow to this tensor (set it on leaves you want `.grad` for). */
@@ -37,10 +39,21 @@ export class Tensor {
         `Tensor: ${data.length} elements do not fill shape ${formatShape(shape)} (${size})`,
       );
     }
-    this.data = data;
+    this.storage = data;
+    this.scratchGeneration = scratchGenerationOf(data);
     this.shape = Object.freeze([...shape]);
     this.dtype = dtypeOf(data);
     this.requiresGrad = requiresGrad;
+  }
+
+  /**
+   * The elements, row-major. Shared between a tensor and its reshaped views. Throws for a
+   * tensor made in a scratch scope that has ended (its memory has been reused since).
+   */
+  get data(): TypedArray {
+    if (this.scratchGeneration !== 0 && this.scratchGeneration !== scratch.generation)
+      throw staleScratch(this);
+    return this.storage;
   }
 
   /** Number of axes. */
@@ -91,6 +104,13 @@ export class Tensor {
   zeroGrad(): void {
     this.grad = null;
   }
+}
+
+function staleScratch(t: Tensor): ValueError {
+  return new ValueError(
+    `Tensor of shape ${formatShape(t.shape)} was made inside a scratch scope (a training or test step's ` +
+      'scratch memory, reused by every step) that has ended; clone() what you keep while the step runs',
+  );
 }
 
 /** Nested arrays of numbers, as `toArray()` returns and `tensor()` accepts. */

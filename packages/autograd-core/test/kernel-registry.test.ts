@@ -51,6 +51,7 @@ test('the TypeScript backend registers every kernel the ops use', () => {
       'reduceAxis',
       'scatterAddAxis',
       'scatterAddFlat',
+      'scratchArena',
       'softmax',
       'stateArray',
       'takeFlat',

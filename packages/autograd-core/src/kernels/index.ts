@@ -24,6 +24,7 @@ import { geluBackwardKernel } from './gelu-backward';
 import { layerNormBackward, layerNormForward } from './layer-norm';
 import { type ConvKernels, convBiasActivationKernels } from './conv-bias-activation';
 import { optimizerStepKernel, stateArrayKernel } from './optimizer';
+import { scratchArenaKernel } from './scratch';
 import { gemmBiasKernel } from './gemm-bias';
 
 const tsConv: ConvKernels = {
@@ -66,5 +67,6 @@ export const tsKernels: Kernels = {
   oneHot: oneHotKernel,
   optimizerStep: optimizerStepKernel,
   stateArray: stateArrayKernel,
+  scratchArena: scratchArenaKernel,
   gemmBias: gemmBiasKernel,
 };

@@ -1,6 +1,6 @@
 /**
  * The wasm backend's attention kernels (assembly/attention.ts): float32 attention with at
- * most a causal mask runs all heads on operands copied into the kernels' memory, in a few
+ * most a causal mask runs all heads on operands in the kernels' memory, in a few
  * blocks of samples that helper threads may share; masks, dropout and other dtypes run
  * the TypeScript kernels around the wasm gemm.
  */
@@ -81,25 +81,18 @@ export function createWasmAttention(
   heap: WasmHeap,
   threads: KernelThreads,
 ): WasmAttentionKernels {
-  const copyOut = (to: TypedArray, pointer: number) => {
-    const at = pointer >> 2;
-    to.set(heap.f32.subarray(at, at + to.length));
-  };
   return {
     attentionForward: (gemm, q, k, v, g, probs, out, drop, dropped) => {
       const heads = g.heads ?? 1;
       const parts = sampleParts(g, g.batch / heads);
-      const pointers = handled(g, drop, [q, k, v, probs, out])
-        ? heap.place([q.length, k.length, v.length, out.length, probs.length, parts.length * SHAPE_FIELDS])
+      const call = handled(g, drop, [q, k, v, probs, out])
+        ? heap.stage([q, k, v], [out, probs], [parts.length * SHAPE_FIELDS])
         : null;
-      if (!pointers) {
+      if (!call) {
         tsKernels.attentionForward(gemm, q, k, v, g, probs, out, drop, dropped);
         return;
       }
-      const [qp, kp, vp, op, pp, shapes] = pointers;
-      heap.f32.set(q, qp >> 2);
-      heap.f32.set(k, kp >> 2);
-      heap.f32.set(v, vp >> 2);
+      const [qp, kp, vp, op, pp, shapes] = call.pointers;
       const { q1, k1, v1, o1, p1 } = sampleBytes(g, heads);
       const shapeAt = writeShapes(heap, g, heads, parts, shapes);
       const blocks = parts.map(([b], i): Block => ({
@@ -108,33 +101,24 @@ export function createWasmAttention(
         workspace: true,
       }));
       threads.parallel(blocks, (g.batch * g.tq * g.tk * (g.d + g.dv)) / 5e9);
-      copyOut(out, op);
-      copyOut(probs, pp);
+      call.finish();
     },
     attentionBackward: (gemm, q, k, v, dout, g, probs, drop, dropped, scratch, grads) => {
       const { dq, dk, dv: dvOut } = grads;
       const heads = g.heads ?? 1;
       const parts = sampleParts(g, g.batch / heads);
-      const pointers = handled(g, drop, [q, k, v, dout, probs, dq, dk, dvOut])
-        ? heap.place([
-            q.length,
-            k.length,
-            v.length,
-            dout.length,
-            probs.length,
-            parts.length * g.tq * g.tk,
-            dq?.length ?? 0,
-            dk?.length ?? 0,
-            dvOut?.length ?? 0,
-            parts.length * SHAPE_FIELDS,
-          ])
+      const call = handled(g, drop, [q, k, v, dout, probs, dq, dk, dvOut])
+        ? heap.stage(
+            [q, k, v, dout, probs],
+            [dq, dk, dvOut],
+            [parts.length * g.tq * g.tk, parts.length * SHAPE_FIELDS],
+          )
         : null;
-      if (!pointers) {
+      if (!call) {
         tsKernels.attentionBackward(gemm, q, k, v, dout, g, probs, drop, dropped, scratch, grads);
         return;
       }
-      const [qp, kp, vp, dop, pp, sp, dqp, dkp, dvp, shapes] = pointers;
-      [q, k, v, dout, probs].forEach((a, i) => heap.f32.set(a, pointers[i] >> 2));
+      const [qp, kp, vp, dop, pp, dqp, dkp, dvp, sp, shapes] = call.pointers;
       const { q1, k1, v1, o1, p1 } = sampleBytes(g, heads);
       const shapeAt = writeShapes(heap, g, heads, parts, shapes);
       // Each part has its own [tq, tk] scratch block; a gradient pointer of 0 is not computed.
@@ -155,9 +139,7 @@ export function createWasmAttention(
         workspace: true,
       }));
       threads.parallel(blocks, (2 * g.batch * g.tq * g.tk * (g.d + g.dv)) / 5e9);
-      if (dq) copyOut(dq, dqp);
-      if (dk) copyOut(dk, dkp);
-      if (dvOut) copyOut(dvOut, dvp);
+      call.finish();
     },
   };
 }

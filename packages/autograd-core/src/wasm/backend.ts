@@ -1,9 +1,10 @@
 /**
  * The 'wasm' backend: float32 matrix products, convolutions and max pooling run in the
  * AssemblyScript SIMD kernels (assembly/); other dtypes (float64 for gradient checks,
- * int32) use the TypeScript kernels. Operands are copied into the kernels' memory,
- * computed on there, and the result copied back, so tensors keep ordinary typed arrays.
- * Large products are shared with helper threads (see threads.ts).
+ * int32) use the TypeScript kernels. Operands that live in the kernels' memory (weights,
+ * optimiser slots, a training step's scratch tensors) are used in place; others are copied
+ * in, computed on there, and the result copied back. Large products are shared with helper
+ * threads (see threads.ts).
  */
 import type { Kernels } from '../backend';
 import type { TypedArray } from '../dtype';
@@ -21,6 +22,7 @@ import { fusedConvKernels } from './conv-fused';
 import { wasmMaxPool } from './pool-heap';
 import { type WasmOptimizerKernels, createWasmOptimizer } from './optimizer';
 import { ResidentArrays } from './resident';
+import { WasmScratchArena } from './scratch';
 import { createWasmUnary } from './unary';
 import { type LoadedKernels, loadKernels } from './runtime';
 import { type Block, KernelThreads, MAX_BLOCKS, defaultHelperCount } from './threads';
@@ -125,7 +127,7 @@ export type WasmBackend = Pick<
   WasmAttentionKernels &
   WasmLayerNormKernels &
   WasmOptimizerKernels &
-  Pick<Kernels, 'unary'> & {
+  Pick<Kernels, 'unary' | 'scratchArena'> & {
     readonly threads: KernelThreads;
   };
 
@@ -141,6 +143,8 @@ export function createWasmBackend(
   const heap = new WasmHeap(kernels, 1 + helpers);
   // Long-lived arrays (parameters, optimiser slots) in wasm memory: kernels read them in place.
   const resident = new ResidentArrays(heap, kernels.memory, kernels.shared);
+  // A training step's float32 tensors, in the same memory (only when it is shared: see resident.ts).
+  const scratchArena = kernels.shared ? new WasmScratchArena(heap, resident, kernels.memory) : null;
   const threads = new KernelThreads(kernels, helpers, heap.workspaces);
   const convs = convRunner(kernels, heap, threads);
 
@@ -194,15 +198,17 @@ export function createWasmBackend(
     // Tall products share one packing of B between threads and split C into bands of rows.
     const byRows = helpersReady > 0 && m >= n;
     const packedFloats = byRows ? kernels.exports.packedWholeBBytes(n, k) / 4 : 0;
-    const residentA = float32 ? resident.address(a) : null;
-    const residentB = float32 ? resident.address(b) : null;
-    const residentBias = float32 && bias ? resident.address(bias) : null;
-    const biasFloats = bias && residentBias === null ? bias.length : 0;
+    // Arrays already in wasm memory (weights, scratch activations) are used where they are.
+    const inPlaceA = float32 ? heap.addressOf(a) : null;
+    const inPlaceB = float32 ? heap.addressOf(b) : null;
+    const inPlaceC = float32 ? heap.addressOf(c) : null;
+    const inPlaceBias = float32 && bias ? heap.addressOf(bias) : null;
+    const biasFloats = bias && inPlaceBias === null ? bias.length : 0;
     const pointers = float32
       ? heap.place([
-          residentA === null ? sizeA : 0,
-          residentB === null ? sizeB : 0,
-          sizeC,
+          inPlaceA === null ? sizeA : 0,
+          inPlaceB === null ? sizeB : 0,
+          inPlaceC === null ? sizeC : 0,
           packedFloats,
           biasFloats,
         ])
@@ -218,13 +224,13 @@ export function createWasmBackend(
         );
       return;
     }
-    const [placedA, placedB, cPtr, packedPtr, placedBias] = pointers;
+    const [placedA, placedB, placedC, packedPtr, placedBias] = pointers;
     const memory = heap.f32;
-    // Resident operands are read where they are; the others are copied in.
-    const aPtr = residentA === null ? placedA : residentA + aOffset * 4;
-    const bPtr = residentB === null ? placedB : residentB + bOffset * 4;
-    if (residentA === null) memory.set(a.subarray(aOffset, aOffset + sizeA), aPtr >> 2);
-    if (residentB === null) memory.set(b.subarray(bOffset, bOffset + sizeB), bPtr >> 2);
+    const aPtr = inPlaceA === null ? placedA : inPlaceA + aOffset * 4;
+    const bPtr = inPlaceB === null ? placedB : inPlaceB + bOffset * 4;
+    const cPtr = inPlaceC === null ? placedC : inPlaceC + cOffset * 4;
+    if (inPlaceA === null) memory.set(a.subarray(aOffset, aOffset + sizeA), aPtr >> 2);
+    if (inPlaceB === null) memory.set(b.subarray(bOffset, bOffset + sizeB), bPtr >> 2);
     const lda = transA ? m : k;
     const ldb = transB ? k : n;
     const job: GemmJob = { transA, transB, m, n, k, a: aPtr, lda, b: bPtr, ldb, c: cPtr, ldc: n };
@@ -247,11 +253,11 @@ export function createWasmBackend(
       threads.run(blocks, helpersReady, macs / 1e9);
     }
     if (bias) {
-      const biasPtr = residentBias ?? placedBias;
-      if (residentBias === null) heap.f32.set(bias, biasPtr >> 2);
+      const biasPtr = inPlaceBias ?? placedBias;
+      if (inPlaceBias === null) heap.f32.set(bias, biasPtr >> 2);
       kernels.exports.biasActivate(cPtr, m, n, biasPtr, 0);
     }
-    c.set(heap.f32.subarray(cPtr >> 2, (cPtr >> 2) + sizeC), cOffset);
+    if (inPlaceC === null) c.set(heap.f32.subarray(cPtr >> 2, (cPtr >> 2) + sizeC), cOffset);
   };
   const gemm: GemmKernel = (...product) => gemmInto(null, ...product);
   const maxPool2d = wasmMaxPool(kernels, heap, threads);
@@ -282,6 +288,7 @@ export function createWasmBackend(
     ...conv,
     ...fusedConvKernels(kernels, heap, threads, convs, conv),
     ...createWasmOptimizer(kernels, heap, resident),
+    scratchArena: () => scratchArena,
     ...createWasmUnary(kernels, heap),
     threads,
   };

@@ -1,7 +1,7 @@
 /**
  * The wasm backend's elementwise kernels (assembly/gelu.ts, arithmetic.ts, bias-activation.ts):
- * float32 operands are copied into the kernels' memory, computed on four lanes at a time and
- * copied back; other dtypes, small arrays (where the call costs more than the loop) and
+ * float32 operands in the kernels' memory (or copied there and back) are computed on four
+ * lanes at a time; other dtypes, small arrays (where the call costs more than the loop) and
  * arrays that do not fit run the TypeScript kernels (the reference).
  */
 import type { Kernels } from '../backend';
@@ -42,9 +42,9 @@ export function vectorRanges(n: number, parts: number): [number, number][] {
 const BINARY_CODES: Partial<Record<BinaryKernel, number>> = { add: 0, sub: 1, mul: 2 };
 
 /**
- * Copies `inputs` into consecutive regions of wasm memory followed by an output region
- * of `out.length` floats, runs `kernel(pointers…, outPointer)`, copies the output back.
- * False (nothing done) when an array is not float32 or the memory cannot hold them.
+ * Runs `kernel(pointers…, outPointer)` on `inputs` and `out` in wasm memory (copied in and
+ * out unless they live there already; see `WasmHeap.stage`). False (nothing done) when an
+ * array is not float32 or the memory cannot hold them.
  */
 export function runFloat32(
   heap: WasmHeap,
@@ -53,13 +53,10 @@ export function runFloat32(
   kernel: (pointers: number[]) => void,
 ): boolean {
   if (!(out instanceof Float32Array) || !inputs.every((a) => a instanceof Float32Array)) return false;
-  const pointers = heap.place([...inputs.map((a) => a.length), out.length]);
-  if (!pointers) return false;
-  const memory = heap.f32;
-  inputs.forEach((a, i) => memory.set(a, pointers[i] >> 2));
-  kernel(pointers);
-  const at = pointers[inputs.length] >> 2;
-  out.set(memory.subarray(at, at + out.length));
+  const call = heap.stage(inputs, [out]);
+  if (!call) return false;
+  kernel(call.pointers);
+  call.finish();
   return true;
 }
 
@@ -126,7 +123,7 @@ export function createWasmElementwise(
         fits &&
         runFloat32(heap, [bias], out, ([biasPtr, outPtr]) => {
           // The kernel works in place on the output region, which z is copied into.
-          heap.f32.set(z, outPtr >> 2);
+          if (heap.addressOf(z) !== outPtr) heap.f32.set(z, outPtr >> 2);
           exports.biasActivate(outPtr, out.length / bias.length, bias.length, biasPtr, code);
         });
       if (!done) tsKernels.biasActivation(activation, z, bias, out);

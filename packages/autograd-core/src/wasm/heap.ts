@@ -1,9 +1,12 @@
 /**
  * The kernels' linear memory, laid out by the caller: static data, then one packing
- * workspace per thread, then the window-geometry block, then operands. Operands are
- * copied in before a kernel runs and results copied out after; the operand area is
- * reused by every call and grows (never shrinks) to the largest call so far.
+ * workspace per thread, then the window-geometry block, then long-lived arrays (resident.ts,
+ * scratch.ts), then operands. Arrays that already live in this memory are read and written
+ * where they are; other operands are copied in before a kernel runs and results copied out
+ * after (`stage`). The operand area is reused by every call and grows (never shrinks) to the
+ * largest call so far.
  */
+import type { TypedArray } from '../dtype';
 import type { WindowGeometry } from '../kernels/conv';
 import { type LoadedKernels, MAXIMUM_PAGES, PAGE_BYTES } from './runtime';
 
@@ -35,6 +38,12 @@ export const GEOMETRY_FIELDS: readonly (keyof WindowGeometry)[] = [
   'outW',
 ];
 
+/** A kernel call's operand addresses (see `WasmHeap.stage`); `finish()` copies placed outputs back. */
+export interface StagedCall {
+  pointers: number[];
+  finish(): void;
+}
+
 export class WasmHeap {
   /** Byte offset of thread t's workspace: `workspaces[t]`. */
   readonly workspaces: readonly number[];
@@ -46,6 +55,12 @@ export class WasmHeap {
   /** First byte of the operand area (moved up and down by `setOperandBase` as resident data comes and goes). */
   operandBase: number;
   private floats: Float32Array;
+  /**
+   * Every buffer object this memory has had (a grown shared memory hands out a new one;
+   * views of the old one stay valid). Only for shared memory: arrays in an unshared one
+   * would be detached by growth, so none are handed out.
+   */
+  private readonly buffers = new WeakSet<ArrayBufferLike>();
 
   constructor(
     private readonly kernels: LoadedKernels,
@@ -58,6 +73,53 @@ export class WasmHeap {
     this.operandBase = this.geometry + alignUp(GEOMETRY_FIELDS.length * 4);
     this.floats = new Float32Array(kernels.memory.buffer);
     this.ensure(this.operandBase);
+    this.remember();
+  }
+
+  private remember(): void {
+    if (this.kernels.shared) this.buffers.add(this.kernels.memory.buffer);
+  }
+
+  /** The byte address of `a` when it is a view of this memory (a resident or scratch array), else null. */
+  addressOf(a: TypedArray): number | null {
+    return this.buffers.has(a.buffer) ? a.byteOffset : null;
+  }
+
+  /**
+   * Byte addresses for one kernel call, in order: `inputs`, `outputs`, then `scratch` regions
+   * of that many floats. Arrays in this memory are used where they are; other inputs are
+   * copied into the operand area and other outputs get a region there, copied back by
+   * `finish()`. A null array gets address 0. Null when the operand area cannot grow enough.
+   */
+  stage(
+    inputs: readonly (TypedArray | null)[],
+    outputs: readonly (TypedArray | null)[],
+    scratch: readonly number[] = [],
+  ): StagedCall | null {
+    const arrays = [...inputs, ...outputs];
+    const inPlace = arrays.map((a) => (a ? this.addressOf(a) : null));
+    const placed = this.place([
+      ...arrays.map((a, i) => (a && inPlace[i] === null ? a.length : 0)),
+      ...scratch,
+    ]);
+    if (!placed) return null;
+    const pointers = placed.slice();
+    const memory = this.f32;
+    arrays.forEach((a, i) => {
+      const at = inPlace[i];
+      if (!a) pointers[i] = 0;
+      else if (at !== null) pointers[i] = at;
+      else if (i < inputs.length) memory.set(a, placed[i] >> 2);
+    });
+    const finish = () => {
+      for (let i = inputs.length; i < arrays.length; i++) {
+        const a = arrays[i];
+        if (!a || inPlace[i] !== null) continue;
+        const at = placed[i] >> 2;
+        a.set(this.f32.subarray(at, at + a.length));
+      }
+    };
+    return { pointers, finish };
   }
 
   /**
@@ -77,7 +139,10 @@ export class WasmHeap {
       }
     }
     // A grown memory has a new, longer buffer; views of the old one do not see the growth.
-    if (this.floats.byteLength !== memory.buffer.byteLength) this.floats = new Float32Array(memory.buffer);
+    if (this.floats.byteLength !== memory.buffer.byteLength) {
+      this.floats = new Float32Array(memory.buffer);
+      this.remember();
+    }
     return true;
   }
 

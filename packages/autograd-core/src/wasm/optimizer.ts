@@ -52,7 +52,7 @@ export function createWasmOptimizer(
       if (!arrays.every((a) => a instanceof Float32Array) || items.some((u) => u.slots.length > 2))
         return tsKernels.optimizerStep(rule, items, checkFinite);
       // Everything not resident is copied into the operand area, after the table and the result cell.
-      const copied = arrays.filter((a) => resident.address(a) === null);
+      const copied = arrays.filter((a) => heap.addressOf(a) === null);
       const tableInts = items.length * ENTRY_FIELDS + 1;
       const pointers = heap.place([tableInts, ...copied.map((a) => a.length)]);
       if (!pointers) return tsKernels.optimizerStep(rule, items, checkFinite);
@@ -62,7 +62,7 @@ export function createWasmOptimizer(
         address.set(a, pointers[i + 1]);
         memory.set(a, pointers[i + 1] >> 2);
       });
-      const where = (p: TypedArray | undefined) => (p ? (address.get(p) ?? resident.address(p)!) : 0);
+      const where = (p: TypedArray | undefined) => (p ? (address.get(p) ?? heap.addressOf(p)!) : 0);
       const table = new Int32Array(memory.buffer, pointers[0], tableInts);
       items.forEach((u, k) => {
         const row = [where(u.param), where(u.grad), where(u.slots[0]), where(u.slots[1]), u.param.length];

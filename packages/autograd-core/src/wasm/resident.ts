@@ -7,7 +7,6 @@
  * view valid, whereas growing an unshared memory detaches its views, so there the
  * arrays are ordinary ones.
  */
-import type { TypedArray } from '../dtype';
 import { type WasmHeap, alignUp } from './heap';
 import type { WasmMemory } from './runtime';
 
@@ -27,7 +26,6 @@ export class ResidentArrays {
   private readonly start: number;
   /** Freed regions inside the area, by address, never adjacent (they are merged). */
   private free: Region[] = [];
-  private readonly views = new WeakSet<TypedArray>();
   private readonly registry: FinalizationRegistry<Region> | null;
 
   constructor(
@@ -48,14 +46,20 @@ export class ResidentArrays {
     if (at === null) return new Float32Array(length);
     const view = new Float32Array(this.memory.buffer, at, length);
     view.fill(0);
-    this.views.add(view);
     this.registry.register(view, { at, bytes });
     return view;
   }
 
-  /** The byte address of `a` when it is one of these arrays, else null. */
-  address(a: TypedArray): number | null {
-    return this.views.has(a) ? a.byteOffset : null;
+  /**
+   * Reserves `bytes` (a multiple of 64) in the area for a caller that manages them itself
+   * (the scratch arena) and gives them back with `unreserve`; its byte address, or null.
+   */
+  reserve(bytes: number): number | null {
+    return this.registry ? this.take(bytes) : null;
+  }
+
+  unreserve(at: number, bytes: number): void {
+    this.release({ at, bytes });
   }
 
   /** Bytes held by the area now (live arrays and the holes between them). */

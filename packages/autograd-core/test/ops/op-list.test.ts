@@ -36,6 +36,8 @@ const NOT_OPS = new Set([
   'noGrad',
   'isGradEnabled',
   'withGradMode',
+  'scratchScope',
+  'keepGradients',
   'defineOp',
   'grad',
   'valueAndGrad',
@@ -61,6 +63,7 @@ const NOT_OPS = new Set([
 /** Tensor members that are not ops. */
 const NOT_OP_MEMBERS = new Set([
   'constructor',
+  'data',
   'ndim',
   'size',
   'isLeaf',

@@ -7,7 +7,7 @@
  *   - subclassed: `class MyNet extends Model { … call(x, { training }) { … } }`, its layers
  *     found in its fields.
  */
-import { RandomStream, Tensor, noGrad } from '@zen/autograd-core';
+import { RandomStream, Tensor, keepGradients, noGrad, scratchScope } from '@zen/autograd-core';
 import { type FusableActivation, getActivation } from '../activations';
 import {
   type CallOptions,
@@ -392,28 +392,38 @@ export class Model extends Layer implements TrainableModel, SavableModel {
   /**
    * One optimisation step: zero the gradients, forward, loss, backward, update. A
    * non-finite loss skips the update (weights stay finite) and is reported to the caller.
+   * Runs in a scratch scope: the step's tensors live in memory reused by the next step
+   * (the gradients are kept, readable after the step).
    */
   trainStep(xs: Tensor[], ys: Tensor[], where: string, weights?: StepWeights): Logs {
     this.checkCompiled(where);
     const optimizer = this.optimizer!;
     optimizer.zeroGrad(this.parameters());
-    const { loss, parts, predictions } = this.computeLoss(xs, ys, true, where, weights);
-    // After the forward pass: a subclassed model's layers create their weights on first call.
-    const params = this.parameters();
-    const value = loss.item();
-    if (Number.isFinite(value) && loss.requiresGrad) {
-      loss.backward();
-      const bad = optimizer.step(params, { checkFinite: true });
-      if (bad) this.refuseGradient(bad, value, where);
-    }
-    return { loss: value, ...parts, ...noGrad(() => this.computeMetrics(ys, predictions)) };
+    return scratchScope(() => {
+      const { loss, parts, predictions } = this.computeLoss(xs, ys, true, where, weights);
+      // After the forward pass: a subclassed model's layers create their weights on first call.
+      const params = this.parameters();
+      try {
+        const value = loss.item();
+        if (Number.isFinite(value) && loss.requiresGrad) {
+          loss.backward();
+          const bad = optimizer.step(params, { checkFinite: true });
+          if (bad) this.refuseGradient(bad, value, where);
+        }
+        return { loss: value, ...parts, ...noGrad(() => this.computeMetrics(ys, predictions)) };
+      } finally {
+        keepGradients(params);
+      }
+    });
   }
 
   testStep(xs: Tensor[], ys: Tensor[], where: string, weights?: StepWeights): Logs {
-    return noGrad(() => {
-      const { loss, parts, predictions } = this.computeLoss(xs, ys, false, where, weights);
-      return { loss: loss.item(), ...parts, ...this.computeMetrics(ys, predictions) };
-    });
+    return scratchScope(() =>
+      noGrad(() => {
+        const { loss, parts, predictions } = this.computeLoss(xs, ys, false, where, weights);
+        return { loss: loss.item(), ...parts, ...this.computeMetrics(ys, predictions) };
+      }),
+    );
   }
 
   predictStep(xs: Tensor[], where: string): Tensor[] {

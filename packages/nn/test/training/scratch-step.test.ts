@@ -1,0 +1,83 @@
+/**
+ * trainStep and testStep run in a scratch scope (the step's float32 tensors in memory that
+ * the next step reuses): the update, the kept gradients and the evaluated loss equal those
+ * computed outside any scope, and a model that keeps a tensor from a step fails loudly.
+ */
+import { type Tensor, ValueError, setSeed, tensor } from '@zen/autograd-core';
+import { type CallOptions, Dense, type LayerInput, Model, SGD, Sequential } from '@zen/nn';
+import { testValues } from '../helpers';
+
+// Hidden activations of 32 × 64 floats: large enough to live in scratch memory.
+const x = tensor(testValues(32 * 16, 1), { shape: [32, 16] });
+const y = tensor(testValues(32 * 8, 2), { shape: [32, 8] });
+
+function mlp(): Sequential {
+  setSeed(3);
+  const model = new Sequential([
+    new Dense({ units: 64, activation: 'relu', inputShape: [16] }),
+    new Dense({ units: 8 }),
+  ]);
+  model.compile({ optimizer: new SGD({ learningRate: 0.05 }), loss: 'mse' });
+  return model;
+}
+
+function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, tol: number): void {
+  expect(got.length).toBe(want.length);
+  for (let i = 0; i < want.length; i++) {
+    if (!(Math.abs(got[i] - want[i]) <= tol * (1 + Math.abs(want[i])))) {
+      throw new Error(`[${i}] = ${got[i]}, want ${want[i]}`);
+    }
+  }
+}
+
+test('trainOnBatch: gradients stay readable and equal those of the same step outside a scope; the update uses them', () => {
+  const stepped = mlp();
+  const byHand = mlp();
+  const before = stepped.getWeights().map((w) => Array.from(w.data));
+  const logs = stepped.trainOnBatch(x, y);
+
+  const loss = (byHand.apply(x) as Tensor).sub(y).square().mean();
+  loss.backward();
+  expect(logs.loss).toBeCloseTo(loss.item(), 5);
+  stepped.weights.forEach((w, i) => {
+    const want = byHand.weights[i].value.grad!;
+    const grad = w.value.grad!;
+    expectClose(grad.data, want.data, 1e-5);
+    expectClose(
+      w.value.data,
+      before[i].map((v, k) => v - 0.05 * want.data[k]),
+      1e-5,
+    );
+  });
+});
+
+test('evaluate in scratch scopes equals the loss computed outside them', () => {
+  const model = mlp();
+  const want = (model.apply(x) as Tensor).sub(y).square().mean().item();
+  expect(model.evaluate(x, y, { batchSize: 32 }).loss).toBeCloseTo(want, 5);
+});
+
+/** Keeps its hidden activation in a field: a tensor made inside the training step. */
+class KeepsHidden extends Model {
+  hidden: Tensor | null = null;
+  dense = new Dense({ units: 64, activation: 'tanh' });
+  out = new Dense({ units: 8 });
+
+  override call(input: LayerInput, _options: CallOptions = {}): Tensor {
+    this.hidden = this.dense.apply(input as Tensor);
+    return this.out.apply(this.hidden);
+  }
+}
+
+test('a tensor kept from a training step throws when read, naming the scratch scope', async () => {
+  setSeed(4);
+  const model = new KeepsHidden();
+  model.compile({ optimizer: 'sgd', loss: 'mse' });
+  await model.fit(x, y, { epochs: 1, batchSize: 32, verbose: 0 });
+  expect(() => model.hidden!.data).toThrow(ValueError);
+  expect(() => model.hidden!.toArray()).toThrow(/scratch scope/);
+  // Outside a step (predict) the same field holds an ordinary tensor.
+  model.predict(x);
+  expect(model.hidden!.shape).toEqual([32, 64]);
+  expect(Number.isFinite(model.hidden!.data[0])).toBe(true);
+});
