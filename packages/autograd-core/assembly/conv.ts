@@ -228,19 +228,40 @@ export function convDirectScratchBytes(kernelH: i32, kernelW: i32, C: i32): usiz
 }
 
 /**
- * out [N, outH, outW, F] = conv2d(x, w) for windows inside the image: four output pixels
- * along a row × eight filters per step, in 8 f32x4 accumulators, w packed per panel. (V8
- * keeps a 4×8 tile in registers; a 6×8 tile, 12 accumulators, spills and runs about a
- * quarter slower.)
+ * out [N, outH, outW, F] = act(conv2d(x, w) + bias) for windows inside the image: four
+ * output pixels along a row × eight filters per step, in 8 f32x4 accumulators, w packed per
+ * panel. (V8 keeps a 4×8 tile in registers; a 6×8 tile, 12 accumulators, spills and runs
+ * about a quarter slower.) The bias (none when 0) is added to each finished sum and act
+ * applied as biasActivate does (0 linear, 1 relu), so the results are the same bits.
  */
-export function conv2dDirect(x: usize, geometry: usize, w: usize, F: i32, out: usize, scratch: usize): void {
+export function conv2dDirect(
+  x: usize,
+  geometry: usize,
+  w: usize,
+  F: i32,
+  out: usize,
+  scratch: usize,
+  bias: usize,
+  act: i32,
+): void {
   const g = changetype<Geometry>(geometry);
   const taps = g.columnDepth;
   const offsets = scratch;
   const panel = tapOffsets(g, offsets); // then a packed panel of filters, then an edge tile
   const pixelStep = g.pixelStepBytes;
+  const tile = panel + ((<usize>taps) << 5);
+  const relu = act == 1;
+  const zero = f32x4.splat(0);
   for (let q = 0; q < F; q += 8) {
     const width = min(8, F - q);
+    // This panel's bias, zero-padded past F (through the edge tile, which is free until the first store).
+    v128.store(tile, zero);
+    v128.store(tile, zero, 16);
+    if (bias)
+      for (let j = 0; j < width; j++)
+        store<f32>(tile + ((<usize>j) << 2), load<f32>(bias + ((<usize>(q + j)) << 2)));
+    const bias0 = v128.load(tile);
+    const bias1 = v128.load(tile, 16);
     // This panel of filters, [tap][8], zero-padded past F.
     for (let t = 0; t < taps; t++) {
       const d = panel + ((<usize>t) << 5);
@@ -287,6 +308,16 @@ export function conv2dDirect(x: usize, geometry: usize, w: usize, F: i32, out: u
             c31 = f32x4.add(c31, f32x4.mul(v, b1));
             bp += 32;
           }
+          if (bias || relu) {
+            c00 = biasActivated(c00, bias0, relu);
+            c01 = biasActivated(c01, bias1, relu);
+            c10 = biasActivated(c10, bias0, relu);
+            c11 = biasActivated(c11, bias1, relu);
+            c20 = biasActivated(c20, bias0, relu);
+            c21 = biasActivated(c21, bias1, relu);
+            c30 = biasActivated(c30, bias0, relu);
+            c31 = biasActivated(c31, bias1, relu);
+          }
           // Output pixels are F floats apart: store `height` of them, `width` filters each.
           storeRows(
             c00,
@@ -301,12 +332,18 @@ export function conv2dDirect(x: usize, geometry: usize, w: usize, F: i32, out: u
             F,
             height,
             width,
-            panel + ((<usize>taps) << 5),
+            tile,
           );
         }
       }
     }
   }
+}
+
+/** act(sum + bias) as biasActivate computes it (relu: NaN propagates, −0 gives +0). */
+function biasActivated(sum: v128, bias: v128, relu: bool): v128 {
+  const v = f32x4.add(sum, bias);
+  return relu ? f32x4.max(v, f32x4.splat(0)) : v;
 }
 
 /**

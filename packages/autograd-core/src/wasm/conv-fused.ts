@@ -15,7 +15,7 @@ import {
 } from '../kernels/conv-bias-activation';
 import { type BiasActivationKernel, biasActivationKernel } from '../kernels/elementwise';
 import type { ConvRunner } from './conv-heap';
-import { biasActivateInHeap, gateInHeap, gateScratchFloats } from './bias-activation-heap';
+import { gateInHeap, gateScratchFloats } from './bias-activation-heap';
 import type { KernelThreads } from './threads';
 import type { WasmHeap } from './heap';
 import type { LoadedKernels } from './runtime';
@@ -49,12 +49,9 @@ export function fusedConvKernels(
     memory.set(x, xPtr >> 2);
     memory.set(filters, filtersPtr >> 2);
     memory.set(bias, biasPtr >> 2);
-    convs.run('conv2d', xPtr, filtersPtr, g, outChannels, outPtr, scratchPtr);
     const inWasm = activation === 'linear' || activation === 'relu';
-    if (inWasm) {
-      const act = ACTIVATION_CODES[activation];
-      biasActivateInHeap(kernels, threads, outPtr, g.batch, out.length, outChannels, biasPtr, act);
-    }
+    const epilogue = inWasm ? { bias: biasPtr, act: ACTIVATION_CODES[activation] } : undefined;
+    convs.run('conv2d', xPtr, filtersPtr, g, outChannels, outPtr, scratchPtr, epilogue);
     out.set(memory.subarray(outPtr >> 2, (outPtr >> 2) + out.length));
     if (!inWasm) biasActivationKernel(activation, out, bias, out); // sigmoid, tanh: exp in TypeScript
   };

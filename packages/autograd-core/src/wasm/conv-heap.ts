@@ -11,8 +11,15 @@ import { type WasmHeap, alignUp } from './heap';
 import type { LoadedKernels } from './runtime';
 import type { Block, KernelThreads } from './threads';
 import { GEOMETRY_FLOATS, blockGeometries, imageBlockCount, imageRanges } from './image-blocks';
+import { biasActivateInHeap } from './bias-activation-heap';
 
 export type ConvKernel = 'conv2d' | 'conv2dBackpropFilter' | 'conv2dBackpropInput';
+
+/** A forward convolution's epilogue, out = act(out + bias): bias byte address and activation code (0 linear, 1 relu). */
+export interface ConvEpilogue {
+  bias: number;
+  act: number;
+}
 
 /** Whether every window lies inside the image (no padding reached): the direct kernels apply. */
 export function windowsInside(g: WindowGeometry): boolean {
@@ -43,7 +50,8 @@ export interface ConvRunner {
   /**
    * result = kernel(first, second) on byte addresses (x and filters, x and dy, or dy and
    * filters). The direct filter kernel may read a few floats past dy: memory must follow
-   * it (any values).
+   * it (any values). A forward `epilogue` is applied to the result (inside the direct
+   * kernel, else by a bias-activation pass).
    */
   run(
     kernel: ConvKernel,
@@ -53,6 +61,7 @@ export interface ConvRunner {
     outChannels: number,
     result: number,
     scratch: number,
+    epilogue?: ConvEpilogue,
   ): void;
 }
 
@@ -88,6 +97,7 @@ export function convRunner(kernels: LoadedKernels, heap: WasmHeap, threads: Kern
     F: number,
     start: number,
     pointers: { first: number; second: number; result: number; geometry: number; scratch: number },
+    epilogue: ConvEpilogue | undefined,
   ): Block => {
     const inImage = g.inH * g.inW * g.channels * 4;
     const outImage = g.outH * g.outW * F * 4;
@@ -103,8 +113,11 @@ export function convRunner(kernels: LoadedKernels, heap: WasmHeap, threads: Kern
       first += start * outImage;
       result += start * inImage;
     }
-    if (isDirect(kernel, g))
-      return { kernel: DIRECT_KERNELS[kernel], args: [first, geometry, second, F, result, scratch] };
+    if (isDirect(kernel, g)) {
+      const args = [first, geometry, second, F, result, scratch];
+      if (kernel === 'conv2d') args.push(epilogue?.bias ?? 0, epilogue?.act ?? 0);
+      return { kernel: DIRECT_KERNELS[kernel], args };
+    }
     return { kernel, args: [first, geometry, second, F, result, scratch], workspace: true };
   };
 
@@ -116,13 +129,32 @@ export function convRunner(kernels: LoadedKernels, heap: WasmHeap, threads: Kern
     F: number,
     result: number,
     scratch: number,
+    epilogue?: ConvEpilogue,
   ): void => {
+    // The direct forward kernel applies the epilogue itself; other paths add a pass after.
+    const fused = kernel === 'conv2d' && isDirect(kernel, g) ? epilogue : undefined;
     const blocks = blockCount(g, F);
     if (blocks === 1) {
       const geometry = heap.writeGeometry(g);
-      threads.runHere(block(kernel, g, F, 0, { first, second, result, geometry, scratch }));
-      return;
+      threads.runHere(block(kernel, g, F, 0, { first, second, result, geometry, scratch }, fused));
+    } else {
+      runBlocks(kernel, g, F, blocks, { first, second, result, scratch }, fused);
     }
+    if (epilogue && !fused) {
+      const size = g.batch * g.outH * g.outW * F;
+      biasActivateInHeap(kernels, threads, result, g.batch, size, F, epilogue.bias, epilogue.act);
+    }
+  };
+
+  /** `run` cut into `blocks` blocks of images. */
+  const runBlocks = (
+    kernel: ConvKernel,
+    g: WindowGeometry,
+    F: number,
+    blocks: number,
+    { first, second, result, scratch }: { first: number; second: number; result: number; scratch: number },
+    epilogue: ConvEpilogue | undefined,
+  ): void => {
     // Scratch: each block's geometry, the filter gradient's partial sums, the calls' own scratch.
     const ranges = imageRanges(g.batch, blocks);
     const filter = kernel === 'conv2dBackpropFilter';
@@ -138,13 +170,8 @@ export function convRunner(kernels: LoadedKernels, heap: WasmHeap, threads: Kern
       const blockResult = filter && b > 0 ? partials + (b - 1) * partialBytes : result;
       // Im2col blocks use the column-matrix rows of their own images.
       const blockScratch = direct ? own + b * ownBytes : own + range[0] * g.outH * g.outW * depth * 4;
-      return block(kernel, g, F, range[0], {
-        first,
-        second,
-        result: blockResult,
-        geometry,
-        scratch: blockScratch,
-      });
+      const pointers = { first, second, result: blockResult, geometry, scratch: blockScratch };
+      return block(kernel, g, F, range[0], pointers, epilogue);
     });
     threads.parallel(list, macsOf(g, F) / 1e9);
     if (filter) {

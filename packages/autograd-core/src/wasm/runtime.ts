@@ -68,8 +68,20 @@ export interface KernelExports {
     cols: number,
     work: number,
   ): void;
-  /** Direct kernels for windows that lie inside the image (no column matrix). */
-  conv2dDirect(x: number, geometry: number, w: number, F: number, out: number, scratch: number): void;
+  /**
+   * Direct kernels for windows that lie inside the image (no column matrix); the forward
+   * one adds the bias (none when 0) and applies act (0 linear, 1 relu) to its sums.
+   */
+  conv2dDirect(
+    x: number,
+    geometry: number,
+    w: number,
+    F: number,
+    out: number,
+    scratch: number,
+    bias: number,
+    act: number,
+  ): void;
   conv2dBackpropFilterDirect(
     x: number,
     geometry: number,
