@@ -100,7 +100,11 @@ export function prepareFitData(
   };
 }
 
-/** In-memory batches, reshuffled each epoch with the seeded generator; rows named by their sample index. */
+/**
+ * In-memory batches, reshuffled each epoch with the seeded generator; rows named by their
+ * sample index. A batch's x and y rows are gathered when first read, which fit does inside
+ * the step's scratch scope, so they land in the step's scratch memory too.
+ */
 function* tensorBatches(
   data: DataLists,
   batchSize: number,
@@ -113,9 +117,15 @@ function* tensorBatches(
   for (let start = 0; start < samples; start += batchSize) {
     const end = Math.min(samples, start + batchSize);
     const rows = (t: Tensor) => takeRows(t, order, start, end);
+    let x: Tensor[] | null = null;
+    let y: Tensor[] | null = null;
     yield {
-      x: data.x.map(rows),
-      y: data.y.map(rows),
+      get x() {
+        return (x ??= data.x.map(rows));
+      },
+      get y() {
+        return (y ??= data.y.map(rows));
+      },
       sampleWeight: data.sampleWeight?.map((w) => w && rows(w)) ?? null,
       size: end - start,
       describeRow: (r) => `of sample ${order[start + r]}`,

@@ -1,5 +1,5 @@
 /** The fit loop: epochs of mini-batches (fit-data.ts says where they come from), validation, callbacks and History. */
-import { Tensor } from '@zen/autograd-core';
+import { Tensor, scratchScope } from '@zen/autograd-core';
 import type { TrainableModel } from './trainable';
 import { type CallbackLike, CallbackList, type Logs } from '../callbacks/callback';
 import { History } from '../callbacks/history';
@@ -107,8 +107,9 @@ export async function fitModel(
         batch.sampleWeight || data.classWeight
           ? { sampleWeight: batch.sampleWeight ?? null, classWeight: data.classWeight }
           : undefined;
+      // The whole step, gathering the batch included, runs in one scratch scope.
       const batchLogs = inBatch(where, batch, data.whole, () =>
-        model.randomStream.run(() => model.trainStep(batch.x, batch.y, where, weights)),
+        model.randomStream.run(() => scratchScope(() => model.trainStep(batch.x, batch.y, where, weights))),
       );
       if (!Number.isFinite(batchLogs.loss) && !stopsOnNaN) {
         throw new Error(

@@ -1,7 +1,8 @@
 /**
  * trainStep and testStep run in a scratch scope (the step's float32 tensors in memory that
  * the next step reuses): the update, the kept gradients and the evaluated loss equal those
- * computed outside any scope, and a model that keeps a tensor from a step fails loudly.
+ * computed outside any scope, and a model that keeps a tensor from a step (its batch included)
+ * fails loudly.
  */
 import { type Tensor, ValueError, setSeed, tensor } from '@zen/autograd-core';
 import { type CallOptions, Dense, type LayerInput, Model, SGD, Sequential } from '@zen/nn';
@@ -57,14 +58,16 @@ test('evaluate in scratch scopes equals the loss computed outside them', () => {
   expect(model.evaluate(x, y, { batchSize: 32 }).loss).toBeCloseTo(want, 5);
 });
 
-/** Keeps its hidden activation in a field: a tensor made inside the training step. */
+/** Keeps its input batch and hidden activation in fields: tensors made inside the training step. */
 class KeepsHidden extends Model {
+  batch: Tensor | null = null;
   hidden: Tensor | null = null;
   dense = new Dense({ units: 64, activation: 'tanh' });
   out = new Dense({ units: 8 });
 
   override call(input: LayerInput, _options: CallOptions = {}): Tensor {
-    this.hidden = this.dense.apply(input as Tensor);
+    this.batch = input as Tensor;
+    this.hidden = this.dense.apply(this.batch);
     return this.out.apply(this.hidden);
   }
 }
@@ -76,6 +79,8 @@ test('a tensor kept from a training step throws when read, naming the scratch sc
   await model.fit(x, y, { epochs: 1, batchSize: 32, verbose: 0 });
   expect(() => model.hidden!.data).toThrow(ValueError);
   expect(() => model.hidden!.toArray()).toThrow(/scratch scope/);
+  // fit gathers each shuffled batch inside the step's scope too.
+  expect(() => model.batch!.data).toThrow(ValueError);
   // Outside a step (predict) the same field holds an ordinary tensor.
   model.predict(x);
   expect(model.hidden!.shape).toEqual([32, 64]);
