@@ -1,6 +1,6 @@
 /** Neural-network ops: softmax, logSoftmax, conv2d, pooling, dropout. Images are NHWC. */
 import { type Op, defineOp } from '../engine';
-import { floatDType } from '../dtype';
+import { allocate, floatDType } from '../dtype';
 import { formatShape, normalizeAxis, sizeOf } from '../shape';
 import { type Tensor, emptyTensor } from '../tensor';
 import { random } from '../random';
@@ -183,10 +183,19 @@ const maxPoolOp: Op<{ geometry: WindowGeometry; argmax: Int32Array }> = defineOp
     takeFlatOp([t!], { indices: argmax, shape: [...t!.shape], outShape: [...out.shape] }),
 });
 
+/**
+ * `length` zeroed int32 indices on float32 storage: in a scratch scope (a training step) that
+ * is scratch memory, where the wasm pooling kernels write and read them in place.
+ */
+function indexArray(length: number): Int32Array {
+  const storage = allocate('float32', length);
+  return new Int32Array(storage.buffer, storage.byteOffset, length);
+}
+
 /** Max pooling over NHWC windows (default 2×2, stride = pool size). */
 export function maxPool2d(x: Tensor, options: Pool2DOptions = {}): Tensor {
   const geometry = poolGeometry('maxPool2d', x, options);
-  const argmax = new Int32Array(geometry.batch * geometry.outH * geometry.outW * geometry.channels);
+  const argmax = indexArray(geometry.batch * geometry.outH * geometry.outW * geometry.channels);
   // Pooling a convolution layer's output: one node with the layer, whose backward is one call.
   return maxPoolOfConvLayer(x, geometry, argmax) ?? maxPoolOp([x], { geometry, argmax });
 }

@@ -5,7 +5,6 @@
  * backward prologue that gates the upstream gradient (dy, or a max pool's gradient
  * scattered back) into dz with the bias gradient summed from per-block partial sums.
  */
-import type { ConvUpstream } from '../kernels/conv-bias-activation';
 import { alignUp } from './heap';
 import type { WasmHeap } from './heap';
 import { imageBlockCount, imageRanges } from './image-blocks';
@@ -43,34 +42,37 @@ export function gateScratchFloats(threads: KernelThreads, batch: number, size: n
 }
 
 /**
- * Copies `upstream` in (after dz, at `upstreamPtrs`) and gates it into dz = g·act'(y) over
- * `batch` images, with the bias gradient into `dBias` when it is not 0.
+ * Byte addresses of a gate's upstream in wasm memory: the layer's output y (dz then holds
+ * dy), or a max pool's gradient, pooled values and indices (`count` of each).
+ */
+export type UpstreamInHeap =
+  { y: number } | { pooledGrad: number; pooled: number; argmax: number; count: number };
+
+/**
+ * Gates the upstream gradient into dz = g·act'(y) (`size` floats over `batch` images, in
+ * place when dz holds dy; scattered from the pooled gradient otherwise), with the bias
+ * gradient into `dBias` when it is not 0.
  */
 export function gateInHeap(
   kernels: LoadedKernels,
   heap: WasmHeap,
   threads: KernelThreads,
-  upstream: ConvUpstream,
+  upstream: UpstreamInHeap,
   act: number,
   F: number,
   batch: number,
+  size: number,
   dz: number,
-  upstreamPtrs: readonly number[],
   dBias: number,
   scratch: number,
 ): void {
-  const memory = heap.f32;
-  const direct = 'dy' in upstream;
-  const size = direct ? upstream.dy.length : upstream.outputSize;
   const blocks = blockCount(threads, batch, size);
   const partialBytes = alignUp(F * 4);
   const dbOf = (b: number) => (dBias === 0 ? 0 : b === 0 ? dBias : scratch + (b - 1) * partialBytes);
   const perImage = size / batch;
   let list: Block[];
-  if (direct) {
-    const [y] = upstreamPtrs;
-    memory.set(upstream.dy, dz >> 2);
-    memory.set(upstream.y, y >> 2);
+  if ('y' in upstream) {
+    const { y } = upstream;
     list = imageRanges(batch, blocks).map(([start, end], b): Block => {
       const offset = start * perImage * 4;
       return {
@@ -79,13 +81,9 @@ export function gateInHeap(
       };
     });
   } else {
-    const { pooledGrad, pooled, argmax } = upstream;
-    const [gp, p, argmaxPtr] = upstreamPtrs;
-    memory.set(pooledGrad, gp >> 2);
-    memory.set(pooled, p >> 2);
-    new Int32Array(memory.buffer, argmaxPtr, argmax.length).set(argmax);
+    const { pooledGrad: gp, pooled: p, argmax: argmaxPtr, count: pooledCount } = upstream;
     // Pooled values of image n point into image n's outputs only.
-    const pooledPerImage = argmax.length / batch;
+    const pooledPerImage = pooledCount / batch;
     list = imageRanges(batch, blocks).map(([start, end], b): Block => {
       const first = start * pooledPerImage * 4;
       const count = (end - start) * pooledPerImage;

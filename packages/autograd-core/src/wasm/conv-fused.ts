@@ -15,7 +15,7 @@ import {
 } from '../kernels/conv-bias-activation';
 import { type BiasActivationKernel, biasActivationKernel } from '../kernels/elementwise';
 import type { ConvRunner } from './conv-heap';
-import { gateInHeap, gateScratchFloats } from './bias-activation-heap';
+import { type UpstreamInHeap, gateInHeap, gateScratchFloats } from './bias-activation-heap';
 import type { KernelThreads } from './threads';
 import type { WasmHeap } from './heap';
 import type { LoadedKernels } from './runtime';
@@ -37,83 +37,90 @@ export function fusedConvKernels(
 
   const forward: ConvBiasActivationForward = (x, filters, bias, g, outChannels, activation, out) => {
     const scratch = convs.scratchFloats('conv2d', g, outChannels);
-    const pointers = allFloat32([x, filters, bias, out])
-      ? heap.place([x.length, filters.length, out.length, bias.length, scratch])
+    const call = allFloat32([x, filters, bias, out])
+      ? heap.stage([x, filters, bias], [out], [scratch])
       : null;
-    if (!pointers) {
+    if (!call) {
       around.forward(x, filters, bias, g, outChannels, activation, out);
       return;
     }
-    const [xPtr, filtersPtr, outPtr, biasPtr, scratchPtr] = pointers;
-    const memory = heap.f32;
-    memory.set(x, xPtr >> 2);
-    memory.set(filters, filtersPtr >> 2);
-    memory.set(bias, biasPtr >> 2);
+    const [xPtr, filtersPtr, biasPtr, outPtr, scratchPtr] = call.pointers;
     const inWasm = activation === 'linear' || activation === 'relu';
     const epilogue = inWasm ? { bias: biasPtr, act: ACTIVATION_CODES[activation] } : undefined;
     convs.run('conv2d', xPtr, filtersPtr, g, outChannels, outPtr, scratchPtr, epilogue);
-    out.set(memory.subarray(outPtr >> 2, (outPtr >> 2) + out.length));
+    call.finish();
     if (!inWasm) biasActivationKernel(activation, out, bias, out); // sigmoid, tanh: exp in TypeScript
   };
 
   const backward: ConvBiasActivationBackward = (x, filters, upstream, g, outChannels, activation, grads) => {
     const { dx, dFilters, dBias } = grads;
-    const scratch = Math.max(
+    const convScratch = Math.max(
       dFilters ? convs.scratchFloats('conv2dBackpropFilter', g, outChannels) : 0,
       dx ? convs.scratchFloats('conv2dBackpropInput', g, outChannels) : 0,
     );
     const direct = 'dy' in upstream;
-    const upstreamArrays = direct ? [upstream.y] : [upstream.pooledGrad, upstream.pooled];
     const dzSize = direct ? upstream.dy.length : upstream.outputSize;
-    const upstreamSizes = direct
-      ? [upstream.y.length]
-      : [...upstreamArrays.map((a) => a.length), upstream.argmax.length];
-    // dz is followed by the upstream arrays: the direct filter kernel may read a few floats past it.
-    const pointers = allFloat32([
-      x,
-      filters,
-      ...upstreamArrays,
-      direct ? upstream.dy : null,
-      dx,
-      dFilters,
-      dBias,
-    ])
-      ? heap.place([
-          dzSize,
-          ...upstreamSizes,
-          x.length,
-          filters.length,
-          dx?.length ?? 0,
-          dFilters?.length ?? 0,
-          outChannels,
-          scratch,
-          gateScratchFloats(threads, g.batch, dzSize, outChannels),
-        ])
-      : null;
-    if (!pointers) {
+    const floats = direct ? [upstream.dy, upstream.y] : [upstream.pooledGrad, upstream.pooled];
+    if (!allFloat32([x, filters, ...floats, dx, dFilters, dBias])) {
       around.backward(x, filters, upstream, g, outChannels, activation, grads);
       return;
     }
-    const [dzPtr, ...rest] = pointers;
-    const upstreamPtrs = rest.slice(0, upstreamSizes.length);
-    const [xPtr, filtersPtr, dxPtr, dFiltersPtr, dBiasPtr, scratchPtr, gateScratchPtr] = rest.slice(
-      upstreamSizes.length,
+    // dz is a region of its own (the gate writes it), followed by the convolutions' scratch:
+    // the direct filter kernel may read a few floats past dz. dy not in wasm memory is copied
+    // straight into dz; int32 indices not in wasm memory get a region too.
+    const dyAt = direct ? heap.addressOf(upstream.dy) : null;
+    const argmaxAt = direct ? null : heap.addressOf(upstream.argmax);
+    const indices = direct || argmaxAt !== null ? 0 : upstream.argmax.length;
+    const call = heap.stage(
+      [dFilters ? x : null, dx ? filters : null, direct && dyAt === null ? null : floats[0], floats[1]],
+      [dx, dFilters, dBias],
+      [dzSize, convScratch, gateScratchFloats(threads, g.batch, dzSize, outChannels), indices],
     );
-    const act = ACTIVATION_CODES[activation];
-    const gated = [dzPtr, upstreamPtrs, dBias ? dBiasPtr : 0, gateScratchPtr] as const;
-    gateInHeap(kernels, heap, threads, upstream, act, outChannels, g.batch, ...gated);
+    if (!call) {
+      around.backward(x, filters, upstream, g, outChannels, activation, grads);
+      return;
+    }
+    const [
+      xPtr,
+      filtersPtr,
+      u0,
+      u1,
+      dxPtr,
+      dFiltersPtr,
+      dBiasPtr,
+      dzPtr,
+      scratchPtr,
+      gateScratchPtr,
+      indicesPtr,
+    ] = call.pointers;
     const memory = heap.f32;
-    if (dFilters) {
-      memory.set(x, xPtr >> 2);
-      convs.run('conv2dBackpropFilter', xPtr, dzPtr, g, outChannels, dFiltersPtr, scratchPtr);
-      dFilters.set(memory.subarray(dFiltersPtr >> 2, (dFiltersPtr >> 2) + dFilters.length));
+    let inHeap: UpstreamInHeap;
+    if ('dy' in upstream) {
+      if (dyAt === null) memory.set(upstream.dy, dzPtr >> 2);
+      else memory.copyWithin(dzPtr >> 2, dyAt >> 2, (dyAt >> 2) + dzSize);
+      inHeap = { y: u1 };
+    } else {
+      const { argmax } = upstream;
+      if (argmaxAt === null) new Int32Array(memory.buffer, indicesPtr, argmax.length).set(argmax);
+      inHeap = { pooledGrad: u0, pooled: u1, argmax: argmaxAt ?? indicesPtr, count: argmax.length };
     }
-    if (dx) {
-      memory.set(filters, filtersPtr >> 2);
-      convs.run('conv2dBackpropInput', dzPtr, filtersPtr, g, outChannels, dxPtr, scratchPtr);
-      dx.set(memory.subarray(dxPtr >> 2, (dxPtr >> 2) + dx.length));
-    }
-    if (dBias) dBias.set(memory.subarray(dBiasPtr >> 2, (dBiasPtr >> 2) + outChannels));
+    const act = ACTIVATION_CODES[activation];
+    gateInHeap(
+      kernels,
+      heap,
+      threads,
+      inHeap,
+      act,
+      outChannels,
+      g.batch,
+      dzSize,
+      dzPtr,
+      dBiasPtr,
+      gateScratchPtr,
+    );
+    if (dFilters) convs.run('conv2dBackpropFilter', xPtr, dzPtr, g, outChannels, dFiltersPtr, scratchPtr);
+    if (dx) convs.run('conv2dBackpropInput', dzPtr, filtersPtr, g, outChannels, dxPtr, scratchPtr);
+    call.finish();
   };
 
   return { conv2dBiasActivation: forward, conv2dBiasActivationBackward: backward };

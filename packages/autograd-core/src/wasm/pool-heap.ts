@@ -1,7 +1,8 @@
 /**
- * The wasm backend's max pooling: x copied in, each window's maximum and the flat index
- * of its first maximum computed in wasm (blocks of images shared with the helper threads
- * for a large batch), both copied out. Other dtypes use the TypeScript kernel.
+ * The wasm backend's max pooling: each window's maximum and the flat index of its first
+ * maximum computed in wasm (blocks of images shared with the helper threads for a large
+ * batch). Operands already in wasm memory (a training step's scratch tensors) are read and
+ * written where they are; others are copied in and out. Other dtypes use the TypeScript kernel.
  */
 import type { TypedArray } from '../dtype';
 import type { WindowGeometry } from '../kernels/conv';
@@ -17,16 +18,19 @@ const THREADED_MIN_FLOATS = 1 << 16;
 export function wasmMaxPool(kernels: LoadedKernels, heap: WasmHeap, threads: KernelThreads) {
   return (x: TypedArray, g: WindowGeometry, out: TypedArray, argmax: Int32Array): void => {
     const blocks = imageBlockCount(threads, g.batch, x.length >= THREADED_MIN_FLOATS);
-    const pointers =
+    // The indices are int32: placed (and copied back) here unless they live in wasm memory.
+    const argmaxAt = heap.addressOf(argmax);
+    const geometryFloats = blocks > 1 ? blocks * GEOMETRY_FLOATS : 0;
+    const call =
       x instanceof Float32Array && out instanceof Float32Array
-        ? heap.place([x.length, out.length, out.length, blocks > 1 ? blocks * GEOMETRY_FLOATS : 0])
+        ? heap.stage([x], [out], [argmaxAt === null ? argmax.length : 0, geometryFloats])
         : null;
-    if (!pointers) {
+    if (!call) {
       tsKernels.maxPool2d(x, g, out, argmax);
       return;
     }
-    const [xPtr, outPtr, argmaxPtr, geometryPtr] = pointers;
-    heap.f32.set(x, xPtr >> 2);
+    const [xPtr, outPtr, argmaxScratch, geometryPtr] = call.pointers;
+    const argmaxPtr = argmaxAt ?? argmaxScratch;
     if (blocks === 1) {
       kernels.exports.maxPool(xPtr, heap.writeGeometry(g), outPtr, argmaxPtr, 0);
     } else {
@@ -46,8 +50,7 @@ export function wasmMaxPool(kernels: LoadedKernels, heap: WasmHeap, threads: Ker
       }));
       threads.parallel(list, x.length / 1e9, false);
     }
-    const memory = heap.f32;
-    out.set(memory.subarray(outPtr >> 2, (outPtr >> 2) + out.length));
-    argmax.set(new Int32Array(memory.buffer, argmaxPtr, argmax.length));
+    call.finish();
+    if (argmaxAt === null) argmax.set(new Int32Array(heap.f32.buffer, argmaxPtr, argmax.length));
   };
 }
