@@ -25,7 +25,7 @@ export function allocate(dtype: DType, size: number): TypedArray {
     case 'float32': {
       const arena = scratch.arena;
       if (arena !== null && size >= SCRATCH_MIN_FLOATS) {
-        const lent = arena.allocate(size);
+        const lent = arena.allocate(size, true);
         if (lent !== null) return lent;
       }
       return new Float32Array(size);
@@ -35,6 +35,20 @@ export function allocate(dtype: DType, size: number): TypedArray {
     case 'int32':
       return new Int32Array(size);
   }
+}
+
+/**
+ * An array for a result that a kernel writes in full: as `allocate`, except that inside a
+ * scratch scope a float32 array is not zeroed first (it holds a previous step's values until
+ * the kernel overwrites them).
+ */
+export function allocateUninitialized(dtype: DType, size: number): TypedArray {
+  const arena = scratch.arena;
+  if (dtype === 'float32' && arena !== null && size >= SCRATCH_MIN_FLOATS) {
+    const lent = arena.allocate(size, false);
+    if (lent !== null) return lent;
+  }
+  return allocate(dtype, size);
 }
 
 /** The dtype a typed array stores. */

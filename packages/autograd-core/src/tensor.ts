@@ -1,4 +1,4 @@
-import { type DType, type TypedArray, allocate, dtypeOf } from './dtype';
+import { type DType, type TypedArray, allocate, allocateUninitialized, dtypeOf } from './dtype';
 import { type Shape, sizeOf, formatShape } from './shape';
 import type { GraphNode } from './engine';
 import { formatTensor } from './format';
@@ -129,4 +129,12 @@ function toNested(data: TypedArray, shape: Shape, axis: number, offset: number):
 /** A tensor of `shape` and `dtype` filled with zeros (internal helper for op results). */
 export function emptyTensor(shape: Shape, dtype: DType): Tensor {
   return new Tensor(allocate(dtype, sizeOf(shape)), shape);
+}
+
+/**
+ * A tensor for an op's result that its kernel writes in full (internal helper): zeros, except
+ * inside a scratch scope, where its memory is not cleared first (`allocateUninitialized`).
+ */
+export function outputTensor(shape: Shape, dtype: DType): Tensor {
+  return new Tensor(allocateUninitialized(dtype, sizeOf(shape)), shape);
 }

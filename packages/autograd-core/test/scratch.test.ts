@@ -7,7 +7,9 @@
 import {
   Tensor,
   ValueError,
+  gather,
   gelu,
+  matmul,
   getBackend,
   keepGradients,
   layerNorm,
@@ -19,6 +21,7 @@ import {
   setBackend,
   setSeed,
 } from '@zen/autograd-core';
+import { scratch } from '../src/scratch-state';
 
 function leaf(shape: number[], seed: string): Tensor {
   const next = makeGenerator(seed);
@@ -68,6 +71,45 @@ test('values and gradients in a scope equal those on ordinary arrays, bit for bi
     expect(getBackend().scratchArena()!.owns(p.grad!.data)).toBe(false);
     expect(Array.from(p.grad!.data)).toEqual(Array.from(reference[i].grad!.data));
   });
+});
+
+/** Every op that leaves its output unzeroed in a scope, forward and backward, on scratch-sized tensors. */
+function unzeroedOps(params: Tensor[]): Tensor {
+  const [x, w, , , , table] = params;
+  const rows = gather(table, [3, 1, 3, 39, 0, 7, 7, 2], 0); // scatter-add backward: kept zeroed
+  const batched = matmul(x.reshape([4, 16, 64]), w.reshape([4, 64, 16]));
+  const unary = x.exp().add(x.tanh()).sub(x.sigmoid().mul(w)).add(x.neg().square());
+  return chain(params)
+    .add(batched.mul(batched).sum())
+    .add(matmul(x, w).sum())
+    .add(unary.sum())
+    .add(rows.mul(rows).sum())
+    .add(
+      scaledDotProductAttention(x.reshape([4, 16, 64]), x.reshape([4, 16, 64]), w.reshape([4, 16, 64])).sum(),
+    );
+}
+
+test('outputs left unzeroed in a scope are written in full: the same values with the memory poisoned', () => {
+  const withTable = () => [...makeParams(), leaf([40, 64], 'table')];
+  const reference = withTable();
+  const loss = unzeroedOps(reference);
+  loss.backward();
+  scratch.poison = true;
+  try {
+    for (let round = 0; round < 2; round++) {
+      const params = withTable();
+      const value = scratchScope(() => {
+        const l = unzeroedOps(params);
+        l.backward();
+        keepGradients(params);
+        return l.item();
+      });
+      expect(value).toBe(loss.item());
+      params.forEach((p, i) => expect(Array.from(p.grad!.data)).toEqual(Array.from(reference[i].grad!.data)));
+    }
+  } finally {
+    scratch.poison = false;
+  }
 });
 
 test('a tensor kept past its scope throws when read, naming its shape', () => {

@@ -7,9 +7,9 @@
  * with Tensor ops, so gradients of gradients work.
  */
 import { type Op, defineOp, isGradEnabled } from '../engine';
-import { type DType, allocate, isFloat } from '../dtype';
+import { type DType, allocate, allocateUninitialized, isFloat } from '../dtype';
 import { broadcastShapes, formatShape, shapesEqual, sizeOf } from '../shape';
-import { Tensor, emptyTensor } from '../tensor';
+import { Tensor, emptyTensor, outputTensor } from '../tensor';
 import { getBackend } from '../backend';
 import { random } from '../random';
 import { type AttentionGeometry, attends } from '../kernels/attention';
@@ -55,10 +55,13 @@ function headShape(x: Tensor): number[] {
 function forward([q, k, v]: readonly Tensor[], attrs: AttentionAttrs): Tensor {
   const g = attrs.geometry;
   const dtype = q.dtype;
-  const probs = allocate(dtype, g.batch * g.tq * g.tk) as Float64Array | Float32Array;
+  const probs = allocateUninitialized(dtype, g.batch * g.tq * g.tk) as Float64Array | Float32Array;
   const drop = attrs.drop;
   const dropped = drop ? (allocate(dtype, probs.length) as Float64Array | Float32Array) : null;
-  const out = emptyTensor(g.heads ? [q.shape[0], g.tq, g.heads, g.dv] : [...headShape(q), g.tq, g.dv], dtype);
+  const out = outputTensor(
+    g.heads ? [q.shape[0], g.tq, g.heads, g.dv] : [...headShape(q), g.tq, g.dv],
+    dtype,
+  );
   const backend = getBackend();
   backend.attentionForward(backend.gemm, q.data, k.data, v.data, g, probs, out.data, drop, dropped);
   attrs.saved = { probs, dropped };
@@ -192,9 +195,9 @@ function fusedVjp(
   needs: readonly boolean[],
 ): (Tensor | null)[] {
   const geo = attrs.geometry;
-  const dq = needs[0] ? emptyTensor(q.shape, q.dtype) : null;
-  const dk = needs[1] ? emptyTensor(k.shape, k.dtype) : null;
-  const dv = needs[2] ? emptyTensor(v.shape, v.dtype) : null;
+  const dq = needs[0] ? outputTensor(q.shape, q.dtype) : null;
+  const dk = needs[1] ? outputTensor(k.shape, k.dtype) : null;
+  const dv = needs[2] ? outputTensor(v.shape, v.dtype) : null;
   const grad = g.dtype === q.dtype ? g : g.astype(q.dtype);
   const { probs, dropped } = attrs.saved!;
   const backend = getBackend();

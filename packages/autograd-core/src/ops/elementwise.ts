@@ -2,7 +2,7 @@
 import { type Op, defineOp } from '../engine';
 import { type DType, floatDType, isFloat, promote } from '../dtype';
 import { broadcastShapes } from '../shape';
-import { Tensor, type TensorLike, emptyTensor } from '../tensor';
+import { Tensor, type TensorLike, emptyTensor, outputTensor } from '../tensor';
 import type { BinaryKernel, UnaryKernel } from '../kernels/elementwise';
 import { getBackend } from '../backend';
 import { asTensor, expandData, sumTangents } from './util';
@@ -11,7 +11,7 @@ import { fusedGelu } from './gelu';
 
 function binaryForward(kernel: BinaryKernel, a: Tensor, b: Tensor, dtype: DType): Tensor {
   const shape = broadcastShapes(kernel, a.shape, b.shape);
-  const out = emptyTensor(shape, dtype);
+  const out = outputTensor(shape, dtype);
   const aScalar = a.size === 1;
   const bScalar = b.size === 1;
   getBackend().binary(
@@ -131,7 +131,7 @@ export const less = comparison('less');
 export const lessEqual = comparison('lessEqual');
 
 function unaryForward(kernel: UnaryKernel, a: Tensor, dtype: DType = a.dtype): Tensor {
-  const out = emptyTensor(a.shape, dtype);
+  const out = outputTensor(a.shape, dtype);
   getBackend().unary(kernel, a.data, out.data);
   return out;
 }

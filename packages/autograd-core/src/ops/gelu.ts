@@ -5,12 +5,12 @@
  */
 import { type Op, defineOp, isGradEnabled } from '../engine';
 import { floatDType } from '../dtype';
-import { type Tensor, emptyTensor } from '../tensor';
+import { type Tensor, outputTensor } from '../tensor';
 import { getBackend } from '../backend';
 
 function geluForward(x: Tensor, derivative: boolean): Tensor {
   const input = x.dtype === 'int32' ? x.astype('float32') : x;
-  const out = emptyTensor(x.shape, floatDType(x.dtype));
+  const out = outputTensor(x.shape, floatDType(x.dtype));
   getBackend().gelu(input.data, out.data, derivative);
   return out;
 }
@@ -37,7 +37,7 @@ function fusedBackward(g: Tensor, x: Tensor): Tensor {
   const dtype = floatDType(x.dtype);
   const input = x.dtype === dtype ? x : x.astype(dtype);
   const grad = g.dtype === dtype ? g : g.astype(dtype);
-  const out = emptyTensor(x.shape, dtype);
+  const out = outputTensor(x.shape, dtype);
   getBackend().geluBackward(input.data, grad.data, out.data);
   return out;
 }

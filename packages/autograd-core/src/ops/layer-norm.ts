@@ -8,7 +8,7 @@
 import { type Op, defineOp, isGradEnabled } from '../engine';
 import { type TypedArray, allocate, floatDType } from '../dtype';
 import { formatShape } from '../shape';
-import { type Tensor, emptyTensor } from '../tensor';
+import { type Tensor, emptyTensor, outputTensor } from '../tensor';
 import { getBackend } from '../backend';
 import { ones, zeros } from '../creation';
 import { sumTangents } from './util';
@@ -41,7 +41,7 @@ const layerNormOp: Op<LayerNormAttrs> = defineOp<LayerNormAttrs>({
   name: 'layerNorm',
   forward: ([x, gamma, beta], attrs) => {
     const [rows, n] = rowsOf(x);
-    const out = emptyTensor(x.shape, x.dtype);
+    const out = outputTensor(x.shape, x.dtype);
     const mean = allocate(x.dtype, rows);
     const rstd = allocate(x.dtype, rows);
     getBackend().layerNorm(x.data, gamma.data, beta.data, rows, n, attrs.epsilon, out.data, mean, rstd);
@@ -52,7 +52,7 @@ const layerNormOp: Op<LayerNormAttrs> = defineOp<LayerNormAttrs>({
     if (!isGradEnabled() && attrs.saved) {
       const [rows, n] = rowsOf(x);
       const grad = g.dtype === x.dtype ? g : g.astype(x.dtype);
-      const dx = needs[0] ? emptyTensor(x.shape, x.dtype) : null;
+      const dx = needs[0] ? outputTensor(x.shape, x.dtype) : null;
       const dgamma = needs[1] ? emptyTensor(gamma.shape, x.dtype) : null;
       const dbeta = needs[2] ? emptyTensor(gamma.shape, x.dtype) : null;
       const { mean, rstd } = attrs.saved;

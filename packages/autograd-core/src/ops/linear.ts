@@ -7,7 +7,7 @@
 import { type Op, defineOp } from '../engine';
 import { floatDType, promote } from '../dtype';
 import { formatShape } from '../shape';
-import { type Tensor, emptyTensor } from '../tensor';
+import { type Tensor, outputTensor } from '../tensor';
 import { getBackend } from '../backend';
 import { matmulT } from './matmul';
 import { sumTangents } from './util';
@@ -29,7 +29,7 @@ const linearOp: Op<undefined> = defineOp({
     const k = x.shape[x.ndim - 1];
     const n = w.shape[1];
     const m = x.shape.slice(0, -1).reduce((product, d) => product * d, 1);
-    const out = emptyTensor(
+    const out = outputTensor(
       [...x.shape.slice(0, -1), n],
       floatDType(promote(promote(x.dtype, w.dtype), b.dtype)),
     );

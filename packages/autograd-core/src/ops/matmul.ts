@@ -2,7 +2,7 @@
 import { type Op, defineOp } from '../engine';
 import { promote } from '../dtype';
 import { broadcastShapes, formatShape, sizeOf, stridesOf } from '../shape';
-import { type Tensor, emptyTensor } from '../tensor';
+import { type Tensor, emptyTensor, outputTensor } from '../tensor';
 import { getBackend } from '../backend';
 import { sumTangents } from './util';
 import { ShapeError } from '../errors';
@@ -48,7 +48,8 @@ function matmulForward(a: Tensor, b: Tensor, { transA, transB }: MatmulAttrs): T
     );
   }
   const batchShape = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
-  const out = emptyTensor([...batchShape, m, n], promote(a.dtype, b.dtype));
+  // Every gemm writes its block of C in full (zeros when k is 0: kept zeroed to be safe).
+  const out = (k > 0 ? outputTensor : emptyTensor)([...batchShape, m, n], promote(a.dtype, b.dtype));
   const gemm = getBackend().gemm;
   if (batchShape.length === 0) {
     gemm(transA, transB, m, n, k, a.data, 0, b.data, 0, out.data, 0);

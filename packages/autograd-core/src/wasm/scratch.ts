@@ -6,7 +6,7 @@
  * The memory is reserved among the resident arrays (resident.ts), below the operand area.
  */
 import type { TypedArray } from '../dtype';
-import type { ScratchArena } from '../scratch-state';
+import { type ScratchArena, scratch } from '../scratch-state';
 import { type WasmHeap, alignUp } from './heap';
 import type { ResidentArrays } from './resident';
 import type { WasmMemory } from './runtime';
@@ -31,14 +31,15 @@ export class WasmScratchArena implements ScratchArena {
     private readonly memory: WasmMemory,
   ) {}
 
-  allocate(length: number): Float32Array | null {
+  allocate(length: number, zeroed: boolean): Float32Array | null {
     const bytes = alignUp(length * 4);
     const region = this.regionWithRoom(bytes);
     if (region === null) return null;
     const at = region.at + region.used;
     region.used += bytes;
     const view = new Float32Array(this.memory.buffer, at, length);
-    view.fill(0);
+    if (zeroed) view.fill(0);
+    else if (scratch.poison) view.fill(NaN);
     return view;
   }
 
