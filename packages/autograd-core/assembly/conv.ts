@@ -221,15 +221,34 @@ function tapOffsets(g: Geometry, offsets: usize): usize {
   return (offsets + ((<usize>t) << 2) + 63) & ~(<usize>63);
 }
 
-/** Bytes of scratch the direct kernels need: tap offsets, a packed filter panel, an edge tile. */
-export function convDirectScratchBytes(kernelH: i32, kernelW: i32, C: i32): usize {
+/**
+ * Byte offset of each output pixel's window corner from its image's start, [outH·outW + 3]
+ * i32 at `at`: pixel k of an image, then the first 3 of the images that follow, so that a
+ * tile of four pixels counted through the batch reads its corners from one place.
+ */
+function cornerTable(g: Geometry, at: usize): void {
+  const perImage = g.outH * g.outW;
+  for (let k = 0; k < perImage + 3; k++) {
+    const pixel = k % perImage;
+    const oy = <usize>(pixel / g.outW);
+    const ox = <usize>(pixel % g.outW);
+    const corner = <usize>(k / perImage) * g.imageBytes + oy * g.rowStepBytes + ox * g.pixelStepBytes;
+    store<i32>(at + ((<usize>k) << 2), <i32>corner);
+  }
+}
+
+/**
+ * Bytes of scratch the direct kernels need: tap offsets, a packed filter panel, an edge tile,
+ * and (forward) the window corner of each of an image's `outPixels` output pixels.
+ */
+export function convDirectScratchBytes(kernelH: i32, kernelW: i32, C: i32, outPixels: i32): usize {
   const taps = <usize>(kernelH * kernelW * C);
-  return (taps << 2) + 64 + (taps << 5) + 4 * 8 * 4;
+  return (taps << 2) + 64 + (taps << 5) + 4 * 8 * 4 + ((<usize>(outPixels + 3)) << 2);
 }
 
 /**
  * out [N, outH, outW, F] = act(conv2d(x, w) + bias) for windows inside the image: four
- * output pixels along a row × eight filters per step, in 8 f32x4 accumulators, w packed per
+ * output pixels (consecutive through the batch) × eight filters per step, in 8 f32x4 accumulators, w packed per
  * panel. (V8 keeps a 4×8 tile in registers; a 6×8 tile, 12 accumulators, spills and runs
  * about a quarter slower.) The bias (none when 0) is added to each finished sum and act
  * applied as biasActivate does (0 linear, 1 relu), so the results are the same bits.
@@ -248,8 +267,12 @@ export function conv2dDirect(
   const taps = g.columnDepth;
   const offsets = scratch;
   const panel = tapOffsets(g, offsets); // then a packed panel of filters, then an edge tile
-  const pixelStep = g.pixelStepBytes;
   const tile = panel + ((<usize>taps) << 5);
+  const corners = tile + 4 * 8 * 4;
+  cornerTable(g, corners);
+  const perImage = g.outH * g.outW;
+  const imageBytes = g.imageBytes;
+  const pixels = g.batch * perImage;
   const relu = act == 1;
   const zero = f32x4.splat(0);
   for (let q = 0; q < F; q += 8) {
@@ -270,72 +293,71 @@ export function conv2dDirect(
       for (let j = 0; j < width; j++)
         store<f32>(d + ((<usize>j) << 2), load<f32>(w + ((<usize>(t * F + q + j)) << 2)));
     }
-    for (let n = 0; n < g.batch; n++) {
-      for (let oy = 0; oy < g.outH; oy++) {
-        const row = x + <usize>n * g.imageBytes + <usize>oy * g.rowStepBytes;
-        const outRow = out + ((<usize>((n * g.outH + oy) * g.outW * F + q)) << 2);
-        for (let ox = 0; ox < g.outW; ox += 4) {
-          const height = min(4, g.outW - ox);
-          const last = <usize>(height - 1);
-          const a0 = row + <usize>ox * pixelStep;
-          const a1 = a0 + min<usize>(1, last) * pixelStep;
-          const a2 = a0 + min<usize>(2, last) * pixelStep;
-          const a3 = a0 + min<usize>(3, last) * pixelStep;
-          let c00 = f32x4.splat(0),
-            c01 = f32x4.splat(0),
-            c10 = f32x4.splat(0),
-            c11 = f32x4.splat(0);
-          let c20 = f32x4.splat(0),
-            c21 = f32x4.splat(0),
-            c30 = f32x4.splat(0),
-            c31 = f32x4.splat(0);
-          let bp = panel;
-          for (let t = 0; t < taps; t++) {
-            const off = <usize>load<i32>(offsets + ((<usize>t) << 2));
-            const b0 = v128.load(bp);
-            const b1 = v128.load(bp, 16);
-            let v = v128.load32_splat(a0 + off);
-            c00 = f32x4.add(c00, f32x4.mul(v, b0));
-            c01 = f32x4.add(c01, f32x4.mul(v, b1));
-            v = v128.load32_splat(a1 + off);
-            c10 = f32x4.add(c10, f32x4.mul(v, b0));
-            c11 = f32x4.add(c11, f32x4.mul(v, b1));
-            v = v128.load32_splat(a2 + off);
-            c20 = f32x4.add(c20, f32x4.mul(v, b0));
-            c21 = f32x4.add(c21, f32x4.mul(v, b1));
-            v = v128.load32_splat(a3 + off);
-            c30 = f32x4.add(c30, f32x4.mul(v, b0));
-            c31 = f32x4.add(c31, f32x4.mul(v, b1));
-            bp += 32;
-          }
-          if (bias || relu) {
-            c00 = biasActivated(c00, bias0, relu);
-            c01 = biasActivated(c01, bias1, relu);
-            c10 = biasActivated(c10, bias0, relu);
-            c11 = biasActivated(c11, bias1, relu);
-            c20 = biasActivated(c20, bias0, relu);
-            c21 = biasActivated(c21, bias1, relu);
-            c30 = biasActivated(c30, bias0, relu);
-            c31 = biasActivated(c31, bias1, relu);
-          }
-          // Output pixels are F floats apart: store `height` of them, `width` filters each.
-          storeRows(
-            c00,
-            c01,
-            c10,
-            c11,
-            c20,
-            c21,
-            c30,
-            c31,
-            outRow + ((<usize>(ox * F)) << 2),
-            F,
-            height,
-            width,
-            tile,
-          );
-        }
+    // Four pixels per tile, counted through the whole batch (no ragged tile at each row's end).
+    let image = x;
+    let i = 0;
+    for (let p = 0; p < pixels; p += 4) {
+      const height = min(4, pixels - p);
+      // The table runs 3 entries into the following images, so a tile never looks past it.
+      const c = corners + ((<usize>i) << 2);
+      const a0 = image + <usize>load<i32>(c);
+      const a1 = height > 1 ? image + <usize>load<i32>(c, 4) : a0;
+      const a2 = height > 2 ? image + <usize>load<i32>(c, 8) : a1;
+      const a3 = height > 3 ? image + <usize>load<i32>(c, 12) : a2;
+      for (i += 4; i >= perImage; i -= perImage) image += imageBytes;
+      let c00 = f32x4.splat(0),
+        c01 = f32x4.splat(0),
+        c10 = f32x4.splat(0),
+        c11 = f32x4.splat(0);
+      let c20 = f32x4.splat(0),
+        c21 = f32x4.splat(0),
+        c30 = f32x4.splat(0),
+        c31 = f32x4.splat(0);
+      let bp = panel;
+      for (let t = 0; t < taps; t++) {
+        const off = <usize>load<i32>(offsets + ((<usize>t) << 2));
+        const b0 = v128.load(bp);
+        const b1 = v128.load(bp, 16);
+        let v = v128.load32_splat(a0 + off);
+        c00 = f32x4.add(c00, f32x4.mul(v, b0));
+        c01 = f32x4.add(c01, f32x4.mul(v, b1));
+        v = v128.load32_splat(a1 + off);
+        c10 = f32x4.add(c10, f32x4.mul(v, b0));
+        c11 = f32x4.add(c11, f32x4.mul(v, b1));
+        v = v128.load32_splat(a2 + off);
+        c20 = f32x4.add(c20, f32x4.mul(v, b0));
+        c21 = f32x4.add(c21, f32x4.mul(v, b1));
+        v = v128.load32_splat(a3 + off);
+        c30 = f32x4.add(c30, f32x4.mul(v, b0));
+        c31 = f32x4.add(c31, f32x4.mul(v, b1));
+        bp += 32;
       }
+      if (bias || relu) {
+        c00 = biasActivated(c00, bias0, relu);
+        c01 = biasActivated(c01, bias1, relu);
+        c10 = biasActivated(c10, bias0, relu);
+        c11 = biasActivated(c11, bias1, relu);
+        c20 = biasActivated(c20, bias0, relu);
+        c21 = biasActivated(c21, bias1, relu);
+        c30 = biasActivated(c30, bias0, relu);
+        c31 = biasActivated(c31, bias1, relu);
+      }
+      // Output pixels are F floats apart: store `height` of them, `width` filters each.
+      storeRows(
+        c00,
+        c01,
+        c10,
+        c11,
+        c20,
+        c21,
+        c30,
+        c31,
+        out + ((<usize>(p * F + q)) << 2),
+        F,
+        height,
+        width,
+        tile,
+      );
     }
   }
 }
@@ -350,8 +372,8 @@ function biasActivated(sum: v128, bias: v128, relu: bool): v128 {
  * dx [N, H, W, C] for windows inside the image with C a multiple of 4, without a column
  * matrix: dx = 0, then for each tap (ky, kx), eight channels c at a time and each output
  * pixel p, dx[base(p) + offset(ky, kx), c] += Σ_f dy[p, f]·w[ky, kx, c, f], four pixels
- * along a row per tile (one tap's windows never overlap along a row, so a tile's adds do
- * not collide). `scratch` holds a packed panel of F × 8 filter values.
+ * (consecutive through the batch) per tile, added one after the other. `scratch` holds a packed panel of F × 8 filter values, then the pixels'
+ * window corners (outH·outW + 3 i32).
  */
 export function conv2dBackpropInputDirect(
   dy: usize,
@@ -363,9 +385,12 @@ export function conv2dBackpropInputDirect(
 ): void {
   const g = changetype<Geometry>(geometry);
   const C = g.channels;
-  const outW = g.outW;
-  const pixelStep = g.pixelStepBytes;
   const dyPixel = (<usize>F) << 2;
+  const corners = scratch + ((<usize>F) << 5); // after the filter panel
+  cornerTable(g, corners);
+  const perImage = g.outH * g.outW;
+  const imageBytes = g.imageBytes;
+  const pixels = g.batch * perImage;
   memory.fill(dx, 0, <usize>g.batch * g.imageBytes);
   for (let ky = 0; ky < g.kernelH; ky++) {
     for (let kx = 0; kx < g.kernelW; kx++) {
@@ -381,52 +406,48 @@ export function conv2dBackpropInputDirect(
           for (let j = 0; j < width; j++)
             store<f32>(d + ((<usize>j) << 2), load<f32>(w + ((<usize>((tap * C + c0 + j) * F + f)) << 2)));
         }
-        for (let n = 0; n < g.batch; n++) {
-          for (let oy = 0; oy < g.outH; oy++) {
-            const dyRow = dy + <usize>((n * g.outH + oy) * outW) * dyPixel;
-            const dxRow =
-              dx + <usize>n * g.imageBytes + <usize>oy * g.rowStepBytes + offset + ((<usize>c0) << 2);
-            for (let ox = 0; ox < outW; ox += 4) {
-              const height = min(4, outW - ox);
-              const last = <usize>(height - 1);
-              const d0 = dyRow + <usize>ox * dyPixel;
-              const d1 = d0 + min<usize>(1, last) * dyPixel;
-              const d2 = d0 + min<usize>(2, last) * dyPixel;
-              const d3 = d0 + min<usize>(3, last) * dyPixel;
-              let c00 = f32x4.splat(0),
-                c01 = f32x4.splat(0),
-                c10 = f32x4.splat(0),
-                c11 = f32x4.splat(0);
-              let c20 = f32x4.splat(0),
-                c21 = f32x4.splat(0),
-                c30 = f32x4.splat(0),
-                c31 = f32x4.splat(0);
-              let bp = scratch;
-              for (let f = 0; f < F; f++) {
-                const at = (<usize>f) << 2;
-                const b0 = v128.load(bp);
-                const b1 = v128.load(bp, 16);
-                let v = v128.load32_splat(d0 + at);
-                c00 = f32x4.add(c00, f32x4.mul(v, b0));
-                c01 = f32x4.add(c01, f32x4.mul(v, b1));
-                v = v128.load32_splat(d1 + at);
-                c10 = f32x4.add(c10, f32x4.mul(v, b0));
-                c11 = f32x4.add(c11, f32x4.mul(v, b1));
-                v = v128.load32_splat(d2 + at);
-                c20 = f32x4.add(c20, f32x4.mul(v, b0));
-                c21 = f32x4.add(c21, f32x4.mul(v, b1));
-                v = v128.load32_splat(d3 + at);
-                c30 = f32x4.add(c30, f32x4.mul(v, b0));
-                c31 = f32x4.add(c31, f32x4.mul(v, b1));
-                bp += 32;
-              }
-              const x0 = dxRow + <usize>ox * pixelStep;
-              addPixel(x0, c00, c01, width);
-              if (height > 1) addPixel(x0 + pixelStep, c10, c11, width);
-              if (height > 2) addPixel(x0 + 2 * pixelStep, c20, c21, width);
-              if (height > 3) addPixel(x0 + 3 * pixelStep, c30, c31, width);
-            }
+        // Four pixels per tile, counted through the whole batch (as the forward kernel).
+        let image = dx + offset + ((<usize>c0) << 2);
+        let i = 0;
+        for (let p = 0; p < pixels; p += 4) {
+          const height = min(4, pixels - p);
+          const d0 = dy + <usize>p * dyPixel;
+          const d1 = height > 1 ? d0 + dyPixel : d0;
+          const d2 = height > 2 ? d1 + dyPixel : d1;
+          const d3 = height > 3 ? d2 + dyPixel : d2;
+          let c00 = f32x4.splat(0),
+            c01 = f32x4.splat(0),
+            c10 = f32x4.splat(0),
+            c11 = f32x4.splat(0);
+          let c20 = f32x4.splat(0),
+            c21 = f32x4.splat(0),
+            c30 = f32x4.splat(0),
+            c31 = f32x4.splat(0);
+          let bp = scratch;
+          for (let f = 0; f < F; f++) {
+            const at = (<usize>f) << 2;
+            const b0 = v128.load(bp);
+            const b1 = v128.load(bp, 16);
+            let v = v128.load32_splat(d0 + at);
+            c00 = f32x4.add(c00, f32x4.mul(v, b0));
+            c01 = f32x4.add(c01, f32x4.mul(v, b1));
+            v = v128.load32_splat(d1 + at);
+            c10 = f32x4.add(c10, f32x4.mul(v, b0));
+            c11 = f32x4.add(c11, f32x4.mul(v, b1));
+            v = v128.load32_splat(d2 + at);
+            c20 = f32x4.add(c20, f32x4.mul(v, b0));
+            c21 = f32x4.add(c21, f32x4.mul(v, b1));
+            v = v128.load32_splat(d3 + at);
+            c30 = f32x4.add(c30, f32x4.mul(v, b0));
+            c31 = f32x4.add(c31, f32x4.mul(v, b1));
+            bp += 32;
           }
+          const at = corners + ((<usize>i) << 2);
+          addPixel(image + <usize>load<i32>(at), c00, c01, width);
+          if (height > 1) addPixel(image + <usize>load<i32>(at, 4), c10, c11, width);
+          if (height > 2) addPixel(image + <usize>load<i32>(at, 8), c20, c21, width);
+          if (height > 3) addPixel(image + <usize>load<i32>(at, 12), c30, c31, width);
+          for (i += 4; i >= perImage; i -= perImage) image += imageBytes;
         }
       }
     }

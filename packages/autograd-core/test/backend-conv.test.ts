@@ -113,7 +113,9 @@ function expectWithin(
 /**
  * Windows inside the image with channels in fours (wasm's direct input gradient: tiles of
  * four pixels, panels of eight channels): rows not a multiple of four, 12 channels (a panel
- * of eight and one of four), strides and dilation, F not a multiple of four.
+ * of eight and one of four), strides and dilation, F not a multiple of four. The last two
+ * have one and two output pixels per image: the direct forward kernel's tiles of four pixels
+ * counted through the batch then span several images and end in a partial tile.
  */
 const DIRECT_INPUT_CASES: ConvCase[] = [
   {
@@ -160,11 +162,33 @@ const DIRECT_INPUT_CASES: ConvCase[] = [
     dilation: [1, 1],
     padding: 'valid',
   },
+  {
+    batch: 5,
+    inH: 3,
+    inW: 3,
+    channels: 4,
+    filters: 9,
+    kernel: [3, 3],
+    strides: [1, 1],
+    dilation: [1, 1],
+    padding: 'valid',
+  },
+  {
+    batch: 3,
+    inH: 2,
+    inW: 4,
+    channels: 8,
+    filters: 3,
+    kernel: [2, 3],
+    strides: [1, 1],
+    dilation: [1, 1],
+    padding: 'valid',
+  },
 ];
 
 describe.each(['ts', 'wasm'])("backend '%s' convolution kernels against direct loops", (name) => {
   const cases = [...randomCases(40, `conv cases ${name}`), ...DIRECT_INPUT_CASES];
-  test.each(['float32', 'float64'] as const)('%s data, 44 geometries, all three kernels', (type) => {
+  test.each(['float32', 'float64'] as const)('%s data, 46 geometries, all three kernels', (type) => {
     setBackend(name);
     const backend: Backend = getBackend();
     const tol = type === 'float32' ? 1e-5 : 1e-13;

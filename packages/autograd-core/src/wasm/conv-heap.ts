@@ -75,8 +75,10 @@ export function convRunner(kernels: LoadedKernels, heap: WasmHeap, threads: Kern
 
   /** Floats of one call's own scratch: the direct kernels' tables, or the column matrix of the images. */
   const callScratch = (kernel: ConvKernel, g: WindowGeometry, F: number) => {
-    if (isDirect(kernel, g) && kernel === 'conv2dBackpropInput') return F * 8; // a panel of F × 8 filter values
-    if (isDirect(kernel, g)) return floatsOf(wasm.convDirectScratchBytes(g.kernelH, g.kernelW, g.channels));
+    // A panel of F × 8 filter values and the pixels' window corners.
+    if (isDirect(kernel, g) && kernel === 'conv2dBackpropInput') return F * 8 + g.outH * g.outW + 3;
+    if (isDirect(kernel, g))
+      return floatsOf(wasm.convDirectScratchBytes(g.kernelH, g.kernelW, g.channels, g.outH * g.outW));
     const [rows, depth] = columnsShape(g);
     return rows * depth;
   };

@@ -90,7 +90,7 @@ export interface KernelExports {
     dw: number,
     scratch: number,
   ): void;
-  convDirectScratchBytes(kernelH: number, kernelW: number, channels: number): number;
+  convDirectScratchBytes(kernelH: number, kernelW: number, channels: number, outPixels: number): number;
   /** dx for windows inside the image, C a multiple of 4: (dy, geometry, w, F, dx, scratch of F·32 bytes). */
   conv2dBackpropInputDirect(...args: number[]): void;
   /** out = act(out + bias) over rows of F channels in place; act 0 linear, 1 relu (assembly/bias-activation.ts). */
