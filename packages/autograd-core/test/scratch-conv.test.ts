@@ -2,7 +2,9 @@
  * Convolution layers and max pooling in a scratch scope: their operands, outputs and pool
  * indices live in the wasm kernels' memory and are used in place; values and gradients are
  * bit for bit those computed on ordinary arrays, with the gradient arriving through a max
- * pool (the pooled form) or straight from another op (the direct form).
+ * pool (the pooled form) or straight from another op (the direct form). Outputs, gradients
+ * and pool indices are not zeroed first in a scope: they are the same with the memory
+ * poisoned (NaN-filled), so the kernels write them in full.
  */
 import {
   type Tensor,
@@ -13,6 +15,7 @@ import {
   scratchScope,
 } from '@zen/autograd-core';
 import { makeInput } from './helpers/inputs';
+import { scratch } from '../src/scratch-state';
 
 function leaf(shape: number[], seed: string): Tensor {
   const t = makeInput({ shape, range: [-1, 1], dtype: 'float32' }, seed);
@@ -43,9 +46,11 @@ function network(params: Tensor[], form: Form) {
   return { first, pooled, loss: out.mul(out).sum() };
 }
 
-test.each(['pooled', 'direct'] as const)(
-  'conv layers and max pooling in a scope equal those on ordinary arrays, bit for bit (%s upstream)',
-  (form) => {
+const cases = ['pooled', 'direct'].flatMap((form) => [false, true].map((poison) => ({ form, poison })));
+
+test.each(cases as { form: Form; poison: boolean }[])(
+  'conv layers and max pooling in a scope equal those on ordinary arrays, bit for bit: %j',
+  ({ form, poison }) => {
     const reference = makeParams();
     const want = network(reference, form);
     want.loss.backward();
@@ -55,14 +60,19 @@ test.each(['pooled', 'direct'] as const)(
     let loss = NaN;
     let lent: boolean[] = [];
     let first: number[] = [];
-    scratchScope(() => {
-      const got = network(params, form);
-      loss = got.loss.item();
-      lent = [arena.owns(got.first.data), arena.owns(got.pooled.data)];
-      first = Array.from(got.first.data);
-      got.loss.backward();
-      keepGradients(params);
-    });
+    scratch.poison = poison;
+    try {
+      scratchScope(() => {
+        const got = network(params, form);
+        loss = got.loss.item();
+        lent = [arena.owns(got.first.data), arena.owns(got.pooled.data)];
+        first = Array.from(got.first.data);
+        got.loss.backward();
+        keepGradients(params);
+      });
+    } finally {
+      scratch.poison = false;
+    }
     expect(lent).toEqual([true, true]);
     expect(first).toEqual(Array.from(want.first.data));
     expect(loss).toBe(want.loss.item());

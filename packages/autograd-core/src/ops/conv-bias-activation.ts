@@ -9,7 +9,7 @@
 import { type Op, type OpDef, defineOp, isGradEnabled } from '../engine';
 import { type TypedArray, floatDType, promote } from '../dtype';
 import { formatShape, shapesEqual } from '../shape';
-import { Tensor, emptyTensor } from '../tensor';
+import { Tensor, emptyTensor, outputTensor } from '../tensor';
 import { getBackend } from '../backend';
 import { castData } from '../creation';
 import type { WindowGeometry } from '../kernels/conv';
@@ -47,7 +47,8 @@ function fusedGradients(
   needs: readonly boolean[],
 ): (Tensor | null)[] {
   const [x, w, b, ...rest] = common([...inputs, ...upstreamTensors]);
-  const grads = [x, w, b].map((t, i) => (needs[i] ? emptyTensor(t.shape, x.dtype) : null));
+  // The backend writes each gradient in full.
+  const grads = [x, w, b].map((t, i) => (needs[i] ? outputTensor(t.shape, x.dtype) : null));
   const cast = new Map(upstreamTensors.map((t, i) => [t, rest[i]]));
   getBackend().conv2dBiasActivationBackward(
     x.data,
@@ -84,7 +85,7 @@ const convDef: OpDef<Attrs> = {
   name: 'conv2dBiasActivation',
   forward: (inputs, { geometry: g, filterShape, activation }) => {
     const [x, w, b] = common(inputs);
-    const out = emptyTensor([g.batch, g.outH, g.outW, filterShape[3]], x.dtype);
+    const out = outputTensor([g.batch, g.outH, g.outW, filterShape[3]], x.dtype);
     getBackend().conv2dBiasActivation(x.data, w.data, b.data, g, filterShape[3], activation, out.data);
     return out;
   },
@@ -119,7 +120,7 @@ interface PoolAttrs extends Attrs {
 const convPoolOp: Op<PoolAttrs> = defineOp<PoolAttrs>({
   name: 'maxPool2dOfConv2dBiasActivation',
   forward: (_inputs, { y, pool, argmax }) => {
-    const out = emptyTensor([pool.batch, pool.outH, pool.outW, pool.channels], y.dtype);
+    const out = outputTensor([pool.batch, pool.outH, pool.outW, pool.channels], y.dtype);
     getBackend().maxPool2d(y.data, pool, out.data, argmax);
     return out;
   },

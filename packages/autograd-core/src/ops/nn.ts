@@ -1,8 +1,8 @@
 /** Neural-network ops: softmax, logSoftmax, conv2d, pooling, dropout. Images are NHWC. */
 import { type Op, defineOp } from '../engine';
-import { allocate, floatDType } from '../dtype';
+import { allocateUninitialized, floatDType } from '../dtype';
 import { formatShape, normalizeAxis, sizeOf } from '../shape';
-import { type Tensor, emptyTensor } from '../tensor';
+import { type Tensor, emptyTensor, outputTensor } from '../tensor';
 import { random } from '../random';
 import { type WindowGeometry, windowGeometry } from '../kernels/conv';
 import { convolve } from './convolution';
@@ -173,7 +173,7 @@ const maxPoolOp: Op<{ geometry: WindowGeometry; argmax: Int32Array }> = defineOp
 }>({
   name: 'maxPool2d',
   forward: ([x], { geometry: g, argmax }) => {
-    const out = emptyTensor([g.batch, g.outH, g.outW, g.channels], x.dtype);
+    const out = outputTensor([g.batch, g.outH, g.outW, g.channels], x.dtype);
     getBackend().maxPool2d(x.data, g, out.data, argmax);
     return out;
   },
@@ -184,11 +184,12 @@ const maxPoolOp: Op<{ geometry: WindowGeometry; argmax: Int32Array }> = defineOp
 });
 
 /**
- * `length` zeroed int32 indices on float32 storage: in a scratch scope (a training step) that
- * is scratch memory, where the wasm pooling kernels write and read them in place.
+ * `length` int32 indices on float32 storage, for a pool kernel to write in full: in a scratch
+ * scope (a training step) that is scratch memory, where the wasm pooling kernels write and
+ * read them in place.
  */
 function indexArray(length: number): Int32Array {
-  const storage = allocate('float32', length);
+  const storage = allocateUninitialized('float32', length);
   return new Int32Array(storage.buffer, storage.byteOffset, length);
 }
 
