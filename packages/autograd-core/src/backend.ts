@@ -29,6 +29,10 @@ import type { copyBox, permuteKernel } from './kernels/layout';
 import type { GemmKernel } from './kernels/matmul';
 import type { reduceAxisKernel } from './kernels/reduce';
 import type { softmaxKernel } from './kernels/softmax';
+import type {
+  softmaxCrossEntropyBackward,
+  softmaxCrossEntropyForward,
+} from './kernels/softmax-cross-entropy';
 import type { attentionBackward, attentionForward } from './kernels/attention';
 import type { geluKernel } from './kernels/gelu';
 import type { geluBackwardKernel } from './kernels/gelu-backward';
@@ -83,6 +87,9 @@ export interface Kernels {
   /** Reductions along one axis of [outer, n, inner]: `reduceAxisKernel`, `softmaxKernel`. */
   reduceAxis: typeof reduceAxisKernel;
   softmax: typeof softmaxKernel;
+  /** Softmax cross-entropy with integer labels, row by row, and its gradient (kernels/softmax-cross-entropy.ts). */
+  softmaxCrossEntropy: typeof softmaxCrossEntropyForward;
+  softmaxCrossEntropyBackward: typeof softmaxCrossEntropyBackward;
   /** Fused scaled dot-product attention, per head, around the gemm it is given (kernels/attention.ts). */
   attentionForward: typeof attentionForward;
   attentionBackward: typeof attentionBackward;

@@ -53,6 +53,8 @@ test('the TypeScript backend registers every kernel the ops use', () => {
       'scatterAddFlat',
       'scratchArena',
       'softmax',
+      'softmaxCrossEntropy',
+      'softmaxCrossEntropyBackward',
       'stateArray',
       'takeFlat',
       'unary',

@@ -5,7 +5,7 @@
  * never appears) or logits with `fromLogits: true` (then log-softmax / softplus keep
  * them finite for logits of any size).
  */
-import { type Tensor, logSoftmax, oneHot, softplus } from '@zen/autograd-core';
+import { type Tensor, logSoftmax, oneHot, softplus, sparseSoftmaxCrossEntropy } from '@zen/autograd-core';
 import { formatSymbolicShape } from './shapes';
 import { TargetError, alignTargets, checkTensors, rowOf } from './loss-targets';
 import { type LossOptions, reduceLoss } from './loss-weights';
@@ -149,9 +149,10 @@ export function sparseCategoricalCrossentropy(
   const classes = yPred.shape[yPred.ndim - 1];
   const labelShape = yPred.shape.slice(0, -1);
   const labels = sparseLabels(loss, yTrue, labelShape, classes);
-  const picked = oneHot(labels, classes, { dtype: yPred.dtype }).mul(
-    logProbabilities(yPred, options.fromLogits ?? false),
-  );
+  // From logits: one fused op (log-softmax, the label's entry and its gradient in one pass each).
+  if (options.fromLogits)
+    return reduceLoss(loss, sparseSoftmaxCrossEntropy(yPred, labels), options.sampleWeight);
+  const picked = oneHot(labels, classes, { dtype: yPred.dtype }).mul(logProbabilities(yPred, false));
   return reduceLoss(loss, picked.sum(-1).neg(), options.sampleWeight);
 }
 

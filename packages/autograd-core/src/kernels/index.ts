@@ -18,6 +18,7 @@ import { copyBox, permuteKernel } from './layout';
 import { gemmBlocked } from './matmul';
 import { reduceAxisKernel } from './reduce';
 import { softmaxKernel } from './softmax';
+import { softmaxCrossEntropyBackward, softmaxCrossEntropyForward } from './softmax-cross-entropy';
 import { attentionBackward, attentionForward } from './attention';
 import { geluKernel } from './gelu';
 import { geluBackwardKernel } from './gelu-backward';
@@ -51,6 +52,8 @@ export const tsKernels: Kernels = {
   biasActivation: biasActivationKernel,
   reduceAxis: reduceAxisKernel,
   softmax: softmaxKernel,
+  softmaxCrossEntropy: softmaxCrossEntropyForward,
+  softmaxCrossEntropyBackward,
   attentionForward,
   attentionBackward,
   gelu: geluKernel,

@@ -110,6 +110,16 @@ function reduceCases(op: string, fn: Reduction, f: Reducer, input: Partial<Input
 }
 
 /** (x − mean)/√(var + ε)·γ + β along the last axis, from the definition. */
+/** −log softmax(z)[y] = logΣe^z − z_y per row. */
+function crossEntropyReference(z: Arr, labels: number[]): Arr {
+  const n = z.shape[z.shape.length - 1];
+  const out = labels.map((label, r) => {
+    const row = z.data.slice(r * n, (r + 1) * n);
+    return R.logSumExp(row) - row[label];
+  });
+  return R.arr(z.shape.slice(0, -1), out);
+}
+
 function layerNormReference(x: Arr, gamma: number[] | null, beta: number[] | null, epsilon: number): Arr {
   const n = x.shape[x.shape.length - 1];
   const out: number[] = [];
@@ -934,6 +944,24 @@ export const OP_CASES: OpCase[] = [
     inputs: [spec([3, 5])],
     fn: (x) => Z.layerNorm(x),
     reference: (x) => layerNormReference(x, null, null, 1e-5),
+  },
+  // ---- softmax cross-entropy with integer labels ----
+  {
+    op: 'sparseSoftmaxCrossEntropy',
+    name: 'logits [2,3,4], int32 labels [2,3]',
+    inputs: [spec([2, 3, 4]), constant([2, 3], [0, 3, 1, 2, 2, 0], 'int32')],
+    fn: (z, y) => Z.sparseSoftmaxCrossEntropy(z, y),
+    reference: (z, y) => crossEntropyReference(z, y.data),
+  },
+  {
+    op: 'sparseSoftmaxCrossEntropy',
+    name: 'logits [3,5] with large values, float labels [3]',
+    inputs: [
+      spec([3, 5], { values: [40, 41, 39, -2, 0, 1, 2, 3, 4, 5, -30, -31, -29, -30, -30.5] }),
+      constant([3], [1, 4, 0]),
+    ],
+    fn: (z, y) => Z.sparseSoftmaxCrossEntropy(z, y),
+    reference: (z, y) => crossEntropyReference(z, y.data),
   },
   // ---- a simple RNN's recurrence ----
   {

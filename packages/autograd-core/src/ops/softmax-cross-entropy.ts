@@ -1,0 +1,94 @@
+/**
+ * Softmax cross-entropy from logits with integer labels as one op (TensorFlow's
+ * `sparse_softmax_cross_entropy_with_logits`, PyTorch's `F.cross_entropy` without the mean):
+ * one loss per row, log Σ_j e^{z_j} − z_y. The forward kernel keeps the rows' softmax and the
+ * unrecorded backward pass is one kernel pass, g·(softmax − onehot(y)). Recorded passes
+ * (createGraph, forward mode) write the same rules with Tensor ops, so gradients of
+ * gradients work.
+ */
+import { type Op, defineOp, isGradEnabled } from '../engine';
+import { type TypedArray, floatDType } from '../dtype';
+import { formatShape } from '../shape';
+import { type Tensor, outputTensor } from '../tensor';
+import { getBackend } from '../backend';
+import { ShapeError, ValueError } from '../errors';
+import { softmax } from './nn';
+import { oneHot } from './shape';
+
+interface CrossEntropyAttrs {
+  /** Filled by the forward pass: each row's softmax. */
+  probs: TypedArray | null;
+}
+
+function rowsOf(logits: Tensor): [number, number] {
+  const classes = logits.shape[logits.ndim - 1];
+  return [classes === 0 ? 0 : logits.size / classes, classes];
+}
+
+const crossEntropyOp: Op<CrossEntropyAttrs> = defineOp<CrossEntropyAttrs>({
+  name: 'sparseSoftmaxCrossEntropy',
+  forward: ([logits, labels], attrs) => {
+    const [rows, classes] = rowsOf(logits);
+    const loss = outputTensor(logits.shape.slice(0, -1), logits.dtype);
+    const probs = outputTensor(logits.shape, logits.dtype).data;
+    getBackend().softmaxCrossEntropy(logits.data, rows, classes, labels.data, loss.data, probs);
+    attrs.probs = probs;
+    return loss;
+  },
+  vjp: (g, [logits, labels], _out, attrs) => {
+    const [rows, classes] = rowsOf(logits);
+    if (!isGradEnabled() && attrs.probs) {
+      const grad = g.dtype === logits.dtype ? g : g.astype(logits.dtype);
+      const dlogits = outputTensor(logits.shape, logits.dtype);
+      getBackend().softmaxCrossEntropyBackward(
+        attrs.probs,
+        rows,
+        classes,
+        labels.data,
+        grad.data,
+        dlogits.data,
+      );
+      return [dlogits, null];
+    }
+    const target = oneHot(labels, classes, { dtype: logits.dtype });
+    return [
+      softmax(logits, -1)
+        .sub(target)
+        .mul(g.reshape([...g.shape, 1])),
+      null,
+    ];
+  },
+  // d loss = Σ_j softmax_j·t_j − t_y.
+  jvp: ([t], [logits, labels]) => {
+    const target = oneHot(labels, logits.shape[logits.ndim - 1], { dtype: logits.dtype });
+    return softmax(logits, -1).sub(target).mul(t!).sum(-1);
+  },
+});
+
+/**
+ * −log softmax(logits)[label] along the last axis, one value per row: logits [..., classes]
+ * and integer labels of shape [...] in [0, classes). Differentiable in the logits.
+ * @example sparseSoftmaxCrossEntropy(logits, labels).mean() // logits [batch, T, vocab], labels [batch, T]
+ */
+export function sparseSoftmaxCrossEntropy(logits: Tensor, labels: Tensor): Tensor {
+  const op = 'sparseSoftmaxCrossEntropy';
+  const labelShape = logits.shape.slice(0, -1);
+  if (
+    logits.ndim === 0 ||
+    labels.ndim !== labelShape.length ||
+    labels.shape.some((d, i) => d !== labelShape[i])
+  ) {
+    throw new ShapeError(
+      `${op}: labels ${formatShape(labels.shape)} must have the shape of logits ${formatShape(logits.shape)} without its last (class) axis`,
+    );
+  }
+  const classes = logits.shape[logits.ndim - 1];
+  const d = labels.data;
+  for (let i = 0; i < d.length; i++) {
+    if (!(d[i] >= 0 && d[i] < classes) || !Number.isInteger(d[i])) {
+      throw new ValueError(`${op}: label ${d[i]} at position ${i} is not a class index in [0, ${classes})`);
+    }
+  }
+  const dtype = floatDType(logits.dtype);
+  return crossEntropyOp([logits.dtype === dtype ? logits : logits.astype(dtype), labels], { probs: null });
+}
