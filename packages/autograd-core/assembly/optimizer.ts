@@ -2,8 +2,9 @@
  * Optimiser updates over every parameter in one call, four lanes at a time (the rules
  * of src/kernels/optimizer.ts, the TypeScript reference, in single precision).
  *
- * `table` holds `count` entries of five i32: the byte addresses of the parameter, its
- * gradient, its first and second slot (0 when the rule has none), and its length.
+ * `table` holds `count` entries of five i32 and one f32: the byte addresses of the
+ * parameter, its gradient, its first and second slot (0 when the rule has none), its length,
+ * and a factor the rule multiplies the gradient by (gradient clipping by norm; 1 otherwise).
  * Rules: 0 adam (a = α, b = β₁, c = 1 − β₁, d = β₂, e = 1 − β₂, f = ε, g = decay), 1 sgd
  * (a = lr, b = momentum, flags bit 0 = Nesterov), 2 rmsprop (a = lr, b = ρ, c = 1 − ρ,
  * d = momentum, e = ε). The complements come from the caller, rounded once from double
@@ -13,7 +14,7 @@
  * Otherwise returns −1.
  */
 
-const ENTRY_BYTES: usize = 20;
+const ENTRY_BYTES: usize = 24;
 
 /** Whether any lane of x is NaN or ±Infinity (x − x is NaN exactly then). */
 function nonFinite4(x: v128): bool {
@@ -65,9 +66,10 @@ export function optimizerStep(
     const s0 = <usize>load<u32>(entry, 8);
     const s1 = <usize>load<u32>(entry, 12);
     const n = load<i32>(entry, 16);
-    if (rule == 0) adam(p, grad, s0, s1, n, a, b, c, d, e, f, g);
-    else if (rule == 1) sgd(p, grad, s0, n, a, b, (flags & 1) != 0);
-    else rmsprop(p, grad, s0, s1, n, a, b, c, d, e);
+    const scale = load<f32>(entry, 20);
+    if (rule == 0) adam(p, grad, scale, s0, s1, n, a, b, c, d, e, f, g);
+    else if (rule == 1) sgd(p, grad, scale, s0, n, a, b, (flags & 1) != 0);
+    else rmsprop(p, grad, scale, s0, s1, n, a, b, c, d, e);
   }
   return -1;
 }
@@ -75,6 +77,7 @@ export function optimizerStep(
 function adam(
   p: usize,
   g: usize,
+  scale: f32,
   m: usize,
   v: usize,
   n: i32,
@@ -93,11 +96,12 @@ function adam(
   const va = f32x4.splat(alpha);
   const ve = f32x4.splat(eps);
   const vd = f32x4.splat(decay);
+  const vs = f32x4.splat(scale);
   const vectors = n & ~3;
   let i = 0;
   for (; i < vectors; i += 4) {
     const o = (<usize>i) << 2;
-    const gi = v128.load(g + o);
+    const gi = f32x4.mul(vs, v128.load(g + o));
     const mi = f32x4.add(f32x4.mul(vb1, v128.load(m + o)), f32x4.mul(vc1, gi));
     const vi = f32x4.add(f32x4.mul(vb2, v128.load(v + o)), f32x4.mul(f32x4.mul(vc2, gi), gi));
     v128.store(m + o, mi);
@@ -108,7 +112,7 @@ function adam(
   }
   for (; i < n; i++) {
     const o = (<usize>i) << 2;
-    const gi = load<f32>(g + o);
+    const gi = scale * load<f32>(g + o);
     const mi = b1 * load<f32>(m + o) + c1 * gi;
     const vi = b2 * load<f32>(v + o) + c2 * gi * gi;
     store<f32>(m + o, mi);
@@ -117,15 +121,16 @@ function adam(
   }
 }
 
-function sgd(p: usize, g: usize, u: usize, n: i32, lr: f32, mu: f32, nesterov: bool): void {
+function sgd(p: usize, g: usize, scale: f32, u: usize, n: i32, lr: f32, mu: f32, nesterov: bool): void {
   const vlr = f32x4.splat(lr);
+  const vs = f32x4.splat(scale);
   const vmu = f32x4.splat(mu);
   const plain = u == 0 || mu == 0;
   const vectors = n & ~3;
   let i = 0;
   for (; i < vectors; i += 4) {
     const o = (<usize>i) << 2;
-    const step = f32x4.mul(vlr, v128.load(g + o));
+    const step = f32x4.mul(vlr, f32x4.mul(vs, v128.load(g + o)));
     const pi = v128.load(p + o);
     if (plain) {
       v128.store(p + o, f32x4.sub(pi, step));
@@ -137,7 +142,7 @@ function sgd(p: usize, g: usize, u: usize, n: i32, lr: f32, mu: f32, nesterov: b
   }
   for (; i < n; i++) {
     const o = (<usize>i) << 2;
-    const step = lr * load<f32>(g + o);
+    const step = lr * (scale * load<f32>(g + o));
     const pi = load<f32>(p + o);
     if (plain) {
       store<f32>(p + o, pi - step);
@@ -152,6 +157,7 @@ function sgd(p: usize, g: usize, u: usize, n: i32, lr: f32, mu: f32, nesterov: b
 function rmsprop(
   p: usize,
   g: usize,
+  scale: f32,
   r: usize,
   u: usize,
   n: i32,
@@ -166,12 +172,13 @@ function rmsprop(
   const vc = f32x4.splat(c);
   const vmu = f32x4.splat(mu);
   const ve = f32x4.splat(eps);
+  const vs = f32x4.splat(scale);
   const withMomentum = u != 0 && mu > 0;
   const vectors = n & ~3;
   let i = 0;
   for (; i < vectors; i += 4) {
     const o = (<usize>i) << 2;
-    const gi = v128.load(g + o);
+    const gi = f32x4.mul(vs, v128.load(g + o));
     const ri = f32x4.add(f32x4.mul(vrho, v128.load(r + o)), f32x4.mul(f32x4.mul(vc, gi), gi));
     v128.store(r + o, ri);
     let step = f32x4.div(f32x4.mul(vlr, gi), f32x4.add(f32x4.sqrt(ri), ve));
@@ -183,7 +190,7 @@ function rmsprop(
   }
   for (; i < n; i++) {
     const o = (<usize>i) << 2;
-    const gi = load<f32>(g + o);
+    const gi = scale * load<f32>(g + o);
     const ri = rho * load<f32>(r + o) + c * gi * gi;
     store<f32>(r + o, ri);
     let step = (lr * gi) / (sqrt<f32>(ri) + eps);

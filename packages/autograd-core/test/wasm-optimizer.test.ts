@@ -26,17 +26,19 @@ function problem(slots: number, resident: boolean, seed: string): [ParameterUpda
   const next = makeGenerator(seed);
   const reference: ParameterUpdate[] = [];
   const wasm: ParameterUpdate[] = [];
-  for (const n of LENGTHS) {
+  LENGTHS.forEach((n, k) => {
     const param = random(n, next);
     const state = Array.from({ length: slots }, () => random(n, next).map(Math.abs));
-    reference.push({ param, grad: new Float32Array(n), slots: state });
+    // Every other parameter's gradient is scaled in the kernel (clipping by norm).
+    const gradScale = k % 2 === 1 ? 0.37 : 1;
+    reference.push({ param, grad: new Float32Array(n), slots: state, gradScale });
     const copies = state.map((s) => {
       const copy = resident ? backend.stateArray(n) : new Float32Array(n);
       copy.set(s);
       return copy;
     });
-    wasm.push({ param: param.slice(), grad: new Float32Array(n), slots: copies });
-  }
+    wasm.push({ param: param.slice(), grad: new Float32Array(n), slots: copies, gradScale });
+  });
   return [reference, wasm];
 }
 

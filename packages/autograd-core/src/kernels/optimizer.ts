@@ -26,6 +26,8 @@ export interface ParameterUpdate {
   param: TypedArray;
   grad: TypedArray;
   slots: TypedArray[];
+  /** A factor the rule multiplies the gradient by (clipping by norm without a copy); default 1. */
+  gradScale?: number;
 }
 
 /** Where the first non-finite gradient value is: the item's position in the list and the flat index. */
@@ -53,12 +55,20 @@ export function optimizerStepKernel(
     const bad = firstNonFinite(items.map((u) => u.grad));
     if (bad) return bad;
   }
-  for (const { param, grad, slots } of items) {
-    if (rule.kind === 'adam') adam(rule, param, grad, slots[0], slots[1]);
-    else if (rule.kind === 'sgd') sgd(rule, param, grad, slots[0]);
-    else rmsprop(rule, param, grad, slots[0], slots[1]);
+  for (const { param, grad, slots, gradScale } of items) {
+    const g = gradScale === undefined || gradScale === 1 ? grad : scaled(grad, gradScale);
+    if (rule.kind === 'adam') adam(rule, param, g, slots[0], slots[1]);
+    else if (rule.kind === 'sgd') sgd(rule, param, g, slots[0]);
+    else rmsprop(rule, param, g, slots[0], slots[1]);
   }
   return null;
+}
+
+/** A copy of `g` times `scale` (in g's precision). */
+function scaled(g: TypedArray, scale: number): TypedArray {
+  const out = g.slice();
+  for (let i = 0; i < out.length; i++) out[i] *= scale;
+  return out;
 }
 
 function adam(

@@ -15,8 +15,8 @@ import type { LoadedKernels } from './runtime';
 
 export type WasmOptimizerKernels = Pick<Kernels, 'optimizerStep' | 'stateArray'>;
 
-/** i32 fields per parameter in the kernel's table: param, grad, slot 0, slot 1, length. */
-const ENTRY_FIELDS = 5;
+/** Fields per parameter in the kernel's table: param, grad, slot 0, slot 1, length (i32), gradient factor (f32). */
+const ENTRY_FIELDS = 6;
 
 /** The kernel's rule code, its seven scalar arguments and its flags. */
 function ruleArguments(rule: UpdateRule): number[] {
@@ -64,9 +64,11 @@ export function createWasmOptimizer(
       });
       const where = (p: TypedArray | undefined) => (p ? (address.get(p) ?? heap.addressOf(p)!) : 0);
       const table = new Int32Array(memory.buffer, pointers[0], tableInts);
+      const scales = new Float32Array(memory.buffer, pointers[0], tableInts);
       items.forEach((u, k) => {
         const row = [where(u.param), where(u.grad), where(u.slots[0]), where(u.slots[1]), u.param.length];
         table.set(row, k * ENTRY_FIELDS);
+        scales[k * ENTRY_FIELDS + 5] = u.gradScale ?? 1;
       });
       const resultCell = pointers[0] + items.length * ENTRY_FIELDS * 4;
       const [code, ...scalars] = ruleArguments(rule);

@@ -138,19 +138,24 @@ export abstract class Optimizer {
       const param = withGrad[at.item];
       return { param, index: at.index, value: raw[at.item][at.index] };
     };
-    // The kernel scans the gradients in the same call; clipping would hide a NaN, so scan before it.
-    if (options.checkFinite && (clipping || !update)) {
+    // With a kernel rule, clipping by norm is a factor per gradient that the kernel applies (no
+    // copies); clipping by value, or an optimiser without a rule, works on clipped copies.
+    const copies = this.clipValue !== undefined || (clipping && !update);
+    // The kernel scans the raw gradients in the same call; clipped copies could hide a NaN, so scan before.
+    if (options.checkFinite && (copies || !update)) {
       const bad = firstNonFinite(raw);
       if (bad) return found(bad);
     }
-    const grads = clipping ? this.clippedGradients(raw) : raw;
+    const grads = copies ? this.clippedGradients(raw) : raw;
     if (update) {
+      const scales = clipping && !copies ? this.normScales(raw) : null;
       const items = withGrad.map((p, i) => ({
         param: p.data,
         grad: grads[i],
         slots: update.slots.map((name) => this.slot(p, name)),
+        gradScale: scales ? scales[i] : 1,
       }));
-      const bad = getBackend().optimizerStep(update.rule, items, !!options.checkFinite && !clipping);
+      const bad = getBackend().optimizerStep(update.rule, items, !!options.checkFinite && !copies);
       if (bad) return found(bad);
     } else {
       noGrad(() => withGrad.forEach((p, i) => this.updateParameter(p, grads[i], lr)));
@@ -259,6 +264,21 @@ export abstract class Optimizer {
     return clipped;
   }
 
+  /**
+   * The factor clipping by norm multiplies each gradient by: clipNorm per gradient, then
+   * globalClipNorm over all of them as clipped so far (as `clippedGradients` does).
+   */
+  private normScales(grads: readonly TypedArray[]): number[] {
+    const squares = grads.map(sumOfSquares);
+    const scales = squares.map((s) => (this.clipNorm === undefined ? 1 : clipFactor(s, this.clipNorm)));
+    if (this.globalClipNorm !== undefined) {
+      const total = squares.reduce((sum, s, i) => sum + s * scales[i] * scales[i], 0);
+      const global = clipFactor(total, this.globalClipNorm);
+      for (let i = 0; i < scales.length; i++) scales[i] *= global;
+    }
+    return scales;
+  }
+
   /** Options as JSON, for model.json (subclasses add theirs). */
   getConfig(): Record<string, unknown> {
     const lr = this.learningRate;
@@ -289,10 +309,15 @@ function sumOfSquares(g: TypedArray): number {
   return s;
 }
 
+/** The factor that brings a norm of √sumSquares down to at most maxNorm (1 when it is already). */
+function clipFactor(sumSquares: number, maxNorm: number): number {
+  const norm = Math.sqrt(sumSquares);
+  return norm <= maxNorm ? 1 : maxNorm / norm;
+}
+
 /** Scales `g` so that a norm of √sumSquares becomes at most maxNorm. */
 function scaleToNorm(g: TypedArray, sumSquares: number, maxNorm: number): void {
-  const norm = Math.sqrt(sumSquares);
-  if (norm <= maxNorm) return;
-  const scale = maxNorm / norm;
+  const scale = clipFactor(sumSquares, maxNorm);
+  if (scale === 1) return;
   for (let i = 0; i < g.length; i++) g[i] *= scale;
 }

@@ -99,3 +99,38 @@ test.each([{}, { clipNorm: 1 }])(
     expect(optimizer.getState([a, b]).slots.every((s) => s.values.every((x) => x === 0))).toBe(true);
   },
 );
+
+test.each([
+  ['clipNorm 1', { clipNorm: 1 }],
+  ['globalClipNorm 2', { globalClipNorm: 2 }],
+  ['clipNorm 3 then globalClipNorm 2', { clipNorm: 3, globalClipNorm: 2 }],
+])(
+  '%s in the kernel: the update of unclipped gradients scaled by hand; the gradients are untouched',
+  (_, clip) => {
+    const values = (n: number, k: number) =>
+      Array.from({ length: n }, (_, i) => Math.sin(k * i + 1) * (k + 1));
+    const grads = [values(37, 1), values(64, 2)];
+    const expected = [...grads.map((g) => Math.hypot(...g))];
+    // The factors by hand: clipNorm per gradient, then globalClipNorm over the clipped ones.
+    const perGradient = expected.map((norm) =>
+      'clipNorm' in clip && norm > clip.clipNorm ? clip.clipNorm / norm : 1,
+    );
+    const globalNorm = Math.hypot(...expected.map((norm, i) => norm * perGradient[i]));
+    const global =
+      'globalClipNorm' in clip && globalNorm > clip.globalClipNorm ? clip.globalClipNorm / globalNorm : 1;
+    const run = (options: object, scale: (i: number) => number) => {
+      const params = grads.map((g, i) => tensor(values(g.length, 5 + i)));
+      params.forEach((p, i) => (p.grad = tensor(grads[i].map((v) => v * scale(i)))));
+      // SGD: the update is linear in the gradient (Adam would hide a missing factor).
+      const optimizer = new SGD({ learningRate: 0.1, momentum: 0.9, ...options });
+      for (let step = 0; step < 3; step++) expect(optimizer.step(params, { checkFinite: true })).toBeNull();
+      return params;
+    };
+    const clipped = run(clip, () => 1);
+    const byHand = run({}, (i) => perGradient[i] * global);
+    clipped.forEach((p, i) => {
+      Array.from(p.data).forEach((v, k) => expect(v).toBeCloseTo(byHand[i].data[k], 5));
+      expect(Array.from(p.grad!.data)).toEqual(Array.from(new Float32Array(grads[i])));
+    });
+  },
+);
