@@ -8,17 +8,25 @@
 import { makeGenerator } from '@zen/autograd-core';
 import { type WindowGeometry, windowGeometry } from '../src/kernels/conv';
 import { type WasmBackend, createWasmBackend } from '../src/wasm/backend';
+import { convThreading } from '../src/wasm/conv-heap';
 
 let one: WasmBackend;
 let two: WasmBackend;
 
+const defaultMinMacs = convThreading.minMacs;
+
 beforeAll(async () => {
+  // Share convolutions from 2¹⁸ multiply-adds, so that small cases run on both threads.
+  convThreading.minMacs = 1 << 18;
   const [a, b] = [createWasmBackend(0), createWasmBackend(1)];
   if ('error' in a || 'error' in b) throw new Error('wasm backend unavailable');
   [one, two] = [a, b];
   expect(await two.threads.ready()).toBe(1);
 });
-afterAll(() => two.threads.stop());
+afterAll(() => {
+  convThreading.minMacs = defaultMinMacs;
+  two.threads.stop();
+});
 
 interface Case {
   shape: [number, number, number, number];

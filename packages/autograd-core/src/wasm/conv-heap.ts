@@ -38,8 +38,12 @@ const DIRECT_KERNELS = {
   conv2dBackpropInput: 'conv2dBackpropInputDirect',
 } as const;
 
-/** Convolutions with fewer multiply-adds stay one block: sharing costs more than it saves. */
-const THREADED_MIN_MACS = 1 << 18;
+/**
+ * Convolutions with fewer multiply-adds than `minMacs` stay one block: sharing costs more
+ * than it saves. The same threshold as the gemm's (2²⁴): below it, waking a helper and
+ * waiting for its part cost more than the part (tests lower it to share small cases).
+ */
+export const convThreading = { minMacs: 1 << 24 };
 
 const floatsOf = (bytes: number) => alignUp(bytes) / 4;
 
@@ -71,7 +75,7 @@ export function convRunner(kernels: LoadedKernels, heap: WasmHeap, threads: Kern
     g.batch * g.outH * g.outW * g.kernelH * g.kernelW * g.channels * F;
 
   const blockCount = (g: WindowGeometry, F: number) =>
-    imageBlockCount(threads, g.batch, macsOf(g, F) >= THREADED_MIN_MACS);
+    imageBlockCount(threads, g.batch, macsOf(g, F) >= convThreading.minMacs);
 
   /** Floats of one call's own scratch: the direct kernels' tables, or the column matrix of the images. */
   const callScratch = (kernel: ConvKernel, g: WindowGeometry, F: number) => {
