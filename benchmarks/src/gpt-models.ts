@@ -3,17 +3,10 @@
  * position embeddings, 4 pre-norm decoder blocks (causal 4-head self-attention, GELU
  * feed-forward of 4·width), a final layer norm and a vocabulary projection; AdamW(1e-3,
  * weight decay 0.01) with the gradients' global norm clipped to 1; batch 16 × 64 tokens.
- * Zen-TS uses @zen/nn's layers; TensorFlow.js (which has no attention layer) is written
+ * Zen-TS uses @zen/nn's `gptModel`; TensorFlow.js (which has no attention layer) is written
  * with its ops.
  */
-import {
-  AdamW,
-  Dense,
-  LayerNormalization,
-  Sequential,
-  TokenAndPositionEmbedding,
-  TransformerDecoder,
-} from '@zen/nn';
+import { AdamW, type Sequential, gptModel } from '@zen/nn';
 import type { Tf } from './tfjs';
 
 export interface GptConfig {
@@ -31,25 +24,13 @@ export const GPT: GptConfig = { vocabulary: 89, context: 64, width: 128, layers:
 /** The Zen-TS GPT, compiled for sparse cross-entropy on logits. */
 export function zenGpt(config: GptConfig = GPT): Sequential {
   const { vocabulary, context, width, layers, heads } = config;
-  const model = new Sequential([
-    new TokenAndPositionEmbedding({
-      vocabularySize: vocabulary,
-      sequenceLength: context,
-      embeddingDim: width,
-    }),
-    ...Array.from(
-      { length: layers },
-      () =>
-        new TransformerDecoder({
-          intermediateDim: 4 * width,
-          numHeads: heads,
-          activation: 'gelu',
-          normalizeFirst: true,
-        }),
-    ),
-    new LayerNormalization({ epsilon: 1e-5 }),
-    new Dense({ units: vocabulary }),
-  ]);
+  const model = gptModel({
+    vocabularySize: vocabulary,
+    sequenceLength: context,
+    width,
+    layers,
+    numHeads: heads,
+  });
   model.compile({
     optimizer: new AdamW({ learningRate: 1e-3, weightDecay: 0.01, globalClipNorm: 1 }),
     loss: { name: 'sparseCategoricalCrossentropy', fromLogits: true },

@@ -14,18 +14,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { setSeed } from '@zen/autograd-core';
 import { CharTokenizer, TextWindows, loadBundledText, splitTokens } from '@zen/datasets';
-import {
-  AdamW,
-  Dense,
-  LayerNormalization,
-  Sequential,
-  TokenAndPositionEmbedding,
-  TransformerDecoder,
-  cosineDecay,
-  exportOnnx,
-  generate,
-  loadModel,
-} from '@zen/nn';
+import { AdamW, type Sequential, cosineDecay, exportOnnx, generate, gptModel, loadModel } from '@zen/nn';
 import { UsageError, parseOptions, positiveInt, runMain } from './lib/cli';
 
 export interface GptResult {
@@ -39,31 +28,6 @@ export interface GptResult {
   modelDir: string | null;
   /** The ONNX file, with --export-onnx. */
   onnxFile?: string;
-}
-
-/** The model of the reference script: pre-norm GELU decoders, 4·width feed-forward. */
-export function charGpt(
-  vocabularySize: number,
-  context: number,
-  width: number,
-  layers: number,
-  heads: number,
-) {
-  return new Sequential([
-    new TokenAndPositionEmbedding({ vocabularySize, sequenceLength: context, embeddingDim: width }),
-    ...Array.from(
-      { length: layers },
-      () =>
-        new TransformerDecoder({
-          intermediateDim: 4 * width,
-          numHeads: heads,
-          activation: 'gelu',
-          normalizeFirst: true,
-        }),
-    ),
-    new LayerNormalization({ epsilon: 1e-5 }),
-    new Dense({ units: vocabularySize }),
-  ]);
 }
 
 const TOKENIZER_FILE = 'tokenizer.json';
@@ -154,7 +118,14 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<GptR
   );
 
   setSeed(seed);
-  const model = charGpt(tokenizer.vocabularySize, context, width, layers, heads);
+  // The reference script's model: pre-norm GELU decoders, 4·width feed-forward.
+  const model = gptModel({
+    vocabularySize: tokenizer.vocabularySize,
+    sequenceLength: context,
+    width,
+    layers,
+    numHeads: heads,
+  });
   const warmupSteps = Math.min(100, Math.floor(steps / 10));
   model.compile({
     optimizer: new AdamW({

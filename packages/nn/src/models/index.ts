@@ -10,3 +10,5 @@ export { registerModel, registeredModels } from './registry';
 export type { ModelClass, ModelFactory } from './registry';
 export { modelFromConfig } from './serialize';
 export { resetNameCounters } from './names';
+export { gptModel } from './gpt';
+export type { GptModelArgs } from './gpt';
