@@ -1,5 +1,5 @@
 /** evaluate and predict: batched inference-mode passes without a graph. */
-import { type Tensor, noGrad, zeros } from '@zen/autograd-core';
+import { type Tensor, noGrad, scratchScope, zeros } from '@zen/autograd-core';
 import type { Logs } from '../callbacks/callback';
 import type { TrainableModel } from './trainable';
 import { checkEvaluateArgs, checkEvaluateDatasetArgs, checkPredictArgs } from './options';
@@ -201,15 +201,21 @@ export function predictModel(model: TrainableModel, x: unknown, args: PredictArg
     let outs: Tensor[] | null = null;
     for (let start = 0; start < Math.max(n, 1); start += batchSize) {
       const end = Math.min(n, start + batchSize);
-      const batch = model.predictStep(
-        xs.map((t) => sliceRows(t, start, end)),
-        'predict',
-      );
-      outs ??= batch.map((b) => zeros([n, ...b.shape.slice(1)], { dtype: b.dtype }));
-      batch.forEach((b, i) => {
-        const rowSize = end > start ? b.size / (end - start) : 0;
-        outs![i].data.set(b.data, start * rowSize);
-      });
+      const predictBatch = () => {
+        const batch = model.predictStep(
+          xs.map((t) => sliceRows(t, start, end)),
+          'predict',
+        );
+        outs ??= batch.map((b) => zeros([n, ...b.shape.slice(1)], { dtype: b.dtype }));
+        batch.forEach((b, i) => {
+          const rowSize = end > start ? b.size / (end - start) : 0;
+          outs![i].data.set(b.data, start * rowSize);
+        });
+      };
+      // Later batches run in a scratch scope (as tfjs's predict disposes each batch's
+      // tensors); the first runs outside one, because it also allocates the outputs.
+      if (outs === null) predictBatch();
+      else scratchScope(predictBatch);
     }
     return outs!;
   });

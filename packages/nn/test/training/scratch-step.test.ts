@@ -86,3 +86,14 @@ test('a tensor kept from a training step throws when read, naming the scratch sc
   expect(model.hidden!.shape).toEqual([32, 64]);
   expect(Number.isFinite(model.hidden!.data[0])).toBe(true);
 });
+
+test('predict runs its later batches in scratch scopes: the same outputs as one batch, kept valid', () => {
+  const model = mlp();
+  const whole = model.predict(x, { batchSize: 32 });
+  const inBatches = model.predict(x, { batchSize: 8 });
+  expectClose(inBatches.data, whole.data, 1e-6);
+  // The outputs outlive the scopes: still readable after another prediction reused the memory.
+  model.predict(x, { batchSize: 8 });
+  expect(Number.isFinite(inBatches.data[inBatches.size - 1])).toBe(true);
+  expectClose(inBatches.data, whole.data, 1e-6);
+});
