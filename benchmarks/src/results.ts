@@ -33,6 +33,12 @@ export function value(v: number, note?: string): Figure {
   return note ? { kind: 'value', value: v, note } : { kind: 'value', value: v };
 }
 
+/** The higher of two speed figures, either of which may be missing or not a value. */
+export function faster(a: Figure | undefined, b: Figure | undefined): Figure | undefined {
+  if (a?.kind !== 'value') return b?.kind === 'value' ? b : (a ?? b);
+  return b?.kind === 'value' && b.value > a.value ? b : a;
+}
+
 /** Zen-TS's figure divided by a peer's, when both were measured. */
 export function ratio(row: ResultRow, peer: Peer): number | null {
   const zen = row.figures.zen;
