@@ -7,6 +7,7 @@
  */
 import { randint } from '@zen/autograd-core';
 import { GPT, tfjsGptStep, zenGpt } from './gpt-models';
+import { peakRssMiB } from './peak-rss';
 
 export interface GptReport {
   contender: string;
@@ -64,7 +65,7 @@ async function main(): Promise<void> {
     contender,
     tokensPerSecond: rate[0],
     steps: rate[1],
-    peakRssMiB: process.resourceUsage().maxRSS / 1024,
+    peakRssMiB: peakRssMiB(),
   };
   process.stdout.write(JSON.stringify(report) + '\n');
 }

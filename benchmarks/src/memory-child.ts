@@ -7,6 +7,7 @@
 import { Tensor } from '@zen/autograd-core';
 import { bundledDigits } from './data';
 import { tfjsModel, zenModel } from './models';
+import { peakRssMiB } from './peak-rss';
 
 export interface MemoryReport {
   contender: string;
@@ -68,7 +69,7 @@ async function main(): Promise<void> {
       await snapshot(report);
     }
   }
-  report.peakRssMiB = process.resourceUsage().maxRSS / 1024;
+  report.peakRssMiB = peakRssMiB();
   process.stdout.write(JSON.stringify(report) + '\n');
 }
 

@@ -136,6 +136,20 @@ def gpt_rate(vocab=89, context=64, width=128, layers=4, heads=4, batch=16):
     return timed_best(step, batch * context, 30)
 
 
+
+def peak_rss_mib():
+    """Peak RSS in MiB: VmHWM on Linux (getrusage's maxrss of a process started by fork and
+    exec also counts its parent's memory at the fork), else getrusage."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 MODELS = {"mlp": mlp_rate, "cnn": cnn_rate, "rnn": rnn_rate, "gpt": gpt_rate}
 
 
@@ -146,7 +160,7 @@ def main():
     torch.set_num_threads(threads)
     rates = {name: MODELS[name]() for name in names}
     # Peak RSS of this process (Linux reports KiB): the models run here, nothing else.
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_rss_mib()
     print(json.dumps({"torch": torch.__version__, "threads": threads, "rates": rates, "peakRssMiB": peak}))
 
 
