@@ -21,11 +21,24 @@ export function checkDType(dtype: string, where: string): DType {
  * (scratch.ts), float32 arrays come from the backend's scratch arena.
  */
 export function allocate(dtype: DType, size: number): TypedArray {
+  return allocateFrom(dtype, size, true);
+}
+
+/**
+ * An array for a result that a kernel writes in full: as `allocate`, except that inside a
+ * scratch scope a float32 array is not zeroed first (it holds a previous step's values until
+ * the kernel overwrites them).
+ */
+export function allocateUninitialized(dtype: DType, size: number): TypedArray {
+  return allocateFrom(dtype, size, false);
+}
+
+function allocateFrom(dtype: DType, size: number, zeroed: boolean): TypedArray {
   switch (dtype) {
     case 'float32': {
       const arena = scratch.arena;
       if (arena !== null && size >= SCRATCH_MIN_FLOATS) {
-        const lent = arena.allocate(size, true);
+        const lent = arena.allocate(size, zeroed);
         if (lent !== null) return lent;
       }
       return new Float32Array(size);
@@ -35,20 +48,6 @@ export function allocate(dtype: DType, size: number): TypedArray {
     case 'int32':
       return new Int32Array(size);
   }
-}
-
-/**
- * An array for a result that a kernel writes in full: as `allocate`, except that inside a
- * scratch scope a float32 array is not zeroed first (it holds a previous step's values until
- * the kernel overwrites them).
- */
-export function allocateUninitialized(dtype: DType, size: number): TypedArray {
-  const arena = scratch.arena;
-  if (dtype === 'float32' && arena !== null && size >= SCRATCH_MIN_FLOATS) {
-    const lent = arena.allocate(size, false);
-    if (lent !== null) return lent;
-  }
-  return allocate(dtype, size);
 }
 
 /** The dtype a typed array stores. */

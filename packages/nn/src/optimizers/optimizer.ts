@@ -249,24 +249,25 @@ export abstract class Optimizer {
     this.iterations = 0;
   }
 
-  /** Copies of the gradients, clipped as configured. */
+  /** Copies of the gradients, clipped as configured: by value, then by norm (`normScales`). */
   private clippedGradients(grads: readonly TypedArray[]): TypedArray[] {
     const clipped = grads.map((g) => g.slice());
     if (this.clipValue !== undefined) {
       const c = this.clipValue;
       for (const g of clipped) for (let i = 0; i < g.length; i++) g[i] = Math.min(c, Math.max(-c, g[i]));
     }
-    if (this.clipNorm !== undefined) for (const g of clipped) scaleToNorm(g, sumOfSquares(g), this.clipNorm);
-    if (this.globalClipNorm !== undefined) {
-      const total = clipped.reduce((s, g) => s + sumOfSquares(g), 0);
-      for (const g of clipped) scaleToNorm(g, total, this.globalClipNorm);
+    if (this.clipNorm !== undefined || this.globalClipNorm !== undefined) {
+      const scales = this.normScales(clipped);
+      clipped.forEach((g, k) => {
+        if (scales[k] !== 1) for (let i = 0; i < g.length; i++) g[i] *= scales[k];
+      });
     }
     return clipped;
   }
 
   /**
    * The factor clipping by norm multiplies each gradient by: clipNorm per gradient, then
-   * globalClipNorm over all of them as clipped so far (as `clippedGradients` does).
+   * globalClipNorm over all of them as clipped by clipNorm (Keras's order).
    */
   private normScales(grads: readonly TypedArray[]): number[] {
     const squares = grads.map(sumOfSquares);
@@ -313,11 +314,4 @@ function sumOfSquares(g: TypedArray): number {
 function clipFactor(sumSquares: number, maxNorm: number): number {
   const norm = Math.sqrt(sumSquares);
   return norm <= maxNorm ? 1 : maxNorm / norm;
-}
-
-/** Scales `g` so that a norm of √sumSquares becomes at most maxNorm. */
-function scaleToNorm(g: TypedArray, sumSquares: number, maxNorm: number): void {
-  const scale = clipFactor(sumSquares, maxNorm);
-  if (scale === 1) return;
-  for (let i = 0; i < g.length; i++) g[i] *= scale;
 }
