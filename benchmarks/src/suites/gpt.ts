@@ -4,11 +4,11 @@
  * tokens/s and peak RSS. PyTorch (optional) trains the same model in its own process
  * (benchmarks/torch/contender.py, best of one and two threads).
  */
-import { spawnSync } from 'child_process';
 import * as path from 'path';
 import type { GptReport } from '../gpt-child';
 import { CONTENDERS, type Contender, type Figure, type ResultRow, value } from '../results';
 import { measureTorch } from '../torch';
+import { runNodeChild } from '../node-child';
 import type { SuiteOptions } from './suite';
 
 /** A contender slower than this (warm-up and timed steps) is stopped and reported as skipped. */
@@ -16,11 +16,7 @@ const LIMIT_SECONDS = 120;
 
 function runChild(contender: Contender, seconds: number): GptReport | string {
   const child = path.join(__dirname, '..', 'gpt-child.js');
-  const result = spawnSync(process.execPath, [child, contender, String(seconds)], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 20,
-    timeout: LIMIT_SECONDS * 1000,
-  });
+  const result = runNodeChild(child, [contender, String(seconds)], { timeoutSeconds: LIMIT_SECONDS });
   if (result.signal) return `stopped after ${LIMIT_SECONDS} s (too slow for this benchmark's budget)`;
   if (result.status !== 0) return (result.stderr || result.error?.message || `exit ${result.status}`).trim();
   return JSON.parse(result.stdout.trim().split('\n').pop()!) as GptReport;

@@ -3,11 +3,11 @@
  * RSS is its own); live memory after each epoch shows whether training leaks.
  * Steady state: the growth per epoch from epochs 3–5 to epochs 8–10 (after warm-up).
  */
-import { spawnSync } from 'child_process';
 import * as path from 'path';
 import type { MemoryReport } from '../memory-child';
 import { CONTENDERS, type Contender, type Figure, type ResultRow, value } from '../results';
 import type { SuiteOptions } from './suite';
+import { runNodeChild } from '../node-child';
 
 const EPOCHS = 10;
 /** Growth per epoch above this (after warm-up) counts as a leak. */
@@ -15,14 +15,9 @@ export const MAX_GROWTH_MIB_PER_EPOCH = 1;
 
 function runChild(contender: Contender, samples: number): MemoryReport {
   const child = path.join(__dirname, '..', 'memory-child.js');
-  const result = spawnSync(
-    process.execPath,
-    ['--expose-gc', child, contender, String(EPOCHS), String(samples)],
-    {
-      encoding: 'utf8',
-      maxBuffer: 1 << 20,
-    },
-  );
+  const result = runNodeChild(child, [contender, String(EPOCHS), String(samples)], {
+    flags: ['--expose-gc'],
+  });
   if (result.status !== 0) {
     throw new Error(`memory benchmark (${contender}) failed: ${result.stderr || result.error?.message}`);
   }
