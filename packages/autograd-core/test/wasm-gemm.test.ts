@@ -1,10 +1,17 @@
 /**
  * The WebAssembly SIMD gemm against the float64 reference: every transpose, edge
- * sizes around its 6×8 register tile, blocks past its cache blocking (256 deep, 96
+ * sizes around its 5×8 register tile, blocks past its cache blocking (256 deep, 100
  * rows, 1024 columns), operands at offsets, memory growth, and products split
  * between threads.
  */
-import { type GemmJob, type WasmBackend, createWasmBackend, rowBands, splitJob } from '../src/wasm/backend';
+import {
+  type GemmJob,
+  type WasmBackend,
+  TILE_ROWS,
+  createWasmBackend,
+  rowBands,
+  splitJob,
+} from '../src/wasm/backend';
 import { EDGE_SIZES, TRANSPOSES, checkGemm } from './helpers/gemm';
 
 /** Float32 error bound relative to Σ|a·b| (k·ε with room for any summation order). */
@@ -29,7 +36,7 @@ describe('wasm gemm on one thread', () => {
   });
 
   test.each(TRANSPOSES)('past the cache blocks, transA=%s transB=%s', (transA, transB) => {
-    checkGemm(backend.gemm, { transA, transB, m: 97, n: 1030, k: 257, offset: 1 }, TOL);
+    checkGemm(backend.gemm, { transA, transB, m: 103, n: 1030, k: 257, offset: 1 }, TOL);
     checkGemm(backend.gemm, { transA, transB, m: 200, n: 17, k: 600 }, TOL);
     checkGemm(backend.gemm, { transA, transB, m: 1, n: 1, k: 1000 }, TOL);
   });
@@ -85,7 +92,7 @@ describe('splitting a product between threads', () => {
         const col0 = first % n;
         if (n >= m)
           expect([row0, col0 % 8]).toEqual([0, 0]); // column blocks of whole 8-wide tiles
-        else expect([row0 % 6, col0]).toEqual([0, 0]); // row blocks of whole 6-high tiles
+        else expect([row0 % TILE_ROWS, col0]).toEqual([0, 0]); // row blocks of whole tiles
         // Each block reads the matching rows of op(A) and columns of op(B).
         expect(j.a).toBe(job.a + 4 * (transA ? row0 : row0 * job.lda));
         expect(j.b).toBe(job.b + 4 * (transB ? col0 * job.ldb : col0));
@@ -104,7 +111,7 @@ describe('bands of rows for threads sharing one packing of B', () => {
     [100, 8],
     [512, 8],
     [1100, 16],
-  ])('%i rows into at most %i bands: contiguous, whole 6-row tiles, covering every row', (m, count) => {
+  ])('%i rows into at most %i bands: contiguous, whole tiles, covering every row', (m, count) => {
     const bands = rowBands(m, count);
     expect(bands.length).toBeGreaterThanOrEqual(1);
     expect(bands.length).toBeLessThanOrEqual(count);
@@ -113,7 +120,7 @@ describe('bands of rows for threads sharing one packing of B', () => {
     bands.forEach(([start, end], i) => {
       expect(end).toBeGreaterThan(start);
       if (i > 0) expect(start).toBe(bands[i - 1][1]);
-      if (end < m) expect(end % 6).toBe(0);
+      if (end < m) expect(end % TILE_ROWS).toBe(0);
     });
   });
 });

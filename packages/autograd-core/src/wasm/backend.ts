@@ -58,8 +58,8 @@ const THREADED_MIN_SIDE = 16;
 const SPLIT_TWICE_MIN_MACS = 1 << 27;
 /** Columns per micro-tile of the kernel: column splits are multiples of it. */
 const TILE_COLUMNS = 8;
-/** Rows per micro-tile of the kernel: row splits are multiples of it. */
-const TILE_ROWS = 6;
+/** Rows per micro-tile of the kernel (MR in assembly/gemm.ts): row splits are multiples of it. */
+export const TILE_ROWS = 5;
 
 /**
  * Splits a product into `parts` blocks of C along its longer side, each a whole
