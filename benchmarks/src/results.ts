@@ -16,6 +16,24 @@ export type Peer = Exclude<Contender, 'zen'> | 'torch';
 /** Zen-TS must reach `ratio` times a peer's figure, or stay at or below `atMost`. */
 export type Target = { peer: Peer; ratio: number } | { atMost: number };
 
+/** One measurement of a contender: its rate, and the peak RSS (MiB) of its process when it had its own. */
+export interface Measurement {
+  rate: number;
+  peakRssMiB?: number;
+}
+
+/** PyTorch's measurements with one thread count, round by round. */
+export interface TorchThreadRounds {
+  threads: number;
+  rounds: Measurement[];
+}
+
+/** A row's measurements round by round (written to the JSON, to show the spread). */
+export interface RoundFigures {
+  zen: Measurement[];
+  torch?: TorchThreadRounds[];
+}
+
 export interface ResultRow {
   /** Short name, e.g. 'matmul 512'. */
   name: string;
@@ -26,17 +44,13 @@ export interface ResultRow {
   figures: Record<Contender, Figure>;
   /** PyTorch's figure, on the rows its script measures. */
   torch?: Figure;
+  /** Zen-TS's and PyTorch's measurements in each round, where they were interleaved. */
+  rounds?: RoundFigures;
   target?: Target;
 }
 
 export function value(v: number, note?: string): Figure {
   return note ? { kind: 'value', value: v, note } : { kind: 'value', value: v };
-}
-
-/** The higher of two speed figures, either of which may be missing or not a value. */
-export function faster(a: Figure | undefined, b: Figure | undefined): Figure | undefined {
-  if (a?.kind !== 'value') return b?.kind === 'value' ? b : (a ?? b);
-  return b?.kind === 'value' && b.value > a.value ? b : a;
 }
 
 /** Zen-TS's figure divided by a peer's, when both were measured. */

@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: Zen-TS against TensorFlow.js ('cpu' and 'wasm' backends) in one
- * process, on the same data and shapes. Prints a table of medians and ratios;
+ * process, on the same data and shapes, and against PyTorch (optional, its own processes,
+ * in rounds interleaved with Zen-TS's) on the training models. Prints a table of medians and ratios;
  * `--json FILE` also writes the figures, `--quick` shortens every run, and
  * `--only a,b` runs some suites (matmul, mlp, cnn, rnn, inference, memory, gpt).
  */
@@ -8,7 +9,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { getBackend } from '@zen/autograd-core';
 import { describeMachine } from './machine';
-import { type ResultRow, faster, ratio, targetMet } from './results';
+import { type ResultRow, ratio, targetMet } from './results';
+import { roundCount } from './rounds';
 import { formatTable } from './table';
 import { tfjsVersion } from './tfjs';
 import type { SuiteOptions } from './suites/suite';
@@ -17,7 +19,7 @@ import { runTraining } from './suites/training';
 import { runInference } from './suites/inference';
 import { runMemory } from './suites/memory';
 import { runGpt } from './suites/gpt';
-import { type TorchFigures, type TorchModel, measureTorch } from './torch';
+import { type TorchRunner, pythonTorchRunner } from './torch';
 
 const SUITES: Record<string, (options: SuiteOptions) => Promise<ResultRow[]>> = {
   matmul: runMatmul,
@@ -69,78 +71,38 @@ function writeFileAtomic(file: string, text: string): void {
   fs.renameSync(temporary, file);
 }
 
-/** Which PyTorch model measures a row, by the row's name (training rows only). */
-function torchModelOf(row: ResultRow): TorchModel | null {
-  if (row.unit !== 'samples/s' && row.unit !== 'tokens/s') return null;
-  const name = row.name.toLowerCase();
-  if (!name.includes('training')) return null;
-  if (name.startsWith('mlp')) return 'mlp';
-  if (name.startsWith('cnn')) return 'cnn';
-  if (name.startsWith('rnn')) return 'rnn';
-  if (name.includes('gpt') || name.includes('transformer')) return 'gpt';
-  return null;
+/** How PyTorch was measured, for the header and the JSON. */
+function torchMethod(quick: boolean): string {
+  return (
+    `own process per round and thread count, ${roundCount(quick)} rounds interleaved with Zen-TS ` +
+    `(Zen-TS, then PyTorch with 1 and with 2 threads); medians over rounds, the better of the ` +
+    `1- and 2-thread medians; peak RSS the highest over that thread count's rounds`
+  );
 }
 
-/** The PyTorch model each suite's training row is compared with. */
-const TORCH_MODEL_OF_SUITE: Partial<Record<string, TorchModel>> = {
-  mlp: 'mlp',
-  cnn: 'cnn',
-  rnn: 'rnn',
-  gpt: 'gpt',
-};
-
-/**
- * Runs the PyTorch contender for the training rows measured (those a suite has not measured
- * itself), and attaches to each row the faster of that figure and `early`'s, measured before
- * the suites: PyTorch gets the better of two moments, so a slow spell of the machine during one
- * of them does not flatter Zen-TS.
- */
-function addTorchFigures(
-  rows: ResultRow[],
-  log: (message: string) => void,
-  early: TorchFigures | null,
-): string | null {
-  const wanted = rows.flatMap((row) => {
-    const model = torchModelOf(row);
-    return model ? [{ row, model }] : [];
-  });
-  if (wanted.length === 0) return null;
-  const late = wanted.filter((w) => !w.row.torch); // a suite may have measured PyTorch itself
-  let version = early?.version ?? null;
-  if (late.length > 0) {
-    log('torch…');
-    const measured = measureTorch([...new Set(late.map((w) => w.model))]);
-    for (const { row, model } of late) row.torch = measured.figures[model];
-    version ??= measured.version;
-  }
-  for (const { row, model } of wanted) row.torch = faster(row.torch, early?.figures[model]);
-  return version;
+/** PyTorch's version when some row has a PyTorch figure. */
+function torchVersionMeasured(runner: TorchRunner | null, rows: readonly ResultRow[]): string | null {
+  if (!runner || !rows.some((row) => row.torch?.kind === 'value')) return null;
+  const probe = runner.probe();
+  return 'version' in probe ? probe.version : null;
 }
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const machine = describeMachine();
   const log = (message: string) => process.stderr.write(message + '\n');
-  const options: SuiteOptions = { quick: args.quick, log, torch: args.torch };
-  const torchModels = args.only.flatMap((name) => TORCH_MODEL_OF_SUITE[name] ?? []);
-  let early: TorchFigures | null = null;
-  if (args.torch && torchModels.length > 0) {
-    log('torch (before the suites)…');
-    early = measureTorch(torchModels);
-  }
+  const options: SuiteOptions = { quick: args.quick, log, torch: args.torch ? pythonTorchRunner() : null };
   const rows: ResultRow[] = [];
   for (const name of args.only) {
     log(`${name}…`);
     rows.push(...(await SUITES[name](options)));
   }
   const peakRssMiB = process.resourceUsage().maxRSS / 1024;
-  const torchVersion = args.torch ? addTorchFigures(rows, log, early) : null;
+  const torchVersion = torchVersionMeasured(options.torch, rows);
   console.log(
     `Zen-TS (backend '${getBackend().name}') vs TensorFlow.js ${tfjsVersion()} — ${machine.cpu}, ` +
       `${machine.cores} cores, Node ${machine.node}, ${machine.date.slice(0, 10)}${args.quick ? ' (quick)' : ''}` +
-      (torchVersion
-        ? `; PyTorch ${torchVersion} (own process, best of 1 and 2 threads, best of a run before and after the suites)`
-        : ''),
+      (torchVersion ? `; PyTorch ${torchVersion} (${torchMethod(args.quick)})` : ''),
   );
   console.log(formatTable(rows));
   const torchRatios = rows.flatMap((row) => {
@@ -166,6 +128,7 @@ async function main(): Promise<void> {
           zenBackend: getBackend().name,
           tfjs: tfjsVersion(),
           torch: torchVersion,
+          torchMethod: torchVersion ? torchMethod(args.quick) : null,
           quick: args.quick,
           peakRssMiB,
           rows,

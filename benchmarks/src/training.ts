@@ -2,18 +2,21 @@
  * Measures training throughput (samples/s) with a time budget. Each contender first
  * warms up (first-call compilation, wasm tier-up) and runs a short probe that
  * estimates its rate; that fixes its plan: full epochs over all samples when they fit
- * in the budget (up to three, median), or one partial epoch of as many whole batches as
- * fit (noted in the table) for slow contenders. The timed runs of all contenders are
- * then interleaved round by round, so a change in machine load hits them alike.
+ * in the budget (one per round, up to the number of rounds), or one partial epoch of as
+ * many whole batches as fit (noted in the table) for slow contenders. The timed runs are
+ * then interleaved round by round with PyTorch's (rounds.ts): Zen-TS runs in every round.
  */
-import { type Figure, value } from './results';
-import { median, timeOnce } from './timing';
+import { type Figure, type Measurement, value } from './results';
+import { type Interleaved, type RoundContender, type TorchPlan, interleave, medianRate } from './rounds';
+import { timeOnce } from './timing';
 
 /** Trains one epoch over the first `samples` samples (a multiple of the batch size or all). */
 export type EpochRunner = (samples: number) => Promise<void>;
 
 /** A contender's epoch runner, and what to do (untimed) before each of its runs. */
 export interface Contestant {
+  /** Its name in the progress log. */
+  name: string;
   run: EpochRunner;
   /** E.g. switch TensorFlow.js to this contender's backend. */
   activate?(): Promise<void>;
@@ -25,6 +28,8 @@ export interface TrainingBudget {
   batchSize: number;
   /** Seconds to spend measuring each contender (after warm-up and probe). */
   seconds: number;
+  /** Interleaved rounds; Zen-TS and PyTorch are measured in each. */
+  rounds: number;
 }
 
 interface Plan {
@@ -34,43 +39,69 @@ interface Plan {
 }
 
 async function plan(run: EpochRunner, budget: TrainingBudget): Promise<Plan> {
-  const { total, batchSize, seconds } = budget;
+  const { total, batchSize, seconds, rounds } = budget;
   const probeSamples = Math.min(total, 2 * batchSize);
   await run(Math.min(total, batchSize));
   const rate = probeSamples / (await timeOnce(() => run(probeSamples)));
   if (total / rate <= seconds) {
-    return { samples: total, repeats: Math.max(1, Math.min(3, Math.floor((seconds * rate) / total))) };
+    return { samples: total, repeats: Math.max(1, Math.min(rounds, Math.floor((seconds * rate) / total))) };
   }
   const batches = Math.max(2, Math.floor((seconds * rate) / batchSize));
   const samples = Math.min(total, batches * batchSize);
   return { samples, repeats: 1, note: `partial epoch: ${samples} of ${total} samples` };
 }
 
+/** A planned contestant timed once per round, in `repeats` rounds at most (none without a plan). */
+function timedContender(c: Contestant | null, p: Plan | null, repeats: number): RoundContender {
+  return {
+    name: c?.name ?? 'not run',
+    measure: async (round) => {
+      if (!c || !p || round >= repeats) return null;
+      await c.activate?.();
+      return { rate: p.samples / (await timeOnce(() => c.run(p.samples))) };
+    },
+  };
+}
+
+export interface TrainingSideBySide {
+  zen: Figure;
+  /** The other contestants' figures (null: not run, e.g. unsupported). */
+  others: (Figure | null)[];
+  /** Every measurement, round by round, and PyTorch's outcome (null without PyTorch). */
+  rounds: Interleaved;
+}
+
 /**
- * Samples/s of each runner (null: not run, e.g. unsupported), measured in interleaved
- * rounds after each has been planned.
+ * Samples/s of Zen-TS and of each other runner (null: not run), measured after each has been
+ * planned, in interleaved rounds with PyTorch (`torch`, null: not compared).
  */
 export async function measureTrainingSideBySide(
-  contestants: readonly (Contestant | null)[],
+  zen: Contestant,
+  others: readonly (Contestant | null)[],
   budget: TrainingBudget,
-): Promise<(Figure | null)[]> {
+  torch: TorchPlan | null,
+  log?: (message: string) => void,
+): Promise<TrainingSideBySide> {
+  await zen.activate?.();
+  const zenPlan = await plan(zen.run, budget);
   const plans: (Plan | null)[] = [];
-  for (const c of contestants) {
+  for (const c of others) {
     await c?.activate?.();
     plans.push(c ? await plan(c.run, budget) : null);
   }
-  const times: number[][] = contestants.map(() => []);
-  const rounds = Math.max(0, ...plans.map((p) => p?.repeats ?? 0));
-  for (let round = 0; round < rounds; round++) {
-    for (let i = 0; i < contestants.length; i++) {
-      const c = contestants[i];
-      const p = plans[i];
-      if (!c || !p || round >= p.repeats) continue;
-      await c.activate?.();
-      times[i].push(await timeOnce(() => c.run(p.samples)));
-    }
-  }
-  return plans.map((p, i) => (p ? value(p.samples / median(times[i]), p.note) : null));
+  const rounds = await interleave({
+    zen: timedContender(zen, zenPlan, budget.rounds),
+    torch,
+    others: others.map((c, i) => timedContender(c, plans[i], plans[i]?.repeats ?? 0)),
+    rounds: budget.rounds,
+    log,
+  });
+  const figure = (p: Plan, m: Measurement[]) => value(medianRate(m), p.note);
+  return {
+    zen: figure(zenPlan, rounds.zen),
+    others: plans.map((p, i) => (p ? figure(p, rounds.others[i]) : null)),
+    rounds,
+  };
 }
 
 /**

@@ -1,5 +1,5 @@
 /** The benchmark table's verdicts: ratios against a peer, absolute limits, unsupported peers. */
-import { type ResultRow, faster, ratio, targetMet, value } from '../src/results';
+import { type ResultRow, ratio, targetMet, value } from '../src/results';
 import { formatTable } from '../src/table';
 import { median } from '../src/timing';
 
@@ -66,14 +66,4 @@ test('median of odd and even counts', () => {
   expect(median([3, 1, 2])).toBe(2);
   expect(median([4, 1, 3, 2])).toBe(2.5);
   expect(() => median([])).toThrow(/no values/);
-});
-
-test('faster keeps the higher of two figures, and a value over a skipped or missing one', () => {
-  const skipped = { kind: 'skipped', reason: 'not installed' } as const;
-  expect(faster(value(3), value(5))).toEqual(value(5));
-  expect(faster(value(5), value(3))).toEqual(value(5));
-  expect(faster(skipped, value(2))).toEqual(value(2));
-  expect(faster(value(2), skipped)).toEqual(value(2));
-  expect(faster(value(2), undefined)).toEqual(value(2));
-  expect(faster(undefined, skipped)).toEqual(skipped);
 });

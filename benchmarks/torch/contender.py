@@ -1,15 +1,17 @@
 """PyTorch as an optional contender of `npm run bench` (never a dependency of Zen-TS).
 
-Usage: contender.py MODELS THREADS, e.g. `contender.py mlp,cnn 2`.
-Trains the benchmark's models (the same layers, sizes, optimisers and batch sizes as
-benchmarks/src/models.ts) on in-memory data with THREADS intra-op threads and prints one
-JSON object: {"torch": "<version>", "threads": THREADS, "rates": {"mlp": samples/s, ...},
-"peakRssMiB": MiB}. The caller runs one process per thread count with OpenBLAS's own
-thread count set to match (it is read when the library loads) and keeps the better.
+Usage: contender.py MODEL THREADS SECONDS, e.g. `contender.py cnn 2 2`.
+Measures one round of one of the benchmark's models (the same layers, sizes, optimisers and
+batch sizes as benchmarks/src/models.ts and gpt-models.ts) on in-memory data with THREADS
+intra-op threads: a warm-up of a quarter of an epoch (the GPT: 7 steps), then training steps
+until SECONDS have passed. Prints one JSON object:
+{"torch": "<version>", "model": MODEL, "threads": THREADS, "rate": samples/s (GPT: tokens/s),
+"steps": timed steps, "peakRssMiB": MiB}. The bench runs one process per round and thread
+count, between its Zen-TS rounds, with OpenBLAS's own thread count set to match (it is read
+when the library loads).
 The classifier and RNN loops do what Keras's `fit(shuffle=True)` does, as Zen-TS's and
 TensorFlow.js's contenders do: a fresh permutation each epoch, each batch gathered from
 it, and the batch's loss read back as a number.
-Each figure is the best of three timed epochs after a warm-up.
 """
 import json
 import resource
@@ -21,16 +23,18 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 
-def timed_best(step, samples_per_step, steps, rounds=3):
-    for _ in range(max(1, steps // 4)):
+def timed_rate(step, samples_per_step, warmup_steps, seconds):
+    """Samples per second over steps run until `seconds` have passed, after the warm-up."""
+    for _ in range(warmup_steps):
         step()
-    best = 0.0
-    for _ in range(rounds):
-        start = time.perf_counter()
-        for _ in range(steps):
-            step()
-        best = max(best, steps * samples_per_step / (time.perf_counter() - start))
-    return best
+    steps = 0
+    start = time.perf_counter()
+    elapsed = 0.0
+    while steps == 0 or elapsed < seconds:
+        step()
+        steps += 1
+        elapsed = time.perf_counter() - start
+    return steps * samples_per_step / elapsed, steps
 
 
 def shuffled_batches(n, batch):
@@ -41,7 +45,8 @@ def shuffled_batches(n, batch):
             yield order[i : i + batch]
 
 
-def fit_rate(model, loss_fn, x, y, batch):
+def fit_round(model, loss_fn, x, y, batch):
+    """A fit-like training step over shuffled batches, its samples, and its warm-up steps."""
     opt = torch.optim.Adam(model.parameters(), 1e-3)
     batches = shuffled_batches(x.shape[0], batch)
 
@@ -53,21 +58,21 @@ def fit_rate(model, loss_fn, x, y, batch):
         opt.step()
         loss.item()
 
-    return timed_best(step, batch, x.shape[0] // batch)
+    return step, batch, max(1, x.shape[0] // batch // 4)
 
 
-def classifier_rate(model, x, y, batch):
-    return fit_rate(model, F.cross_entropy, x, y, batch)
+def classifier_round(model, x, y, batch):
+    return fit_round(model, F.cross_entropy, x, y, batch)
 
 
-def mlp_rate():
+def mlp_round():
     x = torch.rand(4096, 784)
     y = torch.randint(0, 10, (4096,))
     model = nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10))
-    return classifier_rate(model, x, y, 64)
+    return classifier_round(model, x, y, 64)
 
 
-def cnn_rate():
+def cnn_round():
     x = torch.rand(2048, 1, 28, 28)
     y = torch.randint(0, 10, (2048,))
     model = nn.Sequential(
@@ -75,7 +80,7 @@ def cnn_rate():
         nn.Conv2d(8, 16, 3), nn.ReLU(), nn.MaxPool2d(2),
         nn.Flatten(), nn.Linear(400, 10),
     )
-    return classifier_rate(model, x, y, 64)
+    return classifier_round(model, x, y, 64)
 
 
 class SineRnn(nn.Module):
@@ -88,10 +93,10 @@ class SineRnn(nn.Module):
         return self.head(self.rnn(x)[0][:, -1])
 
 
-def rnn_rate():
+def rnn_round():
     x = torch.rand(1024, 50, 1)
     y = torch.rand(1024, 1)
-    return fit_rate(SineRnn(), F.mse_loss, x, y, 32)
+    return fit_round(SineRnn(), F.mse_loss, x, y, 32)
 
 
 class Block(nn.Module):
@@ -112,7 +117,7 @@ class Block(nn.Module):
         return x + self.mlp(self.ln2(x))
 
 
-def gpt_rate(vocab=89, context=64, width=128, layers=4, heads=4, batch=16):
+def gpt_round(vocab=89, context=64, width=128, layers=4, heads=4, batch=16):
     tok = nn.Embedding(vocab, width)
     pos = nn.Embedding(context, width)
     blocks = nn.Sequential(*[Block(width, heads) for _ in range(layers)])
@@ -133,8 +138,7 @@ def gpt_rate(vocab=89, context=64, width=128, layers=4, heads=4, batch=16):
         opt.step()
         loss.item()  # trainOnBatch returns the loss as a number too
 
-    return timed_best(step, batch * context, 30)
-
+    return step, batch * context, 7
 
 
 def peak_rss_mib():
@@ -150,18 +154,19 @@ def peak_rss_mib():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-MODELS = {"mlp": mlp_rate, "cnn": cnn_rate, "rnn": rnn_rate, "gpt": gpt_rate}
+MODELS = {"mlp": mlp_round, "cnn": cnn_round, "rnn": rnn_round, "gpt": gpt_round}
 
 
 def main():
-    names = sys.argv[1].split(",") if len(sys.argv) > 1 else list(MODELS)
-    threads = int(sys.argv[2]) if len(sys.argv) > 2 else 1
+    if len(sys.argv) != 4 or sys.argv[1] not in MODELS:
+        sys.exit(f"usage: contender.py {'|'.join(MODELS)} THREADS SECONDS, got {sys.argv[1:]}")
+    name, threads, seconds = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
     torch.manual_seed(0)
     torch.set_num_threads(threads)
-    rates = {name: MODELS[name]() for name in names}
-    # Peak RSS of this process (Linux reports KiB): the models run here, nothing else.
-    peak = peak_rss_mib()
-    print(json.dumps({"torch": torch.__version__, "threads": threads, "rates": rates, "peakRssMiB": peak}))
+    rate, steps = timed_rate(*MODELS[name](), seconds)
+    # Peak RSS of this process: the model runs here, nothing else.
+    report = {"torch": torch.__version__, "model": name, "threads": threads, "rate": rate, "steps": steps}
+    print(json.dumps({**report, "peakRssMiB": peak_rss_mib()}))
 
 
 if __name__ == "__main__":

@@ -1,13 +1,15 @@
 /**
  * Transformer training: the benchmark's char-level GPT (gpt-models.ts) trained by each
  * contender in its own process (gpt-child.ts), so each peak RSS is the contender's own:
- * tokens/s and peak RSS. PyTorch (optional) trains the same model in its own process
- * (benchmarks/torch/contender.py, best of one and two threads).
+ * tokens/s and peak RSS. Zen-TS and PyTorch (optional, benchmarks/torch/contender.py with one
+ * and two threads) run in interleaved rounds, a fresh process each round: tokens/s is the
+ * median over rounds, peak RSS the highest over the rounds (PyTorch: of the thread count whose
+ * median was kept). TensorFlow.js's backends run once each, afterwards.
  */
 import * as path from 'path';
 import type { GptReport } from '../gpt-child';
-import { CONTENDERS, type Contender, type Figure, type ResultRow, value } from '../results';
-import { measureTorch } from '../torch';
+import { type Contender, type Figure, type ResultRow, value } from '../results';
+import { type RoundContender, interleave, medianRate, roundCount, roundFigures } from '../rounds';
 import { runNodeChild } from '../node-child';
 import type { SuiteOptions } from './suite';
 
@@ -22,17 +24,51 @@ function runChild(contender: Contender, seconds: number): GptReport | string {
   return JSON.parse(result.stdout.trim().split('\n').pop()!) as GptReport;
 }
 
+/** Why a child gave no figure: a missing kernel (TensorFlow.js: "not registered") is a limit of that contender. */
+function failure(report: string): Figure {
+  const reason = report.split('\n').pop()!;
+  return { kind: /not registered/i.test(report) ? 'unsupported' : 'skipped', reason };
+}
+
+/** Zen-TS's GPT child as a round contender; after a failed round it sits out. */
+function zenRounds(seconds: number, failures: string[]): RoundContender {
+  return {
+    name: 'Zen-TS',
+    measure: async () => {
+      if (failures.length > 0) return null;
+      const report = runChild('zen', seconds);
+      if (typeof report === 'string') {
+        failures.push(report);
+        return null;
+      }
+      return { rate: report.tokensPerSecond, peakRssMiB: report.peakRssMiB };
+    },
+  };
+}
+
 export async function runGpt(options: SuiteOptions): Promise<ResultRow[]> {
-  const seconds = options.quick ? 5 : 20;
+  const roundSeconds = options.quick ? 3 : 6;
+  const tfjsSeconds = options.quick ? 5 : 20;
   const speed = {} as Record<Contender, Figure>;
   const rss = {} as Record<Contender, Figure>;
-  for (const contender of CONTENDERS) {
-    const report = runChild(contender, seconds);
+  const zenFailures: string[] = [];
+  const rounds = await interleave({
+    zen: zenRounds(roundSeconds, zenFailures),
+    torch: options.torch && { runner: options.torch, model: 'gpt', seconds: roundSeconds },
+    rounds: roundCount(options.quick),
+    log: options.log,
+  });
+  if (zenFailures.length > 0 || rounds.zen.length === 0) {
+    speed.zen = rss.zen = failure(zenFailures[0] ?? 'no round measured');
+  } else {
+    speed.zen = value(medianRate(rounds.zen));
+    rss.zen = value(Math.max(...rounds.zen.map((m) => m.peakRssMiB!)));
+  }
+  for (const contender of ['tfjs-cpu', 'tfjs-wasm'] as const) {
+    const report = runChild(contender, tfjsSeconds);
     if (typeof report === 'string') {
-      // A missing kernel (TensorFlow.js: "not registered") is a limit of that contender.
-      const kind = /not registered/i.test(report) ? 'unsupported' : 'skipped';
-      speed[contender] = rss[contender] = { kind, reason: report.split('\n').pop()! };
-      options.log(`  gpt ${contender}: ${kind}: ${report.split('\n').pop()}`);
+      speed[contender] = rss[contender] = failure(report);
+      options.log(`  gpt ${contender}: ${speed[contender].kind}: ${report.split('\n').pop()}`);
       continue;
     }
     speed[contender] = value(report.tokensPerSecond, report.steps < 10 ? `${report.steps} steps` : undefined);
@@ -42,24 +78,21 @@ export async function runGpt(options: SuiteOptions): Promise<ResultRow[]> {
         `peak RSS ${report.peakRssMiB.toFixed(0)} MiB`,
     );
   }
-  const speedRow: ResultRow = {
-    name: 'GPT training (4×128, T 64, batch 16)',
-    unit: 'tokens/s',
-    figures: speed,
-    target: { peer: 'torch', ratio: 1 },
-  };
-  const rssRow: ResultRow = {
-    name: 'GPT training: peak RSS (own process)',
-    unit: 'MiB',
-    lowerIsBetter: true,
-    figures: rss,
-  };
-  if (options.torch !== false) {
-    options.log('  gpt torch…');
-    const torch = measureTorch(['gpt']);
-    speedRow.torch = torch.figures.gpt;
-    rssRow.torch =
-      torch.peakRssMiB === null ? { kind: 'skipped', reason: 'no PyTorch figure' } : value(torch.peakRssMiB);
-  }
-  return [speedRow, rssRow];
+  return [
+    {
+      name: 'GPT training (4×128, T 64, batch 16)',
+      unit: 'tokens/s',
+      figures: speed,
+      torch: rounds.torch?.figure,
+      rounds: roundFigures(rounds),
+      target: { peer: 'torch', ratio: 1 },
+    },
+    {
+      name: 'GPT training: peak RSS (own process)',
+      unit: 'MiB',
+      lowerIsBetter: true,
+      figures: rss,
+      torch: rounds.torch?.peakRssMiB,
+    },
+  ];
 }

@@ -1,12 +1,14 @@
 /**
  * Training throughput (samples/s) of the MLP, CNN and RNN with Adam(1e-3): Zen-TS's
  * `model.fit` against TensorFlow.js's `model.fit` on its 'cpu' and 'wasm' backends,
- * same data, same batch size, one epoch (or a timed part of one for slow contenders).
+ * same data, same batch size, one epoch (or a timed part of one for slow contenders), and
+ * PyTorch's fit-like loop (benchmarks/torch/contender.py) in rounds interleaved with them.
  */
 import { Tensor } from '@zen/autograd-core';
 import { type Mnist, type Sequences, bundledDigits, sineWindows } from '../data';
 import { type ModelName, tfjsModel, zenModel } from '../models';
-import { type Contender, type Figure, type ResultRow } from '../results';
+import type { ResultRow } from '../results';
+import { roundCount, roundFigures } from '../rounds';
 import { useTfjs } from '../tfjs';
 import { type Contestant, measureTrainingSideBySide, unlessUnsupported } from '../training';
 import type { SuiteOptions } from './suite';
@@ -36,6 +38,7 @@ function zenContestant(name: ModelName, data: TrainingData, batchSize: number): 
   const model = zenModel(name);
   const size = sampleSize(data);
   return {
+    name: 'Zen-TS',
     run: async (samples) => {
       const x = new Tensor(data.x.subarray(0, samples * size), [samples, ...data.sampleShape]);
       const y = new Tensor(data.y.subarray(0, samples * data.targetSize), [samples, data.targetSize]);
@@ -59,6 +62,7 @@ async function tfjsContestant(
   const x = tf.tensor(data.x, [data.count, ...data.sampleShape]);
   const y = tf.tensor(data.y, [data.count, data.targetSize]);
   return {
+    name: `tfjs-${backend}`,
     activate: async () => {
       await useTfjs(backend);
     },
@@ -92,34 +96,48 @@ async function supported(
   return outcome;
 }
 
+/** Seconds PyTorch trains in each round, after its warm-up. */
+const torchSeconds = (quick: boolean) => (quick ? 1 : 2);
+
+type MeasuredRow = Pick<ResultRow, 'figures' | 'torch' | 'rounds'>;
+
 async function measureModel(
   name: ModelName,
   data: TrainingData,
   batchSize: number,
   options: SuiteOptions,
-): Promise<Record<Contender, Figure>> {
+): Promise<MeasuredRow> {
   const seconds = options.quick ? 3 : 10;
-  const budget = { total: data.count, batchSize, seconds };
+  const budget = { total: data.count, batchSize, seconds, rounds: roundCount(options.quick) };
   const zen = zenContestant(name, data, batchSize);
   const cpu = await tfjsContestant('cpu', name, data, batchSize);
   const wasm = await tfjsContestant('wasm', name, data, batchSize);
   const cpuUnsupported = await supported(cpu, batchSize);
   const wasmUnsupported = await supported(wasm, batchSize);
-  const [zenFigure, cpuFigure, wasmFigure] = await measureTrainingSideBySide(
-    [zen, cpuUnsupported ? null : cpu, wasmUnsupported ? null : wasm],
+  const torch = options.torch && { runner: options.torch, model: name, seconds: torchSeconds(options.quick) };
+  const measured = await measureTrainingSideBySide(
+    zen,
+    [cpuUnsupported ? null : cpu, wasmUnsupported ? null : wasm],
     budget,
+    torch,
+    options.log,
   );
   if (!cpuUnsupported) cpu.dispose();
   if (!wasmUnsupported) wasm.dispose();
+  const [cpuFigure, wasmFigure] = measured.others;
   return {
-    zen: zenFigure!,
-    'tfjs-cpu': cpuUnsupported ?? cpuFigure!,
-    'tfjs-wasm': wasmUnsupported ?? wasmFigure!,
+    figures: {
+      zen: measured.zen,
+      'tfjs-cpu': cpuUnsupported ?? cpuFigure!,
+      'tfjs-wasm': wasmUnsupported ?? wasmFigure!,
+    },
+    torch: measured.rounds.torch?.figure,
+    rounds: roundFigures(measured.rounds),
   };
 }
 
-function describe(figures: Record<Contender, Figure>): string {
-  return Object.entries(figures)
+function describe(row: MeasuredRow): string {
+  return Object.entries({ ...row.figures, ...(row.torch ? { torch: row.torch } : {}) })
     .map(([who, f]) => `${who} ${f.kind === 'value' ? Math.round(f.value) : f.kind}`)
     .join(', ');
 }
@@ -132,12 +150,12 @@ export async function runTraining(options: SuiteOptions, models: readonly ModelN
         ? sequenceData(sineWindows(options.quick ? 512 : 2048, 50))
         : mnistData(bundledDigits(), name === 'mlp');
     const batchSize = name === 'rnn' ? 32 : 64;
-    const figures = await measureModel(name, data, batchSize, options);
-    options.log(`  ${name} training: ${describe(figures)} samples/s`);
+    const measured = await measureModel(name, data, batchSize, options);
+    options.log(`  ${name} training: ${describe(measured)} samples/s`);
     rows.push({
       name: `${name.toUpperCase()} training`,
       unit: 'samples/s',
-      figures,
+      ...measured,
       target:
         name === 'mlp'
           ? { peer: 'tfjs-wasm', ratio: 2 }
