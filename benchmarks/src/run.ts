@@ -4,6 +4,7 @@
  * in rounds interleaved with Zen-TS's) on the training models. Prints a table of medians and ratios;
  * `--json FILE` also writes the figures, `--quick` shortens every run, and
  * `--only a,b` runs some suites (matmul, mlp, cnn, rnn, inference, memory, gpt).
+ * `--no-torch` leaves PyTorch out.
  */
 import * as fs from 'fs';
 import * as path from 'path';
