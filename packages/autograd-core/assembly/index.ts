@@ -24,3 +24,4 @@ export { binaryFloat32, sumAxisFloat32 } from './arithmetic';
 export { optimizerStep } from './optimizer';
 export { tanhSigmoidFloat32 } from './tanh-sigmoid';
 export { layerNormForward, layerNormBackward } from './layer-norm';
+export { tanhRecurrenceForward, tanhRecurrenceBackward } from './recurrence';

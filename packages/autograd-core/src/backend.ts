@@ -37,6 +37,7 @@ import type { attentionBackward, attentionForward } from './kernels/attention';
 import type { geluKernel } from './kernels/gelu';
 import type { geluBackwardKernel } from './kernels/gelu-backward';
 import type { layerNormBackward, layerNormForward } from './kernels/layer-norm';
+import type { tanhRecurrenceBackwardKernel, tanhRecurrenceKernel } from './kernels/recurrence';
 import type { gemmBiasKernel } from './kernels/gemm-bias';
 import type { ConvBiasActivationBackward, ConvBiasActivationForward } from './kernels/conv-bias-activation';
 import type { optimizerStepKernel, stateArrayKernel } from './kernels/optimizer';
@@ -100,6 +101,9 @@ export interface Kernels {
   /** Layer normalisation over the last axis and its backward pass (kernels/layer-norm.ts). */
   layerNorm: typeof layerNormForward;
   layerNormBackward: typeof layerNormBackward;
+  /** A simple RNN's whole tanh recurrence and its backpropagation through time, one call each (kernels/recurrence.ts). */
+  tanhRecurrence: typeof tanhRecurrenceKernel;
+  tanhRecurrenceBackward: typeof tanhRecurrenceBackwardKernel;
   /** C = A·B + bias over rows, one call (kernels/gemm-bias.ts). */
   gemmBias: typeof gemmBiasKernel;
   /** Layout: `broadcastCopy`, `permuteKernel`, `copyBox`. */

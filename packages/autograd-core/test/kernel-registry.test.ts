@@ -57,6 +57,8 @@ test('the TypeScript backend registers every kernel the ops use', () => {
       'softmaxCrossEntropyBackward',
       'stateArray',
       'takeFlat',
+      'tanhRecurrence',
+      'tanhRecurrenceBackward',
       'unary',
       'where',
     ].sort(),

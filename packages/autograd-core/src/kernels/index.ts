@@ -27,6 +27,7 @@ import { type ConvKernels, convBiasActivationKernels } from './conv-bias-activat
 import { optimizerStepKernel, stateArrayKernel } from './optimizer';
 import { scratchArenaKernel } from './scratch';
 import { gemmBiasKernel } from './gemm-bias';
+import { tanhRecurrenceBackwardKernel, tanhRecurrenceKernel } from './recurrence';
 
 const tsConv: ConvKernels = {
   conv2d: (x, filters, g, outChannels, out) => conv2dByGemm(gemmBlocked, x, filters, g, outChannels, out),
@@ -60,6 +61,8 @@ export const tsKernels: Kernels = {
   geluBackward: geluBackwardKernel,
   layerNorm: layerNormForward,
   layerNormBackward,
+  tanhRecurrence: tanhRecurrenceKernel,
+  tanhRecurrenceBackward: tanhRecurrenceBackwardKernel,
   broadcast: broadcastCopy,
   permute: permuteKernel,
   copyBox,

@@ -1,15 +1,14 @@
 /**
  * The tanh recurrence of a simple RNN as one op: h_t = tanh(p_t + h_{t−1}·U) with
  * h_{−1} = 0, over a time-major projected input p [T, N, H] and U [H, H]; the output holds
- * every state, [T, N, H]. Forward and first-order backward are loops of kernel calls on
- * typed arrays (no tensor, node or op dispatch per time step). Recorded passes
+ * every state, [T, N, H]. Forward and first-order backward are one kernel call each over
+ * the whole sequence (kernels/recurrence.ts; no tensor, node or op dispatch per time step). Recorded passes
  * (createGraph) and passes that carry forward-mode tangents use the same recurrence
  * written with Tensor ops, so gradients of any order work.
  */
 import { type Op, defineOp, isGradEnabled } from '../engine';
-import { allocate } from '../dtype';
 import { formatShape } from '../shape';
-import { type Tensor, emptyTensor } from '../tensor';
+import { type Tensor, outputTensor } from '../tensor';
 import { getBackend } from '../backend';
 import { zeros } from '../creation';
 import { stack } from './shape';
@@ -23,53 +22,12 @@ function step(states: Tensor, t: number): Tensor {
   return states.slice([t, 0, 0], [1, n, h]).reshape([n, h]);
 }
 
-/** dL/dp and dL/dU from dL/dstates, by backpropagation through time in kernel calls. */
-function backwardInKernels(g: Tensor, u: Tensor, states: Tensor, needU: boolean): [Tensor, Tensor | null] {
-  const [T, N, H] = states.shape;
-  const k = getBackend();
-  const block = N * H;
-  const hs = states.data;
-  const dp = emptyTensor(states.shape, states.dtype);
-  const dz = dp.data;
-  const du = needU ? emptyTensor(u.shape, u.dtype) : null;
-  const dh = allocate(states.dtype, block);
-  const product = allocate(states.dtype, H * H);
-  for (let t = T - 1; t >= 0; t--) {
-    const at = t * block;
-    const dzt = dz.subarray(at, at + block);
-    k.binary('add', dh, 1, g.data.subarray(at, at + block), 1, dh); // dh_t += dL/dh_t from the output
-    k.binary('tanhGrad', dh, 1, hs.subarray(at, at + block), 1, dzt); // dz_t = dh_t·(1 − h_t²) = dL/dp_t
-    if (t === 0) break;
-    if (du) {
-      // dU += h_{t−1}ᵀ·dz_t
-      k.gemm(true, false, H, H, N, hs, at - block, dz, at, t === T - 1 ? du.data : product, 0);
-      if (t !== T - 1) k.binary('add', du.data, 1, product, 1, du.data);
-    }
-    k.gemm(false, true, N, H, H, dz, at, u.data, 0, dh, 0); // dh_{t−1} = dz_t·Uᵀ
-  }
-  if (du && T === 1) du.data.fill(0);
-  return [dp, du];
-}
-
 const recurrenceOp: Op<undefined> = defineOp({
   name: 'tanhRecurrence',
   forward: ([p, u]) => {
     const [T, N, H] = p.shape;
-    const k = getBackend();
-    const block = N * H;
-    const out = emptyTensor(p.shape, p.dtype);
-    const hs = out.data;
-    const product = allocate(p.dtype, block);
-    for (let t = 0; t < T; t++) {
-      const at = t * block;
-      const z = hs.subarray(at, at + block);
-      if (t === 0) z.set(p.data.subarray(0, block));
-      else {
-        k.gemm(false, false, N, H, H, hs, at - block, u.data, 0, product, 0); // h_{t−1}·U
-        k.binary('add', p.data.subarray(at, at + block), 1, product, 1, z);
-      }
-      k.unary('tanh', z, z);
-    }
+    const out = outputTensor(p.shape, p.dtype);
+    getBackend().tanhRecurrence(p.data, u.data, T, N, H, out.data);
     return out;
   },
   vjp: (g, [p, u], states, _attrs, needs) => {
@@ -79,7 +37,10 @@ const recurrenceOp: Op<undefined> = defineOp({
       g.dtype === states.dtype &&
       u.dtype === states.dtype;
     if (fused) {
-      const [dp, du] = backwardInKernels(g, u, states, needs[1]);
+      const [T, N, H] = states.shape;
+      const dp = outputTensor(states.shape, states.dtype);
+      const du = needs[1] ? outputTensor(u.shape, u.dtype) : null;
+      getBackend().tanhRecurrenceBackward(g.data, u.data, states.data, T, N, H, dp.data, du?.data ?? null);
       return [needs[0] ? dp : null, du];
     }
     const [T] = states.shape;

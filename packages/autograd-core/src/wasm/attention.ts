@@ -8,7 +8,7 @@ import type { Kernels } from '../backend';
 import type { TypedArray } from '../dtype';
 import { tsKernels } from '../kernels';
 import type { AttentionGeometry } from '../kernels/attention';
-import type { WasmHeap } from './heap';
+import { type WasmHeap, allFloat32 } from './heap';
 import type { LoadedKernels } from './runtime';
 import type { Block, KernelThreads } from './threads';
 
@@ -20,9 +20,6 @@ const MAX_PARTS = 8;
 const SHAPE_FIELDS = 8;
 
 export type WasmAttentionKernels = Pick<Kernels, 'attentionForward' | 'attentionBackward'>;
-
-const allFloat32 = (arrays: readonly (TypedArray | null)[]) =>
-  arrays.every((a) => a === null || a instanceof Float32Array);
 
 /** Whether the wasm kernels handle this call (no keep mask, no dropout, float32). */
 function handled(g: AttentionGeometry, drop: TypedArray | null, arrays: readonly (TypedArray | null)[]) {

@@ -24,6 +24,7 @@ import { type WasmOptimizerKernels, createWasmOptimizer } from './optimizer';
 import { ResidentArrays } from './resident';
 import { WasmScratchArena } from './scratch';
 import { createWasmUnary } from './unary';
+import { type WasmRecurrenceKernels, createWasmRecurrence } from './recurrence';
 import { type LoadedKernels, loadKernels } from './runtime';
 import { type Block, KernelThreads, MAX_BLOCKS, defaultHelperCount } from './threads';
 
@@ -126,6 +127,7 @@ export type WasmBackend = Pick<
   WasmElementwiseKernels &
   WasmAttentionKernels &
   WasmLayerNormKernels &
+  WasmRecurrenceKernels &
   WasmOptimizerKernels &
   Pick<Kernels, 'unary' | 'scratchArena'> & {
     readonly threads: KernelThreads;
@@ -290,6 +292,7 @@ export function createWasmBackend(
     ...createWasmOptimizer(kernels, heap, resident),
     scratchArena: () => scratchArena,
     ...createWasmUnary(kernels, heap),
+    ...createWasmRecurrence(kernels, heap, threads),
     threads,
   };
 }

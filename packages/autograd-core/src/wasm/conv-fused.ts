@@ -6,7 +6,6 @@
  * around the backend's own convolution kernels.
  */
 import type { Kernels } from '../backend';
-import type { TypedArray } from '../dtype';
 import {
   type ConvBiasActivationBackward,
   type ConvBiasActivationForward,
@@ -17,14 +16,11 @@ import { type BiasActivationKernel, biasActivationKernel } from '../kernels/elem
 import type { ConvRunner } from './conv-heap';
 import { type UpstreamInHeap, gateInHeap, gateScratchFloats } from './bias-activation-heap';
 import type { KernelThreads } from './threads';
-import type { WasmHeap } from './heap';
+import { type WasmHeap, allFloat32 } from './heap';
 import type { LoadedKernels } from './runtime';
 
 /** The activation codes of assembly/bias-activation.ts. */
 const ACTIVATION_CODES: Record<BiasActivationKernel, number> = { linear: 0, relu: 1, sigmoid: 2, tanh: 3 };
-
-const allFloat32 = (arrays: readonly (TypedArray | null)[]) =>
-  arrays.every((a) => a === null || a instanceof Float32Array);
 
 export function fusedConvKernels(
   kernels: LoadedKernels,

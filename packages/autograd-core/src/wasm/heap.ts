@@ -10,6 +10,10 @@ import type { TypedArray } from '../dtype';
 import type { WindowGeometry } from '../kernels/conv';
 import { type LoadedKernels, MAXIMUM_PAGES, PAGE_BYTES } from './runtime';
 
+/** Whether every array given is float32 (null ones, not asked for, do not count): the wasm kernels' dtype. */
+export const allFloat32 = (arrays: readonly (TypedArray | null)[]): boolean =>
+  arrays.every((a) => a === null || a instanceof Float32Array);
+
 /** Alignment of every region: a cache line. */
 const ALIGN = 64;
 

@@ -4,15 +4,11 @@
  * row's statistics; other dtypes and arrays that do not fit run the TypeScript kernels.
  */
 import type { Kernels } from '../backend';
-import type { TypedArray } from '../dtype';
 import { tsKernels } from '../kernels';
-import type { WasmHeap } from './heap';
+import { type WasmHeap, allFloat32 } from './heap';
 import type { LoadedKernels } from './runtime';
 
 export type WasmLayerNormKernels = Pick<Kernels, 'layerNorm' | 'layerNormBackward'>;
-
-const allFloat32 = (arrays: readonly (TypedArray | null)[]) =>
-  arrays.every((a) => a === null || a instanceof Float32Array);
 
 export function createWasmLayerNorm(kernels: LoadedKernels, heap: WasmHeap): WasmLayerNormKernels {
   const { exports } = kernels;

@@ -145,6 +145,10 @@ export interface KernelExports {
    * not finite (its flat index stored at `where`; nothing updated).
    */
   optimizerStep(...args: number[]): number;
+  /** A simple RNN's recurrence over time (assembly/recurrence.ts): (p, u, T, N, H, states, scratch, work). */
+  tanhRecurrenceForward(...args: number[]): void;
+  /** Its backpropagation through time: (g, u, states, T, N, H, dp, du or 0, scratch, work). */
+  tanhRecurrenceBackward(...args: number[]): void;
   /** out = tanh(x) (op 0) or σ(x) (op 1) over n floats (assembly/tanh-sigmoid.ts). */
   tanhSigmoidFloat32(op: number, x: number, out: number, n: number): void;
 }
