@@ -8,7 +8,7 @@
  */
 import { type Figure, type Measurement, value } from './results';
 import { type Interleaved, type RoundContender, type TorchPlan, interleave, medianRate } from './rounds';
-import { timeOnce } from './timing';
+import { timeOnce, timeRepeated } from './timing';
 
 /** Trains one epoch over the first `samples` samples (a multiple of the batch size or all). */
 export type EpochRunner = (samples: number) => Promise<void>;
@@ -30,6 +30,11 @@ export interface TrainingBudget {
   seconds: number;
   /** Interleaved rounds; Zen-TS and PyTorch are measured in each. */
   rounds: number;
+  /**
+   * Seconds a Zen-TS round lasts at least (whole epochs): as long as PyTorch's, so a brief
+   * spike of machine load weighs on both alike.
+   */
+  zenRoundSeconds?: number;
 }
 
 interface Plan {
@@ -51,14 +56,28 @@ async function plan(run: EpochRunner, budget: TrainingBudget): Promise<Plan> {
   return { samples, repeats: 1, note: `partial epoch: ${samples} of ${total} samples` };
 }
 
-/** A planned contestant timed once per round, in `repeats` rounds at most (none without a plan). */
-function timedContender(c: Contestant | null, p: Plan | null, repeats: number): RoundContender {
+/**
+ * A planned contestant timed once per round, in `repeats` rounds at most (none without a
+ * plan); a round repeats its run until `minSeconds` have passed.
+ */
+function timedContender(
+  c: Contestant | null,
+  p: Plan | null,
+  repeats: number,
+  minSeconds = 0,
+): RoundContender {
   return {
     name: c?.name ?? 'not run',
     measure: async (round) => {
       if (!c || !p || round >= repeats) return null;
       await c.activate?.();
-      return { rate: p.samples / (await timeOnce(() => c.run(p.samples))) };
+      const times = await timeRepeated(() => c.run(p.samples), {
+        warmup: 0,
+        repeats: 1,
+        minSeconds,
+        maxRepeats: Infinity,
+      });
+      return { rate: (times.length * p.samples) / times.reduce((a, b) => a + b, 0) };
     },
   };
 }
@@ -90,7 +109,7 @@ export async function measureTrainingSideBySide(
     plans.push(c ? await plan(c.run, budget) : null);
   }
   const rounds = await interleave({
-    zen: timedContender(zen, zenPlan, budget.rounds),
+    zen: timedContender(zen, zenPlan, budget.rounds, budget.zenRoundSeconds),
     torch,
     others: others.map((c, i) => timedContender(c, plans[i], plans[i]?.repeats ?? 0)),
     rounds: budget.rounds,

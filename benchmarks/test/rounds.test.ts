@@ -175,6 +175,29 @@ test('training: Zen-TS runs in every round, PyTorch right after it, a slow conte
   expect(measured.others[0]).toMatchObject({ kind: 'value', note: expect.stringMatching(/partial epoch/) });
 });
 
+test('training: a Zen-TS round repeats whole epochs until it has lasted zenRoundSeconds', async () => {
+  const calls: string[] = [];
+  const zen = {
+    name: 'zen',
+    run: async (samples: number) => {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      calls.push(`zen ${samples}`);
+    },
+  };
+  const runner = fakeRunner(calls, { 1: [100, 100], 2: [100, 100] });
+  await measureTrainingSideBySide(
+    zen,
+    [],
+    { total: 16, batchSize: 8, seconds: 10, rounds: 2, zenRoundSeconds: 0.1 },
+    { runner, model: 'mlp', seconds: 2 },
+  );
+  const timed = calls.slice(2); // after the warm-up and the probe
+  const firstRound = timed.slice(0, timed.indexOf('torch 1'));
+  // At least 0.1 s of 10 ms epochs: several whole epochs, not one.
+  expect(firstRound.length).toBeGreaterThanOrEqual(5);
+  expect(firstRound.every((c) => c === 'zen 16')).toBe(true);
+});
+
 test('the Python runner: a missing interpreter means "not installed"; OpenBLAS gets the thread count', () => {
   expect(pythonTorchRunner('/nonexistent/python3').probe()).toEqual({
     skipped: 'PyTorch not installed for /nonexistent/python3',

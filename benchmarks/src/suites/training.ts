@@ -108,7 +108,13 @@ async function measureModel(
   options: SuiteOptions,
 ): Promise<MeasuredRow> {
   const seconds = options.quick ? 3 : 10;
-  const budget = { total: data.count, batchSize, seconds, rounds: roundCount(options.quick) };
+  const budget = {
+    total: data.count,
+    batchSize,
+    seconds,
+    rounds: roundCount(options.quick),
+    zenRoundSeconds: options.torch ? torchSeconds(options.quick) : 0,
+  };
   const zen = zenContestant(name, data, batchSize);
   const cpu = await tfjsContestant('cpu', name, data, batchSize);
   const wasm = await tfjsContestant('wasm', name, data, batchSize);
