@@ -198,7 +198,7 @@ test('training: a Zen-TS round repeats whole epochs until it has lasted zenRound
   expect(firstRound.every((c) => c === 'zen 16')).toBe(true);
 });
 
-test('the Python runner: a missing interpreter means "not installed"; OpenBLAS gets the thread count', () => {
+test('the Python runner: a missing interpreter means "not installed"; OpenBLAS gets the thread count, malloc fixed settings', () => {
   expect(pythonTorchRunner('/nonexistent/python3').probe()).toEqual({
     skipped: 'PyTorch not installed for /nonexistent/python3',
   });
@@ -213,5 +213,12 @@ test('the Python runner: a missing interpreter means "not installed"; OpenBLAS g
     else process.env.ZEN_BENCH_PYTHON = saved;
   }
   const env = torchEnvironment(2, { OPENBLAS_CORETYPE: 'Haswell', OPENBLAS_L2_SIZE: '1', PATH: '/bin' });
-  expect(env).toEqual({ PATH: '/bin', OPENBLAS_NUM_THREADS: '2', OMP_NUM_THREADS: '2' });
+  expect(env).toEqual({
+    PATH: '/bin',
+    OPENBLAS_NUM_THREADS: '2',
+    OMP_NUM_THREADS: '2',
+    // malloc keeps blocks under 32 MiB on its heap (PyTorch at its best speed).
+    MALLOC_MMAP_THRESHOLD_: String(32 * 1024 * 1024),
+    MALLOC_TRIM_THRESHOLD_: String(64 * 1024 * 1024),
+  });
 });
