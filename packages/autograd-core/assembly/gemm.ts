@@ -59,6 +59,8 @@ function packB(b: usize, ldb: i32, transB: bool, p0: i32, kc: i32, j0: i32, nc: 
         for (let jj = 0; jj < width; jj++)
           store<f32>(d + ((<usize>jj) << 2), load<f32>(src + ((<usize>jj) << 2)));
       }
+    } else if (width == NR) {
+      packTransposedPanel(b + ((<usize>((j0 + q) * ldb + p0)) << 2), ldb, kc, panel);
     } else {
       // op(B) = Bᵀ: column j of op(B) is row j of B, contiguous in p.
       for (let jj = 0; jj < NR; jj++) {
@@ -72,6 +74,55 @@ function packB(b: usize, ldb: i32, transB: bool, p0: i32, kc: i32, j0: i32, nc: 
         }
       }
     }
+  }
+}
+
+/**
+ * (r0, r1, r2, r3)[lane] for the four lanes: column `lane` of the 4×4 block whose rows are
+ * r0..r3 (two rounds of interleaving shuffles), stored as four consecutive panel rows.
+ */
+function storeTransposed(r0: v128, r1: v128, r2: v128, r3: v128, d: usize): void {
+  const t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5); // r0[0] r1[0] r0[1] r1[1]
+  const t1 = f32x4.shuffle(r2, r3, 0, 4, 1, 5);
+  const t2 = f32x4.shuffle(r0, r1, 2, 6, 3, 7); // r0[2] r1[2] r0[3] r1[3]
+  const t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
+  const row = (<usize>NR) << 2;
+  v128.store(d, f32x4.shuffle(t0, t1, 0, 1, 4, 5));
+  v128.store(d + row, f32x4.shuffle(t0, t1, 2, 3, 6, 7));
+  v128.store(d + 2 * row, f32x4.shuffle(t2, t3, 0, 1, 4, 5));
+  v128.store(d + 3 * row, f32x4.shuffle(t2, t3, 2, 3, 6, 7));
+}
+
+/**
+ * One whole panel of op(B) = Bᵀ: NR rows of B from `src` (row stride `ldb` floats), kc values
+ * each, laid out as kc panel rows of NR; four depth steps at a time as 4×4 transposes.
+ */
+function packTransposedPanel(src: usize, ldb: i32, kc: i32, panel: usize): void {
+  const stride = (<usize>ldb) << 2;
+  let p = 0;
+  for (; p + 4 <= kc; p += 4) {
+    const s = src + ((<usize>p) << 2);
+    const d = panel + ((<usize>(p * NR)) << 2);
+    storeTransposed(
+      v128.load(s),
+      v128.load(s + stride),
+      v128.load(s + 2 * stride),
+      v128.load(s + 3 * stride),
+      d,
+    );
+    const s4 = s + 4 * stride;
+    storeTransposed(
+      v128.load(s4),
+      v128.load(s4 + stride),
+      v128.load(s4 + 2 * stride),
+      v128.load(s4 + 3 * stride),
+      d + 16,
+    );
+  }
+  for (; p < kc; p++) {
+    const d = panel + ((<usize>(p * NR)) << 2);
+    for (let jj = 0; jj < NR; jj++)
+      store<f32>(d + ((<usize>jj) << 2), load<f32>(src + <usize>jj * stride + ((<usize>p) << 2)));
   }
 }
 
