@@ -1,6 +1,6 @@
 /**
  * GELU in single precision, four lanes at a time: gelu(x) = x·Φ(x) and the backward
- * product g·gelu′(x) = g·(Φ(x) + x·φ(x)). Φ comes from the same Chebyshev fit of erfc as
+ * product g·gelu′(x) = g·(Φ(x) + x·φ(x)), the latter with Φ(x) taken from the forward output. Φ comes from the same Chebyshev fit of erfc as
  * the TypeScript float32 kernel (src/kernels/erf.ts, the reference): for z = |x|/√2,
  * erfc(z) = t·e^(−z² + p(t)) with t = 1/(1 + z/2). e^(−z²) = e^(−x²/2) is taken as
  * e^(−h²/2)·e^(−(|x|−h)(|x|+h)/2) with h = |x| cut to 12 significant bits (h² is exact),
@@ -63,13 +63,22 @@ function gelu4(x: v128): v128 {
   return f32x4.mul(x, cdfFromHalf(x, f32x4.mul(f32x4.mul(t, e), f32x4.splat(0.5))));
 }
 
-/** gelu′(x) = Φ(x) + x·φ(x) per lane, with φ(x) = e^(−x²/2)/√(2π). */
-function geluDerivative4(x: v128): v128 {
+/**
+ * gelu′(x) = Φ(x) + x·φ(x) per lane, with Φ(x) = y/x from the forward pass's y = x·Φ(x)
+ * (one division instead of the erfc fit, and consistent with the value the forward pass
+ * produced) and φ(x) = e^(−x²/2)/√(2π). Φ is 1/2 where |x| < 1e-20 (0/0 at x = 0) and 0 or 1
+ * where |x| ≥ 14 (±∞ included), as the fit gives there. The rounding of x² moves e^(−x²/2)
+ * by at most (x²/2)·2⁻²³ relative: under 1e-6 wherever x·φ(x) is not negligible beside Φ.
+ */
+function geluDerivativeFromOutput4(x: v128, y: v128): v128 {
   const a = clampedAbs(x);
-  const t = fitVariable(f32x4.mul(a, f32x4.splat(SQRT1_2)));
-  const square = expHalfSquare(a, high(a), f32x4.splat(0));
-  const half = f32x4.mul(f32x4.mul(f32x4.mul(t, square), exp4(fitPolynomial(t))), f32x4.splat(0.5));
-  return f32x4.add(cdfFromHalf(x, half), f32x4.mul(x, f32x4.mul(square, f32x4.splat(INV_SQRT_2PI))));
+  const phi = f32x4.mul(exp4(f32x4.mul(f32x4.mul(a, a), f32x4.splat(-0.5))), f32x4.splat(INV_SQRT_2PI));
+  const absX = f32x4.abs(x);
+  let cdf = f32x4.div(y, x);
+  cdf = v128.bitselect(f32x4.splat(0.5), cdf, f32x4.lt(absX, f32x4.splat(1e-20)));
+  const tail = v128.bitselect(f32x4.splat(1), f32x4.splat(0), f32x4.gt(x, f32x4.splat(0)));
+  cdf = v128.bitselect(tail, cdf, f32x4.ge(absX, f32x4.splat(14)));
+  return f32x4.add(cdf, f32x4.mul(x, phi));
 }
 
 /*
@@ -85,10 +94,11 @@ export function geluForward(x: usize, out: usize, n: i32): void {
   }
 }
 
-/** out[i] = g[i]·gelu′(x[i]) for i < n. */
-export function geluBackward(x: usize, g: usize, out: usize, n: i32): void {
+/** out[i] = g[i]·gelu′(x[i]) for i < n, given y[i] = gelu(x[i]) from the forward pass. */
+export function geluBackward(x: usize, y: usize, g: usize, out: usize, n: i32): void {
   for (let i = 0; i < n; i += 4) {
     const at = (<usize>i) << 2;
-    v128.store(out + at, f32x4.mul(v128.load(g + at), geluDerivative4(v128.load(x + at))));
+    const derivative = geluDerivativeFromOutput4(v128.load(x + at), v128.load(y + at));
+    v128.store(out + at, f32x4.mul(v128.load(g + at), derivative));
   }
 }

@@ -60,8 +60,13 @@ test.each([
   const g = values(n, 2, `g ${n}`);
   const want = new Float32Array(n);
   const got = new Float32Array(n);
-  tsKernels.geluBackward(x, g, want);
-  backend.geluBackward(x, g, got);
+  // Each backend's backward gets the forward output its own forward pass produced.
+  const yWant = new Float32Array(n);
+  const yGot = new Float32Array(n);
+  tsKernels.gelu(x, yWant, false);
+  backend.gelu(x, yGot, false);
+  tsKernels.geluBackward(x, yWant, g, want);
+  backend.geluBackward(x, yGot, g, got);
   // gelu′ = Φ + x·φ cancels near x ≈ −0.75: bound the error by the size of its two terms.
   for (let i = 0; i < n; i++) {
     const v = x[i];
@@ -70,6 +75,40 @@ test.each([
       throw new Error(`${g[i]}·gelu′(${v}) = ${got[i]}, reference ${want[i]}`);
     }
   }
+});
+
+test('g·gelu′ at 0, in the far tails, at ±∞ and NaN, from the forward output, as the TypeScript kernel', () => {
+  const x = Float32Array.from([
+    0,
+    -0,
+    1e-30,
+    -1e-30,
+    13.9,
+    -13.9,
+    14,
+    -14,
+    30,
+    -30,
+    Infinity,
+    -Infinity,
+    NaN,
+    -0.75,
+  ]);
+  const g = new Float32Array(x.length).fill(1);
+  const y = new Float32Array(x.length);
+  backend.gelu(x, y, false);
+  const got = new Float32Array(x.length);
+  backend.geluBackward(x, y, g, got);
+  const want = new Float32Array(x.length);
+  tsKernels.geluBackward(x, y, g, want);
+  for (let i = 0; i < x.length; i++) {
+    if (Number.isNaN(x[i])) expect(got[i]).toBeNaN();
+    else if (Number.isFinite(x[i])) expect(Math.abs(got[i] - want[i])).toBeLessThanOrEqual(1e-6);
+    // ±∞: x·φ(x) multiplies ∞ by an underflowed density; whatever that gives, both kernels agree.
+    else if (Number.isNaN(want[i])) expect(got[i]).toBeNaN();
+    else expect(got[i]).toBe(want[i]);
+  }
+  expect(got[0]).toBe(0.5); // Φ(0) = 1/2, not 0/0
 });
 
 test('float64 arrays go to the TypeScript kernels', () => {
@@ -92,13 +131,13 @@ test('gelu and g·gelu′ of 100,003 values, computed by a helper thread alone, 
     const g = values(n, 2, 'threaded g');
     const want = [new Float32Array(n), new Float32Array(n)];
     backend.gelu(x, want[0], false);
-    backend.geluBackward(x, g, want[1]);
+    backend.geluBackward(x, want[0], g, want[1]);
     const got = [new Float32Array(n), new Float32Array(n)];
     const { joined } = threaded.threads.stats;
     threaded.threads.callerComputes = false;
     try {
       threaded.gelu(x, got[0], false);
-      threaded.geluBackward(x, g, got[1]);
+      threaded.geluBackward(x, got[0], g, got[1]);
     } finally {
       threaded.threads.callerComputes = true;
     }

@@ -32,20 +32,23 @@ const geluDerivativeOp: Op<undefined> = defineOp({
   jvp: ([t], [x]) => t!.mul(secondDerivative(x)),
 });
 
-/** g ⊙ gelu′(x) in one kernel pass (an unrecorded backward pass needs no derivative tensor). */
-function fusedBackward(g: Tensor, x: Tensor): Tensor {
+/**
+ * g ⊙ gelu′(x) in one kernel pass (an unrecorded backward pass needs no derivative tensor),
+ * given the forward output y = gelu(x).
+ */
+function fusedBackward(g: Tensor, x: Tensor, y: Tensor): Tensor {
   const dtype = floatDType(x.dtype);
   const input = x.dtype === dtype ? x : x.astype(dtype);
   const grad = g.dtype === dtype ? g : g.astype(dtype);
   const out = outputTensor(x.shape, dtype);
-  getBackend().geluBackward(input.data, grad.data, out.data);
+  getBackend().geluBackward(input.data, y.data, grad.data, out.data);
   return out;
 }
 
 const geluOp: Op<undefined> = defineOp({
   name: 'gelu',
   forward: ([x]) => geluForward(x, false),
-  vjp: (g, [x]) => [isGradEnabled() ? g.mul(geluDerivativeOp([x], undefined)) : fusedBackward(g, x)],
+  vjp: (g, [x], y) => [isGradEnabled() ? g.mul(geluDerivativeOp([x], undefined)) : fusedBackward(g, x, y)],
   jvp: ([t], [x]) => t!.mul(geluDerivativeOp([x], undefined)),
 });
 

@@ -88,11 +88,11 @@ export function createWasmElementwise(
         runFloat32(heap, [x], out, (pointers) => elementwise('geluForward', pointers, out.length));
       if (!done) tsKernels.gelu(x, out, derivative);
     },
-    geluBackward: (x, g, out) => {
-      const done = runFloat32(heap, [x, g], out, (pointers) =>
+    geluBackward: (x, y, g, out) => {
+      const done = runFloat32(heap, [x, y, g], out, (pointers) =>
         elementwise('geluBackward', pointers, out.length),
       );
-      if (!done) tsKernels.geluBackward(x, g, out);
+      if (!done) tsKernels.geluBackward(x, y, g, out);
     },
     binary: (op, a, sa, b, sb, out) => {
       const code = BINARY_CODES[op];

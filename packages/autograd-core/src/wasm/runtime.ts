@@ -104,9 +104,9 @@ export interface KernelExports {
   poolGradScatter(...args: number[]): void;
   /** Each window's maximum and indexBase + the flat index of the first maximum. */
   maxPool(x: number, geometry: number, out: number, argmax: number, indexBase: number): void;
-  /** out = gelu(x), and out = g ⊙ gelu′(x), over n floats (assembly/gelu.ts). */
+  /** out = gelu(x), and out = g ⊙ gelu′(x) given y = gelu(x), over n floats (assembly/gelu.ts). */
   geluForward(x: number, out: number, n: number): void;
-  geluBackward(x: number, g: number, out: number, n: number): void;
+  geluBackward(x: number, y: number, g: number, out: number, n: number): void;
   /**
    * Fused attention over [batch, T, heads, width] operands (assembly/attention.ts); `shape`
    * points at an AttentionShape block. Backward: (q, k, v, dout, probs, scratch, dq, dk, dv,
