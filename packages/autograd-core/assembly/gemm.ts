@@ -78,10 +78,14 @@ function packB(b: usize, ldb: i32, transB: bool, p0: i32, kc: i32, j0: i32, nc: 
 }
 
 /**
- * (r0, r1, r2, r3)[lane] for the four lanes: column `lane` of the 4×4 block whose rows are
- * r0..r3 (two rounds of interleaving shuffles), stored as four consecutive panel rows.
+ * Transposes the 4×4 block of four rows of four floats at `src` (rows `stride` bytes apart)
+ * into four consecutive panel rows at `d`: two rounds of interleaving shuffles.
  */
-function storeTransposed(r0: v128, r1: v128, r2: v128, r3: v128, d: usize): void {
+function transposeBlock(src: usize, stride: usize, d: usize): void {
+  const r0 = v128.load(src);
+  const r1 = v128.load(src + stride);
+  const r2 = v128.load(src + 2 * stride);
+  const r3 = v128.load(src + 3 * stride);
   const t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5); // r0[0] r1[0] r0[1] r1[1]
   const t1 = f32x4.shuffle(r2, r3, 0, 4, 1, 5);
   const t2 = f32x4.shuffle(r0, r1, 2, 6, 3, 7); // r0[2] r1[2] r0[3] r1[3]
@@ -95,7 +99,7 @@ function storeTransposed(r0: v128, r1: v128, r2: v128, r3: v128, d: usize): void
 
 /**
  * One whole panel of op(B) = Bᵀ: NR rows of B from `src` (row stride `ldb` floats), kc values
- * each, laid out as kc panel rows of NR; four depth steps at a time as 4×4 transposes.
+ * each, laid out as kc panel rows of NR; four depth steps at a time as two 4×4 transposes.
  */
 function packTransposedPanel(src: usize, ldb: i32, kc: i32, panel: usize): void {
   const stride = (<usize>ldb) << 2;
@@ -103,21 +107,8 @@ function packTransposedPanel(src: usize, ldb: i32, kc: i32, panel: usize): void 
   for (; p + 4 <= kc; p += 4) {
     const s = src + ((<usize>p) << 2);
     const d = panel + ((<usize>(p * NR)) << 2);
-    storeTransposed(
-      v128.load(s),
-      v128.load(s + stride),
-      v128.load(s + 2 * stride),
-      v128.load(s + 3 * stride),
-      d,
-    );
-    const s4 = s + 4 * stride;
-    storeTransposed(
-      v128.load(s4),
-      v128.load(s4 + stride),
-      v128.load(s4 + 2 * stride),
-      v128.load(s4 + 3 * stride),
-      d + 16,
-    );
+    transposeBlock(s, stride, d); // columns 0–3 of the panel
+    transposeBlock(s + 4 * stride, stride, d + 16); // columns 4–7
   }
   for (; p < kc; p++) {
     const d = panel + ((<usize>(p * NR)) << 2);
