@@ -24,6 +24,7 @@ import { type WasmOptimizerKernels, createWasmOptimizer } from './optimizer';
 import { ResidentArrays } from './resident';
 import { WasmScratchArena } from './scratch';
 import { createWasmUnary } from './unary';
+import { SPARSE_MIN_COLUMNS, SPARSE_MIN_MACS, looksSparse } from './sparse-product';
 import { type WasmRecurrenceKernels, createWasmRecurrence } from './recurrence';
 import { type LoadedKernels, loadKernels } from './runtime';
 import { type Block, KernelThreads, MAX_BLOCKS, defaultHelperCount } from './threads';
@@ -200,6 +201,14 @@ export function createWasmBackend(
     // Tall products share one packing of B between threads and split C into bands of rows.
     const byRows = helpersReady > 0 && m >= n;
     const packedFloats = byRows ? kernels.exports.packedWholeBBytes(n, k) / 4 : 0;
+    // A mostly-zero op(A) (and a plain B) may go to the kernel that skips its zero terms.
+    const sparse =
+      float32 &&
+      !transB &&
+      n >= SPARSE_MIN_COLUMNS &&
+      macs >= SPARSE_MIN_MACS &&
+      looksSparse(a, aOffset, sizeA);
+    const sparseFloats = sparse ? kernels.exports.sparseRowsBytes(m, k) / 4 : 0;
     // Arrays already in wasm memory (weights, scratch activations) are used where they are.
     const inPlaceA = float32 ? heap.addressOf(a) : null;
     const inPlaceB = float32 ? heap.addressOf(b) : null;
@@ -213,6 +222,7 @@ export function createWasmBackend(
           inPlaceC === null ? sizeC : 0,
           packedFloats,
           biasFloats,
+          sparseFloats,
         ])
       : null;
     if (!pointers) {
@@ -226,7 +236,7 @@ export function createWasmBackend(
         );
       return;
     }
-    const [placedA, placedB, placedC, packedPtr, placedBias] = pointers;
+    const [placedA, placedB, placedC, packedPtr, placedBias, sparsePtr] = pointers;
     const memory = heap.f32;
     const aPtr = inPlaceA === null ? placedA : inPlaceA + aOffset * 4;
     const bPtr = inPlaceB === null ? placedB : inPlaceB + bOffset * 4;
@@ -236,7 +246,9 @@ export function createWasmBackend(
     const lda = transA ? m : k;
     const ldb = transB ? k : n;
     const job: GemmJob = { transA, transB, m, n, k, a: aPtr, lda, b: bPtr, ldb, c: cPtr, ldc: n };
-    if (helpersReady === 0) {
+    if (sparse && kernels.exports.listNonzeroRows(transA ? 1 : 0, m, k, aPtr, lda, bPtr, ldb, n, sparsePtr)) {
+      kernels.exports.sparseRowsTimesB(m, n, 0, m, sparsePtr, bPtr, cPtr, n);
+    } else if (helpersReady === 0) {
       threads.runHere(gemmBlock(job));
     } else if (byRows) {
       kernels.exports.packWholeB(transB ? 1 : 0, n, k, bPtr, ldb, packedPtr);

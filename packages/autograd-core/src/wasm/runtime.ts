@@ -41,6 +41,25 @@ export interface KernelExports {
   gemmRows(...args: number[]): void;
   packWholeB(transB: number, n: number, k: number, b: number, ldb: number, packed: number): void;
   packedWholeBBytes(n: number, k: number): number;
+  /**
+   * Products with a mostly-zero op(A) (assembly/sparse-gemm.ts): list its nonzero terms
+   * (1, or 0 when too dense or B is not finite), then rows of C from them.
+   */
+  listNonzeroRows(
+    transA: number,
+    m: number,
+    k: number,
+    a: number,
+    lda: number,
+    b: number,
+    ldb: number,
+    n: number,
+    work: number,
+  ): number;
+  sparseRowsBytes(m: number, k: number): number;
+  sparseCapacity(m: number, k: number): number;
+  /** (m, n, rowStart, rowEnd, work, b, c, ldc). */
+  sparseRowsTimesB(...args: number[]): void;
   heapBase(): number;
   /*
    * Convolution kernels. Pointers are byte addresses; `geometry` points at the 14 i32

@@ -32,6 +32,8 @@ export interface GemmCase {
   offset?: number;
   type?: ArrayType;
   seed?: string;
+  /** Fraction of op(A)'s values set to zero (at random places), as in images on a blank background. */
+  zeroFraction?: number;
 }
 
 /**
@@ -39,9 +41,10 @@ export interface GemmCase {
  * `tol`·Σ|a·b| per element, and that nothing outside C's block was written.
  */
 export function checkGemm(gemm: Gemm, spec: GemmCase, tol: number): void {
-  const { transA, transB, m, n, k, offset = 0, type = 'float32', seed = 'gemm' } = spec;
+  const { transA, transB, m, n, k, offset = 0, type = 'float32', seed = 'gemm', zeroFraction = 0 } = spec;
   const next = makeGenerator(`${seed} ${m} ${n} ${k} ${transA} ${transB} ${offset} ${type}`);
   const a = make(type, m * k + 2 * offset, next);
+  for (let i = offset; i < offset + m * k; i++) if (next() < zeroFraction) a[i] = 0;
   const b = make(type, k * n + 2 * offset, next);
   const c = make(type, m * n + 2 * offset, next); // stale values must be overwritten
   const guard = Array.from(c);
@@ -54,7 +57,7 @@ export function checkGemm(gemm: Gemm, spec: GemmCase, tol: number): void {
   const bound = new Float64Array(m * n);
   gemmReference(transA, transB, m, n, k, a64.map(Math.abs), 0, b64.map(Math.abs), 0, bound, 0);
 
-  const where = `gemm(transA=${transA}, transB=${transB}, m=${m}, n=${n}, k=${k}, offset=${offset}, ${type})`;
+  const where = `gemm(transA=${transA}, transB=${transB}, m=${m}, n=${n}, k=${k}, offset=${offset}, ${type}, zeros ${zeroFraction})`;
   for (let i = 0; i < m * n; i++) {
     const got = c[offset + i];
     const want = type === 'int32' ? expected[i] : expected[i];
