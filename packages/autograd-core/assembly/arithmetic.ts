@@ -1,6 +1,6 @@
 /**
  * Float32 arithmetic four lanes at a time: the binary kernels the autograd engine calls
- * most (residual adds, gradient sums) and the sum along one axis (bias gradients).
+ * most (residual adds, gradient sums, the ReLU gradient) and the sum along one axis (bias gradients).
  * Each lane's result is the same single rounding as the TypeScript kernels' (a float64
  * sum or product of two float32 values rounds to the correctly rounded float32 result),
  * and the sums add rows in the same order, so the results are identical.
@@ -10,7 +10,10 @@
  * bytes).
  */
 
-/** out[i] = a[i·sa] ∘ b[i·sb] for i < n, sa, sb ∈ {0, 1}; op 0 add, 1 sub, 2 mul. */
+/**
+ * out[i] = a[i·sa] ∘ b[i·sb] for i < n, sa, sb ∈ {0, 1}; op 0 add, 1 sub, 2 mul, 3 a·[b > 0]
+ * (the ReLU gradient: a times exactly 1 or 0, so NaN and ±∞ in a give NaN where b ≤ 0).
+ */
 export function binaryFloat32(op: i32, a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void {
   const scalarA = f32x4.splat(load<f32>(a));
   const scalarB = f32x4.splat(load<f32>(b));
@@ -21,7 +24,8 @@ export function binaryFloat32(op: i32, a: usize, sa: i32, b: usize, sb: i32, out
     let v: v128;
     if (op == 0) v = f32x4.add(x, y);
     else if (op == 1) v = f32x4.sub(x, y);
-    else v = f32x4.mul(x, y);
+    else if (op == 2) v = f32x4.mul(x, y);
+    else v = f32x4.mul(x, v128.and(f32x4.gt(y, f32x4.splat(0)), f32x4.splat(1)));
     v128.store(out + at, v);
   }
 }

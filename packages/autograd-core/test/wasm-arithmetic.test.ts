@@ -1,5 +1,5 @@
 /**
- * The wasm backend's float32 add/sub/mul, sum along an axis, bias + activation and gemm + bias
+ * The wasm backend's float32 add/sub/mul, ReLU gradient, sum along an axis, bias + activation and gemm + bias
  * against the TypeScript kernels (the oracle): bit for bit, on lengths that are not
  * multiples of the four SIMD lanes, with scalar operands, in place, with ±∞ and NaN;
  * what the wasm kernels do not cover (other ops, dtypes, small arrays) still matches.
@@ -32,7 +32,7 @@ function expectSame(got: Float32Array, want: Float32Array): void {
   }
 }
 
-describe.each<BinaryKernel>(['add', 'sub', 'mul', 'maximum'])('binary %s', (op) => {
+describe.each<BinaryKernel>(['add', 'sub', 'mul', 'gatePositive', 'maximum'])('binary %s', (op) => {
   test.each([
     [4099, 1, 1],
     [2050, 1, 0],
@@ -42,8 +42,8 @@ describe.each<BinaryKernel>(['add', 'sub', 'mul', 'maximum'])('binary %s', (op) 
     const a = values(sa ? n : 1, `a ${op} ${n}`);
     const b = values(sb ? n : 1, `b ${op} ${n}`);
     if (sa && sb) {
-      a.set([Infinity, -Infinity, NaN, 0, -0]);
-      b.set([-Infinity, 2, 1, -0, -0]);
+      a.set([Infinity, -Infinity, NaN, 0, -0, 3, -2, NaN].slice(0, n));
+      b.set([-Infinity, 2, 1, -0, -0, NaN, 0, -1].slice(0, n));
     }
     const want = new Float32Array(n);
     const got = new Float32Array(n);

@@ -39,7 +39,7 @@ export function vectorRanges(n: number, parts: number): [number, number][] {
 }
 
 /** The op codes of assembly/arithmetic.ts's binaryFloat32. */
-const BINARY_CODES: Partial<Record<BinaryKernel, number>> = { add: 0, sub: 1, mul: 2 };
+const BINARY_CODES: Partial<Record<BinaryKernel, number>> = { add: 0, sub: 1, mul: 2, gatePositive: 3 };
 
 /**
  * Runs `kernel(pointers…, outPointer)` on `inputs` and `out` in wasm memory (copied in and
