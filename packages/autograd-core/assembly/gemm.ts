@@ -79,9 +79,9 @@ function packB(b: usize, ldb: i32, transB: bool, p0: i32, kc: i32, j0: i32, nc: 
 
 /**
  * Transposes the 4×4 block of four rows of four floats at `src` (rows `stride` bytes apart)
- * into four consecutive panel rows at `d`: two rounds of interleaving shuffles.
+ * into four rows at `d`, `dstride` bytes apart: two rounds of interleaving shuffles.
  */
-function transposeBlock(src: usize, stride: usize, d: usize): void {
+function transposeBlock(src: usize, stride: usize, d: usize, dstride: usize): void {
   const r0 = v128.load(src);
   const r1 = v128.load(src + stride);
   const r2 = v128.load(src + 2 * stride);
@@ -90,11 +90,10 @@ function transposeBlock(src: usize, stride: usize, d: usize): void {
   const t1 = f32x4.shuffle(r2, r3, 0, 4, 1, 5);
   const t2 = f32x4.shuffle(r0, r1, 2, 6, 3, 7); // r0[2] r1[2] r0[3] r1[3]
   const t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
-  const row = (<usize>NR) << 2;
   v128.store(d, f32x4.shuffle(t0, t1, 0, 1, 4, 5));
-  v128.store(d + row, f32x4.shuffle(t0, t1, 2, 3, 6, 7));
-  v128.store(d + 2 * row, f32x4.shuffle(t2, t3, 0, 1, 4, 5));
-  v128.store(d + 3 * row, f32x4.shuffle(t2, t3, 2, 3, 6, 7));
+  v128.store(d + dstride, f32x4.shuffle(t0, t1, 2, 3, 6, 7));
+  v128.store(d + 2 * dstride, f32x4.shuffle(t2, t3, 0, 1, 4, 5));
+  v128.store(d + 3 * dstride, f32x4.shuffle(t2, t3, 2, 3, 6, 7));
 }
 
 /**
@@ -107,8 +106,8 @@ function packTransposedPanel(src: usize, ldb: i32, kc: i32, panel: usize): void 
   for (; p + 4 <= kc; p += 4) {
     const s = src + ((<usize>p) << 2);
     const d = panel + ((<usize>(p * NR)) << 2);
-    transposeBlock(s, stride, d); // columns 0–3 of the panel
-    transposeBlock(s + 4 * stride, stride, d + 16); // columns 4–7
+    transposeBlock(s, stride, d, NR << 2); // columns 0–3 of the panel
+    transposeBlock(s + 4 * stride, stride, d + 16, NR << 2); // columns 4–7
   }
   for (; p < kc; p++) {
     const d = panel + ((<usize>(p * NR)) << 2);
@@ -126,7 +125,17 @@ function packA(a: usize, lda: i32, transA: bool, i0: i32, mc: i32, p0: i32, kc: 
   for (let r = 0; r < mc; r += MR) {
     const height = min(MR, mc - r);
     const panel = dst + ((<usize>(r * kc)) << 2);
-    if (transA) {
+    if (transA && height == MR) {
+      // Each depth step's MR values are contiguous in A: four in one vector, then the fifth.
+      let src = a + ((<usize>(p0 * lda + i0 + r)) << 2);
+      const step = (<usize>lda) << 2;
+      for (let p = 0; p < kc; p++) {
+        const d = panel + ((<usize>(p * MR)) << 2);
+        v128.store(d, v128.load(src));
+        store<f32>(d, load<f32>(src, 16), 16);
+        src += step;
+      }
+    } else if (transA) {
       for (let p = 0; p < kc; p++) {
         const src = a + ((<usize>((p0 + p) * lda + i0 + r)) << 2);
         const d = panel + ((<usize>(p * MR)) << 2);
@@ -134,6 +143,8 @@ function packA(a: usize, lda: i32, transA: bool, i0: i32, mc: i32, p0: i32, kc: 
           store<f32>(d + ((<usize>ii) << 2), ii < height ? load<f32>(src + ((<usize>ii) << 2)) : 0);
         }
       }
+    } else if (height == MR) {
+      packRowPanel(a + ((<usize>((i0 + r) * lda + p0)) << 2), lda, kc, panel);
     } else {
       for (let ii = 0; ii < MR; ii++) {
         const d = panel + ((<usize>ii) << 2);
@@ -146,6 +157,32 @@ function packA(a: usize, lda: i32, transA: bool, i0: i32, mc: i32, p0: i32, kc: 
         }
       }
     }
+  }
+}
+
+/**
+ * One whole panel of A (not transposed): MR rows from `src` (row stride `lda` floats), kc
+ * values each, laid out as kc groups of MR. Four depth steps at a time: a 4×4 transpose of
+ * rows 0–3 gives each step's first four values, and row 4's vector supplies the fifth.
+ */
+function packRowPanel(src: usize, lda: i32, kc: i32, panel: usize): void {
+  const stride = (<usize>lda) << 2;
+  const group = (<usize>MR) << 2;
+  let p = 0;
+  for (; p + 4 <= kc; p += 4) {
+    const s = src + ((<usize>p) << 2);
+    const d = panel + ((<usize>(p * MR)) << 2);
+    const last = v128.load(s + 4 * stride);
+    transposeBlock(s, stride, d, group);
+    store<f32>(d, f32x4.extract_lane(last, 0), 16);
+    store<f32>(d, f32x4.extract_lane(last, 1), 36);
+    store<f32>(d, f32x4.extract_lane(last, 2), 56);
+    store<f32>(d, f32x4.extract_lane(last, 3), 76);
+  }
+  for (; p < kc; p++) {
+    const d = panel + ((<usize>(p * MR)) << 2);
+    for (let ii = 0; ii < MR; ii++)
+      store<f32>(d + ((<usize>ii) << 2), load<f32>(src + <usize>ii * stride + ((<usize>p) << 2)));
   }
 }
 
