@@ -2,7 +2,7 @@
 import { BoxGradient, type Op, defineOp } from '../engine';
 import { type DType, allocate, promote } from '../dtype';
 import { type Shape, broadcastShapes, formatShape, normalizeAxis, shapesEqual, sizeOf } from '../shape';
-import { Tensor, emptyTensor } from '../tensor';
+import { Tensor, emptyTensor, outputTensor } from '../tensor';
 import { getBackend } from '../backend';
 import { castData } from '../creation';
 import { ShapeError, ValueError } from '../errors';
@@ -351,7 +351,8 @@ const gatherOp: Op<GatherAttrs> = defineOp<GatherAttrs>({
   name: 'gather',
   forward: ([x, indices], { axis, length }) => {
     const [outer, inner] = around(x.shape, axis);
-    const out = emptyTensor(
+    // gatherAxis writes every element: in a scratch scope the memory is not cleared first.
+    const out = outputTensor(
       [...x.shape.slice(0, axis), ...indices.shape, ...x.shape.slice(axis + 1)],
       x.dtype,
     );

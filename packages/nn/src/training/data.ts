@@ -1,5 +1,5 @@
 /** Checking and slicing training data: sample counts, non-finite values, batches of rows. */
-import { Tensor, zeros } from '@zen/autograd-core';
+import { Tensor, gather } from '@zen/autograd-core';
 import { formatSymbolicShape } from '../shapes';
 import { describeValue } from '../describe';
 import type { TrainableModel } from './trainable';
@@ -141,17 +141,9 @@ export function sliceRows(t: Tensor, start: number, end: number): Tensor {
   return new Tensor(t.data.subarray(start * rowSize, end * rowSize), [end - start, ...t.shape.slice(1)]);
 }
 
-/** The rows `order[start..end)` copied into a new tensor. */
+/** The rows `order[start..end)` copied into a new tensor (a gather, not recorded for gradients). */
 export function takeRows(t: Tensor, order: Int32Array, start: number, end: number): Tensor {
-  const rowSize = t.size / t.shape[0];
-  const out = zeros([end - start, ...t.shape.slice(1)], { dtype: t.dtype });
-  const src = t.data;
-  const dst = out.data;
-  for (let i = start; i < end; i++) {
-    const from = order[i] * rowSize;
-    dst.set(src.subarray(from, from + rowSize), (i - start) * rowSize);
-  }
-  return out;
+  return gather(t.detach(), new Tensor(order.subarray(start, end), [end - start]));
 }
 
 /** Checks a positive integer option. */
