@@ -25,4 +25,4 @@ export { optimizerStep } from './optimizer';
 export { tanhSigmoidFloat32 } from './tanh-sigmoid';
 export { layerNormForward, layerNormBackward } from './layer-norm';
 export { tanhRecurrenceForward, tanhRecurrenceBackward } from './recurrence';
-export { listNonzeroRows, sparseCapacity, sparseRowsBytes, sparseRowsTimesB } from './sparse-gemm';
+export { listNonzeroRows, sparseRowsBytes, sparseRowsTimesB } from './sparse-gemm';

@@ -4,53 +4,99 @@
  * as its nonzero terms (compressed sparse rows); a row of C is then the sum of the rows
  * of B those terms select, each scaled by its term,
  *   C[i, :] = Σ_{p : op(A)[i,p] ≠ 0} op(A)[i,p] · B[p, :],
- * computed 32 columns at a time in eight f32x4 accumulators. The dense kernel spends a
+ * computed 16 columns at a time in four f32x4 accumulators. The dense kernel spends a
  * multiply-add on every term; this one only on the nonzero ones.
  *
  * Dropping a zero term is exact while B is finite (0·b = 0). With an infinity or NaN in
  * B the dense product gives 0·∞ = NaN, so `listNonzeroRows` refuses such a B, and the
  * caller takes the dense kernel. NaN and infinities in A are nonzero terms: kept.
  *
- * Workspace layout (`sparseRowsBytes`): row starts (m + 1 i32), then up to
- * `sparseCapacity(m, k)` terms of two words each: the byte offset of the selected row
- * of B (p·ldb·4) and the term's value (f32); then room for as many 16-byte entries
- * (listing a transposed A). Both listings find nonzero values four at a time from
- * SIMD comparison bitmasks, skipping sixteen zeros at once (blank regions are long).
+ * Workspace layout (`sparseRowsBytes`): a 256-byte table of lane-compressing swizzles,
+ * the row starts (m + 1 i32), up to `sparseCapacity(m, k)` terms of two words each (the
+ * byte offset of the selected row of B, p·ldb·4, and the term's value as f32), then, for
+ * a transposed A, as many entries in three streams (row of op(A), offset, value). Both
+ * listings skip sixteen zeros at once (blank regions are long) and list the nonzero
+ * values of the other groups four at a time without a branch per value: a lane mask
+ * picks the swizzle that packs the nonzero lanes first, all four lanes are stored and
+ * the count advances by the mask's population (so each list has room for four more).
  */
 
-/** Columns of C per pass over a row's terms: eight f32x4 accumulators. */
+/** Columns of C per pass over a row's terms: four f32x4 accumulators. */
 const CHUNK: i32 = 16;
+/** Bytes of the swizzle table. */
+const TABLE_BYTES: usize = 256;
+/** Values a list may be written past its count (the last four-lane store). */
+const SLACK: i32 = 4;
 
 /** Most nonzero terms listed: half of op(A). Denser operands go to the dense kernel. */
-export function sparseCapacity(m: i32, k: i32): i32 {
+function sparseCapacity(m: i32, k: i32): i32 {
   return <i32>((<i64>m * <i64>k + 1) >> 1);
+}
+
+function startsAt(work: usize): usize {
+  return work + TABLE_BYTES;
+}
+
+function termsAt(work: usize, m: i32): usize {
+  return startsAt(work) + ((<usize>(m + 4)) & ~(<usize>3)) * 4;
 }
 
 /** Bytes of workspace `listNonzeroRows` and `sparseRowsTimesB` use for an m×k op(A). */
 export function sparseRowsBytes(m: i32, k: i32): usize {
-  return ((<usize>(m + 1)) << 2) + <usize>sparseCapacity(m, k) * 24;
+  const slots = <usize>(sparseCapacity(m, k) + SLACK);
+  return termsAt(0, m) + slots * 8 + slots * 12;
 }
 
-function termsAt(work: usize, m: i32): usize {
-  return work + ((<usize>(m + 1)) << 2);
+/**
+ * Fills the table: for each 4-bit lane mask, the i8x16 swizzle that moves the 32-bit
+ * lanes whose bit is set to the front, in order (the other lanes become zero).
+ */
+function fillSwizzleTable(table: usize): void {
+  for (let mask = 0; mask < 16; mask++) {
+    const entry = table + ((<usize>mask) << 4);
+    let to = 0;
+    for (let lane = 0; lane < 4; lane++) {
+      if ((mask & (1 << lane)) == 0) continue;
+      for (let byte = 0; byte < 4; byte++) store<u8>(entry + <usize>(to * 4 + byte), <u8>(lane * 4 + byte));
+      to++;
+    }
+    for (; to < 4; to++) for (let byte = 0; byte < 4; byte++) store<u8>(entry + <usize>(to * 4 + byte), 0x80);
+  }
+}
+
+/** The nonzero lanes of x (the bits of `mask`) moved to the front by the table's swizzle. */
+function compress(x: v128, table: usize, mask: i32): v128 {
+  return i8x16.swizzle(x, v128.load(table + ((<usize>mask) << 4)));
 }
 
 /** Whether every value of the k×n block of B (row stride ldb) is finite: x − x is 0 only then. */
 function allFinite(b: usize, ldb: i32, k: i32, n: i32): bool {
-  let acc = f32x4.splat(0);
+  // Four independent sums, so the additions' latency does not serialise the scan.
+  let acc0 = f32x4.splat(0);
+  let acc1 = f32x4.splat(0);
+  let acc2 = f32x4.splat(0);
+  let acc3 = f32x4.splat(0);
   let tail: f32 = 0;
   for (let p = 0; p < k; p++) {
     const row = b + ((<usize>(p * ldb)) << 2);
     let j = 0;
-    for (; j + 4 <= n; j += 4) {
-      const v = v128.load(row + ((<usize>j) << 2));
-      acc = f32x4.add(acc, f32x4.sub(v, v));
+    for (; j + 16 <= n; j += 16) {
+      const q = row + ((<usize>j) << 2);
+      const v0 = v128.load(q);
+      const v1 = v128.load(q, 16);
+      const v2 = v128.load(q, 32);
+      const v3 = v128.load(q, 48);
+      acc0 = f32x4.add(acc0, f32x4.sub(v0, v0));
+      acc1 = f32x4.add(acc1, f32x4.sub(v1, v1));
+      acc2 = f32x4.add(acc2, f32x4.sub(v2, v2));
+      acc3 = f32x4.add(acc3, f32x4.sub(v3, v3));
     }
     for (; j < n; j++) {
       const x = load<f32>(row + ((<usize>j) << 2));
       tail += x - x;
     }
   }
+  const acc = f32x4.add(f32x4.add(acc0, acc1), f32x4.add(acc2, acc3));
   return i32x4.all_true(f32x4.eq(acc, f32x4.splat(0))) && tail == 0;
 }
 
@@ -72,120 +118,184 @@ export function listNonzeroRows(
   work: usize,
 ): i32 {
   if (!allFinite(b, ldb, k, n)) return 0;
+  fillSwizzleTable(work);
   return transA ? listColumns(m, k, a, lda, ldb, work) : listRows(m, k, a, lda, ldb, work);
 }
 
-/** Bit l set when the float at q + 4·l (l < 16) is nonzero; sixteen zeros cost one test. */
-function nonzeroBits(q: usize): i32 {
-  const zero = f32x4.splat(0);
-  const m0 = f32x4.ne(v128.load(q), zero);
-  const m1 = f32x4.ne(v128.load(q, 16), zero);
-  const m2 = f32x4.ne(v128.load(q, 32), zero);
-  const m3 = f32x4.ne(v128.load(q, 48), zero);
-  if (!v128.any_true(v128.or(v128.or(m0, m1), v128.or(m2, m3)))) return 0;
-  return i32x4.bitmask(m0) | (i32x4.bitmask(m1) << 4) | (i32x4.bitmask(m2) << 8) | (i32x4.bitmask(m3) << 12);
+/** Lanes (0, 1, 2, 3) times `step`. */
+function laneMultiples(step: i32): v128 {
+  return i32x4.mul(i32x4(0, 1, 2, 3), i32x4.splat(step));
 }
 
 /** op(A) = A: row i of op(A) is row i of A, read in order. */
 function listRows(m: i32, k: i32, a: usize, lda: i32, ldb: i32, work: usize): i32 {
   const capacity = sparseCapacity(m, k);
+  const starts = startsAt(work);
   const terms = termsAt(work, m);
+  const zero = f32x4.splat(0);
+  // Byte offsets into B of four consecutive p, and the step to the next four.
+  const rowStep = ldb << 2;
+  const lanes = laneMultiples(rowStep);
+  const quadStep = i32x4.splat(rowStep << 2);
   let count = 0;
-  store<i32>(work, 0);
+  store<i32>(starts, 0);
   for (let i = 0; i < m; i++) {
     const row = a + ((<usize>(i * lda)) << 2);
     let p = 0;
     for (; p + 16 <= k; p += 16) {
       const q = row + ((<usize>p) << 2);
-      let bits = nonzeroBits(q);
-      if (bits == 0) continue;
-      if (count + popcnt(bits) > capacity) return 0;
-      while (bits != 0) {
-        const lane = ctz(bits);
-        bits &= bits - 1;
-        const term = terms + ((<usize>count) << 3);
-        store<i32>(term, ((p + lane) * ldb) << 2);
-        store<f32>(term, load<f32>(q + ((<usize>lane) << 2)), 4);
-        count++;
-      }
+      const v0 = v128.load(q);
+      const v1 = v128.load(q, 16);
+      const v2 = v128.load(q, 32);
+      const v3 = v128.load(q, 48);
+      const m0 = f32x4.ne(v0, zero);
+      const m1 = f32x4.ne(v1, zero);
+      const m2 = f32x4.ne(v2, zero);
+      const m3 = f32x4.ne(v3, zero);
+      if (!v128.any_true(v128.or(v128.or(m0, m1), v128.or(m2, m3)))) continue;
+      const b0 = i32x4.bitmask(m0);
+      const b1 = i32x4.bitmask(m1);
+      const b2 = i32x4.bitmask(m2);
+      const b3 = i32x4.bitmask(m3);
+      if (count + popcnt(b0) + popcnt(b1) + popcnt(b2) + popcnt(b3) > capacity) return 0;
+      let offsets = i32x4.add(i32x4.splat(p * rowStep), lanes);
+      count = appendTerms(terms, count, work, v0, b0, offsets);
+      offsets = i32x4.add(offsets, quadStep);
+      count = appendTerms(terms, count, work, v1, b1, offsets);
+      offsets = i32x4.add(offsets, quadStep);
+      count = appendTerms(terms, count, work, v2, b2, offsets);
+      offsets = i32x4.add(offsets, quadStep);
+      count = appendTerms(terms, count, work, v3, b3, offsets);
     }
     for (; p < k; p++) {
       const x = load<f32>(row + ((<usize>p) << 2));
       if (x == 0) continue;
       if (count == capacity) return 0;
       const term = terms + ((<usize>count) << 3);
-      store<i32>(term, (p * ldb) << 2);
+      store<i32>(term, p * rowStep);
       store<f32>(term, x, 4);
       count++;
     }
-    store<i32>(work + ((<usize>(i + 1)) << 2), count);
+    store<i32>(starts + ((<usize>(i + 1)) << 2), count);
   }
   return 1;
 }
 
+/** Appends the lanes of `values` set in `mask` as terms (offset, value) at `count`; the new count. */
+function appendTerms(terms: usize, count: i32, table: usize, values: v128, mask: i32, offsets: v128): i32 {
+  const v = compress(values, table, mask);
+  const o = compress(offsets, table, mask);
+  const term = terms + ((<usize>count) << 3);
+  v128.store(term, i8x16.shuffle(o, v, 0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23));
+  v128.store(term, i8x16.shuffle(o, v, 8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31), 16);
+  return count + popcnt(mask);
+}
+
 /**
  * op(A) = Aᵀ: row i of op(A) is column i of A. A's rows are read in order into a list of
- * (i, p, value) entries while counting each i's terms; after a prefix sum the entries are
- * moved to their rows (p ascends within each, as in the dense sum).
+ * (i, offset, value) entries while counting each i's terms; after a prefix sum the entries
+ * are moved to their rows (p ascends within each, as in the dense sum).
  */
 function listColumns(m: i32, k: i32, a: usize, lda: i32, ldb: i32, work: usize): i32 {
   const capacity = sparseCapacity(m, k);
+  const starts = startsAt(work);
   const terms = termsAt(work, m);
-  const entries = terms + ((<usize>capacity) << 3);
+  const slots = <usize>(capacity + SLACK);
+  const entryRows = terms + (slots << 3);
+  const entryOffsets = entryRows + (slots << 2);
+  const entryValues = entryOffsets + (slots << 2);
+  const zero = f32x4.splat(0);
+  const four = i32x4.splat(4);
   let count = 0;
-  memory.fill(work, 0, (<usize>(m + 1)) << 2);
+  // starts[i + 1] counts row i's terms until the prefix sum.
+  memory.fill(starts, 0, (<usize>(m + 1)) << 2);
   for (let p = 0; p < k; p++) {
     const row = a + ((<usize>(p * lda)) << 2);
     const offset = (p * ldb) << 2;
+    const offsets = i32x4.splat(offset);
     let i = 0;
     for (; i + 16 <= m; i += 16) {
       const q = row + ((<usize>i) << 2);
-      let bits = nonzeroBits(q);
-      if (bits == 0) continue;
-      if (count + popcnt(bits) > capacity) return 0;
-      while (bits != 0) {
-        const lane = ctz(bits);
-        bits &= bits - 1;
-        count = addEntry(entries, count, work, i + lane, offset, load<f32>(q + ((<usize>lane) << 2)));
-      }
+      const v0 = v128.load(q);
+      const v1 = v128.load(q, 16);
+      const v2 = v128.load(q, 32);
+      const v3 = v128.load(q, 48);
+      const m0 = f32x4.ne(v0, zero);
+      const m1 = f32x4.ne(v1, zero);
+      const m2 = f32x4.ne(v2, zero);
+      const m3 = f32x4.ne(v3, zero);
+      if (!v128.any_true(v128.or(v128.or(m0, m1), v128.or(m2, m3)))) continue;
+      const b0 = i32x4.bitmask(m0);
+      const b1 = i32x4.bitmask(m1);
+      const b2 = i32x4.bitmask(m2);
+      const b3 = i32x4.bitmask(m3);
+      if (count + popcnt(b0) + popcnt(b1) + popcnt(b2) + popcnt(b3) > capacity) return 0;
+      // A set lane is −1: subtracting the masks adds one to each counted row.
+      const counts = starts + ((<usize>(i + 1)) << 2);
+      v128.store(counts, i32x4.sub(v128.load(counts), m0));
+      v128.store(counts, i32x4.sub(v128.load(counts, 16), m1), 16);
+      v128.store(counts, i32x4.sub(v128.load(counts, 32), m2), 32);
+      v128.store(counts, i32x4.sub(v128.load(counts, 48), m3), 48);
+      let rows = i32x4.add(i32x4.splat(i), i32x4(0, 1, 2, 3));
+      count = appendEntries(entryRows, entryOffsets, entryValues, count, work, rows, offsets, v0, b0);
+      rows = i32x4.add(rows, four);
+      count = appendEntries(entryRows, entryOffsets, entryValues, count, work, rows, offsets, v1, b1);
+      rows = i32x4.add(rows, four);
+      count = appendEntries(entryRows, entryOffsets, entryValues, count, work, rows, offsets, v2, b2);
+      rows = i32x4.add(rows, four);
+      count = appendEntries(entryRows, entryOffsets, entryValues, count, work, rows, offsets, v3, b3);
     }
     for (; i < m; i++) {
       const x = load<f32>(row + ((<usize>i) << 2));
       if (x == 0) continue;
       if (count == capacity) return 0;
-      count = addEntry(entries, count, work, i, offset, x);
+      const at = (<usize>count) << 2;
+      store<i32>(entryRows + at, i);
+      store<i32>(entryOffsets + at, offset);
+      store<f32>(entryValues + at, x);
+      const slot = starts + ((<usize>(i + 1)) << 2);
+      store<i32>(slot, load<i32>(slot) + 1);
+      count++;
     }
   }
   // Prefix sums: starts[i] = where row i's terms begin.
   for (let i = 0; i < m; i++) {
-    const slot = work + ((<usize>(i + 1)) << 2);
+    const slot = starts + ((<usize>(i + 1)) << 2);
     store<i32>(slot, load<i32>(slot) + load<i32>(slot - 4));
   }
   // Move each entry to its row, advancing starts[i] as a cursor (it ends at row i's end).
   for (let e = 0; e < count; e++) {
-    const entry = entries + ((<usize>e) << 4);
-    const slot = work + ((<usize>load<i32>(entry)) << 2);
-    const at = load<i32>(slot);
-    const term = terms + ((<usize>at) << 3);
-    store<i32>(term, load<i32>(entry, 4));
-    store<f32>(term, load<f32>(entry, 8), 4);
-    store<i32>(slot, at + 1);
+    const at = (<usize>e) << 2;
+    const slot = starts + ((<usize>load<i32>(entryRows + at)) << 2);
+    const cursor = load<i32>(slot);
+    const term = terms + ((<usize>cursor) << 3);
+    store<i32>(term, load<i32>(entryOffsets + at));
+    store<f32>(term, load<f32>(entryValues + at), 4);
+    store<i32>(slot, cursor + 1);
   }
   // Shift back: row i's terms begin where row i − 1's end.
-  for (let i = m; i > 0; i--) store<i32>(work + ((<usize>i) << 2), load<i32>(work + ((<usize>(i - 1)) << 2)));
-  store<i32>(work, 0);
+  for (let i = m; i > 0; i--) store<i32>(starts + ((<usize>i) << 2), load<i32>(starts + ((<usize>(i - 1)) << 2)));
+  store<i32>(starts, 0);
   return 1;
 }
 
-/** Appends entry (i, B-row offset, x) and counts it for row i (kept in starts[i + 1]). */
-function addEntry(entries: usize, count: i32, work: usize, i: i32, offset: i32, x: f32): i32 {
-  const entry = entries + ((<usize>count) << 4);
-  store<i32>(entry, i);
-  store<i32>(entry, offset, 4);
-  store<f32>(entry, x, 8);
-  const slot = work + ((<usize>(i + 1)) << 2);
-  store<i32>(slot, load<i32>(slot) + 1);
-  return count + 1;
+/** Appends the lanes set in `mask` as entries (row, offset, value) at `count`; the new count. */
+function appendEntries(
+  entryRows: usize,
+  entryOffsets: usize,
+  entryValues: usize,
+  count: i32,
+  table: usize,
+  rows: v128,
+  offsets: v128,
+  values: v128,
+  mask: i32,
+): i32 {
+  const at = (<usize>count) << 2;
+  v128.store(entryRows + at, compress(rows, table, mask));
+  v128.store(entryOffsets + at, offsets);
+  v128.store(entryValues + at, compress(values, table, mask));
+  return count + popcnt(mask);
 }
 
 /**
@@ -203,10 +313,11 @@ export function sparseRowsTimesB(
   c: usize,
   ldc: i32,
 ): void {
+  const starts = startsAt(work);
   const terms = termsAt(work, m);
   for (let i = rowStart; i < rowEnd; i++) {
-    const first = terms + ((<usize>load<i32>(work + ((<usize>i) << 2))) << 3);
-    const last = terms + ((<usize>load<i32>(work + ((<usize>(i + 1)) << 2))) << 3);
+    const first = terms + ((<usize>load<i32>(starts + ((<usize>i) << 2))) << 3);
+    const last = terms + ((<usize>load<i32>(starts + ((<usize>(i + 1)) << 2))) << 3);
     const out = c + ((<usize>(i * ldc)) << 2);
     let j = 0;
     for (; j + CHUNK <= n; j += CHUNK)

@@ -40,21 +40,29 @@ describe('sparse products through the wasm gemm', () => {
     checkGemm(backend.gemm, { transA: false, transB: false, m: 400, n: 20, k: 300, zeroFraction: 0.9 }, TOL);
   });
 
-  test('an infinity in B gives NaN where the dense product multiplies it by zero', () => {
-    const [m, n, k] = [64, 32, 200];
-    const a = new Float32Array(m * k);
-    a[5 * k + 7] = 2; // one nonzero term: row 5, depth 7
-    const b = new Float32Array(k * n).fill(1);
-    b[3 * n + 4] = Infinity; // depth 3 is zero in every row of A: 0·∞ = NaN in column 4
-    const c = new Float32Array(m * n);
-    backend.gemm(false, false, m, n, k, a, 0, b, 0, c, 0);
-    for (let i = 0; i < m; i++) {
-      for (let j = 0; j < n; j++) {
-        const want = j === 4 ? NaN : i === 5 ? 2 : 0;
-        expect([i, j, c[i * n + j]]).toEqual([i, j, want]);
+  // B's finiteness is scanned 16 columns at a time, then one by one: columns in both parts.
+  test.each([
+    [32, 4],
+    [37, 20],
+    [37, 35],
+  ])(
+    'an infinity in B (%i columns, at column %i) gives NaN where the dense product multiplies it by zero',
+    (n, column) => {
+      const [m, k] = [64, 200];
+      const a = new Float32Array(m * k);
+      a[5 * k + 7] = 2; // one nonzero term: row 5, depth 7
+      const b = new Float32Array(k * n).fill(1);
+      b[3 * n + column] = Infinity; // depth 3 is zero in every row of A: 0·∞ = NaN in that column
+      const c = new Float32Array(m * n);
+      backend.gemm(false, false, m, n, k, a, 0, b, 0, c, 0);
+      for (let i = 0; i < m; i++) {
+        for (let j = 0; j < n; j++) {
+          const want = j === column ? NaN : i === 5 ? 2 : 0;
+          expect([i, j, c[i * n + j]]).toEqual([i, j, want]);
+        }
       }
-    }
-  });
+    },
+  );
 
   test('NaN in A is a term: its row of C is NaN', () => {
     const [m, n, k] = [64, 32, 200];

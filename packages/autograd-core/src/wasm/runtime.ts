@@ -57,7 +57,6 @@ export interface KernelExports {
     work: number,
   ): number;
   sparseRowsBytes(m: number, k: number): number;
-  sparseCapacity(m: number, k: number): number;
   /** (m, n, rowStart, rowEnd, work, b, c, ldc). */
   sparseRowsTimesB(...args: number[]): void;
   heapBase(): number;
