@@ -1,4 +1,5 @@
 /** e^x on four float32 lanes, shared by the elementwise and attention kernels. */
+import { splatAt } from './constants';
 
 const LOG2E: f32 = 1.44269504;
 const LN2_HI: f32 = 0.693359375;
@@ -10,22 +11,44 @@ const EXP_MAX: f32 = 88.37626;
 /** 1.5·2²³: adding it rounds a float32 of magnitude below 2²² to an integer, held in the low mantissa bits. */
 const ROUNDER: f32 = 12582912;
 
+/** exp4's constants (read by splatAt: see constants.ts). */
+const EXP_TABLE = memory.data<f32>([
+  EXP_MIN,
+  EXP_MAX,
+  LOG2E,
+  ROUNDER,
+  LN2_HI,
+  LN2_LO,
+  // The polynomial of e^r, highest degree first.
+  1.98756915e-4,
+  1.3981999507e-3,
+  8.3334519073e-3,
+  4.1665795894e-2,
+  1.6666665459e-1,
+  5.0000001201e-1,
+  1,
+]);
+
 /** e^x per lane (Cephes expf: 2ⁿ·e^r with |r| ≤ ln2/2, relative error about 1e-7); 0 below EXP_MIN. */
+// @ts-ignore: decorator
+@inline
 export function exp4(x: v128): v128 {
-  const under = f32x4.lt(x, f32x4.splat(EXP_MIN));
+  const min = splatAt(EXP_TABLE, 0);
+  const under = f32x4.lt(x, min);
   // pmin/pmax are single instructions (the clamp needs no NaN handling: NaN lanes stay NaN below).
-  const c = f32x4.pmax(f32x4.pmin(x, f32x4.splat(EXP_MAX)), f32x4.splat(EXP_MIN));
-  const shifted = f32x4.add(f32x4.mul(c, f32x4.splat(LOG2E)), f32x4.splat(ROUNDER));
-  const n = f32x4.sub(shifted, f32x4.splat(ROUNDER));
-  let r = f32x4.sub(c, f32x4.mul(n, f32x4.splat(LN2_HI)));
-  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(LN2_LO)));
-  let p = f32x4.splat(1.98756915e-4);
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
-  p = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), f32x4.splat(1));
+  const c = f32x4.pmax(f32x4.pmin(x, splatAt(EXP_TABLE, 1)), min);
+  const rounder = splatAt(EXP_TABLE, 3);
+  const shifted = f32x4.add(f32x4.mul(c, splatAt(EXP_TABLE, 2)), rounder);
+  const n = f32x4.sub(shifted, rounder);
+  let r = f32x4.sub(c, f32x4.mul(n, splatAt(EXP_TABLE, 4)));
+  r = f32x4.sub(r, f32x4.mul(n, splatAt(EXP_TABLE, 5)));
+  let p = splatAt(EXP_TABLE, 6);
+  p = f32x4.add(f32x4.mul(p, r), splatAt(EXP_TABLE, 7));
+  p = f32x4.add(f32x4.mul(p, r), splatAt(EXP_TABLE, 8));
+  p = f32x4.add(f32x4.mul(p, r), splatAt(EXP_TABLE, 9));
+  p = f32x4.add(f32x4.mul(p, r), splatAt(EXP_TABLE, 10));
+  p = f32x4.add(f32x4.mul(p, r), splatAt(EXP_TABLE, 11));
+  p = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), splatAt(EXP_TABLE, 12));
   // 2ⁿ: n sits in the low bits of `shifted`; move n + 127 into the exponent field.
   const scale = i32x4.shl(i32x4.sub(shifted, i32x4.splat(0x4b400000 - 127)), 23);
   return v128.andnot(f32x4.mul(p, scale), under);

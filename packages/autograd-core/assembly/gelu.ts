@@ -6,33 +6,64 @@
  * e^(−h²/2)·e^(−(|x|−h)(|x|+h)/2) with h = |x| cut to 12 significant bits (h² is exact),
  * so the rounding of x² does not grow with x.
  */
+import { splatAt } from './constants';
 import { exp4 } from './exp';
 
-const INV_SQRT_2PI: f32 = 0.3989422804;
-const SQRT1_2: f32 = 0.70710678;
+/**
+ * The kernels' constants (read by splatAt: see constants.ts): the erfc fit's coefficients
+ * (Numerical Recipes' erfcc, highest degree first), then the others at the indices below.
+ */
+const GELU_TABLE = memory.data<f32>([
+  0.17087277,
+  -0.82215223,
+  1.48851587,
+  -1.13520398,
+  0.27886807,
+  -0.18628806,
+  0.09678418,
+  0.37409196,
+  1.00002368,
+  -1.26551223,
+  14, // 10: where Φ is 0 or 1 in float32
+  -0.5, // 11
+  0.5, // 12
+  1, // 13
+  0.70710678, // 14: 1/√2
+  0.3989422804, // 15: 1/√(2π)
+  1e-20, // 16: below it Φ(x) = 1/2
+]);
+const TAIL = 10;
+const MINUS_HALF = 11;
+const HALF = 12;
+const ONE = 13;
+const SQRT1_2 = 14;
+const INV_SQRT_2PI = 15;
+const TINY = 16;
+/** The mask keeping a float32's sign, exponent and high 12 significant bits. */
+const HIGH_BITS = memory.data<i32>([0xfffff000]);
 
-/** The erfc fit's exponent correction p(t) (Numerical Recipes' erfcc coefficients). */
+/** The erfc fit's exponent correction p(t). */
 function fitPolynomial(t: v128): v128 {
-  let p = f32x4.splat(0.17087277);
-  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(-0.82215223));
-  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(1.48851587));
-  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(-1.13520398));
-  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(0.27886807));
-  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(-0.18628806));
-  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(0.09678418));
-  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(0.37409196));
-  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(1.00002368));
-  return f32x4.add(f32x4.mul(p, t), f32x4.splat(-1.26551223));
+  let p = splatAt(GELU_TABLE, 0);
+  p = f32x4.add(f32x4.mul(p, t), splatAt(GELU_TABLE, 1));
+  p = f32x4.add(f32x4.mul(p, t), splatAt(GELU_TABLE, 2));
+  p = f32x4.add(f32x4.mul(p, t), splatAt(GELU_TABLE, 3));
+  p = f32x4.add(f32x4.mul(p, t), splatAt(GELU_TABLE, 4));
+  p = f32x4.add(f32x4.mul(p, t), splatAt(GELU_TABLE, 5));
+  p = f32x4.add(f32x4.mul(p, t), splatAt(GELU_TABLE, 6));
+  p = f32x4.add(f32x4.mul(p, t), splatAt(GELU_TABLE, 7));
+  p = f32x4.add(f32x4.mul(p, t), splatAt(GELU_TABLE, 8));
+  return f32x4.add(f32x4.mul(p, t), splatAt(GELU_TABLE, 9));
 }
 
 /** |x| per lane, at most 14 (erfc(14/√2) is below float32's range; ±∞ stay finite here). */
 function clampedAbs(x: v128): v128 {
-  return f32x4.pmin(f32x4.abs(x), f32x4.splat(14));
+  return f32x4.pmin(f32x4.abs(x), splatAt(GELU_TABLE, TAIL));
 }
 
 /** The high 12 significant bits of a (so a² is exact in float32). */
 function high(a: v128): v128 {
-  return v128.and(a, i32x4.splat(0xfffff000));
+  return v128.and(a, splatAt(HIGH_BITS, 0));
 }
 
 /**
@@ -40,27 +71,30 @@ function high(a: v128): v128 {
  * both arguments exact or nearly so (z = a/√2 itself would carry a rounding error).
  */
 function expHalfSquare(a: v128, h: v128, extra: v128): v128 {
-  const half = f32x4.splat(-0.5);
+  const half = splatAt(GELU_TABLE, MINUS_HALF);
   const rest = f32x4.mul(f32x4.mul(f32x4.sub(a, h), f32x4.add(a, h)), half);
   return f32x4.mul(exp4(f32x4.mul(f32x4.mul(h, h), half)), exp4(f32x4.add(rest, extra)));
 }
 
 /** t = 1/(1 + z/2), the fit's variable. */
 function fitVariable(z: v128): v128 {
-  return f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), f32x4.mul(z, f32x4.splat(0.5))));
+  const one = splatAt(GELU_TABLE, ONE);
+  return f32x4.div(one, f32x4.add(one, f32x4.mul(z, splatAt(GELU_TABLE, HALF))));
 }
 
 /** Φ(x) from Φ(−|x|) = erfc(z)/2: 1 − that for x ≥ 0 (NaN lanes stay NaN through `half`). */
 function cdfFromHalf(x: v128, half: v128): v128 {
-  return v128.bitselect(half, f32x4.sub(f32x4.splat(1), half), f32x4.lt(x, f32x4.splat(0)));
+  return v128.bitselect(half, f32x4.sub(splatAt(GELU_TABLE, ONE), half), f32x4.lt(x, f32x4.splat(0)));
 }
 
 /** gelu(x) = x·Φ(x) per lane. */
+// @ts-ignore: decorator
+@inline
 function gelu4(x: v128): v128 {
   const a = clampedAbs(x);
-  const t = fitVariable(f32x4.mul(a, f32x4.splat(SQRT1_2)));
+  const t = fitVariable(f32x4.mul(a, splatAt(GELU_TABLE, SQRT1_2)));
   const e = expHalfSquare(a, high(a), fitPolynomial(t)); // erfc(z) = t·e
-  return f32x4.mul(x, cdfFromHalf(x, f32x4.mul(f32x4.mul(t, e), f32x4.splat(0.5))));
+  return f32x4.mul(x, cdfFromHalf(x, f32x4.mul(f32x4.mul(t, e), splatAt(GELU_TABLE, HALF))));
 }
 
 /**
@@ -70,14 +104,19 @@ function gelu4(x: v128): v128 {
  * where |x| ≥ 14 (±∞ included), as the fit gives there. The rounding of x² moves e^(−x²/2)
  * by at most (x²/2)·2⁻²³ relative: under 1e-6 wherever x·φ(x) is not negligible beside Φ.
  */
+// @ts-ignore: decorator
+@inline
 function geluDerivativeFromOutput4(x: v128, y: v128): v128 {
   const a = clampedAbs(x);
-  const phi = f32x4.mul(exp4(f32x4.mul(f32x4.mul(a, a), f32x4.splat(-0.5))), f32x4.splat(INV_SQRT_2PI));
+  const phi = f32x4.mul(
+    exp4(f32x4.mul(f32x4.mul(a, a), splatAt(GELU_TABLE, MINUS_HALF))),
+    splatAt(GELU_TABLE, INV_SQRT_2PI),
+  );
   const absX = f32x4.abs(x);
   let cdf = f32x4.div(y, x);
-  cdf = v128.bitselect(f32x4.splat(0.5), cdf, f32x4.lt(absX, f32x4.splat(1e-20)));
-  const tail = v128.bitselect(f32x4.splat(1), f32x4.splat(0), f32x4.gt(x, f32x4.splat(0)));
-  cdf = v128.bitselect(tail, cdf, f32x4.ge(absX, f32x4.splat(14)));
+  cdf = v128.bitselect(splatAt(GELU_TABLE, HALF), cdf, f32x4.lt(absX, splatAt(GELU_TABLE, TINY)));
+  const tail = v128.bitselect(splatAt(GELU_TABLE, ONE), f32x4.splat(0), f32x4.gt(x, f32x4.splat(0)));
+  cdf = v128.bitselect(tail, cdf, f32x4.ge(absX, splatAt(GELU_TABLE, TAIL)));
   return f32x4.add(cdf, f32x4.mul(x, phi));
 }
 

@@ -26,6 +26,8 @@ function taylor(x: v128): v128 {
   return f32x4.add(x, f32x4.mul(f32x4.mul(p, z), x));
 }
 
+// @ts-ignore: decorator
+@inline
 function tanh4(x: v128): v128 {
   const a = f32x4.abs(x);
   const one = f32x4.splat(1);
@@ -35,6 +37,8 @@ function tanh4(x: v128): v128 {
   return v128.bitselect(signed, taylor(x), f32x4.ge(a, f32x4.splat(TAYLOR_LIMIT)));
 }
 
+// @ts-ignore: decorator
+@inline
 function sigmoid4(x: v128): v128 {
   const e = exp4(f32x4.neg(f32x4.abs(x)));
   const s = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), e));
