@@ -2,7 +2,7 @@
  * The WebAssembly SIMD gemm against the float64 reference: every transpose, edge
  * sizes around its 5×8 register tile, blocks past its cache blocking (256 deep, 100
  * rows, 1024 columns), operands at offsets, memory growth, and products split
- * between threads.
+ * between threads (by rows, by columns, and deep ones along their depth).
  */
 import {
   type GemmJob,
@@ -12,6 +12,8 @@ import {
   rowBands,
   splitJob,
 } from '../src/wasm/backend';
+import { DEPTH_PARTS, depthParts, splitsDepth } from '../src/wasm/depth-split';
+import { makeGenerator } from '@zen/autograd-core';
 import { EDGE_SIZES, TRANSPOSES, checkGemm } from './helpers/gemm';
 
 /** Float32 error bound relative to Σ|a·b| (k·ε with room for any summation order). */
@@ -150,6 +152,82 @@ describe('wasm gemm with a helper thread', () => {
       }
     },
   );
+
+  // 96×88 of depth 2100: 17.7 M multiply-adds, over the threading threshold, and deep.
+  const deepCase = (transA: boolean, transB: boolean) => ({
+    transA,
+    transB,
+    m: 96,
+    n: 88,
+    k: 2100,
+    offset: 2,
+  });
+
+  /** C of a deep case from operands fixed by its seed, with the caller computing or only waiting. */
+  function deepProduct(transA: boolean, transB: boolean, callerComputes: boolean): Float32Array {
+    const { m, n, k } = deepCase(transA, transB);
+    const next = makeGenerator(`deep ${transA} ${transB}`);
+    const a = Float32Array.from({ length: m * k }, () => 2 * next() - 1);
+    const b = Float32Array.from({ length: k * n }, () => 2 * next() - 1);
+    const c = new Float32Array(m * n);
+    backend.threads.callerComputes = callerComputes;
+    try {
+      backend.gemm(transA, transB, m, n, k, a, 0, b, 0, c, 0);
+    } finally {
+      backend.threads.callerComputes = true;
+    }
+    return c;
+  }
+
+  test.each(TRANSPOSES)(
+    'a deep product is cut along its depth (transA=%s transB=%s): right with the helper alone, the same bits however its parts are shared',
+    (transA, transB) => {
+      const { m, n, k } = deepCase(transA, transB);
+      expect(splitsDepth(m, n, k)).toBe(true);
+      const { joined } = backend.threads.stats;
+      backend.threads.callerComputes = false;
+      try {
+        checkGemm(backend.gemm, deepCase(transA, transB), TOL);
+      } finally {
+        backend.threads.callerComputes = true;
+      }
+      expect(backend.threads.stats.joined - joined).toBe(1);
+      expect(deepProduct(transA, transB, true)).toEqual(deepProduct(transA, transB, false));
+    },
+  );
+
+  test('depth parts: consecutive slices of the depth, part 0 into C and the others into their own blocks', () => {
+    const job: GemmJob = {
+      transA: true,
+      transB: false,
+      m: 6,
+      n: 8,
+      k: 1030,
+      a: 1000,
+      lda: 6,
+      b: 90000,
+      ldb: 8,
+      c: 500000,
+      ldc: 8,
+    };
+    const parts = depthParts(job, 700000);
+    expect(parts).toHaveLength(DEPTH_PARTS);
+    let depth = 0;
+    parts.forEach((part, p) => {
+      expect(part.a).toBe(job.a + depth * job.lda * 4); // a transposed A's depth runs along its rows
+      expect(part.b).toBe(job.b + depth * job.ldb * 4);
+      expect(part.c).toBe(p === 0 ? job.c : 700000 + (p - 1) * 6 * 8 * 4);
+      depth += part.k;
+    });
+    expect(depth).toBe(job.k);
+    // A plain A's depth runs along its columns, a transposed B's along its columns too.
+    const flipped = depthParts({ ...job, transA: false, lda: 1030, transB: true, ldb: 1030 }, 700000);
+    depth = 0;
+    for (const part of flipped) {
+      expect([part.a, part.b]).toEqual([job.a + depth * 4, job.b + depth * 4]);
+      depth += part.k;
+    }
+  });
 
   test('shared between both threads (however many blocks the helper takes), and small products stay here', () => {
     const { posted } = backend.threads.stats;

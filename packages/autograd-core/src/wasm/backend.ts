@@ -27,6 +27,7 @@ import { createWasmUnary } from './unary';
 import { SPARSE_MIN_COLUMNS, SPARSE_MIN_MACS, looksSparse } from './sparse-product';
 import { type WasmRecurrenceKernels, createWasmRecurrence } from './recurrence';
 import { type LoadedKernels, loadKernels } from './runtime';
+import { DEPTH_PARTS, depthParts, splitsDepth } from './depth-split';
 import { type Block, KernelThreads, MAX_BLOCKS, defaultHelperCount } from './threads';
 
 /** A block of C = op(A)·op(B) with every operand already in wasm memory (byte pointers). */
@@ -198,8 +199,11 @@ export function createWasmBackend(
     const macs = m * n * k;
     const large = macs >= THREADED_MIN_MACS && Math.min(m, n, k) >= THREADED_MIN_SIDE;
     const helpersReady = float32 && large ? threads.available() : 0;
+    // Deep products (with helper threads in this process, ready or not) are cut along their depth.
+    const deep = float32 && large && threads.helpers > 0 && splitsDepth(m, n, k);
+    const partialFloats = deep ? (DEPTH_PARTS - 1) * sizeC : 0;
     // Tall products share one packing of B between threads and split C into bands of rows.
-    const byRows = helpersReady > 0 && m >= n;
+    const byRows = !deep && helpersReady > 0 && m >= n;
     const packedFloats = byRows ? kernels.exports.packedWholeBBytes(n, k) / 4 : 0;
     // A mostly-zero op(A) (and a plain B) may go to the kernel that skips its zero terms.
     const sparse =
@@ -223,6 +227,7 @@ export function createWasmBackend(
           packedFloats,
           biasFloats,
           sparseFloats,
+          partialFloats,
         ])
       : null;
     if (!pointers) {
@@ -236,7 +241,7 @@ export function createWasmBackend(
         );
       return;
     }
-    const [placedA, placedB, placedC, packedPtr, placedBias, sparsePtr] = pointers;
+    const [placedA, placedB, placedC, packedPtr, placedBias, sparsePtr, partialsPtr] = pointers;
     const memory = heap.f32;
     const aPtr = inPlaceA === null ? placedA : inPlaceA + aOffset * 4;
     const bPtr = inPlaceB === null ? placedB : inPlaceB + bOffset * 4;
@@ -248,6 +253,12 @@ export function createWasmBackend(
     const job: GemmJob = { transA, transB, m, n, k, a: aPtr, lda, b: bPtr, ldb, c: cPtr, ldc: n };
     if (sparse && kernels.exports.listNonzeroRows(transA ? 1 : 0, m, k, aPtr, lda, bPtr, ldb, n, sparsePtr)) {
       kernels.exports.sparseRowsTimesB(m, n, 0, m, sparsePtr, bPtr, cPtr, n);
+    } else if (deep) {
+      threads.parallel(depthParts(job, partialsPtr).map(gemmBlock), macs / 1e9);
+      // The partial sums added to part 0's, in a fixed order.
+      for (let p = 1; p < DEPTH_PARTS; p++) {
+        kernels.exports.binaryFloat32(0, cPtr, 1, partialsPtr + (p - 1) * sizeC * 4, 1, cPtr, sizeC);
+      }
     } else if (helpersReady === 0) {
       threads.runHere(gemmBlock(job));
     } else if (byRows) {
