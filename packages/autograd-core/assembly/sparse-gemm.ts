@@ -274,7 +274,8 @@ function listColumns(m: i32, k: i32, a: usize, lda: i32, ldb: i32, work: usize):
     store<i32>(slot, cursor + 1);
   }
   // Shift back: row i's terms begin where row i − 1's end.
-  for (let i = m; i > 0; i--) store<i32>(starts + ((<usize>i) << 2), load<i32>(starts + ((<usize>(i - 1)) << 2)));
+  for (let i = m; i > 0; i--)
+    store<i32>(starts + ((<usize>i) << 2), load<i32>(starts + ((<usize>(i - 1)) << 2)));
   store<i32>(starts, 0);
   return 1;
 }
