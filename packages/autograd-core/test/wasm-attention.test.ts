@@ -36,6 +36,17 @@ const GEOMETRIES: [string, Omit<AttentionGeometry, 'keep'>][] = [
   ],
   ['not causal, 16×16, width 8', { batch: 3, tq: 16, tk: 16, d: 8, dv: 8, scale: 0.35, causal: false }],
   ['one step', { batch: 2, tq: 1, tk: 1, d: 3, dv: 2, scale: 1, causal: true }],
+  // Causal products run in blocks of 15 queries (keys): several blocks, partial last ones.
+  ['causal 40×40 in blocks', { batch: 3, tq: 40, tk: 40, d: 8, dv: 6, scale: 0.3, causal: true }],
+  [
+    '33 queries at the end of 50 keys, causal, in blocks',
+    { batch: 2, tq: 33, tk: 50, d: 5, dv: 7, scale: 0.4, causal: true },
+  ],
+  [
+    '50 queries of 20 keys, causal: the first 30 see none',
+    { batch: 2, tq: 50, tk: 20, d: 6, dv: 4, scale: 0.45, causal: true },
+  ],
+  ['a negative scale, causal 20×20', { batch: 2, tq: 20, tk: 20, d: 4, dv: 4, scale: -0.6, causal: true }],
   [
     'heads last: 2 samples × 3 heads, causal 6×6',
     { batch: 6, heads: 3, tq: 6, tk: 6, d: 4, dv: 5, scale: 0.5, causal: true },
