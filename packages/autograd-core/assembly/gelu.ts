@@ -2,12 +2,13 @@
  * GELU in single precision, four lanes at a time: gelu(x) = x·Φ(x) and the backward
  * product g·gelu′(x) = g·(Φ(x) + x·φ(x)), the latter with Φ(x) taken from the forward output. Φ comes from the same Chebyshev fit of erfc as
  * the TypeScript float32 kernel (src/kernels/erf.ts, the reference): for z = |x|/√2,
- * erfc(z) = t·e^(−z² + p(t)) with t = 1/(1 + z/2). e^(−z²) = e^(−x²/2) is taken as
- * e^(−h²/2)·e^(−(|x|−h)(|x|+h)/2) with h = |x| cut to 12 significant bits (h² is exact),
- * so the rounding of x² does not grow with x.
+ * erfc(z) = t·e^(−z² + p(t)) with t = 1/(1 + z/2). The exponent −z² = −x²/2 is split as
+ * −h²/2 − (|x|−h)(|x|+h)/2 with h = |x| cut to 12 significant bits (h² is exact), and
+ * one exponential takes the exact part and the rest apart (exp4OfSum), so the rounding
+ * of x² does not grow with x.
  */
 import { splatAt } from './constants';
-import { exp4 } from './exp';
+import { exp4, exp4OfSum } from './exp';
 
 /**
  * The kernels' constants (read by splatAt: see constants.ts): the erfc fit's coefficients
@@ -67,13 +68,14 @@ function high(a: v128): v128 {
 }
 
 /**
- * e^(−x²/2) = e^(−z²) from a = |x| and its high part h: e^(−h²/2)·e^(−(a − h)(a + h)/2),
- * both arguments exact or nearly so (z = a/√2 itself would carry a rounding error).
+ * e^(−x²/2 + extra) from a = |x| and its high part h: the exact −h²/2 and the small
+ * −(a − h)(a + h)/2 + extra kept apart into one exponential (z = a/√2 itself would carry
+ * a rounding error).
  */
 function expHalfSquare(a: v128, h: v128, extra: v128): v128 {
   const half = splatAt(GELU_TABLE, MINUS_HALF);
   const rest = f32x4.mul(f32x4.mul(f32x4.sub(a, h), f32x4.add(a, h)), half);
-  return f32x4.mul(exp4(f32x4.mul(f32x4.mul(h, h), half)), exp4(f32x4.add(rest, extra)));
+  return exp4OfSum(f32x4.mul(f32x4.mul(h, h), half), f32x4.add(rest, extra));
 }
 
 /** t = 1/(1 + z/2), the fit's variable. */
