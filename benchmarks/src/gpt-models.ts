@@ -54,9 +54,11 @@ export function tfjsGptStep(
   const { vocabulary, context, width, layers, heads } = config;
   const keyDim = width / heads;
   const variables: TfVariable[] = [];
+  // Seeded, so the same model starts from the same weights on every run (and in tests).
+  let seed = 1;
   const glorot = (rows: number, cols: number) => {
     const limit = Math.sqrt(6 / (rows + cols));
-    const v = tf.variable(tf.randomUniform([rows, cols], -limit, limit));
+    const v = tf.variable(tf.randomUniform([rows, cols], -limit, limit, 'float32', seed++));
     variables.push(v);
     return v;
   };
