@@ -31,6 +31,8 @@ import type { reduceAxisKernel } from './kernels/reduce';
 import type { softmaxKernel } from './kernels/softmax';
 import type {
   softmaxCrossEntropyBackward,
+  softmaxCrossEntropyDenseBackward,
+  softmaxCrossEntropyDenseForward,
   softmaxCrossEntropyForward,
 } from './kernels/softmax-cross-entropy';
 import type { attentionBackward, attentionForward } from './kernels/attention';
@@ -91,6 +93,8 @@ export interface Kernels {
   /** Softmax cross-entropy with integer labels, row by row, and its gradient (kernels/softmax-cross-entropy.ts). */
   softmaxCrossEntropy: typeof softmaxCrossEntropyForward;
   softmaxCrossEntropyBackward: typeof softmaxCrossEntropyBackward;
+  softmaxCrossEntropyDense: typeof softmaxCrossEntropyDenseForward;
+  softmaxCrossEntropyDenseBackward: typeof softmaxCrossEntropyDenseBackward;
   /** Fused scaled dot-product attention, per head, around the gemm it is given (kernels/attention.ts). */
   attentionForward: typeof attentionForward;
   attentionBackward: typeof attentionBackward;

@@ -124,7 +124,7 @@ export type { Conv2DOptions, Pool2DOptions, DropoutOptions } from './ops/nn';
 export { scaledDotProductAttention } from './ops/attention';
 export type { AttentionOptions } from './ops/attention';
 export { layerNorm } from './ops/layer-norm';
-export { sparseSoftmaxCrossEntropy } from './ops/softmax-cross-entropy';
+export { softmaxCrossEntropy, sparseSoftmaxCrossEntropy } from './ops/softmax-cross-entropy';
 export type { LayerNormOptions } from './ops/layer-norm';
 export { linear } from './ops/linear';
 export { einsum } from './ops/einsum';

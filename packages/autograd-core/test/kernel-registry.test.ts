@@ -55,6 +55,8 @@ test('the TypeScript backend registers every kernel the ops use', () => {
       'softmax',
       'softmaxCrossEntropy',
       'softmaxCrossEntropyBackward',
+      'softmaxCrossEntropyDense',
+      'softmaxCrossEntropyDenseBackward',
       'stateArray',
       'takeFlat',
       'tanhRecurrence',

@@ -5,7 +5,14 @@
  * never appears) or logits with `fromLogits: true` (then log-softmax / softplus keep
  * them finite for logits of any size).
  */
-import { type Tensor, logSoftmax, oneHot, softplus, sparseSoftmaxCrossEntropy } from '@zen/autograd-core';
+import {
+  type Tensor,
+  logSoftmax,
+  oneHot,
+  softmaxCrossEntropy,
+  softplus,
+  sparseSoftmaxCrossEntropy,
+} from '@zen/autograd-core';
 import { formatSymbolicShape } from './shapes';
 import { TargetError, alignTargets, checkTensors, rowOf } from './loss-targets';
 import { type LossOptions, reduceLoss } from './loss-weights';
@@ -106,10 +113,13 @@ export function categoricalCrossentropy(
     }
     y = y.mul(1 - smoothing).add(smoothing / yPred.shape[yPred.ndim - 1]);
   }
-  const values = y
-    .mul(logProbabilities(yPred, options.fromLogits ?? false))
-    .sum(-1)
-    .neg();
+  const fromLogits = options.fromLogits ?? false;
+  // From logits, one fused op (its backward is one pass: softmax·Σy − y).
+  const sameShape = y.ndim === yPred.ndim && y.shape.every((d, i) => d === yPred.shape[i]);
+  const values =
+    fromLogits && sameShape
+      ? softmaxCrossEntropy(yPred, y)
+      : y.mul(logProbabilities(yPred, fromLogits)).sum(-1).neg();
   return reduceLoss('categoricalCrossentropy', values, options.sampleWeight);
 }
 

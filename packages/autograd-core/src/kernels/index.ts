@@ -18,7 +18,12 @@ import { copyBox, permuteKernel } from './layout';
 import { gemmBlocked } from './matmul';
 import { reduceAxisKernel } from './reduce';
 import { softmaxKernel } from './softmax';
-import { softmaxCrossEntropyBackward, softmaxCrossEntropyForward } from './softmax-cross-entropy';
+import {
+  softmaxCrossEntropyBackward,
+  softmaxCrossEntropyDenseBackward,
+  softmaxCrossEntropyDenseForward,
+  softmaxCrossEntropyForward,
+} from './softmax-cross-entropy';
 import { attentionBackward, attentionForward } from './attention';
 import { geluKernel } from './gelu';
 import { geluBackwardKernel } from './gelu-backward';
@@ -55,6 +60,8 @@ export const tsKernels: Kernels = {
   softmax: softmaxKernel,
   softmaxCrossEntropy: softmaxCrossEntropyForward,
   softmaxCrossEntropyBackward,
+  softmaxCrossEntropyDense: softmaxCrossEntropyDenseForward,
+  softmaxCrossEntropyDenseBackward,
   attentionForward,
   attentionBackward,
   gelu: geluKernel,

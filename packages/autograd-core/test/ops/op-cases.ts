@@ -120,6 +120,18 @@ function crossEntropyReference(z: Arr, labels: number[]): Arr {
   return R.arr(z.shape.slice(0, -1), out);
 }
 
+/** Σ_j t_j·(logΣexp(z) − z_j) per row (the dense targets' cross-entropy). */
+function denseCrossEntropyReference(z: Arr, t: Arr): Arr {
+  const n = z.shape[z.shape.length - 1];
+  const out: number[] = [];
+  for (let r = 0; r < z.data.length / n; r++) {
+    const row = z.data.slice(r * n, (r + 1) * n);
+    const lse = R.logSumExp(row);
+    out.push(row.reduce((sum, v, j) => sum + t.data[r * n + j] * (lse - v), 0));
+  }
+  return R.arr(z.shape.slice(0, -1), out);
+}
+
 function layerNormReference(x: Arr, gamma: number[] | null, beta: number[] | null, epsilon: number): Arr {
   const n = x.shape[x.shape.length - 1];
   const out: number[] = [];
@@ -962,6 +974,24 @@ export const OP_CASES: OpCase[] = [
     ],
     fn: (z, y) => Z.sparseSoftmaxCrossEntropy(z, y),
     reference: (z, y) => crossEntropyReference(z, y.data),
+  },
+  // ---- softmax cross-entropy with target distributions ----
+  {
+    op: 'softmaxCrossEntropy',
+    name: 'logits [2,3,4], soft targets [2,3,4] (differentiated too)',
+    inputs: [spec([2, 3, 4]), spec([2, 3, 4], { range: [0, 1] })],
+    fn: (z, t) => Z.softmaxCrossEntropy(z, t),
+    reference: (z, t) => denseCrossEntropyReference(z, t),
+  },
+  {
+    op: 'softmaxCrossEntropy',
+    name: 'logits [3,5] with large values, one-hot targets',
+    inputs: [
+      spec([3, 5], { values: [40, 41, 39, -2, 0, 1, 2, 3, 4, 5, -30, -31, -29, -30, -30.5] }),
+      constant([3, 5], [0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0]),
+    ],
+    fn: (z, t) => Z.softmaxCrossEntropy(z, t),
+    reference: (z, t) => denseCrossEntropyReference(z, t),
   },
   // ---- a simple RNN's recurrence ----
   {
