@@ -1,7 +1,10 @@
 /**
  * Measures training throughput (samples/s) with a time budget. Each contender first
  * warms up (first-call compilation, wasm tier-up) and runs a short probe that
- * estimates its rate; that fixes its plan: full epochs over all samples when they fit
+ * estimates its rate; one that is fast enough then trains a quarter of an epoch more, as
+ * PyTorch's contender does before each of its rounds (the JIT's optimised code for the
+ * training loop comes after the first few hundred batches, not the first three). The rate
+ * fixes its plan: full epochs over all samples when they fit
  * in the budget (one per round, up to the number of rounds), or one partial epoch of as
  * many whole batches as fit (noted in the table) for slow contenders. The timed runs are
  * then interleaved round by round with PyTorch's (rounds.ts): Zen-TS runs in every round.
@@ -43,11 +46,16 @@ interface Plan {
   note?: string;
 }
 
+/** Longest warm-up (seconds at the probe's rate) a contender gets beyond the probe. */
+const WARMUP_SECONDS = 1;
+
 async function plan(run: EpochRunner, budget: TrainingBudget): Promise<Plan> {
   const { total, batchSize, seconds, rounds } = budget;
   const probeSamples = Math.min(total, 2 * batchSize);
   await run(Math.min(total, batchSize));
-  const rate = probeSamples / (await timeOnce(() => run(probeSamples)));
+  let rate = probeSamples / (await timeOnce(() => run(probeSamples)));
+  const quarter = Math.min(total, Math.max(batchSize, Math.round(total / 4 / batchSize) * batchSize));
+  if (quarter / rate <= WARMUP_SECONDS) rate = quarter / (await timeOnce(() => run(quarter)));
   if (total / rate <= seconds) {
     return { samples: total, repeats: Math.max(1, Math.min(rounds, Math.floor((seconds * rate) / total))) };
   }

@@ -164,7 +164,9 @@ test('training: Zen-TS runs in every round, PyTorch right after it, a slow conte
     { total: 64, batchSize: 8, seconds: 0.1, rounds: 3 },
     { runner, model: 'mlp', seconds: 2 },
   );
-  const timed = calls.slice(calls.indexOf('slow 16') + 1); // after each contender's warm-up and probe
+  // Each contender's warm-up, probe and quarter-epoch warm-up (the slow one's takes 0.05 s) come first.
+  expect(calls.slice(0, 6)).toEqual(['zen 8', 'zen 16', 'zen 16', 'slow 8', 'slow 16', 'slow 16']);
+  const timed = calls.slice(6);
   expect(timed[0]).toBe('zen 64');
   expect(timed.slice(1, 3)).toEqual(['torch 1', 'torch 2']);
   expect(timed[3]).toMatch(/^slow (16|24|32|40|48|56|64)$/);
@@ -191,7 +193,8 @@ test('training: a Zen-TS round repeats whole epochs until it has lasted zenRound
     { total: 16, batchSize: 8, seconds: 10, rounds: 2, zenRoundSeconds: 0.1 },
     { runner, model: 'mlp', seconds: 2 },
   );
-  const timed = calls.slice(2); // after the warm-up and the probe
+  const timed = calls.slice(3); // after the warm-up, the probe and a quarter of an epoch (8 of 16)
+  expect(calls.slice(0, 3)).toEqual(['zen 8', 'zen 16', 'zen 8']);
   const firstRound = timed.slice(0, timed.indexOf('torch 1'));
   // At least 0.1 s of 10 ms epochs: several whole epochs, not one.
   expect(firstRound.length).toBeGreaterThanOrEqual(5);
