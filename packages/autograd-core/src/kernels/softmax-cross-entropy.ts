@@ -8,6 +8,21 @@
  */
 import type { TypedArray } from '../dtype';
 
+/** Writes row `base`'s softmax into probs and returns its log-sum-exp. */
+function softmaxRow(logits: TypedArray, base: number, classes: number, probs: TypedArray): number {
+  let max = -Infinity;
+  for (let j = 0; j < classes; j++) if (logits[base + j] > max) max = logits[base + j];
+  let total = 0;
+  for (let j = 0; j < classes; j++) {
+    const e = Math.exp(logits[base + j] - max);
+    probs[base + j] = e;
+    total += e;
+  }
+  const inverse = 1 / total;
+  for (let j = 0; j < classes; j++) probs[base + j] *= inverse;
+  return max + Math.log(total);
+}
+
 export function softmaxCrossEntropyForward(
   logits: TypedArray,
   rows: number,
@@ -18,17 +33,7 @@ export function softmaxCrossEntropyForward(
 ): void {
   for (let r = 0; r < rows; r++) {
     const base = r * classes;
-    let max = -Infinity;
-    for (let j = 0; j < classes; j++) if (logits[base + j] > max) max = logits[base + j];
-    let total = 0;
-    for (let j = 0; j < classes; j++) {
-      const e = Math.exp(logits[base + j] - max);
-      probs[base + j] = e;
-      total += e;
-    }
-    const inverse = 1 / total;
-    for (let j = 0; j < classes; j++) probs[base + j] *= inverse;
-    loss[r] = max + Math.log(total) - logits[base + labels[r]];
+    loss[r] = softmaxRow(logits, base, classes, probs) - logits[base + labels[r]];
   }
 }
 
@@ -60,19 +65,9 @@ export function softmaxCrossEntropyDenseForward(
 ): void {
   for (let r = 0; r < rows; r++) {
     const base = r * classes;
-    let max = -Infinity;
-    for (let j = 0; j < classes; j++) if (logits[base + j] > max) max = logits[base + j];
-    let total = 0;
-    for (let j = 0; j < classes; j++) {
-      const e = Math.exp(logits[base + j] - max);
-      probs[base + j] = e;
-      total += e;
-    }
-    const inverse = 1 / total;
-    const lse = max + Math.log(total);
+    const lse = softmaxRow(logits, base, classes, probs);
     let sum = 0;
     for (let j = 0; j < classes; j++) {
-      probs[base + j] *= inverse;
       const t = targets[base + j];
       if (t !== 0) sum += t * (lse - logits[base + j]); // a zero target adds nothing, even beside −∞ logits
     }

@@ -27,16 +27,24 @@ function rowsOf(logits: Tensor): [number, number] {
   return [classes === 0 ? 0 : logits.size / classes, classes];
 }
 
+/** One loss per row from the backend's forward kernel, the rows' softmax kept in attrs. */
+function forwardKeepingSoftmax(
+  kernel: 'softmaxCrossEntropy' | 'softmaxCrossEntropyDense',
+  logits: Tensor,
+  targets: Tensor,
+  attrs: CrossEntropyAttrs,
+): Tensor {
+  const [rows, classes] = rowsOf(logits);
+  const loss = outputTensor(logits.shape.slice(0, -1), logits.dtype);
+  const probs = outputTensor(logits.shape, logits.dtype).data;
+  getBackend()[kernel](logits.data, rows, classes, targets.data, loss.data, probs);
+  attrs.probs = probs;
+  return loss;
+}
+
 const crossEntropyOp: Op<CrossEntropyAttrs> = defineOp<CrossEntropyAttrs>({
   name: 'sparseSoftmaxCrossEntropy',
-  forward: ([logits, labels], attrs) => {
-    const [rows, classes] = rowsOf(logits);
-    const loss = outputTensor(logits.shape.slice(0, -1), logits.dtype);
-    const probs = outputTensor(logits.shape, logits.dtype).data;
-    getBackend().softmaxCrossEntropy(logits.data, rows, classes, labels.data, loss.data, probs);
-    attrs.probs = probs;
-    return loss;
-  },
+  forward: ([logits, labels], attrs) => forwardKeepingSoftmax('softmaxCrossEntropy', logits, labels, attrs),
   vjp: (g, [logits, labels], _out, attrs) => {
     const [rows, classes] = rowsOf(logits);
     if (!isGradEnabled() && attrs.probs) {
@@ -101,14 +109,8 @@ const perRow = (g: Tensor) => g.reshape([...g.shape, 1]);
 // ∂loss/∂z = softmax(z)·Σt − t and ∂loss/∂t = lse − z = −logSoftmax(z), row by row.
 const denseCrossEntropyOp: Op<CrossEntropyAttrs> = defineOp<CrossEntropyAttrs>({
   name: 'softmaxCrossEntropy',
-  forward: ([logits, targets], attrs) => {
-    const [rows, classes] = rowsOf(logits);
-    const loss = outputTensor(logits.shape.slice(0, -1), logits.dtype);
-    const probs = outputTensor(logits.shape, logits.dtype).data;
-    getBackend().softmaxCrossEntropyDense(logits.data, rows, classes, targets.data, loss.data, probs);
-    attrs.probs = probs;
-    return loss;
-  },
+  forward: ([logits, targets], attrs) =>
+    forwardKeepingSoftmax('softmaxCrossEntropyDense', logits, targets, attrs),
   vjp: (g, [logits, targets], _out, attrs, needs) => {
     let dlogits: Tensor | null = null;
     if (needs[0] && !isGradEnabled() && attrs.probs) {
