@@ -31,9 +31,9 @@ function visibleKeys(i: i32, tq: i32, tk: i32, causal: bool): i32 {
   return causal ? min(tk, max(0, i + tk - tq + 1)) : tk;
 }
 
-/** The first query that attends key j (tq when none does). */
+/** The first query that attends key j < tk. */
 function firstQuery(j: i32, tq: i32, tk: i32, causal: bool): i32 {
-  return causal ? min(tq, max(0, j - tk + tq)) : 0;
+  return causal ? max(0, j - tk + tq) : 0;
 }
 
 /** Queries (or keys) per block of a causal product: three of the gemm's 5-row tiles. */
@@ -47,11 +47,6 @@ function blockRows(rows: i32, causal: bool): i32 {
 /** Sets `count` floats from `at` to zero. */
 function zeroFloats(at: usize, count: i32): void {
   memory.fill(at, 0, (<usize>count) << 2);
-}
-
-/** Sets rows × width floats (row stride ld) from `at` to zero. */
-function zeroRows(at: usize, rows: i32, width: i32, ld: i32): void {
-  for (let r = 0; r < rows; r++) zeroFloats(at + ((<usize>(r * ld)) << 2), width);
 }
 
 /** Row of scores → softmax(scale·s) over the first `visible` entries, zeros after; all zeros if none. */
@@ -130,17 +125,15 @@ export function attentionForward(
       const oh = headStart(out, b, h, tq, g.heads, g.dv);
       for (let i0 = 0; i0 < tq; i0 += step) {
         const rows = min(step, tq - i0);
-        // The block's last query sees the most keys; scores past them are never read.
+        // The block's last query sees the most keys; scores past them are never read. (The
+        // gemm writes nothing for no keys, and zeros for a depth of none.)
         const keys = visibleKeys(i0 + rows - 1, tq, tk, causal);
         const pRows = p + ((<usize>(i0 * tk)) << 2);
-        const oRows = oh + ((<usize>(i0 * ldv)) << 2);
-        if (keys > 0)
-          gemm(false, true, rows, keys, g.d, qh + ((<usize>(i0 * ldk)) << 2), ldk, kh, ldk, pRows, tk, work);
+        gemm(false, true, rows, keys, g.d, qh + ((<usize>(i0 * ldk)) << 2), ldk, kh, ldk, pRows, tk, work);
         for (let i = i0; i < i0 + rows; i++) {
           softmaxRow(p + ((<usize>(i * tk)) << 2), tk, visibleKeys(i, tq, tk, causal), g.scale);
         }
-        if (keys > 0) gemm(false, false, rows, g.dv, keys, pRows, tk, vh, ldv, oRows, ldv, work);
-        else zeroRows(oRows, rows, g.dv, ldv);
+        gemm(false, false, rows, g.dv, keys, pRows, tk, vh, ldv, oh + ((<usize>(i0 * ldv)) << 2), ldv, work);
       }
     }
   }
@@ -174,6 +167,43 @@ function softmaxBackwardRow(ds: usize, p: usize, tk: i32, visible: i32, scale: f
     store<f32>(ds + at, scale * load<f32>(p + at) * (load<f32>(ds + at) - dot));
   }
   zeroFloats(ds + ((<usize>visible) << 2), tk - visible);
+}
+
+/**
+ * out[j, :] = Σ_i A[i, j]·X[i, :] over the tq×tk block A (row stride tk), X and out (row stride
+ * ld), for the keys j in blocks of `step`, each from its first query on (the earlier ones
+ * see none of the block's keys: A is 0 there): dV = Pᵀ·dO and dK = dSᵀ·Q.
+ */
+function keysTimes(
+  a: usize,
+  x: usize,
+  width: i32,
+  ld: i32,
+  out: usize,
+  g: AttentionShape,
+  step: i32,
+  work: usize,
+): void {
+  const causal = g.causal != 0;
+  for (let j0 = 0; j0 < g.tk; j0 += step) {
+    const q0 = firstQuery(j0, g.tq, g.tk, causal);
+    const at = a + ((<usize>(q0 * g.tk + j0)) << 2);
+    const rows = out + ((<usize>(j0 * ld)) << 2);
+    gemm(
+      true,
+      false,
+      min(step, g.tk - j0),
+      width,
+      g.tq - q0,
+      at,
+      g.tk,
+      x + ((<usize>(q0 * ld)) << 2),
+      ld,
+      rows,
+      ld,
+      work,
+    );
+  }
 }
 
 /**
@@ -211,87 +241,24 @@ export function attentionBackward(
       const kh = headStart(k, b, h, tk, g.heads, g.d);
       const vh = headStart(v, b, h, tk, g.heads, g.dv);
       const doh = headStart(dout, b, h, tq, g.heads, g.dv);
-      if (dvOut != 0) {
-        const dvh = headStart(dvOut, b, h, tk, g.heads, g.dv);
-        for (let j0 = 0; j0 < tk; j0 += keyStep) {
-          const keys = min(keyStep, tk - j0);
-          const q0 = firstQuery(j0, tq, tk, causal);
-          const out = dvh + ((<usize>(j0 * ldv)) << 2);
-          if (q0 == tq) zeroRows(out, keys, g.dv, ldv);
-          else {
-            const pAt = p + ((<usize>(q0 * tk + j0)) << 2);
-            gemm(
-              true,
-              false,
-              keys,
-              g.dv,
-              tq - q0,
-              pAt,
-              tk,
-              doh + ((<usize>(q0 * ldv)) << 2),
-              ldv,
-              out,
-              ldv,
-              work,
-            );
-          }
-        }
-      }
+      if (dvOut != 0)
+        keysTimes(p, doh, g.dv, ldv, headStart(dvOut, b, h, tk, g.heads, g.dv), g, keyStep, work);
       if (dq == 0 && dk == 0) continue;
       for (let i0 = 0; i0 < tq; i0 += queryStep) {
         const rows = min(queryStep, tq - i0);
         const keys = visibleKeys(i0 + rows - 1, tq, tk, causal);
         const sRows = scratch + ((<usize>(i0 * tk)) << 2);
-        if (keys > 0)
-          gemm(
-            false,
-            true,
-            rows,
-            keys,
-            g.dv,
-            doh + ((<usize>(i0 * ldv)) << 2),
-            ldv,
-            vh,
-            ldv,
-            sRows,
-            tk,
-            work,
-          );
+        gemm(false, true, rows, keys, g.dv, doh + ((<usize>(i0 * ldv)) << 2), ldv, vh, ldv, sRows, tk, work);
         for (let i = i0; i < i0 + rows; i++) {
           const at = (<usize>(i * tk)) << 2;
           softmaxBackwardRow(scratch + at, p + at, tk, visibleKeys(i, tq, tk, causal), g.scale);
         }
         if (dq != 0) {
           const out = headStart(dq, b, h, tq, g.heads, g.d) + ((<usize>(i0 * ldk)) << 2);
-          if (keys > 0) gemm(false, false, rows, g.d, keys, sRows, tk, kh, ldk, out, ldk, work);
-          else zeroRows(out, rows, g.d, ldk);
+          gemm(false, false, rows, g.d, keys, sRows, tk, kh, ldk, out, ldk, work);
         }
       }
-      if (dk == 0) continue;
-      const dkh = headStart(dk, b, h, tk, g.heads, g.d);
-      for (let j0 = 0; j0 < tk; j0 += keyStep) {
-        const keys = min(keyStep, tk - j0);
-        const q0 = firstQuery(j0, tq, tk, causal);
-        const out = dkh + ((<usize>(j0 * ldk)) << 2);
-        if (q0 == tq) zeroRows(out, keys, g.d, ldk);
-        else {
-          const sAt = scratch + ((<usize>(q0 * tk + j0)) << 2);
-          gemm(
-            true,
-            false,
-            keys,
-            g.d,
-            tq - q0,
-            sAt,
-            tk,
-            qh + ((<usize>(q0 * ldk)) << 2),
-            ldk,
-            out,
-            ldk,
-            work,
-          );
-        }
-      }
+      if (dk != 0) keysTimes(scratch, qh, g.d, ldk, headStart(dk, b, h, tk, g.heads, g.d), g, keyStep, work);
     }
   }
 }

@@ -13,6 +13,7 @@
  * nothing is updated, its flat index is stored at `where` and its entry is returned.
  * Otherwise returns −1.
  */
+import { allFinite } from './finite';
 
 const ENTRY_BYTES: usize = 24;
 
@@ -20,36 +21,13 @@ const ENTRY_BYTES: usize = 24;
 const SCAN_BLOCK: i32 = 256;
 
 /**
- * The first non-finite index of g[0..n), or −1. Each block is summed as x − x (0 for a
- * finite x, NaN otherwise) in four independent sums, with no branch per value; only a
- * block whose sum is not 0 is searched value by value.
+ * The first non-finite index of g[0..n), or −1: a block of SCAN_BLOCK values is searched
+ * value by value only when `allFinite` finds something in it.
  */
 function firstNonFinite(g: usize, n: i32): i32 {
   for (let start = 0; start < n; start += SCAN_BLOCK) {
     const end = min(n, start + SCAN_BLOCK);
-    let a0 = f32x4.splat(0);
-    let a1 = f32x4.splat(0);
-    let a2 = f32x4.splat(0);
-    let a3 = f32x4.splat(0);
-    let i = start;
-    for (; i + 16 <= end; i += 16) {
-      const at = g + ((<usize>i) << 2);
-      const v0 = v128.load(at);
-      const v1 = v128.load(at, 16);
-      const v2 = v128.load(at, 32);
-      const v3 = v128.load(at, 48);
-      a0 = f32x4.add(a0, f32x4.sub(v0, v0));
-      a1 = f32x4.add(a1, f32x4.sub(v1, v1));
-      a2 = f32x4.add(a2, f32x4.sub(v2, v2));
-      a3 = f32x4.add(a3, f32x4.sub(v3, v3));
-    }
-    let tail: f32 = 0;
-    for (; i < end; i++) {
-      const x = load<f32>(g + ((<usize>i) << 2));
-      tail += x - x;
-    }
-    const sum = f32x4.add(f32x4.add(a0, a1), f32x4.add(a2, a3));
-    if (i32x4.all_true(f32x4.eq(sum, f32x4.splat(0))) && tail == 0) continue;
+    if (allFinite(g + ((<usize>start) << 2), end - start)) continue;
     for (let j = start; j < end; j++) {
       const x = load<f32>(g + ((<usize>j) << 2));
       if (x - x != 0) return j;

@@ -20,6 +20,7 @@
  * picks the swizzle that packs the nonzero lanes first, all four lanes are stored and
  * the count advances by the mask's population (so each list has room for four more).
  */
+import { allFinite } from './finite';
 
 /** Columns of C per pass over a row's terms: four f32x4 accumulators. */
 const CHUNK: i32 = 16;
@@ -69,35 +70,10 @@ function compress(x: v128, table: usize, mask: i32): v128 {
   return i8x16.swizzle(x, v128.load(table + ((<usize>mask) << 4)));
 }
 
-/** Whether every value of the k×n block of B (row stride ldb) is finite: x − x is 0 only then. */
-function allFinite(b: usize, ldb: i32, k: i32, n: i32): bool {
-  // Four independent sums, so the additions' latency does not serialise the scan.
-  let acc0 = f32x4.splat(0);
-  let acc1 = f32x4.splat(0);
-  let acc2 = f32x4.splat(0);
-  let acc3 = f32x4.splat(0);
-  let tail: f32 = 0;
-  for (let p = 0; p < k; p++) {
-    const row = b + ((<usize>(p * ldb)) << 2);
-    let j = 0;
-    for (; j + 16 <= n; j += 16) {
-      const q = row + ((<usize>j) << 2);
-      const v0 = v128.load(q);
-      const v1 = v128.load(q, 16);
-      const v2 = v128.load(q, 32);
-      const v3 = v128.load(q, 48);
-      acc0 = f32x4.add(acc0, f32x4.sub(v0, v0));
-      acc1 = f32x4.add(acc1, f32x4.sub(v1, v1));
-      acc2 = f32x4.add(acc2, f32x4.sub(v2, v2));
-      acc3 = f32x4.add(acc3, f32x4.sub(v3, v3));
-    }
-    for (; j < n; j++) {
-      const x = load<f32>(row + ((<usize>j) << 2));
-      tail += x - x;
-    }
-  }
-  const acc = f32x4.add(f32x4.add(acc0, acc1), f32x4.add(acc2, acc3));
-  return i32x4.all_true(f32x4.eq(acc, f32x4.splat(0))) && tail == 0;
+/** Whether every value of the k×n block of B (row stride ldb) is finite. */
+function blockFinite(b: usize, ldb: i32, k: i32, n: i32): bool {
+  for (let p = 0; p < k; p++) if (!allFinite(b + ((<usize>(p * ldb)) << 2), n)) return false;
+  return true;
 }
 
 /**
@@ -117,9 +93,20 @@ export function listNonzeroRows(
   n: i32,
   work: usize,
 ): i32 {
-  if (!allFinite(b, ldb, k, n)) return 0;
+  if (!blockFinite(b, ldb, k, n)) return 0;
   fillSwizzleTable(work);
   return transA ? listColumns(m, k, a, lda, ldb, work) : listRows(m, k, a, lda, ldb, work);
+}
+
+/** Bit l set when the float at q + 4·l (l < 16) is nonzero; sixteen zeros cost one test. */
+function nonzeroBits(q: usize): i32 {
+  const zero = f32x4.splat(0);
+  const m0 = f32x4.ne(v128.load(q), zero);
+  const m1 = f32x4.ne(v128.load(q, 16), zero);
+  const m2 = f32x4.ne(v128.load(q, 32), zero);
+  const m3 = f32x4.ne(v128.load(q, 48), zero);
+  if (!v128.any_true(v128.or(v128.or(m0, m1), v128.or(m2, m3)))) return 0;
+  return i32x4.bitmask(m0) | (i32x4.bitmask(m1) << 4) | (i32x4.bitmask(m2) << 8) | (i32x4.bitmask(m3) << 12);
 }
 
 /** Lanes (0, 1, 2, 3) times `step`. */
@@ -132,7 +119,6 @@ function listRows(m: i32, k: i32, a: usize, lda: i32, ldb: i32, work: usize): i3
   const capacity = sparseCapacity(m, k);
   const starts = startsAt(work);
   const terms = termsAt(work, m);
-  const zero = f32x4.splat(0);
   // Byte offsets into B of four consecutive p, and the step to the next four.
   const rowStep = ldb << 2;
   const lanes = laneMultiples(rowStep);
@@ -144,28 +130,21 @@ function listRows(m: i32, k: i32, a: usize, lda: i32, ldb: i32, work: usize): i3
     let p = 0;
     for (; p + 16 <= k; p += 16) {
       const q = row + ((<usize>p) << 2);
-      const v0 = v128.load(q);
-      const v1 = v128.load(q, 16);
-      const v2 = v128.load(q, 32);
-      const v3 = v128.load(q, 48);
-      const m0 = f32x4.ne(v0, zero);
-      const m1 = f32x4.ne(v1, zero);
-      const m2 = f32x4.ne(v2, zero);
-      const m3 = f32x4.ne(v3, zero);
-      if (!v128.any_true(v128.or(v128.or(m0, m1), v128.or(m2, m3)))) continue;
-      const b0 = i32x4.bitmask(m0);
-      const b1 = i32x4.bitmask(m1);
-      const b2 = i32x4.bitmask(m2);
-      const b3 = i32x4.bitmask(m3);
-      if (count + popcnt(b0) + popcnt(b1) + popcnt(b2) + popcnt(b3) > capacity) return 0;
+      const bits = nonzeroBits(q);
+      if (bits == 0) continue;
+      if (count + popcnt(bits) > capacity) return 0;
       let offsets = i32x4.add(i32x4.splat(p * rowStep), lanes);
-      count = appendTerms(terms, count, work, v0, b0, offsets);
-      offsets = i32x4.add(offsets, quadStep);
-      count = appendTerms(terms, count, work, v1, b1, offsets);
-      offsets = i32x4.add(offsets, quadStep);
-      count = appendTerms(terms, count, work, v2, b2, offsets);
-      offsets = i32x4.add(offsets, quadStep);
-      count = appendTerms(terms, count, work, v3, b3, offsets);
+      for (let s = 0; s < 4; s++) {
+        count = appendTerms(
+          terms,
+          count,
+          work,
+          v128.load(q + ((<usize>s) << 4)),
+          (bits >> (s << 2)) & 15,
+          offsets,
+        );
+        offsets = i32x4.add(offsets, quadStep);
+      }
     }
     for (; p < k; p++) {
       const x = load<f32>(row + ((<usize>p) << 2));
@@ -216,34 +195,29 @@ function listColumns(m: i32, k: i32, a: usize, lda: i32, ldb: i32, work: usize):
     let i = 0;
     for (; i + 16 <= m; i += 16) {
       const q = row + ((<usize>i) << 2);
-      const v0 = v128.load(q);
-      const v1 = v128.load(q, 16);
-      const v2 = v128.load(q, 32);
-      const v3 = v128.load(q, 48);
-      const m0 = f32x4.ne(v0, zero);
-      const m1 = f32x4.ne(v1, zero);
-      const m2 = f32x4.ne(v2, zero);
-      const m3 = f32x4.ne(v3, zero);
-      if (!v128.any_true(v128.or(v128.or(m0, m1), v128.or(m2, m3)))) continue;
-      const b0 = i32x4.bitmask(m0);
-      const b1 = i32x4.bitmask(m1);
-      const b2 = i32x4.bitmask(m2);
-      const b3 = i32x4.bitmask(m3);
-      if (count + popcnt(b0) + popcnt(b1) + popcnt(b2) + popcnt(b3) > capacity) return 0;
-      // A set lane is −1: subtracting the masks adds one to each counted row.
+      const bits = nonzeroBits(q);
+      if (bits == 0) continue;
+      if (count + popcnt(bits) > capacity) return 0;
       const counts = starts + ((<usize>(i + 1)) << 2);
-      v128.store(counts, i32x4.sub(v128.load(counts), m0));
-      v128.store(counts, i32x4.sub(v128.load(counts, 16), m1), 16);
-      v128.store(counts, i32x4.sub(v128.load(counts, 32), m2), 32);
-      v128.store(counts, i32x4.sub(v128.load(counts, 48), m3), 48);
       let rows = i32x4.add(i32x4.splat(i), i32x4(0, 1, 2, 3));
-      count = appendEntries(entryRows, entryOffsets, entryValues, count, work, rows, offsets, v0, b0);
-      rows = i32x4.add(rows, four);
-      count = appendEntries(entryRows, entryOffsets, entryValues, count, work, rows, offsets, v1, b1);
-      rows = i32x4.add(rows, four);
-      count = appendEntries(entryRows, entryOffsets, entryValues, count, work, rows, offsets, v2, b2);
-      rows = i32x4.add(rows, four);
-      count = appendEntries(entryRows, entryOffsets, entryValues, count, work, rows, offsets, v3, b3);
+      for (let s = 0; s < 4; s++) {
+        const values = v128.load(q + ((<usize>s) << 4));
+        // A set lane of the comparison is −1: subtracting it adds one to each counted row.
+        const at = counts + ((<usize>s) << 4);
+        v128.store(at, i32x4.sub(v128.load(at), f32x4.ne(values, zero)));
+        count = appendEntries(
+          entryRows,
+          entryOffsets,
+          entryValues,
+          count,
+          work,
+          rows,
+          offsets,
+          values,
+          (bits >> (s << 2)) & 15,
+        );
+        rows = i32x4.add(rows, four);
+      }
     }
     for (; i < m; i++) {
       const x = load<f32>(row + ((<usize>i) << 2));

@@ -27,6 +27,9 @@ function rowsOf(logits: Tensor): [number, number] {
   return [classes === 0 ? 0 : logits.size / classes, classes];
 }
 
+/** g [...] as [..., 1], to scale rows of [..., classes]. */
+const perRow = (g: Tensor) => g.reshape([...g.shape, 1]);
+
 /** One loss per row from the backend's forward kernel, the rows' softmax kept in attrs. */
 function forwardKeepingSoftmax(
   kernel: 'softmaxCrossEntropy' | 'softmaxCrossEntropyDense',
@@ -61,12 +64,7 @@ const crossEntropyOp: Op<CrossEntropyAttrs> = defineOp<CrossEntropyAttrs>({
       return [dlogits, null];
     }
     const target = oneHot(labels, classes, { dtype: logits.dtype });
-    return [
-      softmax(logits, -1)
-        .sub(target)
-        .mul(g.reshape([...g.shape, 1])),
-      null,
-    ];
+    return [softmax(logits, -1).sub(target).mul(perRow(g)), null];
   },
   // d loss = Σ_j softmax_j·t_j − t_y.
   jvp: ([t], [logits, labels]) => {
@@ -102,9 +100,6 @@ export function sparseSoftmaxCrossEntropy(logits: Tensor, labels: Tensor): Tenso
   const dtype = floatDType(logits.dtype);
   return crossEntropyOp([logits.dtype === dtype ? logits : logits.astype(dtype), labels], { probs: null });
 }
-
-/** g [...] as [..., 1], to scale rows of [..., classes]. */
-const perRow = (g: Tensor) => g.reshape([...g.shape, 1]);
 
 // ∂loss/∂z = softmax(z)·Σt − t and ∂loss/∂t = lse − z = −logSoftmax(z), row by row.
 const denseCrossEntropyOp: Op<CrossEntropyAttrs> = defineOp<CrossEntropyAttrs>({
