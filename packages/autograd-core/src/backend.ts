@@ -41,6 +41,7 @@ import type { geluBackwardKernel } from './kernels/gelu-backward';
 import type { layerNormBackward, layerNormForward } from './kernels/layer-norm';
 import type { tanhRecurrenceBackwardKernel, tanhRecurrenceKernel } from './kernels/recurrence';
 import type { gemmBiasKernel } from './kernels/gemm-bias';
+import type { biasActivationGradKernel } from './kernels/bias-activation-grad';
 import type { ConvBiasActivationBackward, ConvBiasActivationForward } from './kernels/conv-bias-activation';
 import type { optimizerStepKernel, stateArrayKernel } from './kernels/optimizer';
 import type { scratchArenaKernel } from './kernels/scratch';
@@ -87,6 +88,8 @@ export interface Kernels {
   where: typeof whereKernel;
   /** act(z + bias) in one pass: `biasActivationKernel`. */
   biasActivation: typeof biasActivationKernel;
+  /** Its first-order gradients, dz = g·act'(y) and the bias gradient, in one pass (kernels/bias-activation-grad.ts). */
+  biasActivationGrad: typeof biasActivationGradKernel;
   /** Reductions along one axis of [outer, n, inner]: `reduceAxisKernel`, `softmaxKernel`. */
   reduceAxis: typeof reduceAxisKernel;
   softmax: typeof softmaxKernel;

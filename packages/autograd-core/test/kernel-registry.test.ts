@@ -27,6 +27,7 @@ test('the TypeScript backend registers every kernel the ops use', () => {
       'attentionBackward',
       'attentionForward',
       'biasActivation',
+      'biasActivationGrad',
       'binary',
       'broadcast',
       'col2im',

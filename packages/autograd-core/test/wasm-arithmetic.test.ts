@@ -1,5 +1,6 @@
 /**
- * The wasm backend's float32 add/sub/mul, ReLU gradient, sum along an axis, bias + activation and gemm + bias
+ * The wasm backend's float32 add/sub/mul, ReLU gradient, sum along an axis, bias + activation
+ * and its gradients, and gemm + bias
  * against the TypeScript kernels (the oracle): bit for bit, on lengths that are not
  * multiples of the four SIMD lanes, with scalar operands, in place, with ±∞ and NaN;
  * what the wasm kernels do not cover (other ops, dtypes, small arrays) still matches.
@@ -121,6 +122,53 @@ test.each([
     backend.biasActivation(activation, z, bias, got);
     if (activation === 'tanh') expect(got).toEqual(want);
     else expectSame(got, want);
+  },
+);
+
+test.each([
+  ['linear', 64, 128],
+  ['relu', 64, 128],
+  ['relu', 700, 3],
+  ['sigmoid', 48, 50],
+  ['tanh', 40, 64],
+] as const)(
+  'gradients of bias + %s on %i rows of %i: dz and the bias gradient as the TypeScript kernel',
+  (activation, rows, channels) => {
+    const g = values(rows * channels, `g ${activation} ${channels}`);
+    g.set([NaN, Infinity, 2.5]);
+    const z = values(rows * channels, `y ${activation} ${channels}`);
+    const y = new Float32Array(z.length);
+    tsKernels.biasActivation(activation, z, new Float32Array(channels), y);
+    y[2] = -0; // the ReLU gate is closed at −0 and 0
+    const run = (kernels: Pick<WasmBackend, 'biasActivationGrad'>) => {
+      const dz = new Float32Array(g.length).fill(NaN);
+      const dBias = new Float32Array(channels).fill(NaN);
+      kernels.biasActivationGrad(activation, g, y, dz, dBias);
+      return { dz, dBias };
+    };
+    const want = run(tsKernels);
+    const got = run(backend);
+    if (activation === 'linear' || activation === 'relu') {
+      expectSame(got.dz, want.dz);
+      expectSame(got.dBias, want.dBias); // the same sums in the same (row) order
+    } else {
+      // The TypeScript kernel rounds g·act'(y) once, the wasm kernel after each operation:
+      // act'(y) (1 − y² or y − y²) is then off by an ulp of 1 or so, times |g|.
+      for (let i = 2; i < g.length; i++) {
+        const bound = 2.5e-7 * Math.abs(g[i]) + 1.2e-7 * Math.abs(want.dz[i]);
+        expect(Math.abs(got.dz[i] - want.dz[i])).toBeLessThanOrEqual(bound);
+      }
+      for (let c = 2; c < channels; c++) expect(got.dBias[c]).toBeCloseTo(want.dBias[c], 4);
+    }
+    if (activation === 'relu') expect(got.dz[2]).toBe(0);
+    // The NaN and ∞ of g stay visible in dz and in their columns' sums, whatever the gate.
+    expect(Number.isNaN(got.dz[0]) && Number.isNaN(got.dBias[0])).toBe(true);
+    // Each bias gradient is its column's sum.
+    for (let c = 2; c < channels; c++) {
+      let sum = 0;
+      for (let r = 0; r < rows; r++) sum += got.dz[r * channels + c];
+      expect(got.dBias[c]).toBeCloseTo(sum, 3);
+    }
   },
 );
 

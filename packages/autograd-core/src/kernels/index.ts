@@ -6,6 +6,7 @@ import type { Kernels } from '../backend';
 import { activationKernel } from './activations';
 import { col2im, im2col, maxPoolKernel } from './conv';
 import { conv2dBackpropFilterByGemm, conv2dBackpropInputByGemm, conv2dByGemm } from './convolution';
+import { biasActivationGradKernel } from './bias-activation-grad';
 import { binaryKernel, biasActivationKernel, broadcastCopy, unaryKernel, whereKernel } from './elementwise';
 import {
   gatherAxisKernel,
@@ -56,6 +57,7 @@ export const tsKernels: Kernels = {
   activation: activationKernel,
   where: whereKernel,
   biasActivation: biasActivationKernel,
+  biasActivationGrad: biasActivationGradKernel,
   reduceAxis: reduceAxisKernel,
   softmax: softmaxKernel,
   softmaxCrossEntropy: softmaxCrossEntropyForward,

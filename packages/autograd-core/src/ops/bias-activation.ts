@@ -2,11 +2,14 @@
  * A layer's bias add and activation as one op: act(z + bias) over the last axis. One
  * pass and one allocation instead of three (broadcast, add, activation); the rules
  * need only the output, since each supported activation's derivative is a function of it.
+ * The first-order backward (nothing recorded, no tangent) is one kernel call too: the
+ * gated gradient and the bias gradient in the same pass. Otherwise it is built from ops,
+ * so derivatives of any order work.
  */
-import { type Op, defineOp } from '../engine';
+import { type Op, defineOp, isGradEnabled } from '../engine';
 import { floatDType, promote } from '../dtype';
 import { formatShape } from '../shape';
-import { type Tensor, emptyTensor } from '../tensor';
+import { type Tensor, emptyTensor, outputTensor } from '../tensor';
 import type { BiasActivationKernel } from '../kernels/elementwise';
 import { getBackend } from '../backend';
 import { reluGrad } from './elementwise';
@@ -29,6 +32,10 @@ export function throughActivation(g: Tensor, y: Tensor, activation: BiasActivati
   }
 }
 
+/** Whether the gradient can skip the ops: nothing records, no tangent flows, one dtype. */
+const firstOrderOnly = (g: Tensor, y: Tensor) =>
+  !isGradEnabled() && g.dtype === y.dtype && [g, y].every((t) => !t.tangents || t.tangents.size === 0);
+
 const biasActivationOp: Op<{ activation: BiasActivation }> = defineOp<{ activation: BiasActivation }>({
   name: 'biasActivation',
   forward: ([z, bias], { activation }) => {
@@ -36,8 +43,14 @@ const biasActivationOp: Op<{ activation: BiasActivation }> = defineOp<{ activati
     getBackend().biasActivation(activation, z.data, bias.data, out.data);
     return out;
   },
-  // Both inputs receive g·act'; the engine sums the bias's copy over the leading axes.
-  vjp: (g, _inputs, y, { activation }) => {
+  vjp: (g, [, bias], y, { activation }, needs) => {
+    if (needs[1] && firstOrderOnly(g, y)) {
+      const dz = outputTensor(y.shape, y.dtype);
+      const dBias = outputTensor(bias.shape, y.dtype);
+      getBackend().biasActivationGrad(activation, g.data, y.data, dz.data, dBias.data);
+      return [dz, dBias];
+    }
+    // Both inputs receive g·act'; the engine sums the bias's copy over the leading axes.
     const gz = throughActivation(g, y, activation);
     return [gz, gz];
   },

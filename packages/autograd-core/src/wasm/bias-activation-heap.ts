@@ -5,11 +5,20 @@
  * backward prologue that gates the upstream gradient (dy, or a max pool's gradient
  * scattered back) into dz with the bias gradient summed from per-block partial sums.
  */
+import type { BiasActivationKernel } from '../kernels/elementwise';
 import { alignUp } from './heap';
 import type { WasmHeap } from './heap';
 import { imageBlockCount, imageRanges } from './image-blocks';
 import type { LoadedKernels } from './runtime';
 import type { Block, KernelThreads } from './threads';
+
+/** The activation codes of assembly/bias-activation.ts. */
+export const ACTIVATION_CODES: Record<BiasActivationKernel, number> = {
+  linear: 0,
+  relu: 1,
+  sigmoid: 2,
+  tanh: 3,
+};
 
 /** Outputs of fewer floats stay one block: sharing costs more than it saves. */
 const THREADED_MIN_FLOATS = 1 << 16;

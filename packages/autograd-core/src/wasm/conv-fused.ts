@@ -12,15 +12,12 @@ import {
   type ConvKernels,
   convBiasActivationKernels,
 } from '../kernels/conv-bias-activation';
-import { type BiasActivationKernel, biasActivationKernel } from '../kernels/elementwise';
+import { biasActivationKernel } from '../kernels/elementwise';
 import type { ConvRunner } from './conv-heap';
-import { type UpstreamInHeap, gateInHeap, gateScratchFloats } from './bias-activation-heap';
+import { ACTIVATION_CODES, type UpstreamInHeap, gateInHeap, gateScratchFloats } from './bias-activation-heap';
 import type { KernelThreads } from './threads';
 import { type WasmHeap, allFloat32 } from './heap';
 import type { LoadedKernels } from './runtime';
-
-/** The activation codes of assembly/bias-activation.ts. */
-const ACTIVATION_CODES: Record<BiasActivationKernel, number> = { linear: 0, relu: 1, sigmoid: 2, tanh: 3 };
 
 export function fusedConvKernels(
   kernels: LoadedKernels,

@@ -8,13 +8,14 @@ import type { Kernels } from '../backend';
 import type { TypedArray } from '../dtype';
 import { tsKernels } from '../kernels';
 import type { BinaryKernel } from '../kernels/elementwise';
+import { ACTIVATION_CODES } from './bias-activation-heap';
 import type { WasmHeap } from './heap';
 import type { LoadedKernels } from './runtime';
 import type { Block, KernelThreads } from './threads';
 
 export type WasmElementwiseKernels = Pick<
   Kernels,
-  'gelu' | 'geluBackward' | 'binary' | 'reduceAxis' | 'biasActivation'
+  'gelu' | 'geluBackward' | 'binary' | 'reduceAxis' | 'biasActivation' | 'biasActivationGrad'
 >;
 
 /** Below this many elements the TypeScript loop is faster than copying into wasm memory. */
@@ -42,18 +43,19 @@ export function vectorRanges(n: number, parts: number): [number, number][] {
 const BINARY_CODES: Partial<Record<BinaryKernel, number>> = { add: 0, sub: 1, mul: 2, gatePositive: 3 };
 
 /**
- * Runs `kernel(pointers…, outPointer)` on `inputs` and `out` in wasm memory (copied in and
- * out unless they live there already; see `WasmHeap.stage`). False (nothing done) when an
- * array is not float32 or the memory cannot hold them.
+ * Runs `kernel(pointers…, outPointers…)` on `inputs` and the output(s) in wasm memory
+ * (copied in and out unless they live there already; see `WasmHeap.stage`). False
+ * (nothing done) when an array is not float32 or the memory cannot hold them.
  */
 export function runFloat32(
   heap: WasmHeap,
   inputs: readonly TypedArray[],
-  out: TypedArray,
+  out: TypedArray | readonly TypedArray[],
   kernel: (pointers: number[]) => void,
 ): boolean {
-  if (!(out instanceof Float32Array) || !inputs.every((a) => a instanceof Float32Array)) return false;
-  const call = heap.stage(inputs, [out]);
+  const outputs = Array.isArray(out) ? out : [out as TypedArray];
+  if (![...inputs, ...outputs].every((a) => a instanceof Float32Array)) return false;
+  const call = heap.stage(inputs, outputs);
   if (!call) return false;
   kernel(call.pointers);
   call.finish();
@@ -127,6 +129,26 @@ export function createWasmElementwise(
           exports.biasActivate(outPtr, out.length / bias.length, bias.length, biasPtr, code);
         });
       if (!done) tsKernels.biasActivation(activation, z, bias, out);
+    },
+    biasActivationGrad: (activation, g, y, dz, dBias) => {
+      const n = dz.length;
+      const done =
+        n >= MIN_ELEMENTS &&
+        g.length === n &&
+        y.length === n &&
+        runFloat32(heap, [g, y], [dz, dBias], ([gPtr, yPtr, dzPtr, dBiasPtr]) => {
+          // The kernel gates in place: dz starts as a copy of g.
+          heap.f32.copyWithin(dzPtr >> 2, gPtr >> 2, (gPtr >> 2) + n);
+          exports.activationGradBiasSum(
+            dzPtr,
+            yPtr,
+            n / dBias.length,
+            dBias.length,
+            ACTIVATION_CODES[activation],
+            dBiasPtr,
+          );
+        });
+      if (!done) tsKernels.biasActivationGrad(activation, g, y, dz, dBias);
     },
   };
 }
