@@ -214,6 +214,16 @@ describe('errors name the op and the shapes', () => {
     expect(() => oneHot([1, 4], 4)).toThrow('oneHot: index 4 at position 1 is out of range [0, 4)');
   });
 
+  test.each([1, 15, 16, 40])(
+    'gather copies rows of %i values (short rows by a loop, long by a view)',
+    (inner) => {
+      const t = arange(5 * inner).reshape([5, inner]);
+      const rows = [4, 0, 4, 2];
+      const got = gather(t, rows).toArray() as number[][];
+      expect(got).toEqual(rows.map((r) => Array.from({ length: inner }, (_, j) => r * inner + j)));
+    },
+  );
+
   test('gather accepts int32 tensors and number lists alike', () => {
     const t = arange(6).reshape([3, 2]);
     const a: Tensor = gather(t, tensor([2, 0], { dtype: 'int32' }));
