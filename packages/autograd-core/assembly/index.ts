@@ -25,4 +25,5 @@ export { optimizerStep } from './optimizer';
 export { tanhSigmoidFloat32 } from './tanh-sigmoid';
 export { layerNormForward, layerNormBackward } from './layer-norm';
 export { tanhRecurrenceForward, tanhRecurrenceBackward } from './recurrence';
+export { softmaxCrossEntropyDenseRows } from './softmax-cross-entropy';
 export { listNonzeroRows, sparseRowsBytes, sparseRowsTimesB } from './sparse-gemm';

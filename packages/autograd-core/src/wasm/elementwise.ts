@@ -15,7 +15,13 @@ import type { Block, KernelThreads } from './threads';
 
 export type WasmElementwiseKernels = Pick<
   Kernels,
-  'gelu' | 'geluBackward' | 'binary' | 'reduceAxis' | 'biasActivation' | 'biasActivationGrad'
+  | 'gelu'
+  | 'geluBackward'
+  | 'binary'
+  | 'reduceAxis'
+  | 'biasActivation'
+  | 'biasActivationGrad'
+  | 'softmaxCrossEntropyDense'
 >;
 
 /** Below this many elements the TypeScript loop is faster than copying into wasm memory. */
@@ -149,6 +155,13 @@ export function createWasmElementwise(
           );
         });
       if (!done) tsKernels.biasActivationGrad(activation, g, y, dz, dBias);
+    },
+    // Any size: an exponential in TypeScript (Math.exp) costs more than copying its value in.
+    softmaxCrossEntropyDense: (logits, rows, classes, targets, loss, probs) => {
+      const done = runFloat32(heap, [logits, targets], [loss, probs], ([z, t, lossPtr, probsPtr]) =>
+        exports.softmaxCrossEntropyDenseRows(z, rows, classes, t, lossPtr, probsPtr),
+      );
+      if (!done) tsKernels.softmaxCrossEntropyDense(logits, rows, classes, targets, loss, probs);
     },
   };
 }

@@ -113,6 +113,11 @@ export interface KernelExports {
   conv2dBackpropInputDirect(...args: number[]): void;
   /** out = act(out + bias) over rows of F channels in place; act 0 linear, 1 relu (assembly/bias-activation.ts). */
   biasActivate(out: number, rows: number, F: number, bias: number, act: number): void;
+  /**
+   * (z, rows, classes, t, loss, probs): each row's softmax into probs and its cross-entropy
+   * Σ_j t_j·(lse − z_j) into loss (assembly/softmax-cross-entropy.ts).
+   */
+  softmaxCrossEntropyDenseRows(...args: number[]): void;
   /** g = g·act'(y) in place (act 0 linear, 1 relu, 2 sigmoid, 3 tanh); db = Σ over rows when db ≠ 0. */
   activationGradBiasSum(g: number, y: number, rows: number, F: number, act: number, db: number): void;
   /**
