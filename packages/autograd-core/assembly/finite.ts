@@ -30,3 +30,23 @@ export function allFinite(at: usize, n: i32): bool {
   const sum = f32x4.add(f32x4.add(a0, a1), f32x4.add(a2, a3));
   return i32x4.all_true(f32x4.eq(sum, f32x4.splat(0))) && tail == 0;
 }
+
+/** Floats per block of `indexOfNonFinite`'s branch-free scan. */
+const SCAN_BLOCK: i32 = 1024;
+
+/**
+ * The index of the first NaN or ±Infinity among the n floats from `at`, or −1: blocks are
+ * scanned by `allFinite`, and only a block that is not all finite value by value.
+ */
+export function indexOfNonFinite(at: usize, n: i32): i32 {
+  for (let start = 0; start < n; start += SCAN_BLOCK) {
+    const count = min(SCAN_BLOCK, n - start);
+    const block = at + ((<usize>start) << 2);
+    if (allFinite(block, count)) continue;
+    for (let i = 0; i < count; i++) {
+      const x = load<f32>(block + ((<usize>i) << 2));
+      if (x - x != 0) return start + i;
+    }
+  }
+  return -1;
+}

@@ -22,6 +22,7 @@ export { attentionForward, attentionBackward } from './attention';
 export { activationGradBiasSum, biasActivate, poolGradScatter } from './bias-activation';
 export { binaryFloat32, sumAxisFloat32 } from './arithmetic';
 export { optimizerStep } from './optimizer';
+export { indexOfNonFinite } from './finite';
 export { tanhSigmoidFloat32 } from './tanh-sigmoid';
 export { layerNormForward, layerNormBackward } from './layer-norm';
 export { tanhRecurrenceForward, tanhRecurrenceBackward } from './recurrence';

@@ -42,6 +42,7 @@ import type { layerNormBackward, layerNormForward } from './kernels/layer-norm';
 import type { tanhRecurrenceBackwardKernel, tanhRecurrenceKernel } from './kernels/recurrence';
 import type { gemmBiasKernel } from './kernels/gemm-bias';
 import type { biasActivationGradKernel } from './kernels/bias-activation-grad';
+import type { indexOfNonFiniteKernel } from './kernels/finite';
 import type { ConvBiasActivationBackward, ConvBiasActivationForward } from './kernels/conv-bias-activation';
 import type { optimizerStepKernel, stateArrayKernel } from './kernels/optimizer';
 import type { scratchArenaKernel } from './kernels/scratch';
@@ -123,6 +124,8 @@ export interface Kernels {
   gatherAxis: typeof gatherAxisKernel;
   scatterAddAxis: typeof scatterAddAxisKernel;
   oneHot: typeof oneHotKernel;
+  /** The index of the first NaN or ±Infinity of a data array, or −1 (kernels/finite.ts). */
+  indexOfNonFinite: typeof indexOfNonFiniteKernel;
   /** One optimiser update over every parameter, with an optional non-finite gradient scan (kernels/optimizer.ts). */
   optimizerStep: typeof optimizerStepKernel;
   /** A zeroed float32 array for long-lived data (parameters, optimiser slots) that the backend's kernels read in place. */

@@ -45,6 +45,7 @@ test('the TypeScript backend registers every kernel the ops use', () => {
       'gemm',
       'gemmBias',
       'im2col',
+      'indexOfNonFinite',
       'maxPool2d',
       'oneHot',
       'optimizerStep',

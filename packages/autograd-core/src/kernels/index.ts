@@ -7,6 +7,7 @@ import { activationKernel } from './activations';
 import { col2im, im2col, maxPoolKernel } from './conv';
 import { conv2dBackpropFilterByGemm, conv2dBackpropInputByGemm, conv2dByGemm } from './convolution';
 import { biasActivationGradKernel } from './bias-activation-grad';
+import { indexOfNonFiniteKernel } from './finite';
 import { binaryKernel, biasActivationKernel, broadcastCopy, unaryKernel, whereKernel } from './elementwise';
 import {
   gatherAxisKernel,
@@ -80,6 +81,7 @@ export const tsKernels: Kernels = {
   gatherAxis: gatherAxisKernel,
   scatterAddAxis: scatterAddAxisKernel,
   oneHot: oneHotKernel,
+  indexOfNonFinite: indexOfNonFiniteKernel,
   optimizerStep: optimizerStepKernel,
   stateArray: stateArrayKernel,
   scratchArena: scratchArenaKernel,

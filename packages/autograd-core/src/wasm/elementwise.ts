@@ -22,6 +22,7 @@ export type WasmElementwiseKernels = Pick<
   | 'biasActivation'
   | 'biasActivationGrad'
   | 'softmaxCrossEntropyDense'
+  | 'indexOfNonFinite'
 >;
 
 /** Below this many elements the TypeScript loop is faster than copying into wasm memory. */
@@ -155,6 +156,11 @@ export function createWasmElementwise(
           );
         });
       if (!done) tsKernels.biasActivationGrad(activation, g, y, dz, dBias);
+    },
+    // Only where the array already lies: copying it in would cost as much as the scan.
+    indexOfNonFinite: (data) => {
+      const at = data instanceof Float32Array ? heap.addressOf(data) : null;
+      return at === null ? tsKernels.indexOfNonFinite(data) : exports.indexOfNonFinite(at, data.length);
     },
     // Any size: an exponential in TypeScript (Math.exp) costs more than copying its value in.
     softmaxCrossEntropyDense: (logits, rows, classes, targets, loss, probs) => {

@@ -1,5 +1,5 @@
 /** Checking and slicing training data: sample counts, non-finite values, batches of rows. */
-import { Tensor, gather } from '@zen/autograd-core';
+import { Tensor, gather, getBackend } from '@zen/autograd-core';
 import { formatSymbolicShape } from '../shapes';
 import { describeValue } from '../describe';
 import type { TrainableModel } from './trainable';
@@ -81,17 +81,22 @@ export interface DataLists {
   sampleWeight?: (Tensor | null)[] | null;
 }
 
-/** Reads x and y (a tensor, a list or an object by name) into lists, checking counts and values. */
+/**
+ * Reads x and y (a tensor, a list or an object by name) into lists, checking counts and
+ * values (unless `checkValues` is false: the caller checks them as it reads them).
+ */
 export function readData(
   model: TrainableModel,
   where: string,
   x: unknown,
   y: unknown,
   names = ['x', 'y'],
+  checkValues = true,
 ): DataLists {
   const xs = toTensorList(where, names[0], x, model.inputNames);
   const ys = toTensorList(where, names[1], y, model.outputNames);
   checkSampleLists(where, xs, ys, names[0], names[1]);
+  if (!checkValues) return { x: xs, y: ys };
   xs.forEach((t, i) => checkFinite(where, xs.length > 1 ? `${names[0]}[${i}]` : names[0], t));
   ys.forEach((t, i) => checkFinite(where, ys.length > 1 ? `${names[1]}[${i}]` : names[1], t));
   return { x: xs, y: ys };
@@ -120,45 +125,28 @@ export function checkSamples(where: string, x: unknown, y: unknown, xName = 'x',
   if (x.shape[0] === 0) throw new Error(`${where}: ${xName} and ${yName} hold no samples`);
 }
 
-/** Throws naming the sample when `t` holds NaN or ±Infinity. */
-export function checkFinite(where: string, name: string, t: Tensor): void {
-  const i = firstNonFinite(t.data);
+/**
+ * Throws naming the sample when `t` holds NaN or ±Infinity. `firstSample`: the index in
+ * the user's data of t's first row (t a slice of it).
+ */
+export function checkFinite(where: string, name: string, t: Tensor, firstSample = 0): void {
+  const i = getBackend().indexOfNonFinite(t.data);
   if (i < 0) return;
-  const v = t.data[i];
   const rowSize = t.size / t.shape[0];
-  throw new Error(
-    `${where}: ${name} contains ${Number.isNaN(v) ? 'NaN' : v} at sample ${Math.floor(i / rowSize)} (flat index ${i})`,
-  );
+  throw nonFiniteError(where, name, t.data[i], firstSample * rowSize + i, rowSize);
 }
 
-/** Values per block of the finiteness scan. */
-const SCAN_BLOCK = 4096;
-
-/**
- * The index of the first NaN or ±Infinity in `d`, or −1. Each block is summed as v·0
- * (±0 for a finite v, NaN otherwise) in four independent sums, with no branch per value;
- * only a block whose sum is not 0 is searched value by value. Integer arrays are finite.
- */
-export function firstNonFinite(d: ArrayLike<number>): number {
-  if (!(d instanceof Float32Array || d instanceof Float64Array)) return -1;
-  for (let start = 0; start < d.length; start += SCAN_BLOCK) {
-    const end = Math.min(d.length, start + SCAN_BLOCK);
-    let s0 = 0;
-    let s1 = 0;
-    let s2 = 0;
-    let s3 = 0;
-    let i = start;
-    for (; i + 4 <= end; i += 4) {
-      s0 += d[i] * 0;
-      s1 += d[i + 1] * 0;
-      s2 += d[i + 2] * 0;
-      s3 += d[i + 3] * 0;
-    }
-    for (; i < end; i++) s0 += d[i] * 0;
-    if (s0 + s1 + s2 + s3 === 0) continue;
-    for (let j = start; j < end; j++) if (d[j] - d[j] !== 0) return j;
-  }
-  return -1;
+/** "x contains NaN at sample 2 (flat index 25)", from the flat index in the user's data. */
+export function nonFiniteError(
+  where: string,
+  name: string,
+  value: number,
+  flat: number,
+  rowSize: number,
+): Error {
+  return new Error(
+    `${where}: ${name} contains ${Number.isNaN(value) ? 'NaN' : value} at sample ${Math.floor(flat / rowSize)} (flat index ${flat})`,
+  );
 }
 
 /** Rows [start, end) as a view sharing `t`'s data (no copy). */

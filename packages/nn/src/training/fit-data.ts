@@ -3,10 +3,18 @@
  * (shuffled each epoch with the model's random stream, validationSplit from the end) or a
  * dataset (dataset.ts), with validation data of either kind.
  */
-import { type Tensor, ValueError, shuffleInPlace } from '@zen/autograd-core';
+import { type Tensor, ValueError, getBackend, shuffleInPlace } from '@zen/autograd-core';
 import type { Logs } from '../callbacks/callback';
 import type { ModelData, TrainableModel } from './trainable';
-import { type DataLists, checkPositiveInteger, readData, sliceLists, takeRows } from './data';
+import {
+  type DataLists,
+  checkFinite,
+  checkPositiveInteger,
+  nonFiniteError,
+  readData,
+  sliceLists,
+  takeRows,
+} from './data';
 import { type Batch, type Dataset, DatasetBatches, isDataset } from './dataset';
 import { evaluateBatches, evaluateLists } from './evaluate';
 import { type ClassWeight, type SampleWeight, checkClassWeight, readSampleWeight } from './sample-weights';
@@ -68,7 +76,8 @@ export function prepareFitData(
         `${where}: ${key} is for datasets; with tensors an epoch covers every sample in batches of batchSize`,
       );
   }
-  let train = readData(model, where, x, y);
+  // The training rows' values are checked batch by batch as they are gathered (tensorBatches).
+  let train = readData(model, where, x, y, undefined, false);
   const samples = train.x[0].shape[0];
   train.sampleWeight = readSampleWeight(where, args.sampleWeight, model.outputNames, train.y.length, samples);
   const classWeight = checkClassWeight(where, args.classWeight, train.y.length);
@@ -84,6 +93,11 @@ export function prepareFitData(
       );
     }
     const held = sliceLists(train, splitAt, samples);
+    for (const [list, name] of [
+      [held.x, 'x'],
+      [held.y, 'y'],
+    ] as const)
+      list.forEach((t, i) => checkFinite(where, list.length > 1 ? `${name}[${i}]` : name, t, splitAt));
     validateSplit = () => evaluateLists(model, held, batchSize, `${where} (validation)`);
     train = sliceLists(train, 0, splitAt);
   }
@@ -91,7 +105,7 @@ export function prepareFitData(
   const order = new Int32Array(n);
   const shuffle = (args.shuffle ?? true) ? model.randomStream.next : null;
   return {
-    epoch: () => tensorBatches(train, batchSize, shuffle, order),
+    epoch: () => tensorBatches(train, batchSize, shuffle, order, where),
     steps: Math.ceil(n / batchSize),
     whole: train,
     classWeight,
@@ -103,34 +117,57 @@ export function prepareFitData(
 /**
  * In-memory batches, reshuffled each epoch with the seeded generator; rows named by their
  * sample index. A batch's x and y rows are gathered when first read, which fit does inside
- * the step's scratch scope, so they land in the step's scratch memory too.
+ * the step's scratch scope, so they land in the step's scratch memory too, and checked for
+ * NaN and ±Infinity there (a scan of the batch in cache, instead of the whole data from
+ * memory before each epoch): a bad value stops fit before that batch's step.
  */
 function* tensorBatches(
   data: DataLists,
   batchSize: number,
   shuffle: (() => number) | null,
   order: Int32Array,
+  where: string,
 ): Generator<Batch> {
   const samples = order.length;
   for (let i = 0; i < samples; i++) order[i] = i;
   if (shuffle) shuffleInPlace(order, shuffle);
   for (let start = 0; start < samples; start += batchSize) {
     const end = Math.min(samples, start + batchSize);
-    const rows = (t: Tensor) => takeRows(t, order, start, end);
+    const rows = (list: Tensor[], name: string) =>
+      list.map((t, i) => {
+        const batch = takeRows(t, order, start, end);
+        checkBatchFinite(where, list.length > 1 ? `${name}[${i}]` : name, batch, order, start);
+        return batch;
+      });
     let x: Tensor[] | null = null;
     let y: Tensor[] | null = null;
     yield {
       get x() {
-        return (x ??= data.x.map(rows));
+        return (x ??= rows(data.x, 'x'));
       },
       get y() {
-        return (y ??= data.y.map(rows));
+        return (y ??= rows(data.y, 'y'));
       },
-      sampleWeight: data.sampleWeight?.map((w) => w && rows(w)) ?? null,
+      sampleWeight: data.sampleWeight?.map((w) => w && takeRows(w, order, start, end)) ?? null,
       size: end - start,
       describeRow: (r) => `of sample ${order[start + r]}`,
     };
   }
+}
+
+/** Throws naming the sample (in the user's data) of the first NaN or ±Infinity of a batch. */
+function checkBatchFinite(
+  where: string,
+  name: string,
+  batch: Tensor,
+  order: Int32Array,
+  start: number,
+): void {
+  const i = getBackend().indexOfNonFinite(batch.data);
+  if (i < 0) return;
+  const rowSize = batch.size / batch.shape[0];
+  const sample = order[start + Math.floor(i / rowSize)];
+  throw nonFiniteError(where, name, batch.data[i], sample * rowSize + (i % rowSize), rowSize);
 }
 
 function datasetData(

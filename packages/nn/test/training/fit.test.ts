@@ -12,7 +12,6 @@ import {
   TerminateOnNaN,
   resetNameCounters,
 } from '@zen/nn';
-import { testValues } from '../helpers';
 
 const { x, y } = fizzBuzz({ from: 1, to: 120 }); // x [120, 10], y int32 [120]
 
@@ -252,10 +251,38 @@ describe('fit: bad input gives errors naming the argument', () => {
     await expect(model.fit(bad, y, { verbose: 0 })).rejects.toThrow(
       'fit: x contains NaN at sample 2 (flat index 25)',
     );
-    const badY = tensor([...testValues(119), Infinity]);
+    const badY = tensor([...Array.from(y.data).slice(0, 119), Infinity]);
     await expect(model.fit(x, badY, { verbose: 0 })).rejects.toThrow(
-      'fit: y contains Infinity at sample 119',
+      'fit: y contains Infinity at sample 119 (flat index 119)',
     );
+  });
+
+  test('a bad value stops fit before the step of the batch that holds it', async () => {
+    const fresh = classifier(10);
+    const bad = x.clone();
+    bad.data[5 * 10 + 3] = -Infinity; // sample 5: the second batch of 4 without shuffling
+    let steps = 0;
+    const counter = new (class extends Callback {
+      onBatchEnd() {
+        steps++;
+      }
+    })();
+    await expect(
+      fresh.fit(bad, y, { batchSize: 4, shuffle: false, verbose: 0, callbacks: [counter] }),
+    ).rejects.toThrow('fit: x contains -Infinity at sample 5 (flat index 53)');
+    expect(steps).toBe(1);
+    expect(weightsOf(fresh).flat().every(Number.isFinite)).toBe(true);
+  });
+
+  test('a bad value in the validationSplit rows is found before training', async () => {
+    const fresh = classifier(11);
+    const before = weightsOf(fresh);
+    const bad = x.clone();
+    bad.data[110 * 10 + 7] = NaN;
+    await expect(fresh.fit(bad, y, { validationSplit: 0.25, verbose: 0 })).rejects.toThrow(
+      'fit: x contains NaN at sample 110 (flat index 1107)',
+    );
+    expect(weightsOf(fresh)).toEqual(before);
   });
 
   test('sparse labels out of range', async () => {
