@@ -263,7 +263,7 @@ describe('fit: bad input gives errors naming the argument', () => {
     bad.data[5 * 10 + 3] = -Infinity; // sample 5: the second batch of 4 without shuffling
     let steps = 0;
     const counter = new (class extends Callback {
-      onBatchEnd() {
+      override onBatchEnd() {
         steps++;
       }
     })();
