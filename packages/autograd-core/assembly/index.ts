@@ -27,4 +27,10 @@ export { tanhSigmoidFloat32 } from './tanh-sigmoid';
 export { layerNormForward, layerNormBackward } from './layer-norm';
 export { tanhRecurrenceForward, tanhRecurrenceBackward } from './recurrence';
 export { softmaxCrossEntropyDenseRows } from './softmax-cross-entropy';
-export { listNonzeroRows, sparseRowsBytes, sparseRowsTimesB } from './sparse-gemm';
+export {
+  listNonzeroColumns,
+  listNonzeroRows,
+  scatterColumnsTimesB,
+  sparseRowsBytes,
+  sparseRowsTimesB,
+} from './sparse-gemm';

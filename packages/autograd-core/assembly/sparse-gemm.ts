@@ -98,6 +98,19 @@ export function listNonzeroRows(
   return transA ? listColumns(m, k, a, lda, ldb, work) : listRows(m, k, a, lda, ldb, work);
 }
 
+/**
+ * Lists the nonzero terms of each column of A (k rows × m columns, row stride lda) into
+ * `work` as the rows of op(A) = Aᵀ, with offsets p·ld·4 for row p of A: the listing
+ * `listNonzeroRows` makes for a transposed A, without its check of B. The same listing
+ * serves C = A·B (`scatterColumnsTimesB`, offsets into C, ld = C's row stride) and
+ * C' = Aᵀ·B' (`sparseRowsTimesB`, offsets into B', ld = its row stride). Returns 0 when A
+ * has more than `sparseCapacity` nonzero terms, else 1.
+ */
+export function listNonzeroColumns(m: i32, k: i32, a: usize, lda: i32, ld: i32, work: usize): i32 {
+  fillSwizzleTable(work);
+  return listColumns(m, k, a, lda, ld, work);
+}
+
 /** Bit l set when the float at q + 4·l (l < 16) is nonzero; sixteen zeros cost one test. */
 function nonzeroBits(q: usize): i32 {
   const zero = f32x4.splat(0);
@@ -335,4 +348,56 @@ function quadOfRow(first: usize, last: usize, b: usize, out: usize): void {
     acc = f32x4.add(acc, f32x4.mul(v128.load32_splat(t, 4), v128.load(b + <usize>load<i32>(t))));
   }
   v128.store(out, acc);
+}
+
+/**
+ * C = A·B for A (rows × m) listed by `listNonzeroColumns` with offsets into C (row stride
+ * ldc), B m×n (row stride ldb): C is zeroed, then each listed column p of A adds
+ * A[i, p]·B[p, :] to row i of C, p ascending, as the dense product sums. A row of B is
+ * read once, from memory, while the rows of C it adds into stay in cache.
+ */
+export function scatterColumnsTimesB(
+  rows: i32,
+  m: i32,
+  n: i32,
+  work: usize,
+  b: usize,
+  ldb: i32,
+  c: usize,
+  ldc: i32,
+): void {
+  for (let i = 0; i < rows; i++) memory.fill(c + ((<usize>(i * ldc)) << 2), 0, (<usize>n) << 2);
+  const starts = startsAt(work);
+  const terms = termsAt(work, m);
+  for (let p = 0; p < m; p++) {
+    const first = terms + ((<usize>load<i32>(starts + ((<usize>p) << 2))) << 3);
+    const last = terms + ((<usize>load<i32>(starts + ((<usize>(p + 1)) << 2))) << 3);
+    if (first == last) continue;
+    const row = b + ((<usize>(p * ldb)) << 2);
+    let j = 0;
+    for (; j + 16 <= n; j += 16) scatterChunk(first, last, row + ((<usize>j) << 2), c + ((<usize>j) << 2));
+    for (; j < n; j++) {
+      const y = load<f32>(row + ((<usize>j) << 2));
+      for (let t = first; t < last; t += 8) {
+        const at = c + <usize>load<i32>(t) + ((<usize>j) << 2);
+        store<f32>(at, load<f32>(at) + load<f32>(t, 4) * y);
+      }
+    }
+  }
+}
+
+/** Adds value · (16 values of B at `row`) to the 16 values at c of each term's row of C. */
+function scatterChunk(first: usize, last: usize, row: usize, c: usize): void {
+  const y0 = v128.load(row, 0);
+  const y1 = v128.load(row, 16);
+  const y2 = v128.load(row, 32);
+  const y3 = v128.load(row, 48);
+  for (let t = first; t < last; t += 8) {
+    const at = c + <usize>load<i32>(t);
+    const x = v128.load32_splat(t, 4);
+    v128.store(at, f32x4.add(v128.load(at, 0), f32x4.mul(x, y0)), 0);
+    v128.store(at, f32x4.add(v128.load(at, 16), f32x4.mul(x, y1)), 16);
+    v128.store(at, f32x4.add(v128.load(at, 32), f32x4.mul(x, y2)), 32);
+    v128.store(at, f32x4.add(v128.load(at, 48), f32x4.mul(x, y3)), 48);
+  }
 }

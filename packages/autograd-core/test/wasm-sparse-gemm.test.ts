@@ -128,3 +128,126 @@ describe('the sparse listing', () => {
     expect(looksSparse(sparse, 0, 1000)).toBe(true);
   });
 });
+
+describe('one listing for x·W and the gradient xᵀ·G (products sharing a token)', () => {
+  let backend: WasmBackend;
+  beforeAll(() => {
+    backend = backendOrThrow();
+  });
+
+  /** An array of the backend's scratch arena (where a training step's tensors live). */
+  function inArena(length: number, fill: (i: number) => number): Float32Array {
+    const array = backend.scratchArena()!.allocate(length, false)!;
+    for (let i = 0; i < length; i++) array[i] = fill(i);
+    return array;
+  }
+
+  /** A digit-like x: mostly zero, the rest in (0, 1]. */
+  const sparseValue = (i: number) => ((i * 7919) % 10 < 8 ? 0 : ((i * 104729) % 1000) / 1000 + 0.001);
+  const wave = (i: number) => Math.sin(i * 0.37) + 0.1;
+
+  /** op(A)·B in float64, A rows × cols. */
+  function reference(
+    transA: boolean,
+    rows: number,
+    cols: number,
+    n: number,
+    a: Float32Array,
+    b: Float32Array,
+  ) {
+    const [m, k] = transA ? [cols, rows] : [rows, cols];
+    const c = new Float64Array(m * n);
+    for (let i = 0; i < m; i++)
+      for (let p = 0; p < k; p++) {
+        const x = transA ? a[p * cols + i] : a[i * cols + p];
+        for (let j = 0; j < n; j++) c[i * n + j] += x * b[p * n + j];
+      }
+    return c;
+  }
+
+  function expectClose(got: Float32Array, want: Float64Array): void {
+    for (let i = 0; i < want.length; i++) {
+      if (!(Math.abs(got[i] - want[i]) <= TOL * (1 + Math.abs(want[i]))))
+        throw new Error(`element ${i}: ${got[i]}, reference ${want[i]}`);
+    }
+  }
+
+  afterEach(() => backend.scratchArena()!.reset());
+
+  test.each([32, 45, 128])('x [64, 300] and %i columns: both products match the reference', (n) => {
+    const [m, k] = [64, 300];
+    const x = inArena(m * k, sparseValue);
+    const w = inArena(k * n, wave);
+    const g = inArena(m * n, (i) => wave(i + 11));
+    const c = inArena(m * n, () => NaN);
+    const dw = inArena(k * n, () => NaN);
+    const token = {};
+    backend.gemm(false, false, m, n, k, x, 0, w, 0, c, 0, token);
+    expectClose(c, reference(false, m, k, n, x, w));
+    backend.gemm(true, false, k, n, m, x, 0, g, 0, dw, 0, token);
+    expectClose(dw, reference(true, m, k, n, x, g));
+  });
+
+  test('the gradient product reads the listing of the first: x must not change in between', () => {
+    const [m, n, k] = [64, 32, 300];
+    const x = inArena(m * k, sparseValue);
+    const w = inArena(k * n, wave);
+    const g = inArena(m * n, wave);
+    const c = inArena(m * n, () => 0);
+    const dw = inArena(k * n, () => 0);
+    const token = {};
+    backend.gemm(false, false, m, n, k, x, 0, w, 0, c, 0, token);
+    const before = reference(true, m, k, n, x, g);
+    x[x.findIndex((v) => v !== 0)] *= 3; // a change the listing does not see
+    backend.gemm(true, false, k, n, m, x, 0, g, 0, dw, 0, token);
+    expectClose(dw, before);
+  });
+
+  test('another x, another shape or a reset arena is listed again', () => {
+    const [m, n, k] = [64, 32, 300];
+    const x = inArena(m * k, sparseValue);
+    const other = inArena(m * k, (i) => sparseValue(i + 5));
+    const w = inArena(k * n, wave);
+    const g = inArena(m * n, wave);
+    const c = inArena(m * n, () => 0);
+    const dw = inArena(k * n, () => 0);
+    const token = {};
+    backend.gemm(false, false, m, n, k, x, 0, w, 0, c, 0, token);
+    backend.gemm(true, false, k, n, m, other, 0, g, 0, dw, 0, token);
+    expectClose(dw, reference(true, m, k, n, other, g));
+    // The same x read as [32, 600]: another shape.
+    const dw2 = inArena(600 * n, () => 0);
+    const g2 = inArena(32 * n, wave);
+    backend.gemm(true, false, 600, n, 32, x, 0, g2, 0, dw2, 0, token);
+    expectClose(dw2, reference(true, 32, 600, n, x, g2));
+    // After a reset the listing's memory may be lent again: a listing from before is not
+    // used, even for the same array (given new values here; the arrays are lent before).
+    const g3 = inArena(m * n, wave);
+    const dw3 = inArena(k * n, () => 0);
+    backend.gemm(false, false, m, n, k, x, 0, w, 0, c, 0, token);
+    backend.scratchArena()!.reset();
+    for (let i = 0; i < x.length; i++) x[i] = sparseValue(i + 3);
+    backend.gemm(true, false, k, n, m, x, 0, g3, 0, dw3, 0, token);
+    expectClose(dw3, reference(true, m, k, n, x, g3));
+  });
+
+  test('an infinity in W or in G gives the dense product NaN', () => {
+    const [m, n, k] = [64, 32, 300];
+    const x = inArena(m * k, sparseValue);
+    const w = inArena(k * n, wave);
+    const zeroColumn = Array.from({ length: k }, (_, p) => p).find((p) =>
+      Array.from({ length: m }, (_, i) => x[i * k + p]).every((v) => v === 0),
+    )!;
+    w[zeroColumn * n + 3] = Infinity; // multiplied by zeros only: 0·∞ = NaN in column 3
+    const c = inArena(m * n, () => 0);
+    const token = {};
+    backend.gemm(false, false, m, n, k, x, 0, w, 0, c, 0, token);
+    expect(Array.from({ length: m }, (_, i) => c[i * n + 3]).every(Number.isNaN)).toBe(true);
+    const g = inArena(m * n, wave);
+    g[7 * n + 5] = -Infinity;
+    const dw = inArena(k * n, () => 0);
+    backend.gemm(true, false, k, n, m, x, 0, g, 0, dw, 0, token);
+    // Row 7 of x times −∞: NaN where x is 0, −∞ where it is positive.
+    for (let p = 0; p < k; p++) expect([p, dw[p * n + 5]]).toEqual([p, x[7 * k + p] === 0 ? NaN : -Infinity]);
+  });
+});

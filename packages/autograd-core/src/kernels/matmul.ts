@@ -5,6 +5,14 @@
  */
 import type { TypedArray } from '../dtype';
 
+/**
+ * A caller's token for one A operand it multiplies twice, plain then transposed (a layer's
+ * input x in x·W, then in xᵀ·dy for the weight gradient), unchanged in between: a backend
+ * may keep what it derived from A in the first product (the wasm backend: the list of A's
+ * nonzero terms) for the second. Any object; a fresh one per A.
+ */
+export type OperandToken = object;
+
 /** C = op(A)·op(B) on typed arrays: the contract of `Backend.gemm` (see `gemmReference`). */
 export type GemmKernel = (
   transA: boolean,
@@ -18,6 +26,7 @@ export type GemmKernel = (
   bOffset: number,
   c: TypedArray,
   cOffset: number,
+  reuseA?: OperandToken,
 ) => void;
 
 /** The reference kernel: plain loops, the oracle every faster gemm is tested against. */

@@ -4,12 +4,18 @@ import { promote } from '../dtype';
 import { broadcastShapes, formatShape, sizeOf, stridesOf } from '../shape';
 import { type Tensor, emptyTensor, outputTensor } from '../tensor';
 import { getBackend } from '../backend';
+import type { OperandToken } from '../kernels/matmul';
 import { sumTangents } from './util';
 import { ShapeError } from '../errors';
 
 interface MatmulAttrs {
   transA: boolean;
   transB: boolean;
+  /**
+   * The token under which a 2-D plain product x·W lets the backend keep what it derives
+   * from x, for the weight gradient's xᵀ·G (see `OperandToken`); set by the forward pass.
+   */
+  reuseA?: OperandToken;
 }
 
 /** Rows and columns of op(X) for the last two axes of X. */
@@ -39,7 +45,8 @@ function batchOffsets(x: Tensor, batchShape: readonly number[]): Int32Array {
   return offsets;
 }
 
-function matmulForward(a: Tensor, b: Tensor, { transA, transB }: MatmulAttrs): Tensor {
+function matmulForward(a: Tensor, b: Tensor, attrs: MatmulAttrs): Tensor {
+  const { transA, transB } = attrs;
   const [m, k] = dims(a, transA);
   const [k2, n] = dims(b, transB);
   if (k !== k2) {
@@ -52,7 +59,9 @@ function matmulForward(a: Tensor, b: Tensor, { transA, transB }: MatmulAttrs): T
   const out = (k > 0 ? outputTensor : emptyTensor)([...batchShape, m, n], promote(a.dtype, b.dtype));
   const gemm = getBackend().gemm;
   if (batchShape.length === 0) {
-    gemm(transA, transB, m, n, k, a.data, 0, b.data, 0, out.data, 0);
+    // A plain product's A is multiplied again, transposed, by the weight gradient's rule.
+    if (!transA && !transB && attrs.reuseA === undefined) attrs.reuseA = {};
+    gemm(transA, transB, m, n, k, a.data, 0, b.data, 0, out.data, 0, attrs.reuseA);
     return out;
   }
   const aOffsets = batchOffsets(a, batchShape);
@@ -71,17 +80,26 @@ function matmulForward(a: Tensor, b: Tensor, { transA, transB }: MatmulAttrs): T
 const matmulOp: Op<MatmulAttrs> = defineOp<MatmulAttrs>({
   name: 'matmul',
   forward: ([a, b], attrs) => matmulForward(a, b, attrs),
-  vjp: (g, [a, b], _o, { transA, transB }, needs) => [
+  vjp: (g, [a, b], _o, { transA, transB, reuseA }, needs) => [
     needs[0] ? (transA ? matmulT(b, g, transB, true) : matmulT(g, b, false, !transB)) : null,
-    needs[1] ? (transB ? matmulT(g, a, true, transA) : matmulT(a, g, !transA, false)) : null,
+    needs[1] ? (transB ? matmulT(g, a, true, transA) : matmulT(a, g, !transA, false, reuseA)) : null,
   ],
   jvp: ([ta, tb], [a, b], _o, { transA, transB }) =>
     sumTangents([ta ? matmulT(ta, b, transA, transB) : null, tb ? matmulT(a, tb, transA, transB) : null]),
 });
 
-/** op(a)·op(b), transposing the last two axes of an operand when its flag is set. */
-export function matmulT(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor {
-  return matmulOp([a, b], { transA, transB });
+/**
+ * op(a)·op(b), transposing the last two axes of an operand when its flag is set. `reuseA`:
+ * the token of a product that multiplied the same `a` (see `OperandToken`).
+ */
+export function matmulT(
+  a: Tensor,
+  b: Tensor,
+  transA: boolean,
+  transB: boolean,
+  reuseA?: OperandToken,
+): Tensor {
+  return matmulOp([a, b], reuseA ? { transA, transB, reuseA } : { transA, transB });
 }
 
 /**

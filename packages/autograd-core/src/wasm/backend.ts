@@ -28,6 +28,7 @@ import { SPARSE_MIN_COLUMNS, SPARSE_MIN_MACS, looksSparse } from './sparse-produ
 import { type WasmRecurrenceKernels, createWasmRecurrence } from './recurrence';
 import { type LoadedKernels, loadKernels } from './runtime';
 import { DEPTH_PARTS, depthParts, splitsDepth } from './depth-split';
+import { ListedOperands } from './listed-operands';
 import { type Block, KernelThreads, MAX_BLOCKS, defaultHelperCount } from './threads';
 
 /** A block of C = op(A)·op(B) with every operand already in wasm memory (byte pointers). */
@@ -152,6 +153,7 @@ export function createWasmBackend(
   // A training step's float32 tensors, in the same memory (only when it is shared: see resident.ts).
   const scratchArena = kernels.shared ? new WasmScratchArena(heap, resident, kernels.memory) : null;
   const threads = new KernelThreads(kernels, helpers, heap.workspaces);
+  const listed = new ListedOperands(kernels, scratchArena);
   const convs = convRunner(kernels, heap, threads);
 
   /*
@@ -189,7 +191,7 @@ export function createWasmBackend(
 
   /** C = op(A)·op(B), plus `bias` over the rows of C when given (added in wasm before the copy out). */
   const gemmInto = (bias: TypedArray | null, ...product: Parameters<GemmKernel>): void => {
-    const [transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset] = product;
+    const [transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, reuseA] = product;
     const sizeA = m * k;
     const sizeB = k * n;
     const sizeC = m * n;
@@ -253,7 +255,24 @@ export function createWasmBackend(
     const lda = transA ? m : k;
     const ldb = transB ? k : n;
     const job: GemmJob = { transA, transB, m, n, k, a: aPtr, lda, b: bPtr, ldb, c: cPtr, ldc: n };
-    if (sparse && kernels.exports.listNonzeroRows(transA ? 1 : 0, m, k, aPtr, lda, bPtr, ldb, n, sparsePtr)) {
+    // A layer input's listing is shared by its forward product and its weight gradient's
+    // (listed-operands.ts), which then write C; else A is listed for this product alone.
+    // Only with B and C in place: the listing's arena memory may be reserved meanwhile,
+    // which must not move operands copied in above.
+    const listedOnce =
+      sparse &&
+      reuseA !== undefined &&
+      inPlaceB !== null &&
+      inPlaceC !== null &&
+      (transA
+        ? listed.transposed(reuseA, a, aOffset, m, n, k, bPtr, cPtr)
+        : listed.plain(reuseA, a, aOffset, aPtr, m, n, k, bPtr, cPtr));
+    if (listedOnce) {
+      // C is written.
+    } else if (
+      sparse &&
+      kernels.exports.listNonzeroRows(transA ? 1 : 0, m, k, aPtr, lda, bPtr, ldb, n, sparsePtr)
+    ) {
       kernels.exports.sparseRowsTimesB(m, n, 0, m, sparsePtr, bPtr, cPtr, n);
     } else if (deep) {
       threads.parallel(depthParts(job, partialsPtr).map(gemmBlock), macs / 1e9);

@@ -57,6 +57,10 @@ export interface KernelExports {
     work: number,
   ): number;
   sparseRowsBytes(m: number, k: number): number;
+  /** The listing of A's columns, offsets into the other operand: (m, k, a, lda, ld, work), 1 or 0. */
+  listNonzeroColumns(m: number, k: number, a: number, lda: number, ld: number, work: number): number;
+  /** C = A·B from that listing: (rows, m, n, work, b, ldb, c, ldc). */
+  scatterColumnsTimesB(...args: number[]): void;
   /** (m, n, rowStart, rowEnd, work, b, c, ldc). */
   sparseRowsTimesB(...args: number[]): void;
   heapBase(): number;

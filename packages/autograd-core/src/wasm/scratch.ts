@@ -22,6 +22,8 @@ interface Region {
 const MIN_EXTRA_BYTES = 4 << 20;
 
 export class WasmScratchArena implements ScratchArena {
+  /** Counts resets: what was lent before one is no longer valid. */
+  epoch = 0;
   private main: Region = { at: 0, bytes: 0, used: 0 };
   private extras: Region[] = [];
 
@@ -51,6 +53,7 @@ export class WasmScratchArena implements ScratchArena {
   }
 
   reset(): void {
+    this.epoch++;
     if (this.extras.length > 0) {
       const needed = this.main.used + this.extras.reduce((sum, r) => sum + r.used, 0);
       for (const r of [this.main, ...this.extras]) if (r.bytes > 0) this.resident.unreserve(r.at, r.bytes);
