@@ -2,9 +2,11 @@
  * Optimiser updates over every parameter in one call, four lanes at a time (the rules
  * of src/kernels/optimizer.ts, the TypeScript reference, in single precision).
  *
- * `table` holds `count` entries of five i32 and one f32: the byte addresses of the
+ * `table` holds `count` entries of five i32, one f32 and one i32: the byte addresses of the
  * parameter, its gradient, its first and second slot (0 when the rule has none), its length,
- * and a factor the rule multiplies the gradient by (gradient clipping by norm; 1 otherwise).
+ * a factor the rule multiplies the gradient by (gradient clipping by norm; 1 otherwise), and
+ * where to copy the gradient as given in the same pass (0: nowhere; a scratch gradient kept
+ * past its scope).
  * Rules: 0 adam (a = α, b = β₁, c = 1 − β₁, d = β₂, e = 1 − β₂, f = ε, g = decay), 1 sgd
  * (a = lr, b = momentum, flags bit 0 = Nesterov), 2 rmsprop (a = lr, b = ρ, c = 1 − ρ,
  * d = momentum, e = ε). The complements come from the caller, rounded once from double
@@ -15,7 +17,7 @@
  */
 import { allFinite } from './finite';
 
-const ENTRY_BYTES: usize = 24;
+const ENTRY_BYTES: usize = 28;
 
 /** Values per block of the gradient scan. */
 const SCAN_BLOCK: i32 = 256;
@@ -69,9 +71,13 @@ export function optimizerStep(
     const s1 = <usize>load<u32>(entry, 12);
     const n = load<i32>(entry, 16);
     const scale = load<f32>(entry, 20);
-    if (rule == 0) adam(p, grad, scale, s0, s1, n, a, b, c, d, e, f, g);
-    else if (rule == 1) sgd(p, grad, scale, s0, n, a, b, (flags & 1) != 0);
-    else rmsprop(p, grad, scale, s0, s1, n, a, b, c, d, e);
+    const keep = <usize>load<u32>(entry, 24);
+    if (rule == 0) adam(p, grad, scale, s0, s1, n, a, b, c, d, e, f, g, keep);
+    else {
+      if (rule == 1) sgd(p, grad, scale, s0, n, a, b, (flags & 1) != 0);
+      else rmsprop(p, grad, scale, s0, s1, n, a, b, c, d, e);
+      if (keep) memory.copy(keep, grad, (<usize>n) << 2);
+    }
   }
   return -1;
 }
@@ -90,6 +96,7 @@ function adam(
   c2: f32,
   eps: f32,
   decay: f32,
+  keep: usize,
 ): void {
   const vb1 = f32x4.splat(b1);
   const vc1 = f32x4.splat(c1);
@@ -103,7 +110,9 @@ function adam(
   let i = 0;
   for (; i < vectors; i += 4) {
     const o = (<usize>i) << 2;
-    const gi = f32x4.mul(vs, v128.load(g + o));
+    const raw = v128.load(g + o);
+    if (keep) v128.store(keep + o, raw);
+    const gi = f32x4.mul(vs, raw);
     const mi = f32x4.add(f32x4.mul(vb1, v128.load(m + o)), f32x4.mul(vc1, gi));
     const vi = f32x4.add(f32x4.mul(vb2, v128.load(v + o)), f32x4.mul(f32x4.mul(vc2, gi), gi));
     v128.store(m + o, mi);
@@ -114,7 +123,9 @@ function adam(
   }
   for (; i < n; i++) {
     const o = (<usize>i) << 2;
-    const gi = scale * load<f32>(g + o);
+    const raw = load<f32>(g + o);
+    if (keep) store<f32>(keep + o, raw);
+    const gi = scale * raw;
     const mi = b1 * load<f32>(m + o) + c1 * gi;
     const vi = b2 * load<f32>(v + o) + c2 * gi * gi;
     store<f32>(m + o, mi);

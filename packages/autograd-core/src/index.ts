@@ -32,7 +32,7 @@ export type { TensorOptions, TensorDataOptions, RandomOptions } from './creation
 export { setSeed, random, randomNormal, makeGenerator, shuffleInPlace } from './random';
 export { RandomStream, RANDOM_STREAM_STATE_SIZE } from './random-stream';
 export { noGrad, isGradEnabled, withGradMode, defineOp } from './engine';
-export { scratchScope, keepGradients } from './scratch';
+export { scratchScope, keepGradients, gradientStore, adoptGradient } from './scratch';
 export type { ScratchArena } from './scratch-state';
 export type { OpDef, BackwardOptions } from './engine';
 export { grad, valueAndGrad, vjp, jvp, jacobian, hessian } from './functional';

@@ -38,17 +38,32 @@ const kept = new WeakMap<Tensor, Float32Array>();
  * after the scope, as after an ordinary `backward()`.
  */
 export function keepGradients(params: readonly Tensor[]): void {
-  const arena = scratch.arena;
-  if (arena === null) return;
   for (const p of params) {
-    const grad = p.grad;
-    if (grad === null || !arena.owns(grad.data)) continue;
-    let store = kept.get(p);
-    if (store === undefined || store.length !== grad.size) {
-      store = getBackend().stateArray(grad.size);
-      kept.set(p, store);
-    }
-    store.set(grad.data);
-    p.grad = new Tensor(store, grad.shape);
+    const store = gradientStore(p);
+    if (store === null) continue;
+    store.set(p.grad!.data);
+    adoptGradient(p, store);
   }
+}
+
+/**
+ * The long-lived array `keepGradients` moves p's gradient to, or null when that gradient
+ * is not in scratch memory (or there is no scope). An optimiser step, which reads the
+ * gradient anyway, may copy it there in the same pass and then call `adoptGradient`.
+ */
+export function gradientStore(p: Tensor): Float32Array | null {
+  const arena = scratch.arena;
+  const grad = p.grad;
+  if (arena === null || grad === null || !arena.owns(grad.data)) return null;
+  let store = kept.get(p);
+  if (store === undefined || store.length !== grad.size) {
+    store = getBackend().stateArray(grad.size);
+    kept.set(p, store);
+  }
+  return store;
+}
+
+/** p's gradient becomes `store` (from `gradientStore`), which holds a copy of it. */
+export function adoptGradient(p: Tensor, store: Float32Array): void {
+  p.grad = new Tensor(store, p.grad!.shape);
 }

@@ -31,13 +31,21 @@ function problem(slots: number, resident: boolean, seed: string): [ParameterUpda
     const state = Array.from({ length: slots }, () => random(n, next).map(Math.abs));
     // Every other parameter's gradient is scaled in the kernel (clipping by norm).
     const gradScale = k % 2 === 1 ? 0.37 : 1;
-    reference.push({ param, grad: new Float32Array(n), slots: state, gradScale });
+    // Each gradient is also copied, as given, to where a scratch gradient is kept (in wasm memory or not).
+    const keepGrad = () => (k % 2 === 0 ? backend.stateArray(n) : new Float32Array(n));
+    reference.push({ param, grad: new Float32Array(n), slots: state, gradScale, keepGrad: keepGrad() });
     const copies = state.map((s) => {
       const copy = resident ? backend.stateArray(n) : new Float32Array(n);
       copy.set(s);
       return copy;
     });
-    wasm.push({ param: param.slice(), grad: new Float32Array(n), slots: copies, gradScale });
+    wasm.push({
+      param: param.slice(),
+      grad: new Float32Array(n),
+      slots: copies,
+      gradScale,
+      keepGrad: keepGrad(),
+    });
   });
   return [reference, wasm];
 }
@@ -71,6 +79,7 @@ describe.each(RULES)('%s', (name, rule, slots) => {
       });
       expect(tsKernels.optimizerStep(rule, reference, true)).toBeNull();
       expect(backend.optimizerStep(rule, wasm, true)).toBeNull();
+      for (const u of [...reference, ...wasm]) expect(u.keepGrad).toEqual(u.grad);
     }
     reference.forEach((u, k) => {
       expectClose(wasm[k].param as Float32Array, u.param as Float32Array, `${name} param ${k}`);
@@ -86,10 +95,12 @@ describe.each(RULES)('%s', (name, rule, slots) => {
     for (const u of wasm) u.grad.set(random(u.grad.length, next));
     wasm[2].grad[1029] = bad; // in the scalar tail of 1037 values
     wasm[2].grad[5] = bad; // the first one, in a vector
-    const before = wasm.map((u) => [u.param, ...u.slots].map((a) => a.slice()));
+    const before = wasm.map((u) => [u.param, ...u.slots, u.keepGrad!].map((a) => a.slice()));
     expect(backend.optimizerStep(rule, wasm, true)).toEqual({ item: 2, index: 5 });
     expect(tsKernels.optimizerStep(rule, wasm, true)).toEqual({ item: 2, index: 5 });
-    wasm.forEach((u, k) => [u.param, ...u.slots].forEach((a, j) => expect(a).toEqual(before[k][j])));
+    wasm.forEach((u, k) =>
+      [u.param, ...u.slots, u.keepGrad!].forEach((a, j) => expect(a).toEqual(before[k][j])),
+    );
     wasm[1].grad[6] = bad; // a tail-only parameter, earlier in the list
     expect(backend.optimizerStep(rule, wasm, true)).toEqual({ item: 1, index: 6 });
     // The scan sums blocks of 256 values: one bad value in a later block's tail, then one in a block's vectors.

@@ -28,6 +28,8 @@ export interface ParameterUpdate {
   slots: TypedArray[];
   /** A factor the rule multiplies the gradient by (clipping by norm without a copy); default 1. */
   gradScale?: number;
+  /** Where to copy the gradient (as given, unscaled) in the same pass: see scratch.ts `gradientStore`. */
+  keepGrad?: TypedArray;
 }
 
 /** Where the first non-finite gradient value is: the item's position in the list and the flat index. */
@@ -55,11 +57,12 @@ export function optimizerStepKernel(
     const bad = firstNonFinite(items.map((u) => u.grad));
     if (bad) return bad;
   }
-  for (const { param, grad, slots, gradScale } of items) {
+  for (const { param, grad, slots, gradScale, keepGrad } of items) {
     const g = gradScale === undefined || gradScale === 1 ? grad : scaled(grad, gradScale);
     if (rule.kind === 'adam') adam(rule, param, g, slots[0], slots[1]);
     else if (rule.kind === 'sgd') sgd(rule, param, g, slots[0]);
     else rmsprop(rule, param, g, slots[0], slots[1]);
+    keepGrad?.set(grad);
   }
   return null;
 }

@@ -15,8 +15,11 @@ import type { LoadedKernels } from './runtime';
 
 export type WasmOptimizerKernels = Pick<Kernels, 'optimizerStep' | 'stateArray'>;
 
-/** Fields per parameter in the kernel's table: param, grad, slot 0, slot 1, length (i32), gradient factor (f32). */
-const ENTRY_FIELDS = 6;
+/**
+ * Fields per parameter in the kernel's table: param, grad, slot 0, slot 1, length (i32),
+ * gradient factor (f32), where to copy the gradient (0: nowhere).
+ */
+const ENTRY_FIELDS = 7;
 
 /** The kernel's rule code, its seven scalar arguments and its flags. */
 function ruleArguments(rule: UpdateRule): number[] {
@@ -69,6 +72,8 @@ export function createWasmOptimizer(
         const row = [where(u.param), where(u.grad), where(u.slots[0]), where(u.slots[1]), u.param.length];
         table.set(row, k * ENTRY_FIELDS);
         scales[k * ENTRY_FIELDS + 5] = u.gradScale ?? 1;
+        // A gradient copy outside wasm memory is made after the call.
+        table[k * ENTRY_FIELDS + 6] = u.keepGrad ? (heap.addressOf(u.keepGrad) ?? 0) : 0;
       });
       const resultCell = pointers[0] + items.length * ENTRY_FIELDS * 4;
       const [code, ...scalars] = ruleArguments(rule);
@@ -81,6 +86,7 @@ export function createWasmOptimizer(
         resultCell,
       );
       if (bad >= 0) return { item: bad, index: table[items.length * ENTRY_FIELDS] };
+      for (const u of items) if (u.keepGrad && heap.addressOf(u.keepGrad) === null) u.keepGrad.set(u.grad);
       const grads = new Set(items.map((u) => u.grad));
       for (const array of copied) {
         if (grads.has(array)) continue;

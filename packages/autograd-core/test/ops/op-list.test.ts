@@ -38,6 +38,8 @@ const NOT_OPS = new Set([
   'withGradMode',
   'scratchScope',
   'keepGradients',
+  'gradientStore',
+  'adoptGradient',
   'defineOp',
   'grad',
   'valueAndGrad',

@@ -9,8 +9,10 @@ import {
   type Tensor,
   type TypedArray,
   type UpdateRule,
+  adoptGradient,
   firstNonFinite,
   getBackend,
+  gradientStore,
   noGrad,
 } from '@zen/autograd-core';
 import { type LearningRateSchedule, scheduleFromConfig } from './schedules';
@@ -149,14 +151,18 @@ export abstract class Optimizer {
     const grads = copies ? this.clippedGradients(raw) : raw;
     if (update) {
       const scales = clipping && !copies ? this.normScales(raw) : null;
+      // Gradients in a scratch scope's memory are copied to where they are kept in the same pass.
+      const stores = withGrad.map((p) => gradientStore(p));
       const items = withGrad.map((p, i) => ({
         param: p.data,
         grad: grads[i],
         slots: update.slots.map((name) => this.slot(p, name)),
         gradScale: scales ? scales[i] : 1,
+        keepGrad: copies ? undefined : (stores[i] ?? undefined),
       }));
       const bad = getBackend().optimizerStep(update.rule, items, !!options.checkFinite && !copies);
       if (bad) return found(bad);
+      if (!copies) withGrad.forEach((p, i) => stores[i] && adoptGradient(p, stores[i]));
     } else {
       noGrad(() => withGrad.forEach((p, i) => this.updateParameter(p, grads[i], lr)));
     }

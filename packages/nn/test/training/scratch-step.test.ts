@@ -5,20 +5,21 @@
  * fails loudly.
  */
 import { type Tensor, ValueError, setSeed, tensor } from '@zen/autograd-core';
-import { type CallOptions, Dense, type LayerInput, Model, SGD, Sequential } from '@zen/nn';
+import { Adam, type CallOptions, Dense, type LayerInput, Model, SGD, Sequential } from '@zen/nn';
 import { testValues } from '../helpers';
 
 // Hidden activations of 32 × 64 floats: large enough to live in scratch memory.
 const x = tensor(testValues(32 * 16, 1), { shape: [32, 16] });
 const y = tensor(testValues(32 * 8, 2), { shape: [32, 8] });
 
-function mlp(): Sequential {
+function mlp(optimizer: 'sgd' | 'adam' = 'sgd'): Sequential {
   setSeed(3);
   const model = new Sequential([
     new Dense({ units: 64, activation: 'relu', inputShape: [16] }),
     new Dense({ units: 8 }),
   ]);
-  model.compile({ optimizer: new SGD({ learningRate: 0.05 }), loss: 'mse' });
+  const chosen = optimizer === 'sgd' ? new SGD({ learningRate: 0.05 }) : new Adam({ learningRate: 0.01 });
+  model.compile({ optimizer: chosen, loss: 'mse' });
   return model;
 }
 
@@ -50,6 +51,20 @@ test('trainOnBatch: gradients stay readable and equal those of the same step out
       1e-5,
     );
   });
+});
+
+test('trainOnBatch with Adam (which copies the gradients it reads): they stay readable and equal', () => {
+  const stepped = mlp('adam');
+  const byHand = mlp('adam');
+  for (let step = 0; step < 2; step++) stepped.trainOnBatch(x, y);
+  // The same weights as `stepped` has before its third step.
+  byHand.setWeights(stepped.getWeights());
+  stepped.trainOnBatch(x, y);
+  const loss = (byHand.apply(x) as Tensor).sub(y).square().mean();
+  loss.backward();
+  stepped.weights.forEach((w, i) =>
+    expectClose(w.value.grad!.data, byHand.weights[i].value.grad!.data, 1e-5),
+  );
 });
 
 test('evaluate in scratch scopes equals the loss computed outside them', () => {
