@@ -26,7 +26,7 @@ export { indexOfNonFinite } from './finite';
 export { tanhSigmoidFloat32 } from './tanh-sigmoid';
 export { layerNormForward, layerNormBackward } from './layer-norm';
 export { tanhRecurrenceForward, tanhRecurrenceBackward } from './recurrence';
-export { softmaxCrossEntropyDenseRows } from './softmax-cross-entropy';
+export { softmaxCrossEntropyDenseRows, softmaxCrossEntropyLabelRows } from './softmax-cross-entropy';
 export {
   listNonzeroColumns,
   listNonzeroRows,

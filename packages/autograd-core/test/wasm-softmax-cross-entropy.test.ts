@@ -1,8 +1,9 @@
 /**
- * The wasm backend's softmax cross-entropy with target distributions
- * (assembly/softmax-cross-entropy.ts) against the TypeScript kernel (the oracle): losses
+ * The wasm backend's softmax cross-entropy with target distributions and with labels
+ * (assembly/softmax-cross-entropy.ts) against the TypeScript kernels (the oracle): losses
  * and softmax rows to float32 rounding, for class counts that are and are not multiples
- * of the four lanes, soft targets, extreme logits, −∞ beside a zero target, and NaN rows.
+ * of the four lanes, soft targets, int32 and float labels, extreme logits, −∞ beside a
+ * zero target, and NaN rows.
  */
 import { tsKernels } from '../src/kernels';
 import { type WasmBackend, createWasmBackend } from '../src/wasm/backend';
@@ -77,4 +78,39 @@ test('extreme logits, −∞ beside a zero target, NaN and all −∞ rows', () 
   expect(Number.isFinite(got.loss[0]) && Number.isFinite(got.loss[1])).toBe(true);
   expect(got.probs[6]).toBe(0); // e^−∞
   expect([2, 3, 4].map((r) => Number.isNaN(got.loss[r]))).toEqual([true, true, true]);
+});
+
+test.each([
+  [1024, 65, 'int32'],
+  [7, 3, 'float32'],
+  [5, 8, 'int32'],
+  [2, 1, 'float32'],
+] as const)('%i rows of %i classes with %s labels: as the TypeScript kernel', (rows, classes, kind) => {
+  const next = makeGenerator(`labels ${rows} ${classes}`);
+  const logits = Float32Array.from({ length: rows * classes }, () => 12 * (next() - 0.5));
+  const values = Array.from({ length: rows }, () => Math.floor(next() * classes));
+  values[rows - 1] = classes - 1; // the last class, in the last row
+  const labels = kind === 'int32' ? Int32Array.from(values) : Float32Array.from(values);
+  const run = (kernels: Pick<WasmBackend, 'softmaxCrossEntropy'>) => {
+    const loss = new Float32Array(rows).fill(-1);
+    const probs = new Float32Array(rows * classes).fill(-1);
+    kernels.softmaxCrossEntropy(logits, rows, classes, labels, loss, probs);
+    return { loss, probs };
+  };
+  const want = run(tsKernels);
+  const got = run(backend);
+  expectClose(got.loss, want.loss, 'loss');
+  expectClose(got.probs, want.probs, 'softmax');
+});
+
+test('labels beside extreme logits, −∞ and NaN rows', () => {
+  const classes = 5;
+  const logits = Float32Array.from([80, -80, 0, 87, -87, -Infinity, 2, 3, -Infinity, 4, 1, NaN, 2, 3, 4]);
+  const labels = Int32Array.from([3, 1, 0]);
+  const want = new Float32Array(3);
+  const got = new Float32Array(3);
+  tsKernels.softmaxCrossEntropy(logits, 3, classes, labels, want, new Float32Array(15));
+  backend.softmaxCrossEntropy(logits, 3, classes, labels, got, new Float32Array(15));
+  expectClose(got, want, 'loss');
+  expect(Number.isFinite(got[0]) && Number.isFinite(got[1]) && Number.isNaN(got[2])).toBe(true);
 });

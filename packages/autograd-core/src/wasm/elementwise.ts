@@ -22,6 +22,7 @@ export type WasmElementwiseKernels = Pick<
   | 'biasActivation'
   | 'biasActivationGrad'
   | 'softmaxCrossEntropyDense'
+  | 'softmaxCrossEntropy'
   | 'indexOfNonFinite'
 >;
 
@@ -168,6 +169,16 @@ export function createWasmElementwise(
         exports.softmaxCrossEntropyDenseRows(z, rows, classes, t, lossPtr, probsPtr),
       );
       if (!done) tsKernels.softmaxCrossEntropyDense(logits, rows, classes, targets, loss, probs);
+    },
+    // Labels (checked class indices, int32 or float) are read as float32: exact below 2²⁴.
+    softmaxCrossEntropy: (logits, rows, classes, labels, loss, probs) => {
+      const asFloats = labels instanceof Float32Array ? labels : Float32Array.from(labels);
+      const done =
+        classes <= 1 << 24 &&
+        runFloat32(heap, [logits, asFloats], [loss, probs], ([z, y, lossPtr, probsPtr]) =>
+          exports.softmaxCrossEntropyLabelRows(z, rows, classes, y, lossPtr, probsPtr),
+        );
+      if (!done) tsKernels.softmaxCrossEntropy(logits, rows, classes, labels, loss, probs);
     },
   };
 }

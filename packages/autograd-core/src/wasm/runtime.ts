@@ -122,6 +122,8 @@ export interface KernelExports {
    * Σ_j t_j·(lse − z_j) into loss (assembly/softmax-cross-entropy.ts).
    */
   softmaxCrossEntropyDenseRows(...args: number[]): void;
+  /** The same with labels (class indices as f32) instead of targets: (z, rows, classes, labels, loss, probs). */
+  softmaxCrossEntropyLabelRows(...args: number[]): void;
   /** The index of the first NaN or ±∞ among n floats, or −1 (assembly/finite.ts). */
   indexOfNonFinite(at: number, n: number): number;
   /** g = g·act'(y) in place (act 0 linear, 1 relu, 2 sigmoid, 3 tanh); db = Σ over rows when db ≠ 0. */
