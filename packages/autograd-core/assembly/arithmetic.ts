@@ -47,3 +47,35 @@ export function sumAxisFloat32(src: usize, outer: i32, n: i32, inner: i32, out: 
     }
   }
 }
+
+/**
+ * Σ x² over the n floats from `at`, accumulated in double precision: each f32x4 is widened
+ * to two f64x2, squared and added to its own sum (four sums, so the additions overlap).
+ */
+export function sumOfSquaresFloat32(at: usize, n: i32): f64 {
+  let s0 = f64x2.splat(0);
+  let s1 = f64x2.splat(0);
+  let s2 = f64x2.splat(0);
+  let s3 = f64x2.splat(0);
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const q = at + ((<usize>i) << 2);
+    const v = v128.load(q);
+    const w = v128.load(q, 16);
+    const v0 = f64x2.promote_low_f32x4(v);
+    const v1 = f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1));
+    const w0 = f64x2.promote_low_f32x4(w);
+    const w1 = f64x2.promote_low_f32x4(i32x4.shuffle(w, w, 2, 3, 0, 1));
+    s0 = f64x2.add(s0, f64x2.mul(v0, v0));
+    s1 = f64x2.add(s1, f64x2.mul(v1, v1));
+    s2 = f64x2.add(s2, f64x2.mul(w0, w0));
+    s3 = f64x2.add(s3, f64x2.mul(w1, w1));
+  }
+  const sum = f64x2.add(f64x2.add(s0, s1), f64x2.add(s2, s3));
+  let total = f64x2.extract_lane(sum, 0) + f64x2.extract_lane(sum, 1);
+  for (; i < n; i++) {
+    const x = <f64>load<f32>(at + ((<usize>i) << 2));
+    total += x * x;
+  }
+  return total;
+}

@@ -27,7 +27,7 @@ import type {
 } from './kernels/gather';
 import type { copyBox, permuteKernel } from './kernels/layout';
 import type { GemmKernel } from './kernels/matmul';
-import type { reduceAxisKernel } from './kernels/reduce';
+import type { reduceAxisKernel, sumOfSquaresKernel } from './kernels/reduce';
 import type { softmaxKernel } from './kernels/softmax';
 import type {
   softmaxCrossEntropyBackward,
@@ -93,6 +93,8 @@ export interface Kernels {
   biasActivationGrad: typeof biasActivationGradKernel;
   /** Reductions along one axis of [outer, n, inner]: `reduceAxisKernel`, `softmaxKernel`. */
   reduceAxis: typeof reduceAxisKernel;
+  /** Σ x² of an array in double precision (clipping by norm): `sumOfSquaresKernel`. */
+  sumOfSquares: typeof sumOfSquaresKernel;
   softmax: typeof softmaxKernel;
   /** Softmax cross-entropy with integer labels, row by row, and its gradient (kernels/softmax-cross-entropy.ts). */
   softmaxCrossEntropy: typeof softmaxCrossEntropyForward;

@@ -60,6 +60,7 @@ test('the TypeScript backend registers every kernel the ops use', () => {
       'softmaxCrossEntropyDense',
       'softmaxCrossEntropyDenseBackward',
       'stateArray',
+      'sumOfSquares',
       'takeFlat',
       'tanhRecurrence',
       'tanhRecurrenceBackward',

@@ -1,6 +1,6 @@
 /**
  * The wasm backend's float32 add/sub/mul, ReLU gradient, sum along an axis, bias + activation
- * and its gradients, and gemm + bias
+ * and its gradients, sums of squares, and gemm + bias
  * against the TypeScript kernels (the oracle): bit for bit, on lengths that are not
  * multiples of the four SIMD lanes, with scalar operands, in place, with ±∞ and NaN;
  * what the wasm kernels do not cover (other ops, dtypes, small arrays) still matches.
@@ -171,6 +171,27 @@ test.each([
     }
   },
 );
+
+test.each([0, 1, 7, 8, 9, 1037])(
+  'sum of squares of %i floats in wasm memory: as the TypeScript kernel',
+  (n) => {
+    const a = backend.stateArray(n);
+    a.set(values(n, `squares ${n}`));
+    const want = tsKernels.sumOfSquares(a);
+    // Both sum in double precision, in different orders.
+    expect(Math.abs(backend.sumOfSquares(a) - want)).toBeLessThanOrEqual(1e-13 * want);
+    if (n < 9) return;
+    a[n - 1] = Infinity; // in the scalar tail
+    expect(backend.sumOfSquares(a)).toBe(Infinity);
+    a[3] = NaN; // in a vector
+    expect(backend.sumOfSquares(a)).toBeNaN();
+  },
+);
+
+test('an array outside wasm memory: the sum of squares of the TypeScript kernel', () => {
+  const a = values(100, 'squares outside');
+  expect(backend.sumOfSquares(a)).toBe(tsKernels.sumOfSquares(a));
+});
 
 test.each([
   [37, 13, 29],

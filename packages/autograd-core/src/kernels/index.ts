@@ -18,7 +18,7 @@ import {
 } from './gather';
 import { copyBox, permuteKernel } from './layout';
 import { gemmBlocked } from './matmul';
-import { reduceAxisKernel } from './reduce';
+import { reduceAxisKernel, sumOfSquaresKernel } from './reduce';
 import { softmaxKernel } from './softmax';
 import {
   softmaxCrossEntropyBackward,
@@ -60,6 +60,7 @@ export const tsKernels: Kernels = {
   biasActivation: biasActivationKernel,
   biasActivationGrad: biasActivationGradKernel,
   reduceAxis: reduceAxisKernel,
+  sumOfSquares: sumOfSquaresKernel,
   softmax: softmaxKernel,
   softmaxCrossEntropy: softmaxCrossEntropyForward,
   softmaxCrossEntropyBackward,

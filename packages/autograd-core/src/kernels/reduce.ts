@@ -59,3 +59,10 @@ export function reduceAxisKernel(
     }
   }
 }
+
+/** Σ d[i]² in double precision (the norm a gradient is clipped by is its square root). */
+export function sumOfSquaresKernel(d: TypedArray): number {
+  let s = 0;
+  for (let i = 0; i < d.length; i++) s += d[i] * d[i];
+  return s;
+}

@@ -24,6 +24,7 @@ export type WasmElementwiseKernels = Pick<
   | 'softmaxCrossEntropyDense'
   | 'softmaxCrossEntropy'
   | 'indexOfNonFinite'
+  | 'sumOfSquares'
 >;
 
 /** Below this many elements the TypeScript loop is faster than copying into wasm memory. */
@@ -162,6 +163,11 @@ export function createWasmElementwise(
     indexOfNonFinite: (data) => {
       const at = data instanceof Float32Array ? heap.addressOf(data) : null;
       return at === null ? tsKernels.indexOfNonFinite(data) : exports.indexOfNonFinite(at, data.length);
+    },
+    // Likewise: only arrays already in wasm memory (a training step's gradients).
+    sumOfSquares: (data) => {
+      const at = data instanceof Float32Array ? heap.addressOf(data) : null;
+      return at === null ? tsKernels.sumOfSquares(data) : exports.sumOfSquaresFloat32(at, data.length);
     },
     // Any size: an exponential in TypeScript (Math.exp) costs more than copying its value in.
     softmaxCrossEntropyDense: (logits, rows, classes, targets, loss, probs) => {

@@ -126,6 +126,8 @@ export interface KernelExports {
   softmaxCrossEntropyLabelRows(...args: number[]): void;
   /** The index of the first NaN or ±∞ among n floats, or −1 (assembly/finite.ts). */
   indexOfNonFinite(at: number, n: number): number;
+  /** Σ x² over n floats, in double precision (assembly/arithmetic.ts). */
+  sumOfSquaresFloat32(at: number, n: number): number;
   /** g = g·act'(y) in place (act 0 linear, 1 relu, 2 sigmoid, 3 tanh); db = Σ over rows when db ≠ 0. */
   activationGradBiasSum(g: number, y: number, rows: number, F: number, act: number, db: number): void;
   /**

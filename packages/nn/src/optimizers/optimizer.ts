@@ -276,7 +276,7 @@ export abstract class Optimizer {
    * globalClipNorm over all of them as clipped by clipNorm (Keras's order).
    */
   private normScales(grads: readonly TypedArray[]): number[] {
-    const squares = grads.map(sumOfSquares);
+    const squares = grads.map((g) => getBackend().sumOfSquares(g));
     const scales = squares.map((s) => (this.clipNorm === undefined ? 1 : clipFactor(s, this.clipNorm)));
     if (this.globalClipNorm !== undefined) {
       const total = squares.reduce((sum, s, i) => sum + s * scales[i] * scales[i], 0);
@@ -308,12 +308,6 @@ export function learningRateFromConfig(saved: unknown): number | LearningRateSch
 /** A zeroed state array of the parameter's dtype (float32: where the backend's kernels read it in place). */
 function newStateArray(param: Tensor, length: number): TypedArray {
   return param.data instanceof Float64Array ? new Float64Array(length) : getBackend().stateArray(length);
-}
-
-function sumOfSquares(g: TypedArray): number {
-  let s = 0;
-  for (let i = 0; i < g.length; i++) s += g[i] * g[i];
-  return s;
 }
 
 /** The factor that brings a norm of √sumSquares down to at most maxNorm (1 when it is already). */
