@@ -15,28 +15,9 @@
  * nothing is updated, its flat index is stored at `where` and its entry is returned.
  * Otherwise returns −1.
  */
-import { allFinite } from './finite';
+import { indexOfNonFinite } from './finite';
 
 const ENTRY_BYTES: usize = 28;
-
-/** Values per block of the gradient scan. */
-const SCAN_BLOCK: i32 = 256;
-
-/**
- * The first non-finite index of g[0..n), or −1: a block of SCAN_BLOCK values is searched
- * value by value only when `allFinite` finds something in it.
- */
-function firstNonFinite(g: usize, n: i32): i32 {
-  for (let start = 0; start < n; start += SCAN_BLOCK) {
-    const end = min(n, start + SCAN_BLOCK);
-    if (allFinite(g + ((<usize>start) << 2), end - start)) continue;
-    for (let j = start; j < end; j++) {
-      const x = load<f32>(g + ((<usize>j) << 2));
-      if (x - x != 0) return j;
-    }
-  }
-  return -1;
-}
 
 export function optimizerStep(
   rule: i32,
@@ -56,7 +37,7 @@ export function optimizerStep(
   if (check) {
     for (let k = 0; k < count; k++) {
       const entry = table + <usize>k * ENTRY_BYTES;
-      const bad = firstNonFinite(load<u32>(entry, 4), load<i32>(entry, 16));
+      const bad = indexOfNonFinite(load<u32>(entry, 4), load<i32>(entry, 16));
       if (bad >= 0) {
         store<i32>(where, bad);
         return k;

@@ -103,7 +103,7 @@ describe.each(RULES)('%s', (name, rule, slots) => {
     );
     wasm[1].grad[6] = bad; // a tail-only parameter, earlier in the list
     expect(backend.optimizerStep(rule, wasm, true)).toEqual({ item: 1, index: 6 });
-    // The scan sums blocks of 256 values: one bad value in a later block's tail, then one in a block's vectors.
+    // The scan sums blocks of 1024 values: one bad value in the last block's tail, then one in the first block's vectors.
     wasm[1].grad[6] = 0;
     wasm[2].grad[5] = 0;
     expect(backend.optimizerStep(rule, wasm, true)).toEqual({ item: 2, index: 1029 });

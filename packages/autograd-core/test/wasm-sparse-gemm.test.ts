@@ -174,14 +174,21 @@ describe('one listing for x·W and the gradient xᵀ·G (products sharing a toke
 
   afterEach(() => backend.scratchArena()!.reset());
 
+  /** A layer's arrays in the arena: x [m, k] (mostly zero), W [k, n], G [m, n], and C and dW to be written. */
+  function layer(m: number, n: number, k: number) {
+    return {
+      x: inArena(m * k, sparseValue),
+      w: inArena(k * n, wave),
+      g: inArena(m * n, (i) => wave(i + 11)),
+      c: inArena(m * n, () => NaN),
+      dw: inArena(k * n, () => NaN),
+      token: {},
+    };
+  }
+
   test.each([32, 45, 128])('x [64, 300] and %i columns: both products match the reference', (n) => {
     const [m, k] = [64, 300];
-    const x = inArena(m * k, sparseValue);
-    const w = inArena(k * n, wave);
-    const g = inArena(m * n, (i) => wave(i + 11));
-    const c = inArena(m * n, () => NaN);
-    const dw = inArena(k * n, () => NaN);
-    const token = {};
+    const { x, w, g, c, dw, token } = layer(m, n, k);
     backend.gemm(false, false, m, n, k, x, 0, w, 0, c, 0, token);
     expectClose(c, reference(false, m, k, n, x, w));
     backend.gemm(true, false, k, n, m, x, 0, g, 0, dw, 0, token);
@@ -190,12 +197,7 @@ describe('one listing for x·W and the gradient xᵀ·G (products sharing a toke
 
   test('the gradient product reads the listing of the first: x must not change in between', () => {
     const [m, n, k] = [64, 32, 300];
-    const x = inArena(m * k, sparseValue);
-    const w = inArena(k * n, wave);
-    const g = inArena(m * n, wave);
-    const c = inArena(m * n, () => 0);
-    const dw = inArena(k * n, () => 0);
-    const token = {};
+    const { x, w, g, c, dw, token } = layer(m, n, k);
     backend.gemm(false, false, m, n, k, x, 0, w, 0, c, 0, token);
     const before = reference(true, m, k, n, x, g);
     x[x.findIndex((v) => v !== 0)] *= 3; // a change the listing does not see
@@ -205,13 +207,8 @@ describe('one listing for x·W and the gradient xᵀ·G (products sharing a toke
 
   test('another x, another shape or a reset arena is listed again', () => {
     const [m, n, k] = [64, 32, 300];
-    const x = inArena(m * k, sparseValue);
+    const { x, w, g, c, dw, token } = layer(m, n, k);
     const other = inArena(m * k, (i) => sparseValue(i + 5));
-    const w = inArena(k * n, wave);
-    const g = inArena(m * n, wave);
-    const c = inArena(m * n, () => 0);
-    const dw = inArena(k * n, () => 0);
-    const token = {};
     backend.gemm(false, false, m, n, k, x, 0, w, 0, c, 0, token);
     backend.gemm(true, false, k, n, m, other, 0, g, 0, dw, 0, token);
     expectClose(dw, reference(true, m, k, n, other, g));
@@ -233,19 +230,17 @@ describe('one listing for x·W and the gradient xᵀ·G (products sharing a toke
 
   test('an infinity in W or in G gives the dense product NaN', () => {
     const [m, n, k] = [64, 32, 300];
-    const x = inArena(m * k, sparseValue);
-    const w = inArena(k * n, wave);
+    const { x, w, g, c, dw, token } = layer(m, n, k);
+    // Outputs start finite, so that a NaN is the product's.
+    c.fill(0);
+    dw.fill(0);
     const zeroColumn = Array.from({ length: k }, (_, p) => p).find((p) =>
       Array.from({ length: m }, (_, i) => x[i * k + p]).every((v) => v === 0),
     )!;
     w[zeroColumn * n + 3] = Infinity; // multiplied by zeros only: 0·∞ = NaN in column 3
-    const c = inArena(m * n, () => 0);
-    const token = {};
     backend.gemm(false, false, m, n, k, x, 0, w, 0, c, 0, token);
     expect(Array.from({ length: m }, (_, i) => c[i * n + 3]).every(Number.isNaN)).toBe(true);
-    const g = inArena(m * n, wave);
     g[7 * n + 5] = -Infinity;
-    const dw = inArena(k * n, () => 0);
     backend.gemm(true, false, k, n, m, x, 0, g, 0, dw, 0, token);
     // Row 7 of x times −∞: NaN where x is 0, −∞ where it is positive.
     for (let p = 0; p < k; p++) expect([p, dw[p * n + 5]]).toEqual([p, x[7 * k + p] === 0 ? NaN : -Infinity]);

@@ -15,6 +15,7 @@
  * nothing is updated and its position is returned.
  */
 import type { TypedArray } from '../dtype';
+import { indexOfNonFiniteKernel } from './finite';
 
 export type UpdateRule =
   | { kind: 'adam'; alpha: number; beta1: number; beta2: number; epsilon: number; decay: number }
@@ -41,8 +42,8 @@ export interface NonFinitePosition {
 /** The first NaN or ±Infinity in `arrays`, or null. */
 export function firstNonFinite(arrays: readonly TypedArray[]): NonFinitePosition | null {
   for (let item = 0; item < arrays.length; item++) {
-    const g = arrays[item];
-    for (let i = 0; i < g.length; i++) if (g[i] - g[i] !== 0) return { item, index: i };
+    const index = indexOfNonFiniteKernel(arrays[item]);
+    if (index >= 0) return { item, index };
   }
   return null;
 }

@@ -77,6 +77,8 @@ export function createWasmElementwise(
   threads: KernelThreads,
 ): WasmElementwiseKernels {
   const { exports } = kernels;
+  /** The byte address of a float32 array in wasm memory, or null. */
+  const float32At = (data: TypedArray) => (data instanceof Float32Array ? heap.addressOf(data) : null);
   /**
    * Runs an elementwise kernel over n floats, (pointers…, n) for the first `pointers`,
    * in blocks that helper threads may share when n is large.
@@ -159,14 +161,14 @@ export function createWasmElementwise(
         });
       if (!done) tsKernels.biasActivationGrad(activation, g, y, dz, dBias);
     },
-    // Only where the array already lies: copying it in would cost as much as the scan.
+    // Scans run only where the array already lies (a step's batch or gradients): copying it
+    // in would cost as much as the scan.
     indexOfNonFinite: (data) => {
-      const at = data instanceof Float32Array ? heap.addressOf(data) : null;
+      const at = float32At(data);
       return at === null ? tsKernels.indexOfNonFinite(data) : exports.indexOfNonFinite(at, data.length);
     },
-    // Likewise: only arrays already in wasm memory (a training step's gradients).
     sumOfSquares: (data) => {
-      const at = data instanceof Float32Array ? heap.addressOf(data) : null;
+      const at = float32At(data);
       return at === null ? tsKernels.sumOfSquares(data) : exports.sumOfSquaresFloat32(at, data.length);
     },
     // Any size: an exponential in TypeScript (Math.exp) costs more than copying its value in.

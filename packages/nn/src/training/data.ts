@@ -126,26 +126,22 @@ export function checkSamples(where: string, x: unknown, y: unknown, xName = 'x',
 }
 
 /**
- * Throws naming the sample when `t` holds NaN or ±Infinity. `firstSample`: the index in
- * the user's data of t's first row (t a slice of it).
+ * Throws naming the sample when `t` holds NaN or ±Infinity. `sampleOf(row)`: the index in
+ * the user's data of t's row (t a slice or a gathered batch of it); the row itself by default.
  */
-export function checkFinite(where: string, name: string, t: Tensor, firstSample = 0): void {
-  const i = getBackend().indexOfNonFinite(t.data);
-  if (i < 0) return;
-  const rowSize = t.size / t.shape[0];
-  throw nonFiniteError(where, name, t.data[i], firstSample * rowSize + i, rowSize);
-}
-
-/** "x contains NaN at sample 2 (flat index 25)", from the flat index in the user's data. */
-export function nonFiniteError(
+export function checkFinite(
   where: string,
   name: string,
-  value: number,
-  flat: number,
-  rowSize: number,
-): Error {
-  return new Error(
-    `${where}: ${name} contains ${Number.isNaN(value) ? 'NaN' : value} at sample ${Math.floor(flat / rowSize)} (flat index ${flat})`,
+  t: Tensor,
+  sampleOf: (row: number) => number = (row) => row,
+): void {
+  const i = getBackend().indexOfNonFinite(t.data);
+  if (i < 0) return;
+  const v = t.data[i];
+  const rowSize = t.size / t.shape[0];
+  const sample = sampleOf(Math.floor(i / rowSize));
+  throw new Error(
+    `${where}: ${name} contains ${Number.isNaN(v) ? 'NaN' : v} at sample ${sample} (flat index ${sample * rowSize + (i % rowSize)})`,
   );
 }
 

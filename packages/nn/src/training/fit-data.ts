@@ -3,18 +3,10 @@
  * (shuffled each epoch with the model's random stream, validationSplit from the end) or a
  * dataset (dataset.ts), with validation data of either kind.
  */
-import { type Tensor, ValueError, getBackend, shuffleInPlace } from '@zen/autograd-core';
+import { type Tensor, ValueError, shuffleInPlace } from '@zen/autograd-core';
 import type { Logs } from '../callbacks/callback';
 import type { ModelData, TrainableModel } from './trainable';
-import {
-  type DataLists,
-  checkFinite,
-  checkPositiveInteger,
-  nonFiniteError,
-  readData,
-  sliceLists,
-  takeRows,
-} from './data';
+import { type DataLists, checkFinite, checkPositiveInteger, readData, sliceLists, takeRows } from './data';
 import { type Batch, type Dataset, DatasetBatches, isDataset } from './dataset';
 import { evaluateBatches, evaluateLists } from './evaluate';
 import { type ClassWeight, type SampleWeight, checkClassWeight, readSampleWeight } from './sample-weights';
@@ -97,7 +89,9 @@ export function prepareFitData(
       [held.x, 'x'],
       [held.y, 'y'],
     ] as const)
-      list.forEach((t, i) => checkFinite(where, list.length > 1 ? `${name}[${i}]` : name, t, splitAt));
+      list.forEach((t, i) =>
+        checkFinite(where, list.length > 1 ? `${name}[${i}]` : name, t, (r) => splitAt + r),
+      );
     validateSplit = () => evaluateLists(model, held, batchSize, `${where} (validation)`);
     train = sliceLists(train, 0, splitAt);
   }
@@ -136,7 +130,7 @@ function* tensorBatches(
     const rows = (list: Tensor[], name: string) =>
       list.map((t, i) => {
         const batch = takeRows(t, order, start, end);
-        checkBatchFinite(where, list.length > 1 ? `${name}[${i}]` : name, batch, order, start);
+        checkFinite(where, list.length > 1 ? `${name}[${i}]` : name, batch, (r) => order[start + r]);
         return batch;
       });
     let x: Tensor[] | null = null;
@@ -153,21 +147,6 @@ function* tensorBatches(
       describeRow: (r) => `of sample ${order[start + r]}`,
     };
   }
-}
-
-/** Throws naming the sample (in the user's data) of the first NaN or ±Infinity of a batch. */
-function checkBatchFinite(
-  where: string,
-  name: string,
-  batch: Tensor,
-  order: Int32Array,
-  start: number,
-): void {
-  const i = getBackend().indexOfNonFinite(batch.data);
-  if (i < 0) return;
-  const rowSize = batch.size / batch.shape[0];
-  const sample = order[start + Math.floor(i / rowSize)];
-  throw nonFiniteError(where, name, batch.data[i], sample * rowSize + (i % rowSize), rowSize);
 }
 
 function datasetData(
