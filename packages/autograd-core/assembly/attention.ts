@@ -10,7 +10,7 @@
  * queries (and keys) and stop at the last key (query) any of them pairs with: with tq = tk
  * they skip about 40 % of the multiply-adds, the probabilities' zero upper triangle.
  */
-import { gemm } from './gemm';
+import { MR, gemm } from './gemm';
 import { exp4 } from './exp';
 
 /** The sizes of one call, as the caller writes them (8 consecutive 32-bit fields). */
@@ -36,8 +36,8 @@ function firstQuery(j: i32, tq: i32, tk: i32, causal: bool): i32 {
   return causal ? max(0, j - tk + tq) : 0;
 }
 
-/** Queries (or keys) per block of a causal product: three of the gemm's 5-row tiles. */
-const ROW_BLOCK: i32 = 15;
+/** Queries (or keys) per block of a causal product: three of the gemm's MR-row tiles. */
+const ROW_BLOCK: i32 = 3 * MR;
 
 /** Rows per block: ROW_BLOCK under the causal mask, else all of them in one block. */
 function blockRows(rows: i32, causal: bool): i32 {

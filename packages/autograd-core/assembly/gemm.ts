@@ -4,23 +4,26 @@
  *
  * The classic blocked scheme (Goto/BLIS): B is packed into KC×NR panels that stay
  * in L1 while a micro-kernel sweeps MR rows of A over them, keeping an MR×NR tile
- * of C in 10 f32x4 registers for the whole depth KC. A is packed into MR-row panels
+ * of C in 2·MR f32x4 registers for the whole depth KC. A is packed into MR-row panels
  * too, so the kernel reads both operands with one pointer each and constant offsets.
  * All memory is owned by the caller: operands and a workspace of `gemmWorkspaceBytes()`.
  */
 
+import { madd } from './madd';
+
 /**
- * Rows of the register tile of C. Five rows (10 accumulators) leave V8 enough of the 16
- * vector registers: a 6×8 tile with one depth step per iteration spilled and ran at half
- * speed, and even unrolled to two steps it ran 1.15× slower than 5×8 (measured in L1).
+ * Rows of the register tile of C. With a multiply and an add per term, five rows (10
+ * accumulators) leave V8 enough of the 16 vector registers: a 6×8 tile spilled and ran at
+ * half speed (measured in L1). A fused multiply-add needs no register for the product, so
+ * the relaxed-SIMD build holds 6×8 (12 accumulators): 12.4 → 16.6 GMAC/s in L1 on one core.
  */
-const MR: i32 = 5;
+export const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : 5;
 /** Columns of the register tile of C: two f32x4 vectors. */
 const NR: i32 = 8;
 /** Depth of a packed block: a KC×NR panel of B is 8 KiB, at home in L1. */
 const KC: i32 = 256;
 /** Rows of A per block (a multiple of MR): MC×KC floats stay in L2 across panels of B. */
-const MC: i32 = 100;
+const MC: i32 = MR * 20;
 /** Columns of B per packed block (a multiple of NR): KC×NC floats (1 MiB) fit in L2. */
 const NC: i32 = 1024;
 
@@ -126,13 +129,14 @@ function packA(a: usize, lda: i32, transA: bool, i0: i32, mc: i32, p0: i32, kc: 
     const height = min(MR, mc - r);
     const panel = dst + ((<usize>(r * kc)) << 2);
     if (transA && height == MR) {
-      // Each depth step's MR values are contiguous in A: four in one vector, then the fifth.
+      // Each depth step's MR values are contiguous in A: four in one vector, then the rest.
       let src = a + ((<usize>(p0 * lda + i0 + r)) << 2);
       const step = (<usize>lda) << 2;
       for (let p = 0; p < kc; p++) {
         const d = panel + ((<usize>(p * MR)) << 2);
         v128.store(d, v128.load(src));
         store<f32>(d, load<f32>(src, 16), 16);
+        if (MR == 6) store<f32>(d, load<f32>(src, 20), 20);
         src += step;
       }
     } else if (transA) {
@@ -163,7 +167,7 @@ function packA(a: usize, lda: i32, transA: bool, i0: i32, mc: i32, p0: i32, kc: 
 /**
  * One whole panel of A (not transposed): MR rows from `src` (row stride `lda` floats), kc
  * values each, laid out as kc groups of MR. Four depth steps at a time: a 4×4 transpose of
- * rows 0–3 gives each step's first four values, and row 4's vector supplies the fifth.
+ * rows 0–3 gives each step's first four values, and the vectors of rows 4 (and 5) the rest.
  */
 function packRowPanel(src: usize, lda: i32, kc: i32, panel: usize): void {
   const stride = (<usize>lda) << 2;
@@ -172,12 +176,19 @@ function packRowPanel(src: usize, lda: i32, kc: i32, panel: usize): void {
   for (; p + 4 <= kc; p += 4) {
     const s = src + ((<usize>p) << 2);
     const d = panel + ((<usize>(p * MR)) << 2);
-    const last = v128.load(s + 4 * stride);
+    const row4 = v128.load(s + 4 * stride);
     transposeBlock(s, stride, d, group);
-    store<f32>(d, f32x4.extract_lane(last, 0), 16);
-    store<f32>(d, f32x4.extract_lane(last, 1), 36);
-    store<f32>(d, f32x4.extract_lane(last, 2), 56);
-    store<f32>(d, f32x4.extract_lane(last, 3), 76);
+    store<f32>(d, f32x4.extract_lane(row4, 0), 16);
+    store<f32>(d + group, f32x4.extract_lane(row4, 1), 16);
+    store<f32>(d + 2 * group, f32x4.extract_lane(row4, 2), 16);
+    store<f32>(d + 3 * group, f32x4.extract_lane(row4, 3), 16);
+    if (MR == 6) {
+      const row5 = v128.load(s + 5 * stride);
+      store<f32>(d, f32x4.extract_lane(row5, 0), 20);
+      store<f32>(d + group, f32x4.extract_lane(row5, 1), 20);
+      store<f32>(d + 2 * group, f32x4.extract_lane(row5, 2), 20);
+      store<f32>(d + 3 * group, f32x4.extract_lane(row5, 3), 20);
+    }
   }
   for (; p < kc; p++) {
     const d = panel + ((<usize>(p * MR)) << 2);
@@ -209,52 +220,30 @@ function flushTile(tile: usize, c: usize, ldc: i32, height: i32, width: i32, acc
   }
 }
 
-/** Micro-kernel for a packed A panel (MR values per depth step) against a packed B panel. */
-function kernel(
-  kc: i32,
-  ap: usize,
-  height: i32,
-  bp: usize,
+/**
+ * Writes the 2·MR accumulators of a tile (row i in ci0, ci1) to C, or through `tile` to the
+ * part of C inside the matrix (adding when `accumulate`).
+ */
+function storeTile(
   c: usize,
   ldc: i32,
+  height: i32,
   width: i32,
   accumulate: bool,
   tile: usize,
+  c00: v128,
+  c01: v128,
+  c10: v128,
+  c11: v128,
+  c20: v128,
+  c21: v128,
+  c30: v128,
+  c31: v128,
+  c40: v128,
+  c41: v128,
+  c50: v128,
+  c51: v128,
 ): void {
-  let c00 = f32x4.splat(0),
-    c01 = f32x4.splat(0),
-    c10 = f32x4.splat(0),
-    c11 = f32x4.splat(0),
-    c20 = f32x4.splat(0);
-  let c21 = f32x4.splat(0),
-    c30 = f32x4.splat(0),
-    c31 = f32x4.splat(0),
-    c40 = f32x4.splat(0),
-    c41 = f32x4.splat(0);
-  let a = ap;
-  let b = bp;
-  // One depth step per iteration: unrolling to two made V8 spill accumulators.
-  for (let p = 0; p < kc; p++) {
-    const b0 = v128.load(b, 0);
-    const b1 = v128.load(b, 16);
-    let x = v128.load32_splat(a, 0);
-    c00 = f32x4.add(c00, f32x4.mul(x, b0));
-    c01 = f32x4.add(c01, f32x4.mul(x, b1));
-    x = v128.load32_splat(a, 4);
-    c10 = f32x4.add(c10, f32x4.mul(x, b0));
-    c11 = f32x4.add(c11, f32x4.mul(x, b1));
-    x = v128.load32_splat(a, 8);
-    c20 = f32x4.add(c20, f32x4.mul(x, b0));
-    c21 = f32x4.add(c21, f32x4.mul(x, b1));
-    x = v128.load32_splat(a, 12);
-    c30 = f32x4.add(c30, f32x4.mul(x, b0));
-    c31 = f32x4.add(c31, f32x4.mul(x, b1));
-    x = v128.load32_splat(a, 16);
-    c40 = f32x4.add(c40, f32x4.mul(x, b0));
-    c41 = f32x4.add(c41, f32x4.mul(x, b1));
-    a += MR << 2;
-    b += NR << 2;
-  }
   // A whole tile written afresh goes straight to C; the others go through `tile`.
   let d = c;
   let step = (<usize>ldc) << 2;
@@ -277,7 +266,89 @@ function kernel(
   d += step;
   v128.store(d, c40);
   v128.store(d, c41, 16);
+  if (MR == 6) {
+    d += step;
+    v128.store(d, c50);
+    v128.store(d, c51, 16);
+  }
   if (!direct) flushTile(tile, c, ldc, height, width, accumulate);
+}
+
+/**
+ * Micro-kernel for a packed A panel (MR values per depth step) against a packed B panel.
+ * One depth step per iteration: unrolling to two made V8 spill accumulators.
+ */
+function kernel(
+  kc: i32,
+  ap: usize,
+  height: i32,
+  bp: usize,
+  c: usize,
+  ldc: i32,
+  width: i32,
+  accumulate: bool,
+  tile: usize,
+): void {
+  let c00 = f32x4.splat(0),
+    c01 = f32x4.splat(0),
+    c10 = f32x4.splat(0),
+    c11 = f32x4.splat(0),
+    c20 = f32x4.splat(0),
+    c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0),
+    c31 = f32x4.splat(0),
+    c40 = f32x4.splat(0),
+    c41 = f32x4.splat(0),
+    c50 = f32x4.splat(0),
+    c51 = f32x4.splat(0);
+  let a = ap;
+  let b = bp;
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(b, 0);
+    const b1 = v128.load(b, 16);
+    let x = v128.load32_splat(a, 0);
+    c00 = madd(x, b0, c00);
+    c01 = madd(x, b1, c01);
+    x = v128.load32_splat(a, 4);
+    c10 = madd(x, b0, c10);
+    c11 = madd(x, b1, c11);
+    x = v128.load32_splat(a, 8);
+    c20 = madd(x, b0, c20);
+    c21 = madd(x, b1, c21);
+    x = v128.load32_splat(a, 12);
+    c30 = madd(x, b0, c30);
+    c31 = madd(x, b1, c31);
+    x = v128.load32_splat(a, 16);
+    c40 = madd(x, b0, c40);
+    c41 = madd(x, b1, c41);
+    if (MR == 6) {
+      x = v128.load32_splat(a, 20);
+      c50 = madd(x, b0, c50);
+      c51 = madd(x, b1, c51);
+    }
+    a += MR << 2;
+    b += NR << 2;
+  }
+  storeTile(
+    c,
+    ldc,
+    height,
+    width,
+    accumulate,
+    tile,
+    c00,
+    c01,
+    c10,
+    c11,
+    c20,
+    c21,
+    c30,
+    c31,
+    c40,
+    c41,
+    c50,
+    c51,
+  );
 }
 
 /**
@@ -314,6 +385,11 @@ function rowsTimesPackedBlock(
       }
     }
   }
+}
+
+/** Rows of the register tile (MR): bands of rows given to threads are multiples of it. */
+export function gemmTileRows(): i32 {
+  return MR;
 }
 
 /** Zeroes rows i0..i1 of C (an empty inner dimension). */

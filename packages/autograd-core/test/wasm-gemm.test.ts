@@ -1,17 +1,12 @@
 /**
- * The WebAssembly SIMD gemm against the float64 reference: every transpose, edge
- * sizes around its 5×8 register tile, blocks past its cache blocking (256 deep, 100
- * rows, 1024 columns), operands at offsets, memory growth, and products split
- * between threads (by rows, by columns, and deep ones along their depth).
+ * The WebAssembly SIMD gemm against the float64 reference, in both builds (plain SIMD with
+ * a 5×8 register tile, relaxed SIMD with fused multiply-adds and a 6×8 tile): every
+ * transpose, edge sizes around the tile, blocks past its cache blocking (256 deep, 20 tiles
+ * of rows, 1024 columns), operands at offsets, memory growth, and products split between
+ * threads (by rows, by columns, and deep ones along their depth).
  */
-import {
-  type GemmJob,
-  type WasmBackend,
-  TILE_ROWS,
-  createWasmBackend,
-  rowBands,
-  splitJob,
-} from '../src/wasm/backend';
+import { type GemmJob, type WasmBackend, createWasmBackend, rowBands, splitJob } from '../src/wasm/backend';
+import { type KernelChoice, loadKernels } from '../src/wasm/runtime';
 import { DEPTH_PARTS, depthParts, splitsDepth } from '../src/wasm/depth-split';
 import { makeGenerator } from '@zen/autograd-core';
 import { EDGE_SIZES, TRANSPOSES, checkGemm } from './helpers/gemm';
@@ -19,16 +14,26 @@ import { EDGE_SIZES, TRANSPOSES, checkGemm } from './helpers/gemm';
 /** Float32 error bound relative to Σ|a·b| (k·ε with room for any summation order). */
 const TOL = 2e-6;
 
-function load(helpers: number): WasmBackend {
-  const backend = createWasmBackend(helpers);
+function load(helpers: number, choice: KernelChoice = 'best'): WasmBackend {
+  const backend = createWasmBackend(helpers, loadKernels(choice));
   if ('error' in backend) throw new Error(backend.error);
   return backend;
 }
 
-describe('wasm gemm on one thread', () => {
+describe('the kernel builds', () => {
+  test('Node 20 runs the relaxed-SIMD build (6-row tiles); the plain build has 5-row tiles', () => {
+    const best = loadKernels('best');
+    const plain = loadKernels('plain');
+    if ('error' in best || 'error' in plain) throw new Error('wasm kernels unavailable');
+    expect([best.relaxedSimd, best.exports.gemmTileRows()]).toEqual([true, 6]);
+    expect([plain.relaxedSimd, plain.exports.gemmTileRows()]).toEqual([false, 5]);
+  });
+});
+
+describe.each(['plain', 'best'] as const)('wasm gemm on one thread (%s build)', (choice) => {
   let backend: WasmBackend;
   beforeAll(() => {
-    backend = load(0);
+    backend = load(0, choice);
   });
 
   test.each(TRANSPOSES)('edge sizes, transA=%s transB=%s', (transA, transB) => {
@@ -39,6 +44,7 @@ describe('wasm gemm on one thread', () => {
 
   test.each(TRANSPOSES)('past the cache blocks, transA=%s transB=%s', (transA, transB) => {
     checkGemm(backend.gemm, { transA, transB, m: 103, n: 1030, k: 257, offset: 1 }, TOL);
+    checkGemm(backend.gemm, { transA, transB, m: 127, n: 9, k: 13, offset: 1 }, TOL);
     checkGemm(backend.gemm, { transA, transB, m: 200, n: 17, k: 600 }, TOL);
     checkGemm(backend.gemm, { transA, transB, m: 1, n: 1, k: 1000 }, TOL);
   });
@@ -76,15 +82,17 @@ describe('splitting a product between threads', () => {
   };
 
   test.each([
-    [50, 100, 2],
-    [100, 50, 2],
-    [13, 13, 3],
-    [7, 3, 4],
-    [1, 1, 2],
-  ])('%i×%i into %i parts covers C once, in whole tiles', (m, n, parts) => {
+    [50, 100, 2, 5],
+    [100, 50, 2, 5],
+    [100, 50, 2, 6],
+    [13, 13, 3, 5],
+    [13, 13, 3, 6],
+    [7, 3, 4, 6],
+    [1, 1, 2, 5],
+  ])('%i×%i into %i parts covers C once, in whole tiles of %i rows', (m, n, parts, tileRows) => {
     for (const [transA, transB] of TRANSPOSES) {
       const job = { ...base, m, n, transA, transB, lda: transA ? m : 3, ldb: transB ? 3 : n, ldc: n };
-      const jobs = splitJob(job, parts);
+      const jobs = splitJob(job, parts, tileRows);
       expect(jobs.length).toBeGreaterThanOrEqual(1);
       expect(jobs.length).toBeLessThanOrEqual(parts);
       const covered = new Int32Array(m * n);
@@ -94,7 +102,7 @@ describe('splitting a product between threads', () => {
         const col0 = first % n;
         if (n >= m)
           expect([row0, col0 % 8]).toEqual([0, 0]); // column blocks of whole 8-wide tiles
-        else expect([row0 % TILE_ROWS, col0]).toEqual([0, 0]); // row blocks of whole tiles
+        else expect([row0 % tileRows, col0]).toEqual([0, 0]); // row blocks of whole tiles
         // Each block reads the matching rows of op(A) and columns of op(B).
         expect(j.a).toBe(job.a + 4 * (transA ? row0 : row0 * job.lda));
         expect(j.b).toBe(job.b + 4 * (transB ? col0 * job.ldb : col0));
@@ -107,24 +115,29 @@ describe('splitting a product between threads', () => {
 
 describe('bands of rows for threads sharing one packing of B', () => {
   test.each([
-    [1, 4],
-    [6, 4],
-    [13, 3],
-    [100, 8],
-    [512, 8],
-    [1100, 16],
-  ])('%i rows into at most %i bands: contiguous, whole tiles, covering every row', (m, count) => {
-    const bands = rowBands(m, count);
-    expect(bands.length).toBeGreaterThanOrEqual(1);
-    expect(bands.length).toBeLessThanOrEqual(count);
-    expect(bands[0][0]).toBe(0);
-    expect(bands[bands.length - 1][1]).toBe(m);
-    bands.forEach(([start, end], i) => {
-      expect(end).toBeGreaterThan(start);
-      if (i > 0) expect(start).toBe(bands[i - 1][1]);
-      if (end < m) expect(end % TILE_ROWS).toBe(0);
-    });
-  });
+    [1, 4, 5],
+    [6, 4, 5],
+    [13, 3, 5],
+    [13, 3, 6],
+    [100, 8, 5],
+    [100, 8, 6],
+    [512, 8, 6],
+    [1100, 16, 5],
+  ])(
+    '%i rows into at most %i bands: contiguous, whole tiles of %i rows, covering every row',
+    (m, count, tileRows) => {
+      const bands = rowBands(m, count, tileRows);
+      expect(bands.length).toBeGreaterThanOrEqual(1);
+      expect(bands.length).toBeLessThanOrEqual(count);
+      expect(bands[0][0]).toBe(0);
+      expect(bands[bands.length - 1][1]).toBe(m);
+      bands.forEach(([start, end], i) => {
+        expect(end).toBeGreaterThan(start);
+        if (i > 0) expect(start).toBe(bands[i - 1][1]);
+        if (end < m) expect(end % tileRows).toBe(0);
+      });
+    },
+  );
 });
 
 describe('wasm gemm with a helper thread', () => {

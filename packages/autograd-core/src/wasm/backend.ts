@@ -64,18 +64,16 @@ const THREADED_MIN_SIDE = 16;
 const SPLIT_TWICE_MIN_MACS = 1 << 27;
 /** Columns per micro-tile of the kernel: column splits are multiples of it. */
 const TILE_COLUMNS = 8;
-/** Rows per micro-tile of the kernel (MR in assembly/gemm.ts): row splits are multiples of it. */
-export const TILE_ROWS = 5;
 
 /**
  * Splits a product into `parts` blocks of C along its longer side, each a whole
  * number of tiles: block i of columns reads columns of op(B), block i of rows reads
  * rows of op(A). The thread that runs a block packs into its own workspace.
  */
-export function splitJob(job: GemmJob, parts: number): GemmJob[] {
+export function splitJob(job: GemmJob, parts: number, tileRows: number): GemmJob[] {
   const byColumns = job.n >= job.m;
   const extent = byColumns ? job.n : job.m;
-  const unit = byColumns ? TILE_COLUMNS : TILE_ROWS;
+  const unit = byColumns ? TILE_COLUMNS : tileRows;
   const tiles = Math.ceil(extent / unit);
   const jobs: GemmJob[] = [];
   let start = 0;
@@ -104,13 +102,16 @@ function gemmBlock(j: GemmJob): Block {
   };
 }
 
-/** Splits rows 0..m into at most `count` bands of whole tiles: [start, end) pairs. */
-export function rowBands(m: number, count: number): [number, number][] {
-  const tiles = Math.ceil(m / TILE_ROWS);
+/**
+ * Splits rows 0..m into at most `count` bands of whole tiles of `tileRows` rows (the
+ * kernel's gemmTileRows()): [start, end) pairs.
+ */
+export function rowBands(m: number, count: number, tileRows: number): [number, number][] {
+  const tiles = Math.ceil(m / tileRows);
   const bands: [number, number][] = [];
   let start = 0;
   for (let b = 1; b <= count && start < m; b++) {
-    const end = Math.min(m, Math.round((tiles * b) / count) * TILE_ROWS);
+    const end = Math.min(m, Math.round((tiles * b) / count) * tileRows);
     if (end > start) bands.push([start, end]);
     start = Math.max(start, end);
   }
@@ -155,6 +156,7 @@ export function createWasmBackend(
   const threads = new KernelThreads(kernels, helpers, heap.workspaces);
   const listed = new ListedOperands(kernels, scratchArena);
   const convs = convRunner(kernels, heap, threads);
+  const tileRows = kernels.exports.gemmTileRows();
 
   /*
    * Convolutions: the input, filters (or dy) are copied in, the kernel runs in wasm
@@ -285,7 +287,7 @@ export function createWasmBackend(
     } else if (byRows) {
       kernels.exports.packWholeB(transB ? 1 : 0, n, k, bPtr, ldb, packedPtr);
       // Whoever is free takes the next band; four per thread balance a helper that is slow to join.
-      const bands = rowBands(m, Math.min(MAX_BLOCKS, 4 * (helpersReady + 1)));
+      const bands = rowBands(m, Math.min(MAX_BLOCKS, 4 * (helpersReady + 1)), tileRows);
       const blocks = bands.map(([start, end]): Block => ({
         kernel: 'gemmRows',
         args: [transA ? 1 : 0, m, n, k, aPtr, lda, packedPtr, cPtr, n, start, end],
@@ -295,7 +297,7 @@ export function createWasmBackend(
     } else {
       // Wide products split by columns; each block packs its own columns of B and all of A.
       const perThread = macs >= SPLIT_TWICE_MIN_MACS ? 2 : 1;
-      const blocks = splitJob(job, perThread * (helpersReady + 1)).map(gemmBlock);
+      const blocks = splitJob(job, perThread * (helpersReady + 1), tileRows).map(gemmBlock);
       threads.run(blocks, helpersReady, macs / 1e9);
     }
     if (bias) {

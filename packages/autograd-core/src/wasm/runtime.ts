@@ -3,10 +3,17 @@
  * embedded binary, compiles it (synchronously, or asynchronously for `ready()`), and
  * instantiates it on a shared memory that worker threads can also run it on (or, where
  * there is no SharedArrayBuffer, as on browser pages that are not cross-origin isolated,
- * the unshared build on one thread). Returns the reason instead when this runtime cannot
- * (no WebAssembly, no SIMD), so the TypeScript kernels stay in charge.
+ * the unshared build on one thread). Where shared memory and relaxed SIMD both exist, the
+ * relaxed build (fused multiply-add, a 6-row gemm tile) is preferred. Returns the reason
+ * instead when this runtime cannot (no WebAssembly, no SIMD), so the TypeScript kernels
+ * stay in charge.
  */
-import { KERNELS_WASM_BASE64, KERNELS_WASM_UNSHARED_BASE64 } from './kernels.generated';
+import { enableRelaxedSimd, relaxedSimdWanted } from './engine-features';
+import {
+  KERNELS_WASM_BASE64,
+  KERNELS_WASM_RELAXED_BASE64,
+  KERNELS_WASM_UNSHARED_BASE64,
+} from './kernels.generated';
 
 /** The few WebAssembly JS-API members used here (the ES lib has no WebAssembly types). */
 export interface WasmMemory {
@@ -16,6 +23,7 @@ export interface WasmMemory {
 export interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   compile(bytes: Uint8Array): Promise<object>;
+  validate(bytes: Uint8Array): boolean;
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
   Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
 }
@@ -37,6 +45,8 @@ export interface KernelExports {
     work: number,
   ): void;
   gemmWorkspaceBytes(): number;
+  /** Rows of the gemm's register tile (5, or 6 in the relaxed-SIMD build). */
+  gemmTileRows(): number;
   /** Rows of C against op(B) packed by packWholeB: (transA, m, n, k, a, lda, packed, c, ldc, rowStart, rowEnd, work). */
   gemmRows(...args: number[]): void;
   packWholeB(transB: number, n: number, k: number, b: number, ldb: number, packed: number): void;
@@ -197,6 +207,8 @@ export interface LoadedKernels {
   memory: WasmMemory;
   /** Whether the memory is shared (helper threads can join only then). */
   shared: boolean;
+  /** Whether this is the relaxed-SIMD build (fused multiply-add). */
+  relaxedSimd: boolean;
   exports: KernelExports;
 }
 
@@ -232,35 +244,62 @@ function sharedMemoryExists(): boolean {
   return typeof SharedArrayBuffer === 'function';
 }
 
-/** The binary to compile here: the shared-memory build where possible. */
-function binary(): Uint8Array {
-  return decodeBase64(sharedMemoryExists() ? KERNELS_WASM_BASE64 : KERNELS_WASM_UNSHARED_BASE64);
+/**
+ * Which build to load: 'best' is the fastest this runtime runs; 'plain' never uses relaxed
+ * SIMD (tests compare the two).
+ */
+export type KernelChoice = 'best' | 'plain';
+
+interface KernelBinary {
+  bytes: Uint8Array;
+  relaxedSimd: boolean;
+}
+
+/** The relaxed-SIMD build if this runtime validates it (after switching it on if need be). */
+function relaxedBinary(api: WasmApi): Uint8Array | null {
+  if (!relaxedSimdWanted()) return null;
+  const bytes = decodeBase64(KERNELS_WASM_RELAXED_BASE64);
+  if (api.validate(bytes)) return bytes;
+  enableRelaxedSimd();
+  return api.validate(bytes) ? bytes : null;
+}
+
+/** The binary to compile here: the shared-memory build where possible, relaxed if allowed. */
+function binary(api: WasmApi, choice: KernelChoice): KernelBinary {
+  if (!sharedMemoryExists()) return { bytes: decodeBase64(KERNELS_WASM_UNSHARED_BASE64), relaxedSimd: false };
+  const relaxed = choice === 'best' ? relaxedBinary(api) : null;
+  if (relaxed) return { bytes: relaxed, relaxedSimd: true };
+  return { bytes: decodeBase64(KERNELS_WASM_BASE64), relaxedSimd: false };
 }
 
 /** Instantiates a compiled module on a new memory, shared where possible. */
-function onNewMemory(api: WasmApi, module: object): LoadedKernels {
+function onNewMemory(api: WasmApi, module: object, relaxedSimd: boolean): LoadedKernels {
   const shared = sharedMemoryExists();
   const memory = new api.Memory({ initial: INITIAL_PAGES, maximum: MAXIMUM_PAGES, shared });
-  return { module, memory, shared, exports: instantiate(api, module, memory) };
+  return { module, memory, shared, relaxedSimd, exports: instantiate(api, module, memory) };
 }
 
 /** Compiles and instantiates the kernels, or says why it cannot. */
-export function loadKernels(): LoadedKernels | { error: string } {
+export function loadKernels(choice: KernelChoice = 'best'): LoadedKernels | { error: string } {
   const api = wasmApi();
   if (!api) return NO_WASM;
   try {
-    return onNewMemory(api, new api.Module(binary()));
+    const { bytes, relaxedSimd } = binary(api, choice);
+    return onNewMemory(api, new api.Module(bytes), relaxedSimd);
   } catch (error) {
     return unavailable(error);
   }
 }
 
 /** The same, compiling without blocking the thread (browsers refuse large synchronous compiles). */
-export async function loadKernelsAsync(): Promise<LoadedKernels | { error: string }> {
+export async function loadKernelsAsync(
+  choice: KernelChoice = 'best',
+): Promise<LoadedKernels | { error: string }> {
   const api = wasmApi();
   if (!api) return NO_WASM;
   try {
-    return onNewMemory(api, await api.compile(binary()));
+    const { bytes, relaxedSimd } = binary(api, choice);
+    return onNewMemory(api, await api.compile(bytes), relaxedSimd);
   } catch (error) {
     return unavailable(error);
   }
