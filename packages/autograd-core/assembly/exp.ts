@@ -1,4 +1,5 @@
 /** e^x on four float32 lanes, shared by the elementwise and attention kernels. */
+import { madd } from './madd';
 import { splatAt } from './constants';
 
 const LOG2E: f32 = 1.44269504;
@@ -29,16 +30,19 @@ const EXP_TABLE = memory.data<f32>([
   1,
 ]);
 
-/** 2ⁿ·e^r per lane for |r| ≤ ln2/2, n held in the low bits of `shifted` (= n + ROUNDER). */
+/**
+ * 2ⁿ·e^r per lane for |r| ≤ ln2/2, n held in the low bits of `shifted` (= n + ROUNDER); the
+ * polynomial by Horner's rule (each step one madd).
+ */
 // @ts-ignore: decorator
 @inline
 function expReduced(r: v128, shifted: v128): v128 {
   let p = splatAt(EXP_TABLE, 6);
-  p = f32x4.add(f32x4.mul(p, r), splatAt(EXP_TABLE, 7));
-  p = f32x4.add(f32x4.mul(p, r), splatAt(EXP_TABLE, 8));
-  p = f32x4.add(f32x4.mul(p, r), splatAt(EXP_TABLE, 9));
-  p = f32x4.add(f32x4.mul(p, r), splatAt(EXP_TABLE, 10));
-  p = f32x4.add(f32x4.mul(p, r), splatAt(EXP_TABLE, 11));
+  p = madd(p, r, splatAt(EXP_TABLE, 7));
+  p = madd(p, r, splatAt(EXP_TABLE, 8));
+  p = madd(p, r, splatAt(EXP_TABLE, 9));
+  p = madd(p, r, splatAt(EXP_TABLE, 10));
+  p = madd(p, r, splatAt(EXP_TABLE, 11));
   p = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), splatAt(EXP_TABLE, 12));
   // 2ⁿ: n sits in the low bits of `shifted`; move n + 127 into the exponent field.
   const scale = i32x4.shl(i32x4.sub(shifted, i32x4.splat(0x4b400000 - 127)), 23);

@@ -7,6 +7,7 @@
  * one exponential takes the exact part and the rest apart (exp4OfSum), so the rounding
  * of x² does not grow with x.
  */
+import { madd } from './madd';
 import { splatAt } from './constants';
 import { exp4, exp4OfSum } from './exp';
 
@@ -43,18 +44,18 @@ const TINY = 16;
 /** The mask keeping a float32's sign, exponent and high 12 significant bits. */
 const HIGH_BITS = memory.data<i32>([0xfffff000]);
 
-/** The erfc fit's exponent correction p(t). */
+/** The erfc fit's exponent correction p(t), by Horner's rule (each step one madd). */
 function fitPolynomial(t: v128): v128 {
   let p = splatAt(GELU_TABLE, 0);
-  p = f32x4.add(f32x4.mul(p, t), splatAt(GELU_TABLE, 1));
-  p = f32x4.add(f32x4.mul(p, t), splatAt(GELU_TABLE, 2));
-  p = f32x4.add(f32x4.mul(p, t), splatAt(GELU_TABLE, 3));
-  p = f32x4.add(f32x4.mul(p, t), splatAt(GELU_TABLE, 4));
-  p = f32x4.add(f32x4.mul(p, t), splatAt(GELU_TABLE, 5));
-  p = f32x4.add(f32x4.mul(p, t), splatAt(GELU_TABLE, 6));
-  p = f32x4.add(f32x4.mul(p, t), splatAt(GELU_TABLE, 7));
-  p = f32x4.add(f32x4.mul(p, t), splatAt(GELU_TABLE, 8));
-  return f32x4.add(f32x4.mul(p, t), splatAt(GELU_TABLE, 9));
+  p = madd(p, t, splatAt(GELU_TABLE, 1));
+  p = madd(p, t, splatAt(GELU_TABLE, 2));
+  p = madd(p, t, splatAt(GELU_TABLE, 3));
+  p = madd(p, t, splatAt(GELU_TABLE, 4));
+  p = madd(p, t, splatAt(GELU_TABLE, 5));
+  p = madd(p, t, splatAt(GELU_TABLE, 6));
+  p = madd(p, t, splatAt(GELU_TABLE, 7));
+  p = madd(p, t, splatAt(GELU_TABLE, 8));
+  return madd(p, t, splatAt(GELU_TABLE, 9));
 }
 
 /** |x| per lane, at most 14 (erfc(14/√2) is below float32's range; ±∞ stay finite here). */

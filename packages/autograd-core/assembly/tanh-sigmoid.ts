@@ -7,22 +7,26 @@
  * whose next term is under 3e-8 of the result there. σ(x) = s or e·s with e = e^(−|x|) and
  * s = 1/(1 + e), by the sign of x, so e^x never overflows. NaN propagates; ±∞ give ±1 (0, 1).
  */
+import { madd } from './madd';
 import { exp4 } from './exp';
 
 const TAYLOR_LIMIT: f32 = 0.625;
 
-/** tanh x = x + x³·P(x²) with P's coefficients from the series (2²ⁿ(2²ⁿ − 1)B₂ₙ/(2n)!). */
+/**
+ * tanh x = x + x³·P(x²) with P's coefficients from the series (2²ⁿ(2²ⁿ − 1)B₂ₙ/(2n)!),
+ * P by Horner's rule (each step one madd).
+ */
 function taylor(x: v128): v128 {
   const z = f32x4.mul(x, x);
   let p = f32x4.splat(-2.3912911e-4); // −443861162/1856156927625
-  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(5.9002744e-4)); // 6404582/10854718875
-  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-1.4558344e-3)); // −929569/638512875
-  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(3.592128e-3)); // 21844/6081075
-  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-8.8632355e-3)); // −1382/155925
-  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(2.1869489e-2)); // 62/2835
-  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-5.3968254e-2)); // −17/315
-  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(1.3333334e-1)); // 2/15
-  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-3.3333334e-1)); // −1/3
+  p = madd(p, z, f32x4.splat(5.9002744e-4)); // 6404582/10854718875
+  p = madd(p, z, f32x4.splat(-1.4558344e-3)); // −929569/638512875
+  p = madd(p, z, f32x4.splat(3.592128e-3)); // 21844/6081075
+  p = madd(p, z, f32x4.splat(-8.8632355e-3)); // −1382/155925
+  p = madd(p, z, f32x4.splat(2.1869489e-2)); // 62/2835
+  p = madd(p, z, f32x4.splat(-5.3968254e-2)); // −17/315
+  p = madd(p, z, f32x4.splat(1.3333334e-1)); // 2/15
+  p = madd(p, z, f32x4.splat(-3.3333334e-1)); // −1/3
   return f32x4.add(x, f32x4.mul(f32x4.mul(p, z), x));
 }
 
