@@ -20,7 +20,7 @@ export { maxPool } from './pool';
 export { geluForward, geluBackward } from './gelu';
 export { attentionForward, attentionBackward } from './attention';
 export { activationGradBiasSum, biasActivate, poolGradScatter } from './bias-activation';
-export { binaryFloat32, sumAxisFloat32, sumOfSquaresFloat32 } from './arithmetic';
+export { addPartialSums, binaryFloat32, sumAxisFloat32, sumOfSquaresFloat32 } from './arithmetic';
 export { optimizerStep } from './optimizer';
 export { indexOfNonFinite } from './finite';
 export { tanhSigmoidFloat32 } from './tanh-sigmoid';

@@ -84,6 +84,8 @@ test('int32 and float64 operands keep the TypeScript kernel', () => {
 test.each([
   [1, 1024, 128],
   [3, 700, 12],
+  [2, 7, 8], // four rows at a time, then three
+  [1, 3, 16], // fewer than four rows
   [2, 5, 1028],
   [1, 3000, 1], // inner not a multiple of 4: the TypeScript kernel
 ])('sum over the middle axis of [%i, %i, %i]: same bits as the TypeScript kernel', (outer, n, inner) => {

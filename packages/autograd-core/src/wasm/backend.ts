@@ -14,7 +14,7 @@ import { conv2dBackpropFilterByGemm, conv2dBackpropInputByGemm, conv2dByGemm } f
 import type { GemmKernel } from '../kernels/matmul';
 import type { ConvKernels } from '../kernels/conv-bias-activation';
 import { WasmHeap } from './heap';
-import { type WasmElementwiseKernels, createWasmElementwise } from './elementwise';
+import { type WasmElementwiseKernels, createWasmElementwise, vectorRanges } from './elementwise';
 import { type WasmAttentionKernels, createWasmAttention } from './attention';
 import { type WasmLayerNormKernels, createWasmLayerNorm } from './layer-norm';
 import { type ConvKernel, convRunner } from './conv-heap';
@@ -62,6 +62,8 @@ const THREADED_MIN_MACS = 1 << 23;
 const THREADED_MIN_SIDE = 16;
 /** Products from this size on are cut into two blocks per thread (packing is repeated per block). */
 const SPLIT_TWICE_MIN_MACS = 1 << 27;
+/** Ranges a deep product's partial sums are added in (shared with helpers still polling). */
+const PARTIAL_SUM_BLOCKS = 8;
 /** Columns per micro-tile of the kernel: column splits are multiples of it. */
 const TILE_COLUMNS = 8;
 
@@ -278,10 +280,13 @@ export function createWasmBackend(
       kernels.exports.sparseRowsTimesB(m, n, 0, m, sparsePtr, bPtr, cPtr, n);
     } else if (deep) {
       threads.parallel(depthParts(job, partialsPtr).map(gemmBlock), macs / 1e9);
-      // The partial sums added to part 0's, in a fixed order.
-      for (let p = 1; p < DEPTH_PARTS; p++) {
-        kernels.exports.binaryFloat32(0, cPtr, 1, partialsPtr + (p - 1) * sizeC * 4, 1, cPtr, sizeC);
-      }
+      // The partial sums added to part 0's in a fixed order, in ranges a helper still
+      // polling after its parts may share (one sleeping already is not woken for this).
+      const sums = vectorRanges(sizeC, PARTIAL_SUM_BLOCKS).map(([start, length]): Block => ({
+        kernel: 'addPartialSums',
+        args: [cPtr, partialsPtr, DEPTH_PARTS - 1, sizeC * 4, start, length],
+      }));
+      threads.parallel(sums, (sizeC * DEPTH_PARTS) / 1e9, false);
     } else if (helpersReady === 0) {
       threads.runHere(gemmBlock(job));
     } else if (byRows) {

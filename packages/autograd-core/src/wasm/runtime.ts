@@ -167,6 +167,11 @@ export interface KernelExports {
   attentionBackward(...args: number[]): void;
   /** out = a ∘ b over n floats, steps sa, sb ∈ {0, 1}; op 0 add, 1 sub, 2 mul (assembly/arithmetic.ts). */
   binaryFloat32(op: number, a: number, sa: number, b: number, sb: number, out: number, n: number): void;
+  /**
+   * (c, partials, count, stride, start, length): c[i] += the count partial sums `stride` bytes
+   * apart, in order, for i in [start, start + length) (assembly/arithmetic.ts).
+   */
+  addPartialSums(...args: number[]): void;
   /** out = the sum of src [outer, n, inner] over its middle axis (inner a multiple of 4). */
   sumAxisFloat32(src: number, outer: number, n: number, inner: number, out: number): void;
   /** Layer normalisation over rows of n floats and its backward pass (assembly/layer-norm.ts); a gradient pointer of 0 is not computed. */
