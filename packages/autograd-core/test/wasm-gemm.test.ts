@@ -9,6 +9,7 @@ import { type GemmJob, type WasmBackend, createWasmBackend, rowBands, splitJob }
 import { type KernelChoice, loadKernels } from '../src/wasm/runtime';
 import { DEPTH_PARTS, depthParts, splitsDepth } from '../src/wasm/depth-split';
 import { makeGenerator } from '@zen/autograd-core';
+import { tsKernels } from '../src/kernels';
 import { EDGE_SIZES, TRANSPOSES, checkGemm } from './helpers/gemm';
 
 /** Float32 error bound relative to Σ|a·b| (k·ε with room for any summation order). */
@@ -239,6 +240,24 @@ describe('wasm gemm with a helper thread', () => {
     for (const part of flipped) {
       expect([part.a, part.b]).toEqual([job.a + depth * 4, job.b + depth * 4]);
       depth += part.k;
+    }
+  });
+
+  test('a shared product plus a bias (the bias in bands of rows the helper may share): the TypeScript kernels', () => {
+    const [m, n, k] = [1024, 128, 130];
+    const next = makeGenerator('shared gemm bias');
+    const a = Float32Array.from({ length: m * k }, () => 2 * next() - 1);
+    const b = Float32Array.from({ length: k * n }, () => 2 * next() - 1);
+    const bias = Float32Array.from({ length: n }, () => 10 * next() - 5);
+    const want = new Float32Array(m * n);
+    const got = new Float32Array(m * n).fill(NaN);
+    tsKernels.gemmBias(m, n, k, a, b, bias, want);
+    const { posted } = backend.threads.stats;
+    backend.gemmBias(m, n, k, a, b, bias, got);
+    expect(backend.threads.stats.posted - posted).toBeGreaterThanOrEqual(1);
+    for (let i = 0; i < want.length; i++) {
+      if (!(Math.abs(got[i] - want[i]) <= TOL * k))
+        throw new Error(`element ${i}: ${got[i]}, reference ${want[i]}`);
     }
   });
 

@@ -64,6 +64,8 @@ const THREADED_MIN_SIDE = 16;
 const SPLIT_TWICE_MIN_MACS = 1 << 27;
 /** Ranges a deep product's partial sums are added in (shared with helpers still polling). */
 const PARTIAL_SUM_BLOCKS = 8;
+/** Bands of rows the bias is added in after a product shared with helpers. */
+const BIAS_BANDS = 8;
 /** Columns per micro-tile of the kernel: column splits are multiples of it. */
 const TILE_COLUMNS = 8;
 
@@ -308,7 +310,13 @@ export function createWasmBackend(
     if (bias) {
       const biasPtr = inPlaceBias ?? placedBias;
       if (inPlaceBias === null) heap.f32.set(bias, biasPtr >> 2);
-      kernels.exports.biasActivate(cPtr, m, n, biasPtr, 0);
+      // After a shared product, bands of rows a helper still polling may share.
+      const bands = helpersReady > 0 ? rowBands(m, BIAS_BANDS, 1) : [[0, m]];
+      const passes = bands.map(([start, end]): Block => ({
+        kernel: 'biasActivate',
+        args: [cPtr + start * n * 4, end - start, n, biasPtr, 0],
+      }));
+      threads.parallel(passes, sizeC / 1e9, false);
     }
     if (inPlaceC === null) c.set(heap.f32.subarray(cPtr >> 2, (cPtr >> 2) + sizeC), cOffset);
   };
