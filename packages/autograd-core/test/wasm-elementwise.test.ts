@@ -120,7 +120,7 @@ test('float64 arrays go to the TypeScript kernels', () => {
   expect(Array.from(got)).toEqual(Array.from(want));
 });
 
-test('gelu and g·gelu′ of 100,003 values, computed by a helper thread alone, equal one call here', async () => {
+test('gelu, g·gelu′ and a sum of 100,003 values, computed by a helper thread alone, equal one call here', async () => {
   const created = createWasmBackend(1);
   if ('error' in created) throw new Error(created.error);
   const threaded = created;
@@ -129,19 +129,23 @@ test('gelu and g·gelu′ of 100,003 values, computed by a helper thread alone, 
     const n = 100_003;
     const x = values(n, 8, 'threaded gelu');
     const g = values(n, 2, 'threaded g');
-    const want = [new Float32Array(n), new Float32Array(n)];
+    const want = [new Float32Array(n), new Float32Array(n), new Float32Array(n), new Float32Array(n)];
     backend.gelu(x, want[0], false);
     backend.geluBackward(x, want[0], g, want[1]);
-    const got = [new Float32Array(n), new Float32Array(n)];
+    tsKernels.binary('add', x, 1, g, 1, want[2]);
+    tsKernels.binary('mul', x, 1, g.subarray(5, 6), 0, want[3]);
+    const got = [new Float32Array(n), new Float32Array(n), new Float32Array(n), new Float32Array(n)];
     const { joined } = threaded.threads.stats;
     threaded.threads.callerComputes = false;
     try {
       threaded.gelu(x, got[0], false);
       threaded.geluBackward(x, got[0], g, got[1]);
+      threaded.binary('add', x, 1, g, 1, got[2]);
+      threaded.binary('mul', x, 1, g.subarray(5, 6), 0, got[3]); // a scalar operand
     } finally {
       threaded.threads.callerComputes = true;
     }
-    expect(threaded.threads.stats.joined - joined).toBe(2);
+    expect(threaded.threads.stats.joined - joined).toBe(4);
     expect(got).toEqual(want);
   } finally {
     threaded.threads.stop();

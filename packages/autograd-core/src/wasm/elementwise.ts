@@ -35,6 +35,13 @@ const THREADED_GELU_MIN = 1 << 16;
 /** Blocks per call: several per thread, so a helper that joins late still takes some. */
 const GELU_BLOCKS = 8;
 
+/**
+ * From this many elements a binary pass (residual adds, gradient sums) is cut into
+ * BINARY_BLOCKS ranges that a helper thread still polling may share.
+ */
+const SHARED_BINARY_MIN = 1 << 16;
+const BINARY_BLOCKS = 8;
+
 /** [start, length) ranges of whole vectors of four floats covering 0..n, for threads to share. */
 export function vectorRanges(n: number, parts: number): [number, number][] {
   const vectors = Math.ceil(n / 4);
@@ -113,9 +120,16 @@ export function createWasmElementwise(
       const done =
         code !== undefined &&
         n >= MIN_ELEMENTS &&
-        runFloat32(heap, [a.subarray(0, sa ? n : 1), b.subarray(0, sb ? n : 1)], out, ([ap, bp, outPtr]) =>
-          exports.binaryFloat32(code, ap, sa, bp, sb, outPtr, n),
-        );
+        runFloat32(heap, [a.subarray(0, sa ? n : 1), b.subarray(0, sb ? n : 1)], out, ([ap, bp, outPtr]) => {
+          if (n < SHARED_BINARY_MIN) return exports.binaryFloat32(code, ap, sa, bp, sb, outPtr, n);
+          // Ranges a helper still polling after earlier work may share (a sleeping one is not
+          // woken: the pass is shorter than waking it).
+          const blocks = vectorRanges(n, BINARY_BLOCKS).map(([start, length]): Block => ({
+            kernel: 'binaryFloat32',
+            args: [code, ap + sa * 4 * start, sa, bp + sb * 4 * start, sb, outPtr + 4 * start, length],
+          }));
+          threads.parallel(blocks, n * 1e-9, false);
+        });
       if (!done) tsKernels.binary(op, a, sa, b, sb, out);
     },
     reduceAxis: (op, src, outer, n, inner, out) => {
