@@ -52,8 +52,13 @@ const FAILED = 5; // 1 + the block whose kernel threw in the helper's last work,
 const ASLEEP = 6; // 1 while the helper sleeps in Atomics.wait (0 while it polls or works)
 const SLOT = 8;
 
-/** How long a helper polls for news before it sleeps (milliseconds). */
-const SPIN_MS = 0.1;
+/**
+ * How long a helper polls for news before it sleeps (milliseconds). The passes after a
+ * shared product (bias, residual adds, partial sums) go to helpers still polling, and a
+ * training step posts products a few hundred microseconds apart. Char-GPT training, 12
+ * alternated runs against 0.1 ms: 9 faster, 5 % on average.
+ */
+const SPIN_MS = 1;
 
 /**
  * How long the calling thread polls for a helper that joined before it sleeps
