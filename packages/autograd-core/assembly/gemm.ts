@@ -221,60 +221,6 @@ function flushTile(tile: usize, c: usize, ldc: i32, height: i32, width: i32, acc
 }
 
 /**
- * Writes the 2·MR accumulators of a tile (row i in ci0, ci1) to C, or through `tile` to the
- * part of C inside the matrix (adding when `accumulate`).
- */
-function storeTile(
-  c: usize,
-  ldc: i32,
-  height: i32,
-  width: i32,
-  accumulate: bool,
-  tile: usize,
-  c00: v128,
-  c01: v128,
-  c10: v128,
-  c11: v128,
-  c20: v128,
-  c21: v128,
-  c30: v128,
-  c31: v128,
-  c40: v128,
-  c41: v128,
-  c50: v128,
-  c51: v128,
-): void {
-  // A whole tile written afresh goes straight to C; the others go through `tile`.
-  let d = c;
-  let step = (<usize>ldc) << 2;
-  const direct = height == MR && width == NR && !accumulate;
-  if (!direct) {
-    d = tile;
-    step = NR << 2;
-  }
-  v128.store(d, c00);
-  v128.store(d, c01, 16);
-  d += step;
-  v128.store(d, c10);
-  v128.store(d, c11, 16);
-  d += step;
-  v128.store(d, c20);
-  v128.store(d, c21, 16);
-  d += step;
-  v128.store(d, c30);
-  v128.store(d, c31, 16);
-  d += step;
-  v128.store(d, c40);
-  v128.store(d, c41, 16);
-  if (MR == 6) {
-    d += step;
-    v128.store(d, c50);
-    v128.store(d, c51, 16);
-  }
-  if (!direct) flushTile(tile, c, ldc, height, width, accumulate);
-}
-
-/**
  * Micro-kernel for a packed A panel (MR values per depth step) against a packed B panel.
  * One depth step per iteration: unrolling to two made V8 spill accumulators.
  */
@@ -329,26 +275,34 @@ function kernel(
     a += MR << 2;
     b += NR << 2;
   }
-  storeTile(
-    c,
-    ldc,
-    height,
-    width,
-    accumulate,
-    tile,
-    c00,
-    c01,
-    c10,
-    c11,
-    c20,
-    c21,
-    c30,
-    c31,
-    c40,
-    c41,
-    c50,
-    c51,
-  );
+  // A whole tile written afresh goes straight to C; the others go through `tile`.
+  let d = c;
+  let step = (<usize>ldc) << 2;
+  const direct = height == MR && width == NR && !accumulate;
+  if (!direct) {
+    d = tile;
+    step = NR << 2;
+  }
+  v128.store(d, c00);
+  v128.store(d, c01, 16);
+  d += step;
+  v128.store(d, c10);
+  v128.store(d, c11, 16);
+  d += step;
+  v128.store(d, c20);
+  v128.store(d, c21, 16);
+  d += step;
+  v128.store(d, c30);
+  v128.store(d, c31, 16);
+  d += step;
+  v128.store(d, c40);
+  v128.store(d, c41, 16);
+  if (MR == 6) {
+    d += step;
+    v128.store(d, c50);
+    v128.store(d, c51, 16);
+  }
+  if (!direct) flushTile(tile, c, ldc, height, width, accumulate);
 }
 
 /**
