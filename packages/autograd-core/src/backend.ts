@@ -46,6 +46,7 @@ import type { indexOfNonFiniteKernel } from './kernels/finite';
 import type { ConvBiasActivationBackward, ConvBiasActivationForward } from './kernels/conv-bias-activation';
 import type { optimizerStepKernel, stateArrayKernel } from './kernels/optimizer';
 import type { scratchArenaKernel } from './kernels/scratch';
+import type { deferWeightGradientKernel, isDeferredKernel, settleDeferredKernel } from './kernels/deferred';
 import { tsKernels } from './kernels';
 import { ValueError } from './errors';
 
@@ -116,6 +117,10 @@ export interface Kernels {
   tanhRecurrenceBackward: typeof tanhRecurrenceBackwardKernel;
   /** C = A·B + bias over rows, one call (kernels/gemm-bias.ts). */
   gemmBias: typeof gemmBiasKernel;
+  /** A weight gradient xᵀ·g a helper thread may finish later, and the means to wait for it (kernels/deferred.ts). */
+  deferWeightGradient: typeof deferWeightGradientKernel;
+  settleDeferred: typeof settleDeferredKernel;
+  isDeferred: typeof isDeferredKernel;
   /** Layout: `broadcastCopy`, `permuteKernel`, `copyBox`. */
   broadcast: typeof broadcastCopy;
   permute: typeof permuteKernel;

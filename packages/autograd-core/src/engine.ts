@@ -132,6 +132,11 @@ export interface OpDef<A> {
   ): (Tensor | BoxGradient | null)[];
   /** Forward mode: the output tangent from the inputs' tangents (null means zero). */
   jvp?(tangents: readonly (Tensor | null)[], inputs: readonly Tensor[], output: Tensor, attrs: A): Tensor;
+  /**
+   * True when the vjp only views the gradient's data in another shape (reshape): the
+   * engine then passes on a gradient still being computed (kernels/deferred.ts) unsettled.
+   */
+  viewsGradient?: boolean;
 }
 
 /** @internal How a recorded tensor was produced. */
@@ -247,11 +252,22 @@ export function runBackward(
   const ownSums = new Map<Tensor, Tensor>();
   // In-place sums would drop the contributions' forward-mode tangents (jvp of grad).
   const inPlace = !options.createGraph && visibleLevels === 0;
+  // A weight gradient a helper thread may still be computing (kernels/deferred.ts) is
+  // finished before anything reads it.
+  const backend = getBackend();
+  const settled = (g: Tensor): Tensor => {
+    if (backend.isDeferred(g.data)) backend.settleDeferred();
+    return g;
+  };
   const accumulate = (t: Tensor, g: Tensor) => {
     const previous = grads.get(t);
     if (!previous) {
       grads.set(t, g);
-    } else if (inPlace && ownSums.get(t) === previous) {
+      return;
+    }
+    settled(previous);
+    settled(g);
+    if (inPlace && ownSums.get(t) === previous) {
       getBackend().binary('add', previous.data, 1, g.data, 1, previous.data);
     } else {
       const sum = ops.add(previous, g);
@@ -262,6 +278,7 @@ export function runBackward(
   // Adds a box gradient into the box of t's running sum (not recording: see BoxGradient).
   const accumulateBox = (t: Tensor, box: BoxGradient) => {
     let sum = grads.get(t);
+    if (sum) settled(sum);
     if (!sum || ownSums.get(t) !== sum) {
       const fresh = emptyTensor(t.shape, t.dtype);
       if (sum) fresh.data.set(sum.data);
@@ -283,28 +300,38 @@ export function runBackward(
   };
   withGradMode(options.createGraph, () => {
     roots.forEach((r, i) => accumulate(r, seeds[i]));
-    for (let i = order.length - 1; i >= 0; i--) {
-      const t = order[i];
-      const g = grads.get(t);
-      const node = t.node;
-      if (!g || !node || (stopAt && stopAt.has(t))) continue;
-      const needs = node.inputs.map((x) => x.requiresGrad);
-      const inputGrads = node.op.vjp!(g, node.inputs, t, node.attrs, needs);
-      node.inputs.forEach((x, j) => {
-        let gx = inputGrads[j];
-        if (!needs[j] || !gx) return;
-        if (gx instanceof BoxGradient) {
-          if (inPlace) return accumulateBox(x, gx);
-          gx = ops.padInto(gx.value, gx.begin, x.shape);
+    try {
+      for (let i = order.length - 1; i >= 0; i--) {
+        const t = order[i];
+        const g = grads.get(t);
+        const node = t.node;
+        if (!g || !node || (stopAt && stopAt.has(t))) continue;
+        const needs = node.inputs.map((x) => x.requiresGrad);
+        const inputGrads = node.op.vjp!(
+          node.op.viewsGradient ? g : settled(g),
+          node.inputs,
+          t,
+          node.attrs,
+          needs,
+        );
+        node.inputs.forEach((x, j) => {
+          let gx = inputGrads[j];
+          if (!needs[j] || !gx) return;
+          if (gx instanceof BoxGradient) {
+            if (inPlace) return accumulateBox(x, gx);
+            gx = ops.padInto(gx.value, gx.begin, x.shape);
+          }
+          let reduced = shapesEqual(gx.shape, x.shape) ? gx : ops.sumToShape(settled(gx), x.shape);
+          if (reduced.dtype !== x.dtype) reduced = ops.astype(settled(reduced), x);
+          accumulate(x, reduced);
+        });
+        if (!options.retainGraph) {
+          node.freed = true;
+          if (!options.targets) grads.delete(t); // intermediate gradients are no longer needed
         }
-        let reduced = shapesEqual(gx.shape, x.shape) ? gx : ops.sumToShape(gx, x.shape);
-        if (reduced.dtype !== x.dtype) reduced = ops.astype(reduced, x);
-        accumulate(x, reduced);
-      });
-      if (!options.retainGraph) {
-        node.freed = true;
-        if (!options.targets) grads.delete(t); // intermediate gradients are no longer needed
       }
+    } finally {
+      backend.settleDeferred(); // also after a failed rule: nothing may still write
     }
     if (options.accumulateLeaves) {
       for (const t of order) {

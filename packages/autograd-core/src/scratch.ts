@@ -25,7 +25,13 @@ export function scratchScope<T>(fn: () => T): T {
   } finally {
     scratch.arena = null;
     scratch.generation++;
-    arena.reset();
+    // No deferred product may still write to the arena when it is reused (a backward pass
+    // settles its own; this covers one that failed before it could).
+    try {
+      getBackend().settleDeferred();
+    } finally {
+      arena.reset();
+    }
   }
 }
 

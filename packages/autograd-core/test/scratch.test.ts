@@ -73,6 +73,50 @@ test('values and gradients in a scope equal those on ordinary arrays, bit for bi
   });
 });
 
+/**
+ * A chain whose weight gradients are products large enough to share (1024 rows, depth
+ * 1024 ≥ 2 × their sides): w1 serves twice (its gradient is a sum of one product computed
+ * at once, x being no scratch tensor, and one finished later), w2 is a 3-D parameter used
+ * reshaped (its gradient passes a reshape before it is read).
+ */
+function deepChain([x, w1, b1, w2]: Tensor[]): Tensor {
+  const h = linear(x, w1, b1).gelu();
+  const y = linear(linear(h, w1, b1), w2.reshape([128, 128]), b1);
+  return y.mul(y).sum();
+}
+
+test('weight gradients a helper finishes later (large products in a scope) equal those computed at once, bit for bit', () => {
+  const make = () => [
+    leaf([1024, 128], 'deep x'),
+    leaf([128, 128], 'w1'),
+    leaf([128], 'b1'),
+    leaf([128, 4, 32], 'w2'),
+  ];
+  const reference = make();
+  deepChain(reference).backward();
+
+  const params = make();
+  const backend = getBackend();
+  const deferred = jest.spyOn(backend, 'deferWeightGradient');
+  const handedOver = (() => {
+    try {
+      scratchScope(() => {
+        deepChain(params).backward();
+        keepGradients(params);
+      });
+      return deferred.mock.results.filter((r) => r.value === true).length;
+    } finally {
+      deferred.mockRestore();
+    }
+  })();
+  // The weight gradients whose input lives in the arena (all but x's product) were handed
+  // to the backend to finish later.
+  expect(handedOver).toBe(2);
+  params.forEach((p, i) => {
+    expect(Array.from(p.grad!.data)).toEqual(Array.from(reference[i].grad!.data));
+  });
+});
+
 /** Every op that leaves its output unzeroed in a scope, forward and backward, on scratch-sized tensors. */
 function unzeroedOps(params: Tensor[]): Tensor {
   const [x, w, , , , table] = params;

@@ -5,7 +5,16 @@
  * of rows, 1024 columns), operands at offsets, memory growth, and products split between
  * threads (by rows, by columns, and deep ones along their depth).
  */
-import { type GemmJob, type WasmBackend, createWasmBackend, rowBands, splitJob } from '../src/wasm/backend';
+import {
+  type GemmJob,
+  type WasmBackend,
+  createWasmBackend,
+  productBands,
+  rowBands,
+  splitJob,
+} from '../src/wasm/backend';
+import { taperShare, taperedRowBands, taperedSizes } from '../src/wasm/tapered-split';
+import { MAX_BLOCKS } from '../src/wasm/threads';
 import { type KernelChoice, loadKernels } from '../src/wasm/runtime';
 import { DEPTH_PARTS, depthParts, splitsDepth } from '../src/wasm/depth-split';
 import { makeGenerator } from '@zen/autograd-core';
@@ -114,6 +123,17 @@ describe('splitting a product between threads', () => {
   });
 });
 
+/** Bands [start, end) that cover rows 0..m in order, each ending on a whole tile but the last. */
+function expectBands(bands: [number, number][], m: number, tileRows: number): void {
+  expect(bands[0][0]).toBe(0);
+  expect(bands[bands.length - 1][1]).toBe(m);
+  bands.forEach(([start, end], i) => {
+    expect(end).toBeGreaterThan(start);
+    if (i > 0) expect(start).toBe(bands[i - 1][1]);
+    if (end < m) expect(end % tileRows).toBe(0);
+  });
+}
+
 describe('bands of rows for threads sharing one packing of B', () => {
   test.each([
     [1, 4, 5],
@@ -130,13 +150,7 @@ describe('bands of rows for threads sharing one packing of B', () => {
       const bands = rowBands(m, count, tileRows);
       expect(bands.length).toBeGreaterThanOrEqual(1);
       expect(bands.length).toBeLessThanOrEqual(count);
-      expect(bands[0][0]).toBe(0);
-      expect(bands[bands.length - 1][1]).toBe(m);
-      bands.forEach(([start, end], i) => {
-        expect(end).toBeGreaterThan(start);
-        if (i > 0) expect(start).toBe(bands[i - 1][1]);
-        if (end < m) expect(end % tileRows).toBe(0);
-      });
+      expectBands(bands, m, tileRows);
     },
   );
 });
@@ -234,6 +248,8 @@ describe('wasm gemm with a helper thread', () => {
       depth += part.k;
     });
     expect(depth).toBe(job.k);
+    // Shallower towards the end (tapered-split.ts): the last part waited for is small.
+    expect(parts[0].k).toBeGreaterThan(parts[DEPTH_PARTS - 1].k * 10);
     // A plain A's depth runs along its columns, a transposed B's along its columns too.
     const flipped = depthParts({ ...job, transA: false, lda: 1030, transB: true, ldb: 1030 }, 700000);
     depth = 0;
@@ -292,5 +308,65 @@ describe('wasm gemm with a helper thread', () => {
       checkGemm(backend.gemm, { transA, transB, m: 50, n: 50, k: 50 }, TOL); // below the threshold
     }
     expect(backend.threads.stats.posted - posted).toBe(8);
+  });
+
+  test('a weight gradient finished later has the bits of the product computed at once; ordinary arrays and small products are not deferred', () => {
+    const arena = backend.scratchArena()!;
+    // [rows, in, out]: deep (cut along its depth, then the partial sums) and not deep.
+    for (const [m, k, n] of [
+      [1024, 128, 96],
+      [300, 200, 160],
+    ]) {
+      arena.reset();
+      const next = makeGenerator(`deferred ${m}`);
+      const x = arena.allocate(m * k, false)!;
+      const g = arena.allocate(m * n, false)!;
+      const out = arena.allocate(k * n, false)!;
+      x.forEach((_, i) => (x[i] = 2 * next() - 1));
+      g.forEach((_, i) => (g[i] = 2 * next() - 1));
+      const want = new Float32Array(k * n);
+      backend.gemm(true, false, k, n, m, x.slice(), 0, g.slice(), 0, want, 0);
+      expect(backend.deferWeightGradient(m, n, k, x, g, out)).toBe(true);
+      expect(backend.isDeferred(out)).toBe(true);
+      backend.settleDeferred();
+      expect(backend.isDeferred(out)).toBe(false);
+      expect(out).toEqual(want);
+      expect(backend.deferWeightGradient(m, n, k, x.slice(), g, out)).toBe(false); // x outside wasm memory
+      expect(backend.deferWeightGradient(8, n, k, x.subarray(0, 8 * k), g.subarray(0, 8 * n), out)).toBe(
+        false,
+      );
+    }
+    arena.reset();
+  });
+});
+
+describe('pieces that shrink towards the end', () => {
+  test('sizes add up, take the given share of what remains, and end small', () => {
+    const sizes = taperedSizes(171, MAX_BLOCKS);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(171);
+    expect(sizes.length).toBeLessThanOrEqual(MAX_BLOCKS);
+    expect(sizes[0]).toBe(Math.round(171 * taperShare(MAX_BLOCKS)));
+    for (let i = 1; i < sizes.length - 1; i++) expect(sizes[i]).toBeLessThanOrEqual(sizes[i - 1]);
+    expect(sizes[sizes.length - 1] / 171).toBeLessThanOrEqual(0.03);
+    expect(taperedSizes(3, 8)).toEqual([1, 1, 1]);
+    expect(taperedSizes(5, 1)).toEqual([5]);
+  });
+
+  test.each([
+    [1024, 6],
+    [1000, 5],
+    [7, 6],
+  ])('%i rows in tapered bands of whole %i-row tiles cover every row once', (m, tileRows) => {
+    const bands = taperedRowBands(m, MAX_BLOCKS, tileRows);
+    expectBands(bands, m, tileRows);
+  });
+
+  test('two threads share a product in tapered bands; many threads in equal ones', () => {
+    const two = productBands(1024, 2, 6);
+    expect(two).toHaveLength(MAX_BLOCKS);
+    expect(two[0][1] - two[0][0]).toBeGreaterThan(8 * (two[MAX_BLOCKS - 1][1] - two[MAX_BLOCKS - 1][0]));
+    const eight = productBands(1024, 8, 6);
+    const widths = eight.map(([start, end]) => end - start);
+    expect(Math.max(...widths) - Math.min(...widths)).toBeLessThanOrEqual(6);
   });
 });

@@ -2,11 +2,20 @@
  * The helper-thread engine on its own: blocks calling any exported kernel (with or
  * without the running thread's workspace) compute the same as one call on the calling
  * thread, whoever runs them; bad blocks are refused by name; a kernel that traps in a
- * helper is reported, and the helpers keep working after it.
+ * helper is reported, and the helpers keep working after it. Deferred jobs run their blocks
+ * in order on one thread, on the helper while this thread goes on, and `settle` finishes
+ * them all.
  */
 import { WasmHeap } from '../src/wasm/heap';
 import { type LoadedKernels, loadKernels } from '../src/wasm/runtime';
-import { type Block, KernelThreads, MAX_ARGS, MAX_BLOCKS } from '../src/wasm/threads';
+import {
+  type Block,
+  KernelThreads,
+  MAX_ARGS,
+  MAX_BLOCKS,
+  MAX_DEFERRED,
+  MAX_JOB_BLOCKS,
+} from '../src/wasm/threads';
 import { makeGenerator } from '@zen/autograd-core';
 
 let kernels: LoadedKernels;
@@ -134,4 +143,102 @@ test('a kernel that traps on the helper is reported, and the helper keeps workin
   heap.f32.set([0, 1, -1, 2], xPtr >> 2);
   onHelper([{ kernel: 'geluForward', args: [xPtr, outPtr, 4] }]);
   expect(heap.f32[(outPtr >> 2) + 1]).toBeCloseTo(0.8413, 4);
+});
+
+describe('deferred jobs', () => {
+  interface Job {
+    blocks: Block[];
+    out: number;
+    want: Float32Array;
+  }
+
+  /**
+   * Jobs whose second block reads what their first wrote, out = gelu(A·B) with A [m, 40],
+   * one job per entry of `rows`, in regions placed at once (so none overlaps another).
+   */
+  function productsThenGelu(rows: readonly number[], seed: string): Job[] {
+    const [n, k] = [48, 40];
+    const regions = heap.place(rows.flatMap((m) => [m * k, k * n, m * n, m * n]))!;
+    return rows.map((m, i) => {
+      const [aPtr, bPtr, cPtr, outPtr] = regions.slice(4 * i, 4 * i + 4);
+      heap.f32.set(values(m * k, `${seed} a ${i}`), aPtr >> 2);
+      heap.f32.set(values(k * n, `${seed} b ${i}`), bPtr >> 2);
+      kernels.exports.gemm(0, 0, m, n, k, aPtr, k, bPtr, n, cPtr, n, heap.workspaces[0]);
+      kernels.exports.geluForward(cPtr, outPtr, m * n);
+      const want = heap.f32.slice(outPtr >> 2, (outPtr >> 2) + m * n);
+      heap.f32.fill(NaN, cPtr >> 2, (cPtr >> 2) + m * n);
+      heap.f32.fill(NaN, outPtr >> 2, (outPtr >> 2) + m * n);
+      const blocks: Block[] = [
+        { kernel: 'gemm', args: [0, 0, m, n, k, aPtr, k, bPtr, n, cPtr, n], workspace: true },
+        { kernel: 'geluForward', args: [cPtr, outPtr, m * n] },
+      ];
+      return { blocks, out: outPtr, want };
+    });
+  }
+
+  const expectDone = ({ out, want }: Job) =>
+    expect(heap.f32.slice(out >> 2, (out >> 2) + want.length)).toEqual(want);
+
+  test('run their blocks in order on the helper while this thread goes on; settle finishes them', async () => {
+    const [job] = productsThenGelu([300], 'deferred');
+    for (let i = 0; i < 200 && !threads.asleep(0); i++)
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    threads.later(job.blocks); // wakes the sleeping helper
+    // This thread does nothing else meanwhile: wait, without settling, until the helper is done.
+    const until = Date.now() + 5000;
+    while (threads.deferred() > 0 && Date.now() < until);
+    expect(threads.deferred()).toBe(0);
+    threads.settle();
+    expectDone(job);
+  });
+
+  test('settle runs the jobs no helper has started on this thread, each in order', () => {
+    const jobs = productsThenGelu([200, 207, 214, 221, 228], 'settle');
+    for (const job of jobs) threads.later(job.blocks);
+    threads.settle();
+    expect(threads.deferred()).toBe(0);
+    jobs.forEach(expectDone);
+  });
+
+  test('more jobs than the ring holds: the earlier ones are finished first, none is lost', () => {
+    const jobs = productsThenGelu(
+      Array.from({ length: MAX_DEFERRED + 5 }, (_, i) => 8 + i),
+      'ring',
+    );
+    for (const job of jobs) {
+      threads.later(job.blocks);
+      expect(threads.deferred()).toBeLessThanOrEqual(MAX_DEFERRED);
+    }
+    threads.settle();
+    jobs.forEach(expectDone);
+  });
+
+  test('with no helper ready a job runs at once', () => {
+    const [job] = productsThenGelu([50], 'alone');
+    const alone = new KernelThreads(kernels, 0, heap.workspaces);
+    alone.later(job.blocks);
+    expect(alone.deferred()).toBe(0);
+    expectDone(job);
+    alone.settle(); // nothing to do
+  });
+
+  test('a job that traps is reported by settle with its kernels named; later jobs still run', () => {
+    const outside = 0x7ffffff0; // beyond the memory's current length: the access traps
+    threads.later([{ kernel: 'geluForward', args: [outside, outside, 4] }]);
+    expect(() => threads.settle()).toThrow('wasm threads: a deferred job (geluForward) failed');
+    const [job] = productsThenGelu([40], 'after a trap');
+    threads.later(job.blocks);
+    threads.settle();
+    expectDone(job);
+  });
+
+  test('a job of too many blocks is refused', () => {
+    const blocks = Array.from({ length: MAX_JOB_BLOCKS + 1 }, (): Block => ({
+      kernel: 'geluForward',
+      args: [0, 0, 0],
+    }));
+    expect(() => threads.later(blocks)).toThrow(
+      `wasm threads: a deferred job of ${MAX_JOB_BLOCKS + 1} blocks exceeds ${MAX_JOB_BLOCKS}`,
+    );
+  });
 });

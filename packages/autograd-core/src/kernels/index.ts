@@ -7,6 +7,7 @@ import { activationKernel } from './activations';
 import { col2im, im2col, maxPoolKernel } from './conv';
 import { conv2dBackpropFilterByGemm, conv2dBackpropInputByGemm, conv2dByGemm } from './convolution';
 import { biasActivationGradKernel } from './bias-activation-grad';
+import { deferWeightGradientKernel, isDeferredKernel, settleDeferredKernel } from './deferred';
 import { indexOfNonFiniteKernel } from './finite';
 import { binaryKernel, biasActivationKernel, broadcastCopy, unaryKernel, whereKernel } from './elementwise';
 import {
@@ -87,4 +88,7 @@ export const tsKernels: Kernels = {
   stateArray: stateArrayKernel,
   scratchArena: scratchArenaKernel,
   gemmBias: gemmBiasKernel,
+  deferWeightGradient: deferWeightGradientKernel,
+  settleDeferred: settleDeferredKernel,
+  isDeferred: isDeferredKernel,
 };

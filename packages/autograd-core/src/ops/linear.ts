@@ -4,7 +4,7 @@
  * instead of a product, a bias pass and two outputs. The rules are matrix products and a
  * sum, so higher derivatives and forward mode work as for the composite.
  */
-import { type Op, defineOp } from '../engine';
+import { type Op, defineOp, isGradEnabled } from '../engine';
 import { floatDType, promote } from '../dtype';
 import { formatShape } from '../shape';
 import { type Tensor, outputTensor } from '../tensor';
@@ -23,6 +23,23 @@ function unrows(y: Tensor, x: Tensor): Tensor {
   return x.ndim === 2 ? y : y.reshape([...x.shape.slice(0, -1), y.shape[1]]);
 }
 
+/**
+ * dW = x2ᵀ·g2 for rows x2 [M, K] and g2 [M, N]. When nothing records and no tangent flows,
+ * the backend may finish it later on a helper thread (kernels/deferred.ts): the engine
+ * settles it before it reads the gradient.
+ */
+function weightGradient(x2: Tensor, g2: Tensor): Tensor {
+  const firstOrderOnly =
+    !isGradEnabled() && x2.dtype === g2.dtype && [x2, g2].every((t) => !t.tangents || t.tangents.size === 0);
+  if (firstOrderOnly) {
+    const [m, k] = x2.shape;
+    const n = g2.shape[1];
+    const dw = outputTensor([k, n], g2.dtype);
+    if (getBackend().deferWeightGradient(m, n, k, x2.data, g2.data, dw.data)) return dw;
+  }
+  return matmulT(x2, g2, true, false);
+}
+
 const linearOp: Op<undefined> = defineOp({
   name: 'linear',
   forward: ([x, w, b]) => {
@@ -38,14 +55,12 @@ const linearOp: Op<undefined> = defineOp({
     getBackend().gemmBias(m, n, k, xd, wd, bd, out.data);
     return out;
   },
-  // dx = G·Wᵀ, dW = xᵀ·G, db = Σ_rows G, with G the gradient as rows [M, N].
+  // dx = G·Wᵀ, dW = xᵀ·G, db = Σ_rows G, with G the gradient as rows [M, N]; dW first, so
+  // a helper thread may compute it while this thread computes dx.
   vjp: (g, [x, w], _out, _attrs, needs) => {
     const g2 = rows(g);
-    return [
-      needs[0] ? unrows(matmulT(g2, w, false, true), x) : null,
-      needs[1] ? matmulT(rows(x), g2, true, false) : null,
-      needs[2] ? g2.sum(0) : null,
-    ];
+    const dw = needs[1] ? weightGradient(rows(x), g2) : null;
+    return [needs[0] ? unrows(matmulT(g2, w, false, true), x) : null, dw, needs[2] ? g2.sum(0) : null];
   },
   jvp: ([tx, tw, tb], [x, w]) =>
     sumTangents([

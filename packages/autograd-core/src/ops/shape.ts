@@ -12,6 +12,7 @@ const reshapeOp: Op<{ shape: number[] }> = defineOp<{ shape: number[] }>({
   forward: ([x], { shape }) => new Tensor(x.data, shape), // a view: same data, new shape
   vjp: (g, [x]) => [g.reshape(x.shape)],
   jvp: ([t], _x, _o, { shape }) => t!.reshape(shape),
+  viewsGradient: true,
 });
 
 /** The same elements in a new shape; one entry may be -1 (inferred). Shares data with `x`. */

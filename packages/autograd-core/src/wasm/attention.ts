@@ -15,7 +15,7 @@ import type { Block, KernelThreads } from './threads';
 /** Attention calls of fewer multiply-adds run as one block on the calling thread. */
 const THREADED_MIN_MACS = 1 << 22;
 /** Most blocks of samples per call (several per thread balance a helper that joins late). */
-const MAX_PARTS = 8;
+const MAX_PARTS = 16;
 /** Int32 fields of an AttentionShape block. */
 const SHAPE_FIELDS = 8;
 

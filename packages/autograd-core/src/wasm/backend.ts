@@ -29,6 +29,8 @@ import { type WasmRecurrenceKernels, createWasmRecurrence } from './recurrence';
 import { type LoadedKernels, loadKernels } from './runtime';
 import { DEPTH_PARTS, depthParts, splitsDepth } from './depth-split';
 import { ListedOperands } from './listed-operands';
+import { type WasmDeferredKernels, createWasmDeferred } from './deferred';
+import { taperShare, taperedRowBands } from './tapered-split';
 import { type Block, KernelThreads, MAX_BLOCKS, defaultHelperCount } from './threads';
 
 /** A block of C = op(A)·op(B) with every operand already in wasm memory (byte pointers). */
@@ -60,6 +62,10 @@ const THREADED_MIN_MACS = 1 << 23;
  * sharing the caches barely speeds up.
  */
 const THREADED_MIN_SIDE = 16;
+/** Whether an m×n product of depth k is large enough to share with helper threads. */
+function sharesProduct(m: number, n: number, k: number): boolean {
+  return m * n * k >= THREADED_MIN_MACS && Math.min(m, n, k) >= THREADED_MIN_SIDE;
+}
 /** Products from this size on are cut into two blocks per thread (packing is repeated per block). */
 const SPLIT_TWICE_MIN_MACS = 1 << 27;
 /** Ranges a deep product's partial sums are added in (shared with helpers still polling). */
@@ -122,6 +128,17 @@ export function rowBands(m: number, count: number, tileRows: number): [number, n
   return bands;
 }
 
+/**
+ * The bands of rows a product shared by `threads` threads is cut into: MAX_BLOCKS bands that
+ * shrink towards the end (tapered-split.ts), or four equal bands per thread where the
+ * first tapered band would exceed a thread's share of the rows.
+ */
+export function productBands(m: number, threads: number, tileRows: number): [number, number][] {
+  return taperShare(MAX_BLOCKS) <= 1 / threads
+    ? taperedRowBands(m, MAX_BLOCKS, tileRows)
+    : rowBands(m, Math.min(MAX_BLOCKS, 4 * threads), tileRows);
+}
+
 /** The wasm backend's kernels, with its helper threads (exposed for tests and tuning). */
 export type WasmBackend = Pick<
   Kernels,
@@ -138,6 +155,7 @@ export type WasmBackend = Pick<
   WasmAttentionKernels &
   WasmLayerNormKernels &
   WasmRecurrenceKernels &
+  WasmDeferredKernels &
   WasmOptimizerKernels &
   Pick<Kernels, 'unary' | 'scratchArena'> & {
     readonly threads: KernelThreads;
@@ -207,7 +225,7 @@ export function createWasmBackend(
       c instanceof Float32Array &&
       (bias === null || bias instanceof Float32Array);
     const macs = m * n * k;
-    const large = macs >= THREADED_MIN_MACS && Math.min(m, n, k) >= THREADED_MIN_SIDE;
+    const large = sharesProduct(m, n, k);
     const helpersReady = float32 && large ? threads.available() : 0;
     // Deep products (with helper threads in this process, ready or not) are cut along their depth.
     const deep = float32 && large && threads.helpers > 0 && splitsDepth(m, n, k);
@@ -281,20 +299,21 @@ export function createWasmBackend(
     ) {
       kernels.exports.sparseRowsTimesB(m, n, 0, m, sparsePtr, bPtr, cPtr, n);
     } else if (deep) {
-      threads.parallel(depthParts(job, partialsPtr).map(gemmBlock), macs / 1e9);
+      const parts = depthParts(job, partialsPtr);
+      threads.parallel(parts.map(gemmBlock), macs / 1e9);
       // The partial sums added to part 0's in a fixed order, in ranges a helper still
       // polling after its parts may share (one sleeping already is not woken for this).
       const sums = vectorRanges(sizeC, PARTIAL_SUM_BLOCKS).map(([start, length]): Block => ({
         kernel: 'addPartialSums',
-        args: [cPtr, partialsPtr, DEPTH_PARTS - 1, sizeC * 4, start, length],
+        args: [cPtr, partialsPtr, parts.length - 1, sizeC * 4, start, length],
       }));
       threads.parallel(sums, (sizeC * DEPTH_PARTS) / 1e9, false);
     } else if (helpersReady === 0) {
       threads.runHere(gemmBlock(job));
     } else if (byRows) {
       kernels.exports.packWholeB(transB ? 1 : 0, n, k, bPtr, ldb, packedPtr);
-      // Whoever is free takes the next band; four per thread balance a helper that is slow to join.
-      const bands = rowBands(m, Math.min(MAX_BLOCKS, 4 * (helpersReady + 1)), tileRows);
+      // Whoever is free takes the next band: bands that shrink keep the last wait short.
+      const bands = productBands(m, helpersReady + 1, tileRows);
       const blocks = bands.map(([start, end]): Block => ({
         kernel: 'gemmRows',
         args: [transA ? 1 : 0, m, n, k, aPtr, lda, packedPtr, cPtr, n, start, end],
@@ -322,6 +341,19 @@ export function createWasmBackend(
   };
   const gemm: GemmKernel = (...product) => gemmInto(null, ...product);
   const maxPool2d = wasmMaxPool(kernels, heap, threads);
+  /** The blocks of C = Aᵀ·B as `gemmInto` runs it with helpers (a deep product's parts and their sum). */
+  const transposedProductJob = (m: number, n: number, k: number, a: number, b: number, c: number) => {
+    const job: GemmJob = { transA: true, transB: false, m, n, k, a, lda: m, b, ldb: n, c, ldc: n };
+    if (!splitsDepth(m, n, k)) return [gemmBlock(job)];
+    // The partial results stay in the scratch arena until the step ends (the job runs later).
+    const partials = scratchArena?.allocate((DEPTH_PARTS - 1) * m * n, false) ?? null;
+    const at = partials ? heap.addressOf(partials) : null;
+    if (at === null) return null;
+    const parts = depthParts(job, at);
+    const sum: Block = { kernel: 'addPartialSums', args: [c, at, parts.length - 1, m * n * 4, 0, m * n] };
+    return [...parts.map(gemmBlock), sum];
+  };
+  const deferred = createWasmDeferred(heap, threads, sharesProduct, transposedProductJob);
 
   const conv: ConvKernels = {
     conv2d: (x, filters, g, outChannels, out) => {
@@ -352,6 +384,7 @@ export function createWasmBackend(
     scratchArena: () => scratchArena,
     ...createWasmUnary(kernels, heap),
     ...createWasmRecurrence(kernels, heap, threads),
+    ...deferred,
     threads,
   };
 }

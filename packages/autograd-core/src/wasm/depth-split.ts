@@ -7,6 +7,7 @@
  * product's result is the same however its parts are shared.
  */
 import type { GemmJob } from './backend';
+import { taperedSizes } from './tapered-split';
 
 /**
  * Parts a deep product is cut into: several per thread balance a helper that joins late
@@ -24,15 +25,18 @@ export function splitsDepth(m: number, n: number, k: number): boolean {
 }
 
 /**
- * The parts of `job` (C contiguous: ldc = n): part 0 writes C, part p > 0 writes the m×n
- * block at `partials` + (p − 1)·m·n floats (byte addresses).
+ * The parts of `job` (C contiguous: ldc = n), at most DEPTH_PARTS, shallower towards the
+ * end (tapered-split.ts): part 0 writes C, part p > 0 writes the m×n block at `partials` +
+ * (p − 1)·m·n floats (byte addresses).
  */
 export function depthParts(job: GemmJob, partials: number): GemmJob[] {
-  const { m, n, k } = job;
+  const { m, n } = job;
   const parts: GemmJob[] = [];
-  for (let p = 0; p < DEPTH_PARTS; p++) {
-    const start = Math.round((k * p) / DEPTH_PARTS);
-    const end = Math.round((k * (p + 1)) / DEPTH_PARTS);
+  let end = 0;
+  for (const depth of taperedSizes(job.k, DEPTH_PARTS)) {
+    const p = parts.length;
+    const start = end;
+    end = start + depth;
     // op(A)'s depth runs along A's rows when A is transposed, else along its columns; op(B)'s the other way.
     const a = job.a + (job.transA ? start * job.lda : start) * 4;
     const b = job.b + (job.transB ? start : start * job.ldb) * 4;

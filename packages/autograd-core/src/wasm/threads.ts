@@ -38,11 +38,23 @@ export const MAX_BLOCKS = 16;
 export const MAX_ARGS = 15;
 const FIELDS = 3 + MAX_ARGS; // kernel index, argument count, workspace flag, then the arguments
 
-// Control block (Int32 words): the shared block list, then one slot per helper.
+/** Most deferred jobs waiting at once (`later`); one more first finishes them all. */
+export const MAX_DEFERRED = 32;
+/** Most blocks of one deferred job (a deep product's parts and the sum of their partial results). */
+export const MAX_JOB_BLOCKS = 9;
+const JOB_WORDS = 1 + MAX_JOB_BLOCKS * FIELDS; // block count, then the blocks
+
+// Control block (Int32 words): the shared block list, the deferred jobs' ring, then one
+// slot per helper.
 const NEXT = 0; // next block to take
 const COUNT = 1; // blocks in this piece of work
 const TABLE = 2; // MAX_BLOCKS × FIELDS words
-const HEADER = TABLE + MAX_BLOCKS * FIELDS;
+const DEFERRED_POSTED = TABLE + MAX_BLOCKS * FIELDS; // deferred jobs posted so far
+const DEFERRED_NEXT = DEFERRED_POSTED + 1; // next deferred job to take
+const DEFERRED_FINISHED = DEFERRED_POSTED + 2; // deferred jobs finished so far
+const DEFERRED_FAILED = DEFERRED_POSTED + 3; // 1 + the first deferred job that threw, else 0
+const RING = DEFERRED_POSTED + 4; // MAX_DEFERRED × JOB_WORDS words
+const HEADER = RING + MAX_DEFERRED * JOB_WORDS;
 const POST = 0; // work number posted to this helper
 const GATE = 1; // = work number while open; −number once the helper joined; 0 when closed
 const DONE = 2; // work number the helper finished last
@@ -72,7 +84,9 @@ const CALLER_SPIN_MS = 5;
 /** Stop idle workers after this long, so short-lived programs and tests hold no threads. */
 const IDLE_MS = 5000;
 
-// Runs in each worker: sleep until work is posted, join it if still open, take blocks.
+// Runs in each worker: sleep until work is posted, join it if still open, take blocks;
+// between pieces of work, take deferred jobs (unless new work is posted meanwhile) and run
+// each job's blocks in order.
 const WORKER_SOURCE = `({ module, memory, control, slot, names }) => {
 const exported = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const kernels = names.map((name) => exported[name]);
@@ -80,6 +94,12 @@ const ctl = new Int32Array(control);
 const s = ${HEADER} + slot * ${SLOT};
 const work = ctl[s + ${WORK}];
 Atomics.store(ctl, s + ${READY}, 1);
+const call = (j) => {
+  const args = [];
+  for (let a = 0; a < ctl[j + 1]; a++) args.push(ctl[j + 3 + a]);
+  if (ctl[j + 2] === 1) args.push(work);
+  kernels[ctl[j]](...args);
+};
 let seen = Atomics.load(ctl, s + ${POST});
 for (;;) {
   // Work often comes in bursts: poll briefly before sleeping, as waking costs more.
@@ -91,23 +111,33 @@ for (;;) {
   Atomics.wait(ctl, s + ${POST}, seen);
   Atomics.store(ctl, s + ${ASLEEP}, 0);
   seen = Atomics.load(ctl, s + ${POST});
-  if (Atomics.compareExchange(ctl, s + ${GATE}, seen, -seen) !== seen) continue;
-  ctl[s + ${FAILED}] = 0;
-  for (;;) {
-    const i = Atomics.add(ctl, ${NEXT}, 1);
-    if (i >= ctl[${COUNT}]) break;
-    const j = ${TABLE} + i * ${FIELDS};
-    const args = [];
-    for (let a = 0; a < ctl[j + 1]; a++) args.push(ctl[j + 3 + a]);
-    if (ctl[j + 2] === 1) args.push(work);
-    try {
-      kernels[ctl[j]](...args);
-    } catch {
-      ctl[s + ${FAILED}] = i + 1;
+  if (Atomics.compareExchange(ctl, s + ${GATE}, seen, -seen) === seen) {
+    ctl[s + ${FAILED}] = 0;
+    for (;;) {
+      const i = Atomics.add(ctl, ${NEXT}, 1);
+      if (i >= ctl[${COUNT}]) break;
+      try {
+        call(${TABLE} + i * ${FIELDS});
+      } catch {
+        ctl[s + ${FAILED}] = i + 1;
+      }
     }
+    Atomics.store(ctl, s + ${DONE}, seen);
+    Atomics.notify(ctl, s + ${DONE});
   }
-  Atomics.store(ctl, s + ${DONE}, seen);
-  Atomics.notify(ctl, s + ${DONE});
+  while (Atomics.load(ctl, s + ${POST}) === seen) {
+    const i = Atomics.load(ctl, ${DEFERRED_NEXT});
+    if (i >= Atomics.load(ctl, ${DEFERRED_POSTED})) break;
+    if (Atomics.compareExchange(ctl, ${DEFERRED_NEXT}, i, i + 1) !== i) continue;
+    const job = ${RING} + (i % ${MAX_DEFERRED}) * ${JOB_WORDS};
+    try {
+      for (let b = 0; b < ctl[job]; b++) call(job + 1 + b * ${FIELDS});
+    } catch {
+      Atomics.compareExchange(ctl, ${DEFERRED_FAILED}, 0, i + 1);
+    }
+    Atomics.add(ctl, ${DEFERRED_FINISHED}, 1);
+    Atomics.notify(ctl, ${DEFERRED_FINISHED});
+  }
 }
 }`;
 
@@ -200,20 +230,7 @@ export class KernelThreads {
     if (blocks.length > MAX_BLOCKS)
       throw new Error(`wasm threads: ${blocks.length} blocks exceed ${MAX_BLOCKS}`);
     const ctl = this.control;
-    blocks.forEach((block, i) => {
-      const kernel = this.index.get(block.kernel);
-      if (kernel === undefined) throw new Error(`wasm threads: no exported kernel '${block.kernel}'`);
-      if (block.args.length > MAX_ARGS) {
-        throw new Error(
-          `wasm threads: kernel '${block.kernel}' has ${block.args.length} arguments, more than ${MAX_ARGS}`,
-        );
-      }
-      const j = TABLE + i * FIELDS;
-      ctl[j] = kernel;
-      ctl[j + 1] = block.args.length;
-      ctl[j + 2] = block.workspace ? 1 : 0;
-      for (let a = 0; a < block.args.length; a++) ctl[j + 3 + a] = block.args[a];
-    });
+    blocks.forEach((block, i) => this.write(block, TABLE + i * FIELDS));
     ctl[COUNT] = blocks.length;
     Atomics.store(ctl, NEXT, 0);
     const seq = ++this.posted;
@@ -253,6 +270,112 @@ export class KernelThreads {
     }
     this.lastUsed = Date.now();
     if (failure) throw failure;
+  }
+
+  /** Lists `block` in the control block at word `j` (kernel index, argument count, workspace flag, arguments). */
+  private write(block: Block, j: number): void {
+    const kernel = this.index.get(block.kernel);
+    if (kernel === undefined) throw new Error(`wasm threads: no exported kernel '${block.kernel}'`);
+    if (block.args.length > MAX_ARGS) {
+      throw new Error(
+        `wasm threads: kernel '${block.kernel}' has ${block.args.length} arguments, more than ${MAX_ARGS}`,
+      );
+    }
+    const ctl = this.control;
+    ctl[j] = kernel;
+    ctl[j + 1] = block.args.length;
+    ctl[j + 2] = block.workspace ? 1 : 0;
+    for (let a = 0; a < block.args.length; a++) ctl[j + 3 + a] = block.args[a];
+  }
+
+  /**
+   * Runs `blocks` later, in order, all on one thread: a helper that is free (between other
+   * work), or this thread now when no helper is ready. What they read must stay unchanged,
+   * and what they write unread, until `settle()`: the caller goes on with other work.
+   */
+  later(blocks: readonly Block[]): void {
+    if (blocks.length > MAX_JOB_BLOCKS) {
+      throw new Error(`wasm threads: a deferred job of ${blocks.length} blocks exceeds ${MAX_JOB_BLOCKS}`);
+    }
+    if (this.available() === 0) {
+      for (const block of blocks) this.runHere(block);
+      return;
+    }
+    const ctl = this.control;
+    const posted = ctl[DEFERRED_POSTED];
+    if (posted - Atomics.load(ctl, DEFERRED_FINISHED) >= MAX_DEFERRED) this.settle();
+    const job = RING + (posted % MAX_DEFERRED) * JOB_WORDS;
+    blocks.forEach((block, b) => this.write(block, job + 1 + b * FIELDS));
+    ctl[job] = blocks.length;
+    Atomics.store(ctl, DEFERRED_POSTED, posted + 1); // after the job's words: a helper reads them after this
+    // Ring every helper (no gate opens: they take deferred jobs when free).
+    const seq = ++this.posted;
+    for (let h = 0; h < this.workers.length; h++) {
+      const s = HEADER + h * SLOT;
+      Atomics.store(ctl, s + POST, seq);
+      if (Atomics.load(ctl, s + ASLEEP) === 1) Atomics.notify(ctl, s + POST);
+    }
+    this.lastUsed = Date.now();
+  }
+
+  /** Deferred jobs not finished yet. */
+  deferred(): number {
+    if (this.control.length === 0) return 0;
+    return Atomics.load(this.control, DEFERRED_POSTED) - Atomics.load(this.control, DEFERRED_FINISHED);
+  }
+
+  /**
+   * Finishes every deferred job: the calling thread takes those no helper has started,
+   * then waits for the rest. Throws if one of them failed.
+   */
+  settle(): void {
+    const ctl = this.control;
+    if (this.deferred() === 0) return;
+    const posted = ctl[DEFERRED_POSTED];
+    for (let i = Atomics.load(ctl, DEFERRED_NEXT); i < posted; i = Atomics.load(ctl, DEFERRED_NEXT)) {
+      if (Atomics.compareExchange(ctl, DEFERRED_NEXT, i, i + 1) !== i) continue;
+      const job = RING + (i % MAX_DEFERRED) * JOB_WORDS;
+      try {
+        for (let b = 0; b < ctl[job]; b++) this.runHere(this.read(job + 1 + b * FIELDS));
+      } catch {
+        Atomics.compareExchange(ctl, DEFERRED_FAILED, 0, i + 1);
+      }
+      Atomics.add(ctl, DEFERRED_FINISHED, 1);
+    }
+    const until = performance.now() + CALLER_SPIN_MS;
+    while (Atomics.load(ctl, DEFERRED_FINISHED) !== posted && performance.now() < until);
+    // A job a helper has not finished within this has died with it (a job is one product).
+    const timeoutMs = 10_000 * (posted - Atomics.load(ctl, DEFERRED_FINISHED) + 1);
+    const deadline = Date.now() + timeoutMs;
+    for (
+      let done = Atomics.load(ctl, DEFERRED_FINISHED);
+      done !== posted;
+      done = Atomics.load(ctl, DEFERRED_FINISHED)
+    ) {
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        this.broken = `a helper thread did not finish its deferred work within ${timeoutMs} ms`;
+        throw new Error(`wasm threads: ${this.broken}; helper threads are now disabled`);
+      }
+      Atomics.wait(ctl, DEFERRED_FINISHED, done, Math.min(left, 1000));
+    }
+    this.lastUsed = Date.now();
+    const failed = Atomics.exchange(ctl, DEFERRED_FAILED, 0);
+    if (failed > 0) {
+      const job = RING + ((failed - 1) % MAX_DEFERRED) * JOB_WORDS;
+      const kernels = Array.from({ length: ctl[job] }, (_, b) => this.names[ctl[job + 1 + b * FIELDS]]);
+      throw new Error(`wasm threads: a deferred job (${kernels.join(', ')}) failed`);
+    }
+  }
+
+  /** The block listed at word `j` (the inverse of `write`). */
+  private read(j: number): Block {
+    const ctl = this.control;
+    return {
+      kernel: this.names[ctl[j]] as keyof KernelExports,
+      args: Array.from(ctl.subarray(j + 3, j + 3 + ctl[j + 1])),
+      workspace: ctl[j + 2] === 1,
+    };
   }
 
   /** Waits until helper `h` has finished work number `seq`. */
@@ -295,7 +418,7 @@ export class KernelThreads {
       this.workers.push(worker);
     }
     this.idleTimer = setInterval(() => {
-      if (Date.now() - this.lastUsed > IDLE_MS) this.stop();
+      if (Date.now() - this.lastUsed > IDLE_MS && this.deferred() === 0) this.stop();
     }, IDLE_MS);
     this.idleTimer.unref?.();
   }
