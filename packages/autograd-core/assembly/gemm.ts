@@ -221,12 +221,16 @@ function flushTile(tile: usize, c: usize, ldc: i32, height: i32, width: i32, acc
 }
 
 /**
- * Micro-kernel for a packed A panel (MR values per depth step) against a packed B panel.
- * One depth step per iteration: unrolling to two made V8 spill accumulators.
+ * Micro-kernel for MR rows of op(A) against a packed B panel: row i's value at depth step
+ * p is at ap + i·rowStride + p·step bytes (a packed panel: rowStride 4, step 4·MR; rows of
+ * a plain A read in place: rowStride 4·lda, step 4). One depth step per iteration:
+ * unrolling to two made V8 spill accumulators.
  */
 function kernel(
   kc: i32,
   ap: usize,
+  rowStride: usize,
+  step: usize,
   height: i32,
   bp: usize,
   c: usize,
@@ -247,32 +251,37 @@ function kernel(
     c41 = f32x4.splat(0),
     c50 = f32x4.splat(0),
     c51 = f32x4.splat(0);
+  // Rows 0–2 from `a` and rows 3–5 from `a3`, each at offsets 0, rowStride and 2·rowStride.
   let a = ap;
+  let a3 = ap + 3 * rowStride;
+  const r1 = rowStride;
+  const r2 = 2 * rowStride;
   let b = bp;
   for (let p = 0; p < kc; p++) {
     const b0 = v128.load(b, 0);
     const b1 = v128.load(b, 16);
-    let x = v128.load32_splat(a, 0);
+    let x = v128.load32_splat(a);
     c00 = madd(x, b0, c00);
     c01 = madd(x, b1, c01);
-    x = v128.load32_splat(a, 4);
+    x = v128.load32_splat(a + r1);
     c10 = madd(x, b0, c10);
     c11 = madd(x, b1, c11);
-    x = v128.load32_splat(a, 8);
+    x = v128.load32_splat(a + r2);
     c20 = madd(x, b0, c20);
     c21 = madd(x, b1, c21);
-    x = v128.load32_splat(a, 12);
+    x = v128.load32_splat(a3);
     c30 = madd(x, b0, c30);
     c31 = madd(x, b1, c31);
-    x = v128.load32_splat(a, 16);
+    x = v128.load32_splat(a3 + r1);
     c40 = madd(x, b0, c40);
     c41 = madd(x, b1, c41);
     if (MR == 6) {
-      x = v128.load32_splat(a, 20);
+      x = v128.load32_splat(a3 + r2);
       c50 = madd(x, b0, c50);
       c51 = madd(x, b1, c51);
     }
-    a += MR << 2;
+    a += step;
+    a3 += step;
     b += NR << 2;
   }
   // A whole tile written afresh goes straight to C; the others go through `tile`.
@@ -326,16 +335,26 @@ function rowsTimesPackedBlock(
   packedA: usize,
   tile: usize,
 ): void {
+  const packed: usize = MR << 2;
   for (let r0 = i0; r0 < i1; r0 += MC) {
     const mc = min(MC, i1 - r0);
-    packA(a, lda, transA, r0, mc, p0, kc, packedA);
+    // A plain A's whole panels are read in place (its rows are contiguous in depth); only a
+    // transposed A, and a plain A's last partial panel, are packed (that one at packedA).
+    const whole = transA ? 0 : mc - (mc % MR);
+    if (whole < mc) packA(a, lda, transA, r0 + whole, mc - whole, p0, kc, packedA);
     for (let q = 0; q < nc; q += NR) {
       const width = min(NR, nc - q);
       const bp = packedBlock + ((<usize>(q * kc)) << 2);
       for (let r = 0; r < mc; r += MR) {
         const height = min(MR, mc - r);
         const cp = c + ((<usize>((r0 + r) * ldc + j0 + q)) << 2);
-        kernel(kc, packedA + ((<usize>(r * kc)) << 2), height, bp, cp, ldc, width, accumulate, tile);
+        if (r < whole) {
+          const rows = a + ((<usize>((r0 + r) * lda + p0)) << 2);
+          kernel(kc, rows, (<usize>lda) << 2, 4, height, bp, cp, ldc, width, accumulate, tile);
+        } else {
+          const panel = packedA + ((<usize>((r - whole) * kc)) << 2);
+          kernel(kc, panel, 4, packed, height, bp, cp, ldc, width, accumulate, tile);
+        }
       }
     }
   }

@@ -225,6 +225,12 @@ describe('deferred jobs', () => {
   test('a job that traps is reported by settle with its kernels named; later jobs still run', () => {
     const outside = 0x7ffffff0; // beyond the memory's current length: the access traps
     threads.later([{ kernel: 'geluForward', args: [outside, outside, 4] }]);
+    // Finished (failed) on the helper before settle is called: settle still reports it.
+    const until = Date.now() + 5000;
+    while (threads.deferred() > 0 && Date.now() < until);
+    expect(() => threads.settle()).toThrow('wasm threads: a deferred job (geluForward) failed');
+    // Run by this thread in settle: reported too.
+    threads.later([{ kernel: 'geluForward', args: [outside, outside, 4] }]);
     expect(() => threads.settle()).toThrow('wasm threads: a deferred job (geluForward) failed');
     const [job] = productsThenGelu([40], 'after a trap');
     threads.later(job.blocks);

@@ -330,7 +330,20 @@ export class KernelThreads {
    */
   settle(): void {
     const ctl = this.control;
-    if (this.deferred() === 0) return;
+    if (ctl.length === 0) return;
+    // A job that failed may have finished (on a helper) before this call: look in any case.
+    if (this.deferred() > 0) this.finishDeferred();
+    const failed = Atomics.exchange(ctl, DEFERRED_FAILED, 0);
+    if (failed > 0) {
+      const job = RING + ((failed - 1) % MAX_DEFERRED) * JOB_WORDS;
+      const kernels = Array.from({ length: ctl[job] }, (_, b) => this.names[ctl[job + 1 + b * FIELDS]]);
+      throw new Error(`wasm threads: a deferred job (${kernels.join(', ')}) failed`);
+    }
+  }
+
+  /** Runs the deferred jobs no helper has started, then waits for the others. */
+  private finishDeferred(): void {
+    const ctl = this.control;
     const posted = ctl[DEFERRED_POSTED];
     for (let i = Atomics.load(ctl, DEFERRED_NEXT); i < posted; i = Atomics.load(ctl, DEFERRED_NEXT)) {
       if (Atomics.compareExchange(ctl, DEFERRED_NEXT, i, i + 1) !== i) continue;
@@ -360,12 +373,6 @@ export class KernelThreads {
       Atomics.wait(ctl, DEFERRED_FINISHED, done, Math.min(left, 1000));
     }
     this.lastUsed = Date.now();
-    const failed = Atomics.exchange(ctl, DEFERRED_FAILED, 0);
-    if (failed > 0) {
-      const job = RING + ((failed - 1) % MAX_DEFERRED) * JOB_WORDS;
-      const kernels = Array.from({ length: ctl[job] }, (_, b) => this.names[ctl[job + 1 + b * FIELDS]]);
-      throw new Error(`wasm threads: a deferred job (${kernels.join(', ')}) failed`);
-    }
   }
 
   /** The block listed at word `j` (the inverse of `write`). */
