@@ -222,15 +222,15 @@ function flushTile(tile: usize, c: usize, ldc: i32, height: i32, width: i32, acc
 
 /**
  * Micro-kernel for MR rows of op(A) against a packed B panel: row i's value at depth step
- * p is at ap + i·rowStride + p·step bytes (a packed panel: rowStride 4, step 4·MR; rows of
- * a plain A read in place: rowStride 4·lda, step 4). One depth step per iteration:
+ * p is at ap + i·rowStride + p·depthStep bytes (a packed panel: rowStride 4, depthStep 4·MR; rows of
+ * a plain A read in place: rowStride 4·lda, depthStep 4). One depth step per iteration:
  * unrolling to two made V8 spill accumulators.
  */
 function kernel(
   kc: i32,
   ap: usize,
   rowStride: usize,
-  step: usize,
+  depthStep: usize,
   height: i32,
   bp: usize,
   c: usize,
@@ -255,7 +255,7 @@ function kernel(
   let a = ap;
   let a3 = ap + 3 * rowStride;
   const r1 = rowStride;
-  const r2 = 2 * rowStride;
+  const r2 = rowStride << 1;
   let b = bp;
   for (let p = 0; p < kc; p++) {
     const b0 = v128.load(b, 0);
@@ -280,8 +280,8 @@ function kernel(
       c50 = madd(x, b0, c50);
       c51 = madd(x, b1, c51);
     }
-    a += step;
-    a3 += step;
+    a += depthStep;
+    a3 += depthStep;
     b += NR << 2;
   }
   // A whole tile written afresh goes straight to C; the others go through `tile`.
