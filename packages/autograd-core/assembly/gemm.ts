@@ -370,6 +370,11 @@ function zeroRows(c: usize, ldc: i32, i0: i32, i1: i32, n: i32): void {
   for (let i = i0; i < i1; i++) memory.fill(c + ((<usize>(i * ldc)) << 2), 0, (<usize>n) << 2);
 }
 
+/** Depth of the blocks the product runs in (KC): a product no deeper adds to C once per element. */
+export function gemmDepthBlock(): i32 {
+  return KC;
+}
+
 /**
  * C = op(A)·op(B) for an m×k by k×n product. A is m×k row-major with row stride `lda`
  * (k×m when `transA`), B is k×n with row stride `ldb` (n×k when `transB`), C is m×n with
@@ -392,6 +397,48 @@ export function gemm(
 ): void {
   if (m <= 0 || n <= 0) return;
   if (k <= 0) return zeroRows(c, ldc, 0, m, n);
+  product(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, work, false);
+}
+
+/**
+ * C += op(A)·op(B), arguments as for `gemm`: each element of C gets the product's sum over
+ * each depth block added to it, so a product no deeper than `gemmDepthBlock()` adds one
+ * value, rounded as a separate add of that product's result would be.
+ */
+export function gemmAccumulate(
+  transA: bool,
+  transB: bool,
+  m: i32,
+  n: i32,
+  k: i32,
+  a: usize,
+  lda: i32,
+  b: usize,
+  ldb: i32,
+  c: usize,
+  ldc: i32,
+  work: usize,
+): void {
+  if (m <= 0 || n <= 0 || k <= 0) return;
+  product(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, work, true);
+}
+
+/** The blocked product (see `gemm`); `accumulate`: add the first depth block to C too. */
+function product(
+  transA: bool,
+  transB: bool,
+  m: i32,
+  n: i32,
+  k: i32,
+  a: usize,
+  lda: i32,
+  b: usize,
+  ldb: i32,
+  c: usize,
+  ldc: i32,
+  work: usize,
+  accumulate: bool,
+): void {
   const packedB = work;
   const packedA = work + PACKED_B_BYTES;
   const tile = packedA + PACKED_A_BYTES;
@@ -400,7 +447,8 @@ export function gemm(
     for (let p0 = 0; p0 < k; p0 += KC) {
       const kc = min(KC, k - p0);
       packB(b, ldb, transB, p0, kc, j0, nc, packedB);
-      rowsTimesPackedBlock(transA, a, lda, 0, m, p0, kc, packedB, nc, c, ldc, j0, p0 > 0, packedA, tile);
+      const adds = accumulate || p0 > 0;
+      rowsTimesPackedBlock(transA, a, lda, 0, m, p0, kc, packedB, nc, c, ldc, j0, adds, packedA, tile);
     }
   }
 }

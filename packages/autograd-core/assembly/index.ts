@@ -1,5 +1,14 @@
 /** Zen-TS WebAssembly kernels (AssemblyScript, 128-bit SIMD). Entry point of the build. */
-export { gemm, gemmRows, gemmTileRows, gemmWorkspaceBytes, packWholeB, packedWholeBBytes } from './gemm';
+export {
+  gemm,
+  gemmAccumulate,
+  gemmDepthBlock,
+  gemmRows,
+  gemmTileRows,
+  gemmWorkspaceBytes,
+  packWholeB,
+  packedWholeBBytes,
+} from './gemm';
 export {
   im2col,
   col2im,

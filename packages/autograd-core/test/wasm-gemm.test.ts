@@ -312,9 +312,11 @@ describe('wasm gemm with a helper thread', () => {
 
   test('a weight gradient finished later has the bits of the product computed at once; ordinary arrays and small products are not deferred', () => {
     const arena = backend.scratchArena()!;
-    // [rows, in, out]: deep (cut along its depth, then the partial sums) and not deep.
+    // [rows, in, out]: deep with every part after the first within one depth block (they add
+    // to C in turn), deep with deeper parts (partial results, then their sum), not deep.
     for (const [m, k, n] of [
       [1024, 128, 96],
+      [4096, 128, 64],
       [300, 200, 160],
     ]) {
       arena.reset();

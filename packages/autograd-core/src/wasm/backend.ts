@@ -341,11 +341,25 @@ export function createWasmBackend(
   };
   const gemm: GemmKernel = (...product) => gemmInto(null, ...product);
   const maxPool2d = wasmMaxPool(kernels, heap, threads);
-  /** The blocks of C = Aᵀ·B as `gemmInto` runs it with helpers (a deep product's parts and their sum). */
+  /**
+   * The blocks of C = Aᵀ·B giving the bits `gemmInto` gives with helpers. A deep product's
+   * parts after the first each add their result to C (`gemmAccumulate`): when no part after
+   * the first is deeper than one depth block, that is the very order of adds of the shared
+   * product's partial sums (`addPartialSums`), with no memory for them. Otherwise the
+   * partial results go to the scratch arena (where they stay until the step ends) and are
+   * added in one pass.
+   */
+  const depthBlock = kernels.exports.gemmDepthBlock();
   const transposedProductJob = (m: number, n: number, k: number, a: number, b: number, c: number) => {
     const job: GemmJob = { transA: true, transB: false, m, n, k, a, lda: m, b, ldb: n, c, ldc: n };
     if (!splitsDepth(m, n, k)) return [gemmBlock(job)];
-    // The partial results stay in the scratch arena until the step ends (the job runs later).
+    const inPlace = depthParts(job, 0);
+    if (inPlace.every((part, p) => p === 0 || part.k <= depthBlock)) {
+      return inPlace.map((part, p) => {
+        const block = gemmBlock({ ...part, c });
+        return p === 0 ? block : { ...block, kernel: 'gemmAccumulate' as const };
+      });
+    }
     const partials = scratchArena?.allocate((DEPTH_PARTS - 1) * m * n, false) ?? null;
     const at = partials ? heap.addressOf(partials) : null;
     if (at === null) return null;

@@ -47,6 +47,10 @@ export interface KernelExports {
   gemmWorkspaceBytes(): number;
   /** Rows of the gemm's register tile (5, or 6 in the relaxed-SIMD build). */
   gemmTileRows(): number;
+  /** C += op(A)·op(B), with gemm's arguments. */
+  gemmAccumulate(...args: number[]): void;
+  /** Depth of the gemm's blocks (KC): a product no deeper adds to C once per element. */
+  gemmDepthBlock(): number;
   /** Rows of C against op(B) packed by packWholeB: (transA, m, n, k, a, lda, packed, c, ldc, rowStart, rowEnd, work). */
   gemmRows(...args: number[]): void;
   packWholeB(transB: number, n: number, k: number, b: number, ldb: number, packed: number): void;
