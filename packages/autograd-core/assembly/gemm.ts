@@ -4,8 +4,9 @@
  *
  * The classic blocked scheme (Goto/BLIS): B is packed into KC×NR panels that stay
  * in L1 while a micro-kernel sweeps MR rows of A over them, keeping an MR×NR tile
- * of C in 2·MR f32x4 registers for the whole depth KC. A is packed into MR-row panels
- * too, so the kernel reads both operands with one pointer each and constant offsets.
+ * of C in 2·MR f32x4 registers for the whole depth KC. A transposed A is packed into
+ * MR-row panels too; a plain A's rows are contiguous in depth, and the kernel reads them
+ * where they lie (only its last, partial panel is packed, zero-padded).
  * All memory is owned by the caller: operands and a workspace of `gemmWorkspaceBytes()`.
  */
 
@@ -316,7 +317,8 @@ function kernel(
 
 /**
  * Rows i0..i1 of C (+)= op(A)[rows, p0..p0+kc] · one packed kc×nc block of op(B) whose
- * first column is column j0 of C. A is packed MC rows at a time into `packedA`.
+ * first column is column j0 of C. A transposed A is packed MC rows at a time into
+ * `packedA`; a plain A is read in place, but for its last partial panel.
  */
 function rowsTimesPackedBlock(
   transA: bool,
