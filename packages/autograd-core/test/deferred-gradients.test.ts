@@ -14,21 +14,24 @@ import type { TypedArray } from '../src/dtype';
 const pending = new Map<TypedArray, () => void>();
 let deferrals = 0;
 
-registerBackend({
-  name: 'lazy-weight-gradients',
-  deferWeightGradient: (m, n, k, x, g, out) => {
-    // Copies of x and g: a caller that changed them before settling would change nothing here.
-    const [xs, gs] = [x.slice(), g.slice()];
-    pending.set(out, () => tsBackend.gemm(true, false, k, n, m, xs, 0, gs, 0, out, 0));
-    out.fill(NaN);
-    deferrals++;
-    return true;
-  },
-  settleDeferred: () => {
-    for (const finish of pending.values()) finish();
-    pending.clear();
-  },
-  isDeferred: (a) => pending.has(a),
+// Said to run on two threads: only then does the linear op offer its weight gradients.
+registerBackend('lazy-weight-gradients', {
+  init: () => ({
+    threads: 2,
+    deferWeightGradient: (m, n, k, x, g, out) => {
+      // Copies of x and g: a caller that changed them before settling would change nothing here.
+      const [xs, gs] = [x.slice(), g.slice()];
+      pending.set(out, () => tsBackend.gemm(true, false, k, n, m, xs, 0, gs, 0, out, 0));
+      out.fill(NaN);
+      deferrals++;
+      return true;
+    },
+    settleDeferred: () => {
+      for (const finish of pending.values()) finish();
+      pending.clear();
+    },
+    isDeferred: (a) => pending.has(a),
+  }),
 });
 
 afterEach(() => {

@@ -29,13 +29,15 @@ function unrows(y: Tensor, x: Tensor): Tensor {
  * settles it before it reads the gradient.
  */
 function weightGradient(x2: Tensor, g2: Tensor): Tensor {
+  const backend = getBackend();
   const firstOrderOnly =
     !isGradEnabled() && x2.dtype === g2.dtype && [x2, g2].every((t) => !t.tangents || t.tangents.size === 0);
-  if (firstOrderOnly) {
+  // Only a backend with helper threads defers: elsewhere the output would be allocated for nothing.
+  if (firstOrderOnly && backend.threads > 1) {
     const [m, k] = x2.shape;
     const n = g2.shape[1];
     const dw = outputTensor([k, n], g2.dtype);
-    if (getBackend().deferWeightGradient(m, n, k, x2.data, g2.data, dw.data)) return dw;
+    if (backend.deferWeightGradient(m, n, k, x2.data, g2.data, dw.data)) return dw;
   }
   return matmulT(x2, g2, true, false);
 }

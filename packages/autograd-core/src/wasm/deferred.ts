@@ -1,9 +1,9 @@
 /**
  * The wasm backend's deferred weight gradients (kernels/deferred.ts states the contract):
  * xᵀ·g, when all three arrays live in the kernels' memory and the product is worth a
- * thread, is posted as one deferred job (threads.ts `later`): the blocks the backend's gemm
- * would share (a deep product's parts and the sum of their partial results), run in order
- * by one thread, so the gradient has the same bits as when computed at once. A helper
+ * thread, is posted as one deferred job (threads.ts `later`): blocks run in order by one
+ * thread that give the bits of the backend's shared gemm (a deep product's depth parts, each
+ * adding its result to C), so the gradient is the same as when computed at once. A helper
  * takes the job when it is free, while the calling thread goes on with the input
  * gradients, attention and normalisation passes it used to run alone; the jobs no helper
  * has started the calling thread runs in `settleDeferred`.
