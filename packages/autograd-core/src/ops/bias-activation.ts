@@ -6,14 +6,14 @@
  * gated gradient and the bias gradient in the same pass. Otherwise it is built from ops,
  * so derivatives of any order work.
  */
-import { type Op, defineOp, isGradEnabled } from '../engine';
+import { type Op, defineOp } from '../engine';
 import { floatDType, promote } from '../dtype';
 import { formatShape } from '../shape';
 import { type Tensor, emptyTensor, outputTensor } from '../tensor';
 import type { BiasActivationKernel } from '../kernels/elementwise';
 import { getBackend } from '../backend';
 import { reluGrad } from './elementwise';
-import { sumTangents } from './util';
+import { firstOrderOnly, sumTangents } from './util';
 import { ShapeError, ValueError } from '../errors';
 
 export type BiasActivation = BiasActivationKernel;
@@ -32,10 +32,6 @@ export function throughActivation(g: Tensor, y: Tensor, activation: BiasActivati
   }
 }
 
-/** Whether the gradient can skip the ops: nothing records, no tangent flows, one dtype. */
-const firstOrderOnly = (g: Tensor, y: Tensor) =>
-  !isGradEnabled() && g.dtype === y.dtype && [g, y].every((t) => !t.tangents || t.tangents.size === 0);
-
 const biasActivationOp: Op<{ activation: BiasActivation }> = defineOp<{ activation: BiasActivation }>({
   name: 'biasActivation',
   forward: ([z, bias], { activation }) => {
@@ -44,7 +40,7 @@ const biasActivationOp: Op<{ activation: BiasActivation }> = defineOp<{ activati
     return out;
   },
   vjp: (g, [, bias], y, { activation }, needs) => {
-    if (needs[1] && firstOrderOnly(g, y)) {
+    if (needs[1] && firstOrderOnly([g, y]) && g.dtype === y.dtype) {
       const dz = outputTensor(y.shape, y.dtype);
       const dBias = outputTensor(bias.shape, y.dtype);
       getBackend().biasActivationGrad(activation, g.data, y.data, dz.data, dBias.data);

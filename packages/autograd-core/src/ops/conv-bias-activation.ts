@@ -6,7 +6,7 @@
  * recorded (createGraph) or tangents flow through it, the same gradients are built from the
  * differentiable convolution ops, so derivatives of any order work.
  */
-import { type Op, type OpDef, defineOp, isGradEnabled } from '../engine';
+import { type Op, type OpDef, defineOp } from '../engine';
 import { type TypedArray, floatDType, promote } from '../dtype';
 import { formatShape, shapesEqual } from '../shape';
 import { Tensor, emptyTensor, outputTensor } from '../tensor';
@@ -17,7 +17,7 @@ import type { ConvUpstream } from '../kernels/conv-bias-activation';
 import { type BiasActivation, throughActivation } from './bias-activation';
 import { convolve, convolveFilterGradient, convolveTranspose } from './convolution';
 import { type Conv2DOptions, convGeometry, scatterFlatOp, takeFlatOp } from './nn';
-import { sumTangents } from './util';
+import { firstOrderOnly, sumTangents } from './util';
 import { ShapeError, ValueError } from '../errors';
 
 interface Attrs {
@@ -34,9 +34,6 @@ function common(inputs: readonly Tensor[]): Tensor[] {
   const dtype = floatDType(inputs.map((t) => t.dtype).reduce(promote));
   return inputs.map((t) => (t.dtype === dtype ? t : new Tensor(castData(t.data, dtype), t.shape)));
 }
-
-/** Whether forward mode gives `t` no tangent (else the gradient's ops must carry it along). */
-const withoutTangents = (t: Tensor) => !t.tangents || t.tangents.size === 0;
 
 /** The three gradients in one backend call, from either form of the upstream gradient. */
 function fusedGradients(
@@ -77,9 +74,6 @@ function opGradients(
     needs[2] ? dz : null, // the engine sums it over the leading axes
   ];
 }
-
-/** Whether the first-order gradients can skip the ops: nothing records, no tangent flows. */
-const firstOrderOnly = (tensors: readonly Tensor[]) => !isGradEnabled() && tensors.every(withoutTangents);
 
 const convDef: OpDef<Attrs> = {
   name: 'conv2dBiasActivation',

@@ -4,13 +4,13 @@
  * instead of a product, a bias pass and two outputs. The rules are matrix products and a
  * sum, so higher derivatives and forward mode work as for the composite.
  */
-import { type Op, defineOp, isGradEnabled } from '../engine';
+import { type Op, defineOp } from '../engine';
 import { floatDType, promote } from '../dtype';
 import { formatShape } from '../shape';
 import { type Tensor, outputTensor } from '../tensor';
 import { getBackend } from '../backend';
 import { matmulT } from './matmul';
-import { sumTangents } from './util';
+import { firstOrderOnly, sumTangents } from './util';
 import { ShapeError } from '../errors';
 
 /** x as rows [M, K] of its last axis. */
@@ -30,10 +30,8 @@ function unrows(y: Tensor, x: Tensor): Tensor {
  */
 function weightGradient(x2: Tensor, g2: Tensor): Tensor {
   const backend = getBackend();
-  const firstOrderOnly =
-    !isGradEnabled() && x2.dtype === g2.dtype && [x2, g2].every((t) => !t.tangents || t.tangents.size === 0);
   // Only a backend with helper threads defers: elsewhere the output would be allocated for nothing.
-  if (firstOrderOnly && backend.threads > 1) {
+  if (firstOrderOnly([x2, g2]) && x2.dtype === g2.dtype && backend.threads > 1) {
     const [m, k] = x2.shape;
     const n = g2.shape[1];
     const dw = outputTensor([k, n], g2.dtype);

@@ -6,15 +6,14 @@
  * (createGraph) and passes that carry forward-mode tangents use the same recurrence
  * written with Tensor ops, so gradients of any order work.
  */
-import { type Op, defineOp, isGradEnabled } from '../engine';
+import { type Op, defineOp } from '../engine';
 import { formatShape } from '../shape';
 import { type Tensor, outputTensor } from '../tensor';
 import { getBackend } from '../backend';
 import { zeros } from '../creation';
 import { stack } from './shape';
 import { ShapeError } from '../errors';
-
-const withoutTangents = (t: Tensor) => !t.tangents || t.tangents.size === 0;
+import { firstOrderOnly } from './util';
 
 /** State t of [T, N, H] as [N, H]. */
 function step(states: Tensor, t: number): Tensor {
@@ -31,11 +30,7 @@ const recurrenceOp: Op<undefined> = defineOp({
     return out;
   },
   vjp: (g, [p, u], states, _attrs, needs) => {
-    const fused =
-      !isGradEnabled() &&
-      [g, p, u, states].every(withoutTangents) &&
-      g.dtype === states.dtype &&
-      u.dtype === states.dtype;
+    const fused = firstOrderOnly([g, p, u, states]) && g.dtype === states.dtype && u.dtype === states.dtype;
     if (fused) {
       const [T, N, H] = states.shape;
       const dp = outputTensor(states.shape, states.dtype);

@@ -4,6 +4,16 @@ import { type Shape, shapesEqual, sizeOf } from '../shape';
 import { Tensor, type TensorLike } from '../tensor';
 import { getBackend } from '../backend';
 import { ValueError } from '../errors';
+import { isGradEnabled } from '../engine';
+
+/**
+ * Whether first-order gradients may skip the differentiable ops (a fused kernel, a deferred
+ * product): nothing records a graph of the gradient, and no forward-mode tangent rides on
+ * any of `tensors` (else the ops must carry it along).
+ */
+export function firstOrderOnly(tensors: readonly Tensor[]): boolean {
+  return !isGradEnabled() && tensors.every((t) => !t.tangents || t.tangents.size === 0);
+}
 
 /** Wraps a number as a 0-d tensor of a dtype that suits `like` (float for non-integers). */
 export function asTensor(x: TensorLike, like?: Tensor): Tensor {
